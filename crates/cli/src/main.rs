@@ -1,1 +1,130 @@
-fn main() {}
+//! The `sightline` command line: parses arguments, runs one command, maps the outcome to an exit
+//! code (0 fine, 1 ran and found problems, 2 could not run). Only this crate knows about
+//! terminals; the work is done by the library crates.
+
+mod check;
+mod render;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "sightline",
+    version,
+    about = "The national picture of child sexual exploitation, from many agencies' returns"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the return template: XLSX with drop-downs, CSV headers, code lists, datapackage.json.
+    Template {
+        /// Folder to write into (created if needed).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Draft and work with profiles (how an agency's file maps onto the standard).
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
+    /// Validate a return before sending it: every problem, row by row. Needs no workspace.
+    Check(check::CheckArgs),
+}
+
+#[derive(Subcommand)]
+enum ProfileCommand {
+    /// Draft a profile from a file's headers and values; prints TOML with a comment on every
+    /// uncertain choice.
+    Suggest {
+        /// A CSV file or workbook.
+        file: PathBuf,
+        /// Write the profile here instead of to standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// What a command found, for the exit code.
+pub enum Outcome {
+    /// Ran; nothing wrong.
+    Clean,
+    /// Ran; found problems in the data (e.g. rejected rows).
+    Problems,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("sightline: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Template { out } => template(&out),
+        Command::Profile {
+            command: ProfileCommand::Suggest { file, out },
+        } => suggest(&file, out.as_deref()),
+        Command::Check(args) => check::run(&args),
+    }
+}
+
+fn template(out: &std::path::Path) -> anyhow::Result<Outcome> {
+    use std::io::Write as _;
+    let written = sightline_template::write_template(out)?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "Wrote the return template (standard {}) to {}:",
+        sightline_standard::STANDARD_VERSION,
+        out.display()
+    )?;
+    for path in written {
+        writeln!(stdout, "  {}", path.display())?;
+    }
+    Ok(Outcome::Clean)
+}
+
+fn suggest(file: &std::path::Path, out: Option<&std::path::Path>) -> anyhow::Result<Outcome> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    let suggestion = sightline_intake::suggest::suggest(file)?;
+    match out {
+        Some(path) => {
+            std::fs::write(path, &suggestion.toml)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "Wrote a draft profile to {}. Read its comments, then: sightline check {} --profile {}",
+                path.display(),
+                file.display(),
+                path.display()
+            );
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(suggestion.toml.as_bytes())?,
+    }
+    Ok(Outcome::Clean)
+}

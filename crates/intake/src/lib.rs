@@ -1,1 +1,39 @@
-//! stub
+//! Intake: from an agency's files to the standard's records, with every problem kept.
+//!
+//! This crate answers "what does this return say, and what is wrong with it?" It reads CSV and
+//! XLSX ([`reader`]), maps them through a [`profile::Profile`], normalises every value
+//! ([`normalise`]), applies the rules ([`rules`], [`check`]) and drafts profiles for new layouts
+//! ([`suggest`]). It never touches the store: accepted records and rejected rows go to a
+//! [`check::Sink`].
+
+pub mod check;
+pub mod normalise;
+pub mod normalised;
+pub mod profile;
+pub mod reader;
+pub mod report;
+pub mod rules;
+pub mod suggest;
+
+pub use check::{CheckOptions, Sink, check};
+pub use normalise::Period;
+pub use profile::Profile;
+pub use report::CheckReport;
+pub use rules::{Diagnostic, Rule, Severity};
+
+/// Why intake could not run at all. Problems in the data are diagnostics, not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("cannot read {path}: {message}")]
+    Unreadable { path: String, message: String },
+    #[error(
+        "cannot tell which table {path} holds: name the file after its table (people.csv, incidents.csv, involvements.csv, missing_episodes.csv, groups.csv), use the template's headers, or give a profile with [tables.TABLE] file = \"...\""
+    )]
+    UnknownTable { path: String },
+    #[error("no table found in {}", paths.join(", "))]
+    NoTables { paths: Vec<String> },
+    #[error(transparent)]
+    Profile(#[from] profile::ProfileError),
+    #[error("cannot write {path}: {message}")]
+    Write { path: String, message: String },
+}

@@ -237,10 +237,26 @@ pub static PERSON_ROLE: CodeList = CodeList {
     label: "Role of a person in the agency's records",
     allows_unknown: false,
     codes: &[
-        code("victim", "Victim", &["v", "survivor", "child victim", "vic"]),
-        code("suspect", "Suspect", &["s", "sus", "alleged offender", "nominal"]),
-        code("offender", "Offender", &["o", "off", "perpetrator", "abuser"]),
-        code("at_risk", "At risk", &["risk", "child at risk", "at risk of cse"]),
+        code(
+            "victim",
+            "Victim",
+            &["v", "survivor", "child victim", "vic"],
+        ),
+        code(
+            "suspect",
+            "Suspect",
+            &["s", "sus", "alleged offender", "nominal"],
+        ),
+        code(
+            "offender",
+            "Offender",
+            &["o", "off", "perpetrator", "abuser"],
+        ),
+        code(
+            "at_risk",
+            "At risk",
+            &["risk", "child at risk", "at risk of cse"],
+        ),
     ],
 };
 
@@ -253,7 +269,14 @@ pub static INVOLVEMENT_ROLE: CodeList = CodeList {
         code(
             "offender",
             "Suspect or offender",
-            &["suspect", "suspect offender", "perpetrator", "abuser", "o", "s"],
+            &[
+                "suspect",
+                "suspect offender",
+                "perpetrator",
+                "abuser",
+                "o",
+                "s",
+            ],
         ),
         code(
             "paying_abuser",
@@ -279,11 +302,20 @@ pub static MISSING_KIND: CodeList = CodeList {
     label: "Missing (whereabouts unknown) or away (whereabouts known, not authorised)",
     allows_unknown: true,
     codes: &[
-        code("missing", "Missing", &["m", "mfh", "missing from home", "missing person"]),
+        code(
+            "missing",
+            "Missing",
+            &["m", "mfh", "missing from home", "missing person"],
+        ),
         code(
             "away",
             "Away or absent",
-            &["absent", "a", "away from placement", "away without authorisation"],
+            &[
+                "absent",
+                "a",
+                "away from placement",
+                "away without authorisation",
+            ],
         ),
     ],
 };
@@ -319,19 +351,41 @@ pub static LOCATION_TYPE: CodeList = CodeList {
         code(
             "takeaway",
             "Takeaway or fast-food outlet",
-            &["fast food", "takeaway shop", "take away", "restaurant", "food outlet"],
+            &[
+                "fast food",
+                "takeaway shop",
+                "take away",
+                "restaurant",
+                "food outlet",
+            ],
         ),
         code(
             "street",
             "Street or public place",
-            &["public place", "street public place", "street or public", "outdoors"],
+            &[
+                "public place",
+                "street public place",
+                "street or public",
+                "outdoors",
+            ],
         ),
-        code("park", "Park", &["park or open space", "open space", "playground"]),
+        code(
+            "park",
+            "Park",
+            &["park or open space", "open space", "playground"],
+        ),
         code("vehicle", "Vehicle", &["car", "taxi", "van"]),
         code(
             "private_dwelling",
             "Private dwelling",
-            &["house", "flat", "dwelling", "private house", "residential property", "home address"],
+            &[
+                "house",
+                "flat",
+                "dwelling",
+                "private house",
+                "residential property",
+                "home address",
+            ],
         ),
         code(
             "hotel",
@@ -341,23 +395,43 @@ pub static LOCATION_TYPE: CodeList = CodeList {
         code(
             "near_childrens_home",
             "Near a children's home",
-            &["childrens home", "near childrens home", "outside childrens home", "near care home"],
+            &[
+                "childrens home",
+                "near childrens home",
+                "outside childrens home",
+                "near care home",
+            ],
         ),
         code(
             "school_vicinity",
             "School vicinity",
             &["school", "near school", "outside school", "school gates"],
         ),
-        code("shopping_centre", "Shopping centre", &["shopping center", "shops", "mall"]),
+        code(
+            "shopping_centre",
+            "Shopping centre",
+            &["shopping center", "shops", "mall"],
+        ),
         code(
             "transport_hub",
             "Transport hub",
-            &["bus station", "train station", "railway station", "station", "transport"],
+            &[
+                "bus station",
+                "train station",
+                "railway station",
+                "station",
+                "transport",
+            ],
         ),
         code(
             "online",
             "Online-initiated",
-            &["internet", "online initiated", "social media", "online contact"],
+            &[
+                "internet",
+                "online initiated",
+                "social media",
+                "online contact",
+            ],
         ),
         code("other", "Other", &[]),
     ],
@@ -368,11 +442,19 @@ pub static OFFENCE: CodeList = CodeList {
     label: "Offence category",
     allows_unknown: true,
     codes: &[
-        code("rape", "Rape", &["rape of a child", "rape of a child under 13"]),
+        code(
+            "rape",
+            "Rape",
+            &["rape of a child", "rape of a child under 13"],
+        ),
         code(
             "sexual_assault",
             "Sexual assault",
-            &["sexual assault of a child", "indecent assault", "assault by penetration"],
+            &[
+                "sexual assault of a child",
+                "indecent assault",
+                "assault by penetration",
+            ],
         ),
         code(
             "sexual_activity_with_child",
@@ -397,7 +479,12 @@ pub static OFFENCE: CodeList = CodeList {
         code(
             "sexual_exploitation",
             "Paying for, causing, arranging or facilitating the sexual exploitation of a child",
-            &["child sexual exploitation", "cse", "arranging or facilitating", "child prostitution"],
+            &[
+                "child sexual exploitation",
+                "cse",
+                "arranging or facilitating",
+                "child prostitution",
+            ],
         ),
         code(
             "indecent_images",
@@ -407,7 +494,11 @@ pub static OFFENCE: CodeList = CodeList {
         code(
             "trafficking",
             "Trafficking for sexual exploitation",
-            &["human trafficking", "internal trafficking", "trafficking within the uk"],
+            &[
+                "human trafficking",
+                "internal trafficking",
+                "trafficking within the uk",
+            ],
         ),
         code(
             "abduction",
@@ -434,7 +525,11 @@ pub static OUTCOME: CodeList = CodeList {
             "Charged or summonsed",
             &["charged", "summonsed", "charge summons", "outcome 1"],
         ),
-        code("cautioned", "Cautioned", &["caution", "youth caution", "adult caution"]),
+        code(
+            "cautioned",
+            "Cautioned",
+            &["caution", "youth caution", "adult caution"],
+        ),
         code("community_resolution", "Community resolution", &["cr"]),
         code(
             "nfa_evidential_victim_supports",
@@ -461,9 +556,17 @@ pub static OUTCOME: CodeList = CodeList {
             "No further action: suspect not identified",
             &["suspect not identified", "outcome 18", "undetected"],
         ),
-        code("nfa_other", "No further action: other reason", &["nfa", "no further action"]),
+        code(
+            "nfa_other",
+            "No further action: other reason",
+            &["nfa", "no further action"],
+        ),
         code("convicted", "Convicted at court", &["guilty", "conviction"]),
-        code("acquitted", "Acquitted at court", &["not guilty", "acquittal"]),
+        code(
+            "acquitted",
+            "Acquitted at court",
+            &["not guilty", "acquittal"],
+        ),
         code(
             "case_discontinued",
             "Case discontinued or dropped before verdict",
@@ -479,7 +582,11 @@ pub static LEGAL_STATUS: CodeList = CodeList {
     allows_unknown: true,
     codes: &[
         code("C1", "Interim care order", &["interim care order", "ico"]),
-        code("C2", "Full care order", &["care order", "full care order", "s31"]),
+        code(
+            "C2",
+            "Full care order",
+            &["care order", "full care order", "s31"],
+        ),
         code("D1", "Freeing order granted", &[]),
         code("E1", "Placement order granted", &["placement order"]),
         code(
@@ -502,7 +609,11 @@ pub static LEGAL_STATUS: CodeList = CodeList {
             "Under police protection and in local authority accommodation",
             &["police protection"],
         ),
-        code("L2", "Emergency protection order", &["emergency protection order", "epo"]),
+        code(
+            "L2",
+            "Emergency protection order",
+            &["emergency protection order", "epo"],
+        ),
         code(
             "L3",
             "Under child assessment order and in local authority accommodation",
@@ -535,11 +646,21 @@ pub static AGENCY_TYPE: CodeList = CodeList {
         code(
             "childrens_services",
             "Children's services",
-            &["local authority", "social care", "childrens social care", "csc", "la"],
+            &[
+                "local authority",
+                "social care",
+                "childrens social care",
+                "csc",
+                "la",
+            ],
         ),
         code("health", "Health body", &["nhs", "health trust", "icb"]),
         code("education", "Education", &["school", "schools"]),
-        code("charity", "Charity or voluntary organisation", &["voluntary", "vcs", "ngo"]),
+        code(
+            "charity",
+            "Charity or voluntary organisation",
+            &["voluntary", "vcs", "ngo"],
+        ),
         code(
             "safeguarding_board",
             "Safeguarding board or partnership",
@@ -575,9 +696,18 @@ mod tests {
             let mut seen: HashMap<String, &str> = HashMap::new();
             for (key, code) in list.keys() {
                 if let Some(other) = seen.insert(key.clone(), code) {
-                    assert_eq!(other, code, "{}: '{key}' means both {other} and {code}", list.name);
+                    assert_eq!(
+                        other, code,
+                        "{}: '{key}' means both {other} and {code}",
+                        list.name
+                    );
                 }
-                assert_eq!(key, fold(&key), "{}: synonym '{key}' is not folded", list.name);
+                assert_eq!(
+                    key,
+                    fold(&key),
+                    "{}: synonym '{key}' is not folded",
+                    list.name
+                );
                 if list.allows_unknown {
                     assert!(
                         Unknown::from_folded(&key).is_none(),
@@ -592,7 +722,10 @@ mod tests {
     #[test]
     fn unknown_kinds_stay_distinct() {
         assert_eq!(SEX.lookup(""), Coded::Unknown(Unknown::NotRecorded));
-        assert_eq!(SEX.lookup("Not recorded"), Coded::Unknown(Unknown::NotRecorded));
+        assert_eq!(
+            SEX.lookup("Not recorded"),
+            Coded::Unknown(Unknown::NotRecorded)
+        );
         assert_eq!(SEX.lookup("Unknown"), Coded::Unknown(Unknown::NotKnown));
         assert_eq!(SEX.lookup("Refused"), Coded::Unknown(Unknown::Refused));
         assert_eq!(SEX.lookup("not_stated"), Coded::Unknown(Unknown::NotStated));
@@ -606,11 +739,24 @@ mod tests {
         assert_eq!(SEX.lookup(" girl "), Coded::Code("female"));
         assert_eq!(SEX.lookup("Male"), Coded::Code("male"));
         assert_eq!(SEX.lookup("X"), Coded::Unmapped);
-        assert_eq!(LOCATION_TYPE.lookup("Takeaway or fast-food outlet"), Coded::Code("takeaway"));
-        assert_eq!(LOCATION_TYPE.lookup("near_childrens_home"), Coded::Code("near_childrens_home"));
+        assert_eq!(
+            LOCATION_TYPE.lookup("Takeaway or fast-food outlet"),
+            Coded::Code("takeaway")
+        );
+        assert_eq!(
+            LOCATION_TYPE.lookup("near_childrens_home"),
+            Coded::Code("near_childrens_home")
+        );
         assert_eq!(LEGAL_STATUS.lookup("c2"), Coded::Code("C2"));
-        assert_eq!(INVOLVEMENT_ROLE.lookup("Suspect/Offender"), Coded::Code("offender"));
-        assert_eq!(PERSON_ROLE.lookup("unknown"), Coded::Unmapped, "roles have no unknowns");
+        assert_eq!(
+            INVOLVEMENT_ROLE.lookup("Suspect/Offender"),
+            Coded::Code("offender")
+        );
+        assert_eq!(
+            PERSON_ROLE.lookup("unknown"),
+            Coded::Unmapped,
+            "roles have no unknowns"
+        );
         assert_eq!(YES_NO.lookup("Y"), Coded::Code("yes"));
         assert_eq!(MISSING_KIND.lookup("Absent"), Coded::Code("away"));
     }

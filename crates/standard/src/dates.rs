@@ -17,12 +17,15 @@ pub struct PartialDate {
 
 impl PartialDate {
     pub fn full(year: i32, month: u8, day: u8) -> Option<PartialDate> {
-        (valid_year(year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
-            .then_some(PartialDate {
-                year,
-                month: Some(month),
-                day: Some(day),
-            })
+        (valid_year(year)
+            && (1..=12).contains(&month)
+            && day >= 1
+            && day <= days_in_month(year, month))
+        .then_some(PartialDate {
+            year,
+            month: Some(month),
+            day: Some(day),
+        })
     }
 
     pub fn year_month(year: i32, month: u8) -> Option<PartialDate> {
@@ -53,7 +56,11 @@ impl PartialDate {
     /// The last day this date could be.
     pub fn latest(&self) -> (i32, u8, u8) {
         let month = self.month.unwrap_or(12);
-        (self.year, month, self.day.unwrap_or(days_in_month(self.year, month)))
+        (
+            self.year,
+            month,
+            self.day.unwrap_or(days_in_month(self.year, month)),
+        )
     }
 
     /// The date `days` after 1899-12-30, as Excel counts serial dates (the 1900 leap-year bug
@@ -119,7 +126,8 @@ pub fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -128,7 +136,8 @@ fn civil_from_days(days: i64) -> (i32, u8, u8) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let mp = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u8;
@@ -167,7 +176,11 @@ impl DateFormat {
     ];
 
     /// Formats tried when a profile names none: ISO, UK day-first and `yyyymmdd`.
-    pub const DEFAULT: [DateFormat; 3] = [DateFormat::Iso, DateFormat::DayMonthYear, DateFormat::Compact];
+    pub const DEFAULT: [DateFormat; 3] = [
+        DateFormat::Iso,
+        DateFormat::DayMonthYear,
+        DateFormat::Compact,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -181,13 +194,16 @@ impl DateFormat {
 
     pub fn parse_name(name: &str) -> Option<DateFormat> {
         let name = name.trim().to_ascii_lowercase();
-        DateFormat::ALL.into_iter().find(|format| format.name() == name).or(match name.as_str() {
-            "iso" | "yyyy/mm/dd" => Some(DateFormat::Iso),
-            "dd-mm-yyyy" | "dd.mm.yyyy" | "d/m/yyyy" | "uk" => Some(DateFormat::DayMonthYear),
-            "mm-dd-yyyy" | "us" => Some(DateFormat::MonthDayYear),
-            "excel serial" | "serial" => Some(DateFormat::ExcelSerial),
-            _ => None,
-        })
+        DateFormat::ALL
+            .into_iter()
+            .find(|format| format.name() == name)
+            .or(match name.as_str() {
+                "iso" | "yyyy/mm/dd" => Some(DateFormat::Iso),
+                "dd-mm-yyyy" | "dd.mm.yyyy" | "d/m/yyyy" | "uk" => Some(DateFormat::DayMonthYear),
+                "mm-dd-yyyy" | "us" => Some(DateFormat::MonthDayYear),
+                "excel serial" | "serial" => Some(DateFormat::ExcelSerial),
+                _ => None,
+            })
     }
 
     /// Reads `text` in this format; `None` when it is not a date in this format.
@@ -199,7 +215,9 @@ impl DateFormat {
                 let year = number(parts.next()?, 4)?;
                 match (parts.next(), parts.next(), parts.next()) {
                     (None, _, _) => PartialDate::year(year),
-                    (Some(month), None, _) => PartialDate::year_month(year, number(month, 2)? as u8),
+                    (Some(month), None, _) => {
+                        PartialDate::year_month(year, number(month, 2)? as u8)
+                    }
                     (Some(month), Some(day), None) => {
                         PartialDate::full(year, number(month, 2)? as u8, number(day, 2)? as u8)
                     }
@@ -209,14 +227,20 @@ impl DateFormat {
             DateFormat::DayMonthYear | DateFormat::MonthDayYear => {
                 let parts: Vec<&str> = text.split(['/', '-', '.']).collect();
                 match parts.as_slice() {
-                    [month, year] => PartialDate::year_month(number(year, 4)?, number(month, 2)? as u8),
+                    [month, year] => {
+                        PartialDate::year_month(number(year, 4)?, number(month, 2)? as u8)
+                    }
                     [first, second, year] => {
                         let (day, month) = if self == DateFormat::DayMonthYear {
                             (first, second)
                         } else {
                             (second, first)
                         };
-                        PartialDate::full(number(year, 4)?, number(month, 2)? as u8, number(day, 2)? as u8)
+                        PartialDate::full(
+                            number(year, 4)?,
+                            number(month, 2)? as u8,
+                            number(day, 2)? as u8,
+                        )
                     }
                     _ => None,
                 }
@@ -241,7 +265,13 @@ impl DateFormat {
 
 /// Drops a midnight time that spreadsheets append ("2009-04-17 00:00:00", "17/04/2009 00:00").
 fn strip_midnight(text: &str) -> &str {
-    for suffix in [" 00:00:00", "T00:00:00", " 00:00", "T00:00:00Z", "T00:00:00.000"] {
+    for suffix in [
+        " 00:00:00",
+        "T00:00:00",
+        " 00:00",
+        "T00:00:00Z",
+        "T00:00:00.000",
+    ] {
         if let Some(stripped) = text.strip_suffix(suffix) {
             return stripped;
         }
@@ -282,7 +312,10 @@ mod tests {
         assert_eq!(iso("17.04.2009", &formats).as_deref(), Some("2009-04-17"));
         assert_eq!(iso("04/2009", &formats).as_deref(), Some("2009-04"));
         assert_eq!(iso("20090417", &formats).as_deref(), Some("2009-04-17"));
-        assert_eq!(iso("2009-04-17 00:00:00", &formats).as_deref(), Some("2009-04-17"));
+        assert_eq!(
+            iso("2009-04-17 00:00:00", &formats).as_deref(),
+            Some("2009-04-17")
+        );
     }
 
     #[test]
@@ -291,8 +324,16 @@ mod tests {
         assert_eq!(iso("2023-02-29", &formats), None);
         assert_eq!(iso("2024-02-29", &formats).as_deref(), Some("2024-02-29"));
         assert_eq!(iso("31/04/2009", &formats), None);
-        assert_eq!(iso("04/17/2009", &formats), None, "month-first is never guessed");
-        assert_eq!(iso("17/04/09", &formats), None, "two-digit years are refused");
+        assert_eq!(
+            iso("04/17/2009", &formats),
+            None,
+            "month-first is never guessed"
+        );
+        assert_eq!(
+            iso("17/04/09", &formats),
+            None,
+            "two-digit years are refused"
+        );
         assert_eq!(iso("yesterday", &formats), None);
         assert_eq!(iso("", &formats), None);
         assert_eq!(iso("0000-01-01", &formats), None);
@@ -300,9 +341,18 @@ mod tests {
 
     #[test]
     fn declared_formats() {
-        assert_eq!(iso("04/17/2009", &[DateFormat::MonthDayYear]).as_deref(), Some("2009-04-17"));
-        assert_eq!(iso("39920", &[DateFormat::ExcelSerial]).as_deref(), Some("2009-04-17"));
-        assert_eq!(iso("45292", &[DateFormat::ExcelSerial]).as_deref(), Some("2024-01-01"));
+        assert_eq!(
+            iso("04/17/2009", &[DateFormat::MonthDayYear]).as_deref(),
+            Some("2009-04-17")
+        );
+        assert_eq!(
+            iso("39920", &[DateFormat::ExcelSerial]).as_deref(),
+            Some("2009-04-17")
+        );
+        assert_eq!(
+            iso("45292", &[DateFormat::ExcelSerial]).as_deref(),
+            Some("2024-01-01")
+        );
         assert_eq!(iso("2009-04-17", &[DateFormat::DayMonthYear]), None);
     }
 
@@ -321,6 +371,9 @@ mod tests {
         let date = PartialDate::year_month(2024, 2).expect("valid");
         assert_eq!(date.earliest(), (2024, 2, 1));
         assert_eq!(date.latest(), (2024, 2, 29));
-        assert_eq!(PartialDate::year(2009).expect("valid").latest(), (2009, 12, 31));
+        assert_eq!(
+            PartialDate::year(2009).expect("valid").latest(),
+            (2009, 12, 31)
+        );
     }
 }

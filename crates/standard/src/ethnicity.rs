@@ -28,7 +28,13 @@ pub enum Group {
 }
 
 impl Group {
-    pub const ALL: [Group; 5] = [Group::Asian, Group::Black, Group::Mixed, Group::White, Group::Other];
+    pub const ALL: [Group; 5] = [
+        Group::Asian,
+        Group::Black,
+        Group::Mixed,
+        Group::White,
+        Group::Other,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -80,8 +86,16 @@ pub static CODES: [EthnicityCode; 19] = [
         Group::Black,
     ),
     detailed("mixed_white_asian", "White and Asian", Group::Mixed),
-    detailed("mixed_white_black_african", "White and Black African", Group::Mixed),
-    detailed("mixed_white_black_caribbean", "White and Black Caribbean", Group::Mixed),
+    detailed(
+        "mixed_white_black_african",
+        "White and Black African",
+        Group::Mixed,
+    ),
+    detailed(
+        "mixed_white_black_caribbean",
+        "White and Black Caribbean",
+        Group::Mixed,
+    ),
     detailed(
         "mixed_other",
         "Any other Mixed or multiple ethnic background",
@@ -93,7 +107,11 @@ pub static CODES: [EthnicityCode; 19] = [
         Group::White,
     ),
     detailed("white_irish", "Irish", Group::White),
-    detailed("white_gypsy_irish_traveller", "Gypsy or Irish Traveller", Group::White),
+    detailed(
+        "white_gypsy_irish_traveller",
+        "Gypsy or Irish Traveller",
+        Group::White,
+    ),
     detailed("white_roma", "Roma", Group::White),
     detailed("white_other", "Any other White background", Group::White),
     detailed("other_arab", "Arab", Group::Other),
@@ -359,21 +377,48 @@ pub static CSC: &[(&str, To)] = &[
 
 /// The 2011 census list, as "group: category". Its "Any other White background" includes Roma.
 pub static CENSUS_2011: &[(&str, To)] = &[
-    ("White: English/Welsh/Scottish/Northern Irish/British", D("white_british")),
+    (
+        "White: English/Welsh/Scottish/Northern Irish/British",
+        D("white_british"),
+    ),
     ("White: Irish", D("white_irish")),
-    ("White: Gypsy or Irish Traveller", D("white_gypsy_irish_traveller")),
+    (
+        "White: Gypsy or Irish Traveller",
+        D("white_gypsy_irish_traveller"),
+    ),
     ("White: Any other White background", G(White)),
-    ("Mixed/multiple ethnic groups: White and Black Caribbean", D("mixed_white_black_caribbean")),
-    ("Mixed/multiple ethnic groups: White and Black African", D("mixed_white_black_african")),
-    ("Mixed/multiple ethnic groups: White and Asian", D("mixed_white_asian")),
-    ("Mixed/multiple ethnic groups: Any other Mixed/multiple ethnic background", D("mixed_other")),
+    (
+        "Mixed/multiple ethnic groups: White and Black Caribbean",
+        D("mixed_white_black_caribbean"),
+    ),
+    (
+        "Mixed/multiple ethnic groups: White and Black African",
+        D("mixed_white_black_african"),
+    ),
+    (
+        "Mixed/multiple ethnic groups: White and Asian",
+        D("mixed_white_asian"),
+    ),
+    (
+        "Mixed/multiple ethnic groups: Any other Mixed/multiple ethnic background",
+        D("mixed_other"),
+    ),
     ("Asian/Asian British: Indian", D("asian_indian")),
     ("Asian/Asian British: Pakistani", D("asian_pakistani")),
     ("Asian/Asian British: Bangladeshi", D("asian_bangladeshi")),
     ("Asian/Asian British: Chinese", D("asian_chinese")),
-    ("Asian/Asian British: Any other Asian background", D("asian_other")),
-    ("Black/African/Caribbean/Black British: African", D("black_african")),
-    ("Black/African/Caribbean/Black British: Caribbean", D("black_caribbean")),
+    (
+        "Asian/Asian British: Any other Asian background",
+        D("asian_other"),
+    ),
+    (
+        "Black/African/Caribbean/Black British: African",
+        D("black_african"),
+    ),
+    (
+        "Black/African/Caribbean/Black British: Caribbean",
+        D("black_caribbean"),
+    ),
     (
         "Black/African/Caribbean/Black British: Any other Black/African/Caribbean background",
         D("black_other"),
@@ -408,7 +453,10 @@ pub static FREE_TEXT: &[(&str, To)] = &[
     ("traveller", D("white_gypsy_irish_traveller")),
     ("irish traveller", D("white_gypsy_irish_traveller")),
     ("gypsy traveller", D("white_gypsy_irish_traveller")),
-    ("traveller of irish heritage", D("white_gypsy_irish_traveller")),
+    (
+        "traveller of irish heritage",
+        D("white_gypsy_irish_traveller"),
+    ),
     ("gypsy roma", G(White)),
     ("gypsy roma traveller", G(White)),
     ("white roma", D("white_roma")),
@@ -435,13 +483,22 @@ pub static FREE_TEXT: &[(&str, To)] = &[
     ("dual heritage", G(Mixed)),
     ("mixed ethnicity", G(Mixed)),
     ("multiple ethnic groups", G(Mixed)),
-    ("mixed white black caribbean", D("mixed_white_black_caribbean")),
-    ("mixed white and black caribbean", D("mixed_white_black_caribbean")),
+    (
+        "mixed white black caribbean",
+        D("mixed_white_black_caribbean"),
+    ),
+    (
+        "mixed white and black caribbean",
+        D("mixed_white_black_caribbean"),
+    ),
     ("mixed w b carib", D("mixed_white_black_caribbean")),
     ("mixed w b caribbean", D("mixed_white_black_caribbean")),
     ("white black caribbean", D("mixed_white_black_caribbean")),
     ("mixed white black african", D("mixed_white_black_african")),
-    ("mixed white and black african", D("mixed_white_black_african")),
+    (
+        "mixed white and black african",
+        D("mixed_white_black_african"),
+    ),
     ("mixed w b african", D("mixed_white_black_african")),
     ("mixed w b afr", D("mixed_white_black_african")),
     ("white black african", D("mixed_white_black_african")),
@@ -498,8 +555,14 @@ static CENSUS_2021_KEYS: LazyLock<HashMap<String, Ethnicity>> = LazyLock::new(||
         let value = Ethnicity::Detailed(entry);
         keys.insert(fold(entry.label), value);
         keys.insert(fold(entry.code), value);
-        keys.insert(fold(&format!("{} {}", entry.group.code(), entry.label)), value);
-        keys.insert(fold(&format!("{} {}", entry.group.label(), entry.label)), value);
+        keys.insert(
+            fold(&format!("{} {}", entry.group.code(), entry.label)),
+            value,
+        );
+        keys.insert(
+            fold(&format!("{} {}", entry.group.label(), entry.label)),
+            value,
+        );
     }
     for group in Group::ALL {
         keys.insert(fold(group.label()), Ethnicity::Group(group));
@@ -764,4 +827,3 @@ pub fn read_combined(text: &str, scheme: Option<Scheme>) -> Reading {
         note: Some(Note::Unmapped),
     }
 }
-

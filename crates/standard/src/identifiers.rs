@@ -119,7 +119,10 @@ mod tests {
         assert_eq!(full.district, "LS6");
         assert_eq!(full.area(), "LS");
         assert_eq!(parse_postcode("SW1A 1AA").expect("valid").district, "SW1A");
-        assert_eq!(parse_postcode("M1 1AE").expect("valid").normalised(), "M1 1AE");
+        assert_eq!(
+            parse_postcode("M1 1AE").expect("valid").normalised(),
+            "M1 1AE"
+        );
         assert_eq!(parse_postcode("B33 8TH").expect("valid").district, "B33");
         assert_eq!(parse_postcode("ec1a").expect("valid").normalised(), "EC1A");
         assert_eq!(parse_postcode("LS6").expect("valid").inward, None);
@@ -127,15 +130,29 @@ mod tests {
 
     #[test]
     fn bad_postcodes_are_refused() {
-        for bad in ["", "12345", "LS6 1A", "HELLO", "LS6 AAB", "Ł6 1AB", "LS66 1ABC"] {
+        for bad in [
+            "",
+            "12345",
+            "LS6 1A",
+            "HELLO",
+            "LS6 AAB",
+            "Ł6 1AB",
+            "LS66 1ABC",
+        ] {
             assert_eq!(parse_postcode(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn nhs_numbers_check_digit() {
-        assert_eq!(parse_nhs_number("943 476 5919").as_deref(), Ok("9434765919"));
-        assert_eq!(parse_nhs_number("401-023-2137").as_deref(), Ok("4010232137"));
+        assert_eq!(
+            parse_nhs_number("943 476 5919").as_deref(),
+            Ok("9434765919")
+        );
+        assert_eq!(
+            parse_nhs_number("401-023-2137").as_deref(),
+            Ok("4010232137")
+        );
         assert!(parse_nhs_number("9434765918").is_err());
         assert!(parse_nhs_number("94347659").is_err());
         assert!(parse_nhs_number("ABCDEFGHIJ").is_err());

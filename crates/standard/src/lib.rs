@@ -18,6 +18,7 @@ pub mod ethnicity;
 pub mod fold;
 pub mod identifiers;
 pub mod nationality;
+pub mod records;
 pub mod tables;
 
 /// The version of the standard this crate describes.
@@ -27,4 +28,5 @@ pub use codes::{Coded, Unknown};
 pub use dates::{DateFormat, PartialDate};
 pub use ethnicity::{Ethnicity, Precision, Scheme};
 pub use nationality::Nationality;
+pub use records::Record;
 pub use tables::{Field, FieldKind, Table};

@@ -136,14 +136,23 @@ mod tests {
         assert_eq!(codes("U.K."), Nationality::Countries(vec!["GBR"]));
         assert_eq!(codes("gbr"), Nationality::Countries(vec!["GBR"]));
         assert_eq!(codes("Côte d'Ivoire"), Nationality::Countries(vec!["CIV"]));
-        assert_eq!(codes("Trinidad and Tobago"), Nationality::Countries(vec!["TTO"]));
+        assert_eq!(
+            codes("Trinidad and Tobago"),
+            Nationality::Countries(vec!["TTO"])
+        );
     }
 
     #[test]
     fn several_nationalities() {
-        assert_eq!(codes("British/Pakistani"), Nationality::Countries(vec!["GBR", "PAK"]));
+        assert_eq!(
+            codes("British/Pakistani"),
+            Nationality::Countries(vec!["GBR", "PAK"])
+        );
         assert_eq!(codes("GBR;IRL"), Nationality::Countries(vec!["GBR", "IRL"]));
-        assert_eq!(codes("Irish and British"), Nationality::Countries(vec!["IRL", "GBR"]));
+        assert_eq!(
+            codes("Irish and British"),
+            Nationality::Countries(vec!["IRL", "GBR"])
+        );
         assert_eq!(codes("UK; British"), Nationality::Countries(vec!["GBR"]));
     }
 

@@ -23,7 +23,9 @@ fn cases() -> Vec<Case> {
         assert_eq!(parts.len(), 7, "line {}: {line}", index + 1);
         let scheme = match parts[1] {
             "-" => None,
-            name => Some(Scheme::parse(name).unwrap_or_else(|| panic!("line {}: scheme {name}", index + 1))),
+            name => Some(
+                Scheme::parse(name).unwrap_or_else(|| panic!("line {}: scheme {name}", index + 1)),
+            ),
         };
         cases.push(Case {
             line: index + 1,
@@ -91,9 +93,16 @@ fn an_ic_code_in_the_self_defined_column_becomes_observed() {
 fn every_crosswalk_entry_has_a_case() {
     let covered: HashSet<(String, Option<&'static str>, String)> = cases()
         .iter()
-        .map(|case| (case.column.clone(), case.scheme.map(Scheme::code), fold(&case.text)))
+        .map(|case| {
+            (
+                case.column.clone(),
+                case.scheme.map(Scheme::code),
+                fold(&case.text),
+            )
+        })
         .collect();
-    let tables: [(&str, Option<Scheme>, &[(&str, ethnicity::To)]); 7] = [
+    type Crosswalk = &'static [(&'static str, ethnicity::To)];
+    let tables: [(&str, Option<Scheme>, Crosswalk); 7] = [
         ("self", Some(Scheme::Police16), ethnicity::POLICE_16_1),
         ("self", Some(Scheme::Police18), ethnicity::POLICE_18_1),
         ("self", Some(Scheme::Csc), ethnicity::CSC),
@@ -116,7 +125,11 @@ fn every_crosswalk_entry_has_a_case() {
             missing.push(format!("census_2021 {}", entry.label));
         }
     }
-    assert!(missing.is_empty(), "crosswalk entries with no case:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "crosswalk entries with no case:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]

@@ -1,0 +1,206 @@
+//! How a check report reads on a terminal, and as a problems CSV for a spreadsheet.
+
+use sightline_intake::report::CheckReport;
+use sightline_intake::{Diagnostic, Severity};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Problems shown per rule before "and N more".
+const EXAMPLES_PER_RULE: usize = 20;
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn location(d: &Diagnostic) -> String {
+    let mut at = d.file.clone();
+    if let Some(sheet) = &d.sheet {
+        let _ = write!(at, " [{sheet}]");
+    }
+    if let Some(row) = d.row {
+        let _ = write!(at, " row {row}");
+    }
+    if let Some(column) = &d.column {
+        let _ = write!(at, ", column '{column}'");
+    }
+    at
+}
+
+pub fn check_report(
+    report: &CheckReport,
+    normalised: Option<&Path>,
+    problems: Option<&Path>,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Checked against the Sightline standard {}.\n",
+        report.standard_version
+    );
+    for source in &report.sources {
+        let mut how = format!("header on row {}", source.header_row);
+        if let Some(encoding) = source.encoding {
+            let _ = write!(how, ", {encoding}");
+        }
+        if let Some(delimiter) = &source.delimiter {
+            let shown = if delimiter == "\t" {
+                "tab".to_string()
+            } else {
+                format!("'{delimiter}'")
+            };
+            let _ = write!(how, ", {shown}-separated");
+        }
+        let read = source.columns.iter().filter(|c| c.field.is_some()).count();
+        let place = match &source.sheet {
+            Some(sheet) => format!("{} [{sheet}]", source.file),
+            None => source.file.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "  {place}: {} table ({how}; {read} of {} columns read)",
+            source.table,
+            source.columns.len()
+        );
+    }
+    for skipped in &report.skipped_sheets {
+        let _ = writeln!(
+            out,
+            "  {} [{}]: skipped ({})",
+            skipped.file, skipped.sheet, skipped.reason
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n  {:<18} {:>10} {:>10} {:>10}",
+        "table", "read", "accepted", "rejected"
+    );
+    for table in &report.tables {
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>10} {:>10} {:>10}",
+            table.table.name(),
+            thousands(table.read),
+            thousands(table.accepted),
+            thousands(table.rejected)
+        );
+    }
+    if !report.rules.is_empty() {
+        let _ = writeln!(out, "\nProblems, by rule:");
+    }
+    for rule in &report.rules {
+        let effect = match (rule.severity, rule.rule.code().starts_with('F')) {
+            (_, true) => "file",
+            (Severity::Error, _) => "row rejected",
+            (Severity::Warning, _) => "row kept",
+        };
+        let _ = writeln!(
+            out,
+            "\n{} {} — {} ({effect})",
+            rule.rule.code(),
+            rule.title,
+            thousands(rule.count)
+        );
+        let _ = writeln!(out, "  what to do: {}", rule.hint);
+        for (shown, d) in report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == rule.rule)
+            .enumerate()
+        {
+            if shown == EXAMPLES_PER_RULE {
+                let more = rule.count - shown as u64;
+                let _ = writeln!(
+                    out,
+                    "  … and {} more (all of them: --json or --problems FILE.csv)",
+                    thousands(more)
+                );
+                break;
+            }
+            let value = d
+                .value
+                .as_deref()
+                .map(|v| format!(" '{v}'"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {}:{value} — {}; expected {}",
+                location(d),
+                d.message,
+                d.expected
+            );
+        }
+    }
+    if !report.unmapped.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nValues that map to no code (add them to a profile's [tables.TABLE.values.FIELD]):"
+        );
+        for value in &report.unmapped {
+            let _ = writeln!(
+                out,
+                "  {}.{} '{}' (column '{}'): {} rows",
+                value.table.name(),
+                value.field,
+                value.value,
+                value.column,
+                thousands(value.count)
+            );
+        }
+    }
+    let rejected = report.rows_rejected();
+    let _ = writeln!(out);
+    if rejected == 0 {
+        let _ = writeln!(out, "Result: no row rejected. The return can be sent.");
+    } else {
+        let _ = writeln!(
+            out,
+            "Result: {} rows rejected. Correct them (or the profile) and check again.",
+            thousands(rejected)
+        );
+    }
+    if let Some(dir) = normalised {
+        let _ = writeln!(out, "Accepted rows, normalised: {}", dir.display());
+    }
+    if let Some(path) = problems {
+        let _ = writeln!(out, "Every problem: {}", path.display());
+    }
+    out
+}
+
+/// Every diagnostic as a CSV a data officer can open next to their return.
+pub fn write_problems_csv(report: &CheckReport, path: &Path) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_path(path)?;
+    writer.write_record([
+        "rule", "severity", "file", "sheet", "table", "row", "column", "field", "value",
+        "expected", "message",
+    ])?;
+    for d in &report.diagnostics {
+        let severity = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writer.write_record([
+            d.rule.code(),
+            severity,
+            &d.file,
+            d.sheet.as_deref().unwrap_or_default(),
+            d.table.name(),
+            &d.row.map(|r| r.to_string()).unwrap_or_default(),
+            d.column.as_deref().unwrap_or_default(),
+            d.field.unwrap_or_default(),
+            d.value.as_deref().unwrap_or_default(),
+            &d.expected,
+            &d.message,
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}

@@ -1,0 +1,305 @@
+//! What is in a return, and what is wrong with it?
+//!
+//! [`check`] reads every table of every file, normalises each row, applies the cross-table
+//! rules, and hands each accepted record (and each rejected row with its reasons) to a
+//! [`Sink`]. It never stops at the first problem and never drops a row silently: for every
+//! table, read = accepted + rejected.
+
+use crate::IntakeError;
+use crate::normalise::{Normaliser, Origin, Period};
+use crate::profile::Profile;
+use crate::reader::{self, SkippedSheet, TableSource};
+use crate::report::{CheckReport, ColumnReport, SourceReport, TableCounts};
+use crate::rules::{Diagnostic, Rule, Severity};
+use sightline_standard::{PartialDate, Record, Table};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+/// What a check needs besides the files.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub profile: Profile,
+    /// Dates outside it are rejected (E008).
+    pub period: Option<Period>,
+    /// Dates of birth after it are rejected (E004).
+    pub today: PartialDate,
+}
+
+/// Where a row came from.
+#[derive(Debug, Clone, Copy)]
+pub struct RowRef<'a> {
+    pub origin: &'a Origin,
+    pub row: u64,
+}
+
+/// Receives the outcome of every row.
+pub trait Sink {
+    fn accepted(&mut self, at: RowRef<'_>, record: &Record) -> Result<(), IntakeError>;
+
+    /// A rejected row: its cells paired with their headers, and every reason.
+    fn rejected(
+        &mut self,
+        _at: RowRef<'_>,
+        _cells: &[(String, String)],
+        _reasons: &[Diagnostic],
+    ) -> Result<(), IntakeError> {
+        Ok(())
+    }
+}
+
+/// A sink that keeps nothing: `check` without `--normalised`.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn accepted(&mut self, _at: RowRef<'_>, _record: &Record) -> Result<(), IntakeError> {
+        Ok(())
+    }
+}
+
+/// Identifiers seen so far, for uniqueness and references across tables.
+#[derive(Default)]
+struct Seen {
+    /// id → (file, row) of its first row.
+    ids: HashMap<Table, HashMap<String, (String, u64)>>,
+}
+
+/// Reads and validates the files of one return.
+pub fn check(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+    sink: &mut dyn Sink,
+) -> Result<CheckReport, IntakeError> {
+    let mut sources: Vec<TableSource> = Vec::new();
+    let mut skipped_sheets: Vec<SkippedSheet> = Vec::new();
+    for path in paths {
+        let (found, skipped) = reader::open(path, &options.profile)?;
+        sources.extend(found);
+        skipped_sheets.extend(skipped);
+    }
+    if sources.is_empty() {
+        return Err(IntakeError::NoTables {
+            paths: paths.iter().map(|p| p.display().to_string()).collect(),
+        });
+    }
+    // Referenced tables first, so that references can be checked as rows stream past.
+    sources.sort_by_key(|source| source.table);
+    let present: BTreeSet<Table> = sources.iter().map(|s| s.table).collect();
+
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut counts: BTreeMap<Table, TableCounts> = BTreeMap::new();
+    let mut source_reports = Vec::new();
+    let mut seen = Seen::default();
+    let mut cells: Vec<String> = Vec::new();
+    let mut row_diagnostics: Vec<Diagnostic> = Vec::new();
+
+    for mut source in sources {
+        let origin = Origin {
+            file: source.file.clone(),
+            sheet: source.sheet.clone(),
+            table: source.table,
+        };
+        let table_profile = options.profile.table(source.table);
+        let mut normaliser = Normaliser::new(
+            origin.clone(),
+            &source.headers,
+            table_profile,
+            options.profile.date_formats(source.table),
+            options.today,
+            options.period,
+            &mut diagnostics,
+        );
+        note_missing_tables(&origin, &present, &mut diagnostics);
+        let table_counts = counts
+            .entry(source.table)
+            .or_insert_with(|| TableCounts::new(source.table));
+        while let Some(row) = source.next_row(&mut cells)? {
+            table_counts.read += 1;
+            row_diagnostics.clear();
+            let record = normaliser.normalise(row, &cells, &mut row_diagnostics);
+            let row_id = normaliser.row_id(&cells);
+            check_references(
+                &origin,
+                row,
+                record.as_ref(),
+                row_id,
+                &present,
+                &mut seen,
+                &normaliser,
+                &mut row_diagnostics,
+            );
+            let rejected = row_diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error);
+            let at = RowRef {
+                origin: &origin,
+                row,
+            };
+            match record {
+                Some(record) if !rejected => {
+                    table_counts.accepted += 1;
+                    sink.accepted(at, &record)?;
+                }
+                _ => {
+                    table_counts.rejected += 1;
+                    let pairs: Vec<(String, String)> = normaliser
+                        .headers()
+                        .iter()
+                        .cloned()
+                        .chain(std::iter::repeat(String::new()))
+                        .zip(cells.iter().cloned())
+                        .collect();
+                    sink.rejected(at, &pairs, &row_diagnostics)?;
+                }
+            }
+            diagnostics.append(&mut row_diagnostics);
+        }
+        if source.read_as_windows_1252() {
+            diagnostics.push(Diagnostic {
+                rule: Rule::F203,
+                severity: Rule::F203.severity(),
+                file: origin.file.clone(),
+                sheet: None,
+                table: origin.table,
+                field: None,
+                row: None,
+                column: None,
+                value: None,
+                expected: "UTF-8 text".to_string(),
+                message: "bytes that are not UTF-8 were read as Windows-1252".to_string(),
+            });
+        }
+        source_reports.push(SourceReport {
+            file: source.file.clone(),
+            sheet: source.sheet.clone(),
+            table: source.table,
+            header_row: source.header_row,
+            encoding: source.encoding,
+            delimiter: source.delimiter.map(String::from),
+            columns: source
+                .headers
+                .iter()
+                .map(|header| ColumnReport {
+                    header: header.clone(),
+                    field: normaliser.field_of_header(header),
+                })
+                .collect(),
+        });
+    }
+    Ok(CheckReport::new(
+        source_reports,
+        skipped_sheets,
+        counts.into_values().collect(),
+        diagnostics,
+    ))
+}
+
+/// F204 when a table's references cannot be checked because the table they point at is absent.
+fn note_missing_tables(
+    origin: &Origin,
+    present: &BTreeSet<Table>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let needs: &[Table] = match origin.table {
+        Table::Involvements => &[Table::People, Table::Incidents],
+        Table::MissingEpisodes | Table::Groups => &[Table::People],
+        _ => &[],
+    };
+    for needed in needs.iter().filter(|t| !present.contains(t)) {
+        diagnostics.push(Diagnostic {
+            rule: Rule::F204,
+            severity: Rule::F204.severity(),
+            file: origin.file.clone(),
+            sheet: origin.sheet.clone(),
+            table: origin.table,
+            field: None,
+            row: None,
+            column: None,
+            value: None,
+            expected: format!("a {needed} table in the return"),
+            message: format!(
+                "the return has no {needed} table, so references to it are not checked"
+            ),
+        });
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_references(
+    origin: &Origin,
+    row: u64,
+    record: Option<&Record>,
+    row_id: Option<String>,
+    present: &BTreeSet<Table>,
+    seen: &mut Seen,
+    normaliser: &Normaliser<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut push =
+        |rule: Rule, field: &'static str, value: &str, expected: String, message: String| {
+            let column = normaliser
+                .headers()
+                .iter()
+                .find(|h| normaliser.field_of_header(h) == Some(field))
+                .cloned();
+            diagnostics.push(Diagnostic {
+                rule,
+                severity: rule.severity(),
+                file: origin.file.clone(),
+                sheet: origin.sheet.clone(),
+                table: origin.table,
+                field: Some(field),
+                row: Some(row),
+                column,
+                value: Some(value.to_string()),
+                expected,
+                message,
+            });
+        };
+    if let (Some(id), Some(field)) = (row_id, origin.table.unique_id()) {
+        let ids = seen.ids.entry(origin.table).or_default();
+        match ids.get(&id) {
+            Some((file, first_row)) => push(
+                Rule::E002,
+                field,
+                &id,
+                format!("a {field} not used before"),
+                format!("{field} '{id}' is already used in {file} row {first_row}"),
+            ),
+            None => {
+                ids.insert(id, (origin.file.clone(), row));
+            }
+        }
+    }
+    let Some(record) = record else { return };
+    let mut references: Vec<(Table, &'static str, &str)> = Vec::new();
+    match record {
+        Record::Involvement(involvement) => {
+            references.push((Table::People, "person_id", &involvement.person_id));
+            references.push((Table::Incidents, "incident_id", &involvement.incident_id));
+        }
+        Record::MissingEpisode(episode) => {
+            references.push((Table::People, "person_id", &episode.person_id))
+        }
+        Record::GroupMember(member) => {
+            references.push((Table::People, "person_id", &member.person_id))
+        }
+        _ => {}
+    }
+    for (table, field, id) in references {
+        let known = seen.ids.get(&table).is_some_and(|ids| ids.contains_key(id));
+        if present.contains(&table) && !known {
+            let rule = if table == Table::People {
+                Rule::E006
+            } else {
+                Rule::E007
+            };
+            push(
+                rule,
+                field,
+                id,
+                format!("a {field} of the {table} table"),
+                format!("{field} '{id}' is not in the {table} table"),
+            );
+        }
+    }
+}

@@ -1,0 +1,941 @@
+//! What does one row say in the standard's terms, and what is wrong with it?
+//!
+//! A [`Normaliser`] is made once per table source: it binds the file's headers to fields (the
+//! profile first, then the template's names) and then turns each row into a record plus
+//! diagnostics. Coded columns hold few distinct values, so each column remembers how it read
+//! each value; that keeps a million rows fast.
+
+use crate::profile::{ETHNICITY_AND_NATIONALITY, TableProfile};
+use crate::rules::{Diagnostic, Rule, Severity};
+use sightline_standard::codes::{self, CodeList};
+use sightline_standard::ethnicity::{self, Note, Reading};
+use sightline_standard::fold::fold_header;
+use sightline_standard::identifiers::{is_gss_code, parse_nhs_number, parse_postcode};
+use sightline_standard::records::{
+    EthnicitySource, GroupMemberRecord, IncidentRecord, InvolvementRecord, MissingEpisodeRecord,
+    PersonRecord,
+};
+use sightline_standard::{
+    Coded, DateFormat, Ethnicity, Nationality, PartialDate, Record, Scheme, Table, Unknown,
+};
+use std::collections::HashMap;
+
+/// Distinct values remembered per column before the memory stops growing.
+const CACHE_LIMIT: usize = 4096;
+
+/// Where rows come from, for diagnostics.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub table: Table,
+}
+
+/// The period a return covers, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: PartialDate,
+    pub to: PartialDate,
+}
+
+impl Period {
+    /// Whether a span of dates lies wholly outside the period.
+    fn excludes(&self, first: PartialDate, last: PartialDate) -> bool {
+        last.latest() < self.from.earliest() || first.earliest() > self.to.latest()
+    }
+}
+
+/// Turns rows of one table source into records.
+pub struct Normaliser<'p> {
+    origin: Origin,
+    headers: Vec<String>,
+    /// Column index of each field of the table, in field order.
+    columns: Vec<Option<usize>>,
+    combined: Option<usize>,
+    profile: Option<&'p TableProfile>,
+    scheme: Option<Scheme>,
+    date_formats: Vec<DateFormat>,
+    today: PartialDate,
+    period: Option<Period>,
+    codes: Vec<HashMap<String, Coded>>,
+    readings: HashMap<(Option<Scheme>, bool, String), Reading>,
+    observed: HashMap<String, Ethnicity>,
+    nationalities: HashMap<String, Nationality>,
+}
+
+/// A cell's text, trimmed, and its header.
+struct Cell<'a> {
+    text: &'a str,
+    header: &'a str,
+}
+
+impl<'p> Normaliser<'p> {
+    /// Binds the headers of a table source; file-level diagnostics (columns not read, required
+    /// columns missing) go to `diagnostics`.
+    pub fn new(
+        origin: Origin,
+        headers: &[String],
+        profile: Option<&'p TableProfile>,
+        date_formats: Vec<DateFormat>,
+        today: PartialDate,
+        period: Option<Period>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Normaliser<'p> {
+        let table = origin.table;
+        let folded: Vec<String> = headers.iter().map(|h| fold_header(h)).collect();
+        let find = |header: &str| folded.iter().position(|h| *h == fold_header(header));
+        let profile_header = |field: &str| profile.and_then(|p| p.columns.get(field));
+        let mut note = |rule: Rule, column: Option<String>, expected: String, message: String| {
+            diagnostics.push(Diagnostic {
+                rule,
+                severity: rule.severity(),
+                file: origin.file.clone(),
+                sheet: origin.sheet.clone(),
+                table,
+                field: None,
+                row: None,
+                column,
+                value: None,
+                expected,
+                message,
+            });
+        };
+        let mut columns = Vec::new();
+        for field in table.fields() {
+            let column = match profile_header(field.name) {
+                Some(header) => {
+                    let found = find(header);
+                    if found.is_none() {
+                        note(
+                            Rule::F205,
+                            Some(header.clone()),
+                            format!("a column headed '{header}'"),
+                            format!(
+                                "the profile maps {} to '{header}', which is not in the file",
+                                field.name
+                            ),
+                        );
+                    }
+                    found
+                }
+                None => find(field.name),
+            };
+            if column.is_none() && field.required {
+                note(
+                    Rule::F202,
+                    None,
+                    format!("a column for {}", field.name),
+                    format!(
+                        "no column for the required field {}; every row will be rejected",
+                        field.name
+                    ),
+                );
+            }
+            columns.push(column);
+        }
+        let combined = if table == Table::People {
+            profile_header(ETHNICITY_AND_NATIONALITY).and_then(|header| {
+                let found = find(header);
+                if found.is_none() {
+                    note(
+                        Rule::F205,
+                        Some(header.clone()),
+                        format!("a column headed '{header}'"),
+                        format!("the profile maps {ETHNICITY_AND_NATIONALITY} to '{header}', which is not in the file"),
+                    );
+                }
+                found
+            })
+        } else {
+            None
+        };
+        for (index, header) in headers.iter().enumerate() {
+            let bound = columns.contains(&Some(index)) || combined == Some(index);
+            if !bound && !header.trim().is_empty() {
+                note(
+                    Rule::F201,
+                    Some(header.clone()),
+                    format!(
+                        "one of: {}",
+                        table
+                            .fields()
+                            .iter()
+                            .map(|f| f.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    format!("column '{header}' matches no field of {table} and is not read"),
+                );
+            }
+        }
+        let field_count = table.fields().len();
+        Normaliser {
+            origin,
+            headers: headers.to_vec(),
+            columns,
+            combined,
+            profile,
+            scheme: profile.and_then(|p| p.ethnicity_scheme),
+            date_formats,
+            today,
+            period,
+            codes: vec![HashMap::new(); field_count],
+            readings: HashMap::new(),
+            observed: HashMap::new(),
+            nationalities: HashMap::new(),
+        }
+    }
+
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// Reads one row. Returns the record when the row is accepted; every problem, fatal or not,
+    /// is pushed to `diagnostics`.
+    pub fn normalise(
+        &mut self,
+        row: u64,
+        cells: &[String],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Record> {
+        let before = diagnostics.len();
+        let mut row_context = RowContext {
+            normaliser: self,
+            row,
+            cells,
+            diagnostics,
+        };
+        row_context.check_extra_cells();
+        let record = match row_context.normaliser.origin.table {
+            Table::People => row_context.person().map(|p| Record::Person(Box::new(p))),
+            Table::Incidents => row_context.incident().map(Record::Incident),
+            Table::Involvements => row_context.involvement().map(Record::Involvement),
+            Table::MissingEpisodes => row_context.missing_episode().map(Record::MissingEpisode),
+            Table::Groups => row_context.group_member().map(Record::GroupMember),
+        };
+        let rejected = diagnostics[before..]
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+        if rejected { None } else { record }
+    }
+
+    /// The row's own identifier (person_id, incident_id) if it has one, whether or not the row
+    /// is accepted.
+    pub fn row_id(&self, cells: &[String]) -> Option<String> {
+        let name = self.origin.table.unique_id()?;
+        let index = self
+            .origin
+            .table
+            .fields()
+            .iter()
+            .position(|f| f.name == name)?;
+        let column = (*self.columns.get(index)?)?;
+        let text = cells.get(column)?.trim();
+        (!text.is_empty()).then(|| text.to_string())
+    }
+
+    /// The field a header is bound to, if any.
+    pub fn field_of_header(&self, header: &str) -> Option<&'static str> {
+        let column = self.headers.iter().position(|h| h == header)?;
+        if self.combined == Some(column) {
+            return Some(ETHNICITY_AND_NATIONALITY);
+        }
+        let index = self.columns.iter().position(|c| *c == Some(column))?;
+        self.origin.table.fields().get(index).map(|f| f.name)
+    }
+}
+
+struct RowContext<'n, 'p, 'r> {
+    normaliser: &'n mut Normaliser<'p>,
+    row: u64,
+    cells: &'r [String],
+    diagnostics: &'r mut Vec<Diagnostic>,
+}
+
+impl RowContext<'_, '_, '_> {
+    fn push(
+        &mut self,
+        rule: Rule,
+        column: Option<&str>,
+        value: Option<&str>,
+        expected: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        let origin = &self.normaliser.origin;
+        let field = column.and_then(|header| self.normaliser.field_of_header(header));
+        self.diagnostics.push(Diagnostic {
+            rule,
+            severity: rule.severity(),
+            file: origin.file.clone(),
+            sheet: origin.sheet.clone(),
+            table: origin.table,
+            field,
+            row: Some(self.row),
+            column: column.map(str::to_string),
+            value: value.map(str::to_string),
+            expected: expected.into(),
+            message: message.into(),
+        });
+    }
+
+    fn field_index(&self, name: &str) -> usize {
+        self.normaliser
+            .origin
+            .table
+            .fields()
+            .iter()
+            .position(|field| field.name == name)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// The trimmed, non-empty text of a field's cell.
+    fn cell(&self, name: &str) -> Option<Cell<'_>> {
+        let column = (*self.normaliser.columns.get(self.field_index(name))?)?;
+        self.cell_at(column)
+    }
+
+    fn cell_at(&self, column: usize) -> Option<Cell<'_>> {
+        let text = self.cells.get(column)?.trim();
+        (!text.is_empty()).then(|| Cell {
+            text,
+            header: self
+                .normaliser
+                .headers
+                .get(column)
+                .map_or("", String::as_str),
+        })
+    }
+
+    fn check_extra_cells(&mut self) {
+        let width = self.normaliser.headers.len();
+        if let Some((index, extra)) = self
+            .cells
+            .iter()
+            .enumerate()
+            .skip(width)
+            .find(|(_, c)| !c.trim().is_empty())
+        {
+            let extra = extra.clone();
+            self.push(
+                Rule::E011,
+                None,
+                Some(&extra),
+                format!("at most {width} cells"),
+                format!("cell {} has a value but no header", index + 1),
+            );
+        }
+    }
+
+    fn text(&self, name: &str) -> Option<String> {
+        self.cell(name).map(|cell| cell.text.to_string())
+    }
+
+    fn required(&mut self, name: &str) -> Option<String> {
+        let value = self.text(name);
+        if value.is_none() {
+            let header = self.column_header(name);
+            self.push(
+                Rule::E001,
+                header.as_deref(),
+                None,
+                format!("a value for {name}"),
+                format!("{name} is required"),
+            );
+        }
+        value
+    }
+
+    fn column_header(&self, name: &str) -> Option<String> {
+        let column = (*self.normaliser.columns.get(self.field_index(name))?)?;
+        self.normaliser.headers.get(column).cloned()
+    }
+
+    fn date(&mut self, name: &str) -> Option<PartialDate> {
+        let cell = self.cell(name)?;
+        let (text, header) = (cell.text.to_string(), cell.header.to_string());
+        let mut formats = self.normaliser.date_formats.clone();
+        if !formats.contains(&DateFormat::Iso) {
+            formats.push(DateFormat::Iso);
+        }
+        let parsed = sightline_standard::dates::parse_with(&text, &formats);
+        if parsed.is_none() {
+            let names: Vec<&str> = formats.iter().map(|f| f.name()).collect();
+            self.push(
+                Rule::E003,
+                Some(&header),
+                Some(&text),
+                format!("a date as {}", names.join(" or ")),
+                format!("{name} '{text}' is not a date"),
+            );
+        }
+        parsed
+    }
+
+    /// A single code, read through the profile's value map, then the list.
+    fn coded(&mut self, name: &str, list: &'static CodeList) -> Coded {
+        let Some(cell) = self.cell(name) else {
+            return Coded::Unknown(Unknown::NotRecorded);
+        };
+        let (text, header) = (cell.text.to_string(), cell.header.to_string());
+        let coded = self.lookup_code(name, list, &text);
+        if coded == Coded::Unmapped {
+            self.push(
+                Rule::W101,
+                Some(&header),
+                Some(&text),
+                format!("a code of {}", list.name),
+                format!("{name} '{text}' is not a code of {}", list.name),
+            );
+        }
+        coded
+    }
+
+    fn lookup_code(&mut self, name: &str, list: &'static CodeList, text: &str) -> Coded {
+        let index = self.field_index(name);
+        if let Some(found) = self
+            .normaliser
+            .codes
+            .get(index)
+            .and_then(|cache| cache.get(text))
+        {
+            return *found;
+        }
+        let mapped = self
+            .normaliser
+            .profile
+            .and_then(|p| p.mapped_value(name, text));
+        let coded = match mapped {
+            Some(target) => list.lookup(target),
+            None => list.lookup(text),
+        };
+        if let Some(cache) = self.normaliser.codes.get_mut(index)
+            && cache.len() < CACHE_LIMIT
+        {
+            cache.insert(text.to_string(), coded);
+        }
+        coded
+    }
+
+    /// Several codes separated by `;`.
+    fn coded_list(&mut self, name: &str, list: &'static CodeList) -> Vec<Coded> {
+        let Some(cell) = self.cell(name) else {
+            return Vec::new();
+        };
+        let (text, header) = (cell.text.to_string(), cell.header.to_string());
+        let mut values = Vec::new();
+        for piece in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let coded = self.lookup_code(name, list, piece);
+            if coded == Coded::Unmapped {
+                self.push(
+                    Rule::W101,
+                    Some(&header),
+                    Some(piece),
+                    format!("codes of {}", list.name),
+                    format!("{name} '{piece}' is not a code of {}", list.name),
+                );
+            }
+            if !values.contains(&coded) {
+                values.push(coded);
+            }
+        }
+        values
+    }
+
+    fn identifier(&self, name: &str) -> Option<String> {
+        self.text(name)
+    }
+
+    fn local_authority(&mut self) -> Option<String> {
+        let cell = self.cell("local_authority")?;
+        let (text, header) = (cell.text.to_string(), cell.header.to_string());
+        if !is_gss_code(&text) {
+            self.push(
+                Rule::W107,
+                Some(&header),
+                Some(&text),
+                "an ONS GSS code such as E06000015",
+                format!("local_authority '{text}' is not an ONS code"),
+            );
+        }
+        Some(text)
+    }
+
+    fn period_check(&mut self, name: &str, first: Option<PartialDate>, last: Option<PartialDate>) {
+        let (Some(period), Some(first)) = (self.normaliser.period, first.or(last)) else {
+            return;
+        };
+        let last = last.unwrap_or(first);
+        if period.excludes(first, last) {
+            let header = self.column_header(name);
+            let value = first.to_string();
+            self.push(
+                Rule::E008,
+                header.as_deref(),
+                Some(&value),
+                format!("a date from {} to {}", period.from, period.to),
+                format!("{name} {value} is outside the return period"),
+            );
+        }
+    }
+
+    fn end_after_start(
+        &mut self,
+        start_name: &str,
+        start: Option<PartialDate>,
+        end_name: &str,
+        end: Option<PartialDate>,
+    ) {
+        if let (Some(start), Some(end)) = (start, end)
+            && end.latest() < start.earliest()
+        {
+            let header = self.column_header(end_name);
+            let value = end.to_string();
+            self.push(
+                Rule::E005,
+                header.as_deref(),
+                Some(&value),
+                format!("a date on or after {start_name} {start}"),
+                format!("{end_name} {end} is before {start_name} {start}"),
+            );
+        }
+    }
+
+    fn person(&mut self) -> Option<PersonRecord> {
+        let person_id = self.required("person_id");
+        let roles = self.coded_list("role", &codes::PERSON_ROLE);
+        let date_of_birth = self.date("date_of_birth");
+        if let Some(dob) = date_of_birth
+            && dob.earliest() > self.normaliser.today.latest()
+        {
+            let header = self.column_header("date_of_birth");
+            let value = dob.to_string();
+            self.push(
+                Rule::E004,
+                header.as_deref(),
+                Some(&value),
+                format!("a date up to {}", self.normaliser.today),
+                format!("date of birth {value} is in the future"),
+            );
+        }
+        let age = self.age();
+        let age_date = self.date("age_date");
+        self.check_age(date_of_birth, age, age_date);
+        let sex = self.coded("sex", &codes::SEX);
+        let (ethnicity, source, ethnicity_original, scheme, reading) = self.ethnicity();
+        let observed_cell = self
+            .cell("ethnicity_observed")
+            .map(|c| (c.text.to_string(), c.header.to_string()));
+        let (ethnicity_observed, ethnicity_observed_original) = match observed_cell {
+            Some((text, header)) => (self.observed(&text, &header), text),
+            None => (
+                reading
+                    .as_ref()
+                    .and_then(|r| r.observed)
+                    .unwrap_or(Ethnicity::Unknown(Unknown::NotRecorded)),
+                String::new(),
+            ),
+        };
+        let (nationality, nationality_original) =
+            self.nationality(reading.as_ref(), &ethnicity_original);
+        let postcode = self
+            .cell("postcode")
+            .map(|c| (c.text.to_string(), c.header.to_string()))
+            .and_then(|(text, header)| {
+                let parsed = parse_postcode(&text);
+                if parsed.is_none() {
+                    self.push(
+                        Rule::W106,
+                        Some(&header),
+                        Some(&text),
+                        "a UK postcode such as LS6 1AB, or its district",
+                        "the postcode is not kept",
+                    );
+                }
+                parsed
+            });
+        let nhs_number = self
+            .cell("nhs_number")
+            .map(|c| (c.text.to_string(), c.header.to_string()))
+            .and_then(|(text, header)| match parse_nhs_number(&text) {
+                Ok(number) => Some(number),
+                Err(expected) => {
+                    self.push(
+                        Rule::W105,
+                        Some(&header),
+                        Some(&text),
+                        expected,
+                        "the NHS number is not kept",
+                    );
+                    None
+                }
+            });
+        let record = PersonRecord {
+            person_id: person_id?,
+            roles,
+            given_name: self.identifier("given_name"),
+            family_name: self.identifier("family_name"),
+            other_names: self
+                .text("other_names")
+                .map(|t| {
+                    t.split(';')
+                        .map(str::trim)
+                        .filter(|n| !n.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            date_of_birth,
+            age,
+            age_date,
+            sex,
+            ethnicity,
+            ethnicity_scheme: scheme,
+            ethnicity_source: source,
+            ethnicity_original,
+            ethnicity_observed,
+            ethnicity_observed_original,
+            nationality,
+            nationality_original,
+            postcode,
+            local_authority: self.local_authority(),
+            looked_after: self.coded("looked_after", &codes::YES_NO),
+            legal_status: self.coded("legal_status", &codes::LEGAL_STATUS),
+            missing_history: self.coded("missing_history", &codes::YES_NO),
+            nhs_number,
+            upn: self.identifier("upn"),
+            pnc_id: self.identifier("pnc_id"),
+        };
+        Some(record)
+    }
+
+    fn age(&mut self) -> Option<u16> {
+        let cell = self.cell("age")?;
+        let (text, header) = (cell.text.to_string(), cell.header.to_string());
+        match text.parse::<u16>() {
+            Ok(age) if age <= 120 => Some(age),
+            _ => {
+                self.push(
+                    Rule::E009,
+                    Some(&header),
+                    Some(&text),
+                    "a whole number from 0 to 120",
+                    format!("age '{text}' is not an age"),
+                );
+                None
+            }
+        }
+    }
+
+    fn check_age(
+        &mut self,
+        dob: Option<PartialDate>,
+        age: Option<u16>,
+        age_date: Option<PartialDate>,
+    ) {
+        let (Some(dob), Some(age), Some(on)) = (dob, age, age_date) else {
+            return;
+        };
+        let (Some(born_month), Some(on_month)) = (dob.month, on.month) else {
+            return;
+        };
+        let mut years = on.year - dob.year;
+        if (on_month, on.day.unwrap_or(31)) < (born_month, dob.day.unwrap_or(1)) {
+            years -= 1;
+        }
+        if (years - i32::from(age)).abs() > 1 {
+            let header = self.column_header("age");
+            let value = age.to_string();
+            self.push(
+                Rule::W109,
+                header.as_deref(),
+                Some(&value),
+                format!("about {years} (from date_of_birth {dob} on {on})"),
+                "age and date of birth disagree",
+            );
+        }
+    }
+
+    /// Self-defined ethnicity: from its column, or from a column holding ethnicity and
+    /// nationality. Returns the value, where it came from, the original text, the scheme and
+    /// the full reading (for the observed value and nationality it may carry).
+    fn ethnicity(
+        &mut self,
+    ) -> (
+        Ethnicity,
+        EthnicitySource,
+        String,
+        Option<Scheme>,
+        Option<Reading>,
+    ) {
+        let scheme = match self
+            .cell("ethnicity_scheme")
+            .map(|c| (c.text.to_string(), c.header.to_string()))
+        {
+            Some((text, header)) => match Scheme::parse(&text) {
+                Some(scheme) => Some(scheme),
+                None => {
+                    self.push(Rule::W101, Some(&header), Some(&text), "a scheme: census_2021, census_2011, police_16_1, police_18_1, csc, free_text", format!("ethnicity_scheme '{text}' is not a scheme"));
+                    self.normaliser.scheme
+                }
+            },
+            None => self.normaliser.scheme,
+        };
+        let own = self
+            .cell("ethnicity")
+            .map(|c| (c.text.to_string(), c.header.to_string(), false));
+        let combined = self
+            .normaliser
+            .combined
+            .and_then(|column| self.cell_at(column))
+            .map(|c| (c.text.to_string(), c.header.to_string(), true));
+        let Some((text, header, is_combined)) = own.or(combined) else {
+            let source = if self.normaliser.combined.is_some()
+                || self.column_header("ethnicity").is_some()
+            {
+                if self.normaliser.combined.is_some() {
+                    EthnicitySource::Combined
+                } else {
+                    EthnicitySource::SelfDefined
+                }
+            } else {
+                EthnicitySource::None
+            };
+            return (
+                Ethnicity::Unknown(Unknown::NotRecorded),
+                source,
+                String::new(),
+                scheme,
+                None,
+            );
+        };
+        let key = (scheme, is_combined, text.clone());
+        let reading = match self.normaliser.readings.get(&key) {
+            Some(found) => found.clone(),
+            None => {
+                let mapped = self
+                    .normaliser
+                    .profile
+                    .and_then(|p| p.mapped_value("ethnicity", &text))
+                    .and_then(Ethnicity::from_code);
+                let reading = match mapped {
+                    Some(ethnicity) => Reading {
+                        ethnicity,
+                        observed: None,
+                        nationality: None,
+                        note: None,
+                    },
+                    None if is_combined => ethnicity::read_combined(&text, scheme),
+                    None => ethnicity::read_self_defined(&text, scheme),
+                };
+                if self.normaliser.readings.len() < CACHE_LIMIT {
+                    self.normaliser.readings.insert(key, reading.clone());
+                }
+                reading
+            }
+        };
+        if let Some(note) = reading.note {
+            let (rule, expected, message) = match note {
+                Note::IcCodeMoved => (
+                    Rule::W102,
+                    "a self-defined ethnicity",
+                    format!("'{text}' is an officer-observed code; moved to ethnicity_observed"),
+                ),
+                Note::Ambiguous => (
+                    Rule::W103,
+                    "separate ethnicity and nationality",
+                    format!(
+                        "'{text}' could be an ethnicity or a nationality; read as ethnicity, nationality not known"
+                    ),
+                ),
+                Note::NationalIdentity => (
+                    Rule::W104,
+                    "an ethnicity",
+                    format!(
+                        "'{text}' is a national identity, not an ethnicity; read as nationality, ethnicity not known"
+                    ),
+                ),
+                Note::NotInScheme => (
+                    Rule::W108,
+                    "a code of the declared scheme",
+                    format!(
+                        "'{text}' is not a code of {}",
+                        scheme.map_or("the scheme", Scheme::code)
+                    ),
+                ),
+                Note::Unmapped => (
+                    Rule::W101,
+                    "an ethnicity of the 2021 list, a code of a known scheme, or an unknown kind",
+                    format!("ethnicity '{text}' maps to no ethnicity"),
+                ),
+            };
+            self.push(rule, Some(&header), Some(&text), expected, message);
+        }
+        let source = if is_combined {
+            EthnicitySource::Combined
+        } else {
+            EthnicitySource::SelfDefined
+        };
+        (reading.ethnicity, source, text, scheme, Some(reading))
+    }
+
+    fn observed(&mut self, text: &str, header: &str) -> Ethnicity {
+        let value = match self.normaliser.observed.get(text) {
+            Some(found) => *found,
+            None => {
+                let mapped = self
+                    .normaliser
+                    .profile
+                    .and_then(|p| p.mapped_value("ethnicity_observed", text))
+                    .and_then(Ethnicity::from_code);
+                let value = mapped.unwrap_or_else(|| ethnicity::read_observed(text));
+                if self.normaliser.observed.len() < CACHE_LIMIT {
+                    self.normaliser.observed.insert(text.to_string(), value);
+                }
+                value
+            }
+        };
+        if value == Ethnicity::Unmapped {
+            self.push(
+                Rule::W101,
+                Some(header),
+                Some(text),
+                "an IC code: IC1 to IC6, IC0 or IC9",
+                format!("ethnicity_observed '{text}' is not an IC code"),
+            );
+        }
+        value
+    }
+
+    /// Nationality from its column; where that is blank, from what the ethnicity reading said.
+    fn nationality(
+        &mut self,
+        reading: Option<&Reading>,
+        ethnicity_original: &str,
+    ) -> (Nationality, String) {
+        let from_reading = reading.and_then(|r| r.nationality.clone());
+        let Some((text, header)) = self
+            .cell("nationality")
+            .map(|c| (c.text.to_string(), c.header.to_string()))
+        else {
+            return match from_reading {
+                Some(nationality) => (nationality, ethnicity_original.to_string()),
+                None => (Nationality::Unknown(Unknown::NotRecorded), String::new()),
+            };
+        };
+        let value = match self.normaliser.nationalities.get(&text) {
+            Some(found) => found.clone(),
+            None => {
+                let mapped = self
+                    .normaliser
+                    .profile
+                    .and_then(|p| p.mapped_value("nationality", &text))
+                    .map(|to| sightline_standard::nationality::parse(&to.replace(';', "/")));
+                let value = mapped.unwrap_or_else(|| sightline_standard::nationality::parse(&text));
+                if self.normaliser.nationalities.len() < CACHE_LIMIT {
+                    self.normaliser
+                        .nationalities
+                        .insert(text.clone(), value.clone());
+                }
+                value
+            }
+        };
+        if value == Nationality::Unmapped {
+            self.push(
+                Rule::W101,
+                Some(&header),
+                Some(&text),
+                "ISO 3166-1 countries (names, codes or demonyms), stateless, or an unknown kind",
+                format!("nationality '{text}' names no country"),
+            );
+        }
+        (value, text)
+    }
+
+    fn incident(&mut self) -> Option<IncidentRecord> {
+        let incident_id = self.required("incident_id");
+        let first_date = self.date("first_date");
+        let last_date = self.date("last_date");
+        self.end_after_start("first_date", first_date, "last_date", last_date);
+        self.period_check("first_date", first_date, last_date);
+        let record = IncidentRecord {
+            incident_id: incident_id?,
+            first_date,
+            last_date,
+            offence: self.coded("offence", &codes::OFFENCE),
+            cse_flag: self.coded("cse_flag", &codes::YES_NO),
+            location_type: self.coded("location_type", &codes::LOCATION_TYPE),
+            local_authority: self.local_authority(),
+            outcome: self.coded("outcome", &codes::OUTCOME),
+            outcome_date: self.date("outcome_date"),
+        };
+        Some(record)
+    }
+
+    fn involvement(&mut self) -> Option<InvolvementRecord> {
+        let incident_id = self.required("incident_id");
+        let person_id = self.required("person_id");
+        let role = match self
+            .cell("role")
+            .map(|c| (c.text.to_string(), c.header.to_string()))
+        {
+            None => {
+                self.required("role");
+                Coded::Unmapped
+            }
+            Some((text, header)) => {
+                let coded = self.lookup_code("role", &codes::INVOLVEMENT_ROLE, &text);
+                if coded == Coded::Unmapped {
+                    self.push(
+                        Rule::E010,
+                        Some(&header),
+                        Some(&text),
+                        "victim, offender, paying_abuser or other",
+                        format!("role '{text}' is not a role"),
+                    );
+                }
+                coded
+            }
+        };
+        Some(InvolvementRecord {
+            incident_id: incident_id?,
+            person_id: person_id?,
+            role,
+        })
+    }
+
+    fn missing_episode(&mut self) -> Option<MissingEpisodeRecord> {
+        let person_id = self.required("person_id");
+        let start = if self.cell("start").is_some() {
+            self.date("start")
+        } else {
+            self.required("start").and(None)
+        };
+        let end = self.date("end");
+        self.end_after_start("start", start, "end", end);
+        self.period_check("start", start, end);
+        let record = MissingEpisodeRecord {
+            person_id: person_id?,
+            start: start?,
+            end,
+            kind: self.coded("kind", &codes::MISSING_KIND),
+            from: self.coded("from", &codes::MISSING_FROM),
+            return_interview_offered: self.coded("return_interview_offered", &codes::YES_NO),
+            return_interview_accepted: self.coded("return_interview_accepted", &codes::YES_NO),
+        };
+        Some(record)
+    }
+
+    fn group_member(&mut self) -> Option<GroupMemberRecord> {
+        let group_id = self.required("group_id");
+        let person_id = self.required("person_id");
+        Some(GroupMemberRecord {
+            group_id: group_id?,
+            person_id: person_id?,
+            label: self.text("label"),
+        })
+    }
+}

@@ -1,0 +1,467 @@
+//! Which tables does a file hold, where are their headers, and what is in each row?
+//!
+//! CSV: the delimiter is sniffed (`,` `;` tab `|`), a UTF-8 byte-order mark is dropped, bytes
+//! that are not UTF-8 are read as Windows-1252, title lines above the header are skipped, and
+//! blank rows are not rows. Rows stream: memory does not grow with the file. XLSX: one table per
+//! sheet, Excel dates become ISO dates. Row numbers are those the user sees in a spreadsheet.
+
+use crate::IntakeError;
+use crate::profile::Profile;
+use calamine::{Data, Reader as _};
+use sightline_standard::fold::fold_header;
+use sightline_standard::{PartialDate, Table};
+use std::collections::{HashSet, VecDeque};
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read};
+use std::path::Path;
+
+/// How many rows at the top of a file may hold titles before the header.
+const HEADER_SEARCH_ROWS: usize = 30;
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// One table found in a file or sheet, positioned after its header row.
+pub struct TableSource {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub table: Table,
+    /// 1-based row of the header.
+    pub header_row: u64,
+    pub headers: Vec<String>,
+    /// "utf-8" or "windows-1252", for CSV.
+    pub encoding: Option<&'static str>,
+    pub delimiter: Option<char>,
+    rows: Rows,
+}
+
+enum Rows {
+    Csv(Box<CsvRows>),
+    Sheet(std::vec::IntoIter<(u64, Vec<String>)>),
+}
+
+impl TableSource {
+    /// Fills `cells` with the next non-blank row and returns its row number, or `None` at the
+    /// end.
+    pub fn next_row(&mut self, cells: &mut Vec<String>) -> Result<Option<u64>, IntakeError> {
+        match &mut self.rows {
+            Rows::Csv(rows) => rows.next_row(cells),
+            Rows::Sheet(rows) => Ok(rows.next().map(|(row, values)| {
+                *cells = values;
+                row
+            })),
+        }
+    }
+
+    /// Whether any cell had to be read as Windows-1252.
+    pub fn read_as_windows_1252(&self) -> bool {
+        match &self.rows {
+            Rows::Csv(rows) => rows.windows_1252 || rows.saw_non_utf8,
+            Rows::Sheet(_) => false,
+        }
+    }
+}
+
+/// Sheets of a workbook that hold no table (the template's own guidance and lists).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SkippedSheet {
+    pub file: String,
+    pub sheet: String,
+    pub reason: String,
+}
+
+/// The folded headers a table is known by.
+pub type KnownHeaders<'a> = &'a dyn Fn(Table) -> HashSet<String>;
+
+/// Opens every table in a file, recognising headers by the standard's names and the profile's.
+pub fn open(
+    path: &Path,
+    profile: &Profile,
+) -> Result<(Vec<TableSource>, Vec<SkippedSheet>), IntakeError> {
+    open_with(path, profile, &|table| known_headers(table, profile))
+}
+
+/// Opens every table in a file, recognising headers by `known`.
+pub fn open_with(
+    path: &Path,
+    profile: &Profile,
+    known: KnownHeaders<'_>,
+) -> Result<(Vec<TableSource>, Vec<SkippedSheet>), IntakeError> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match extension.as_str() {
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => open_workbook(path, profile, known),
+        _ => Ok((vec![open_csv(path, profile, known)?], Vec::new())),
+    }
+}
+
+fn unreadable(path: &Path, error: impl std::fmt::Display) -> IntakeError {
+    IntakeError::Unreadable {
+        path: path.display().to_string(),
+        message: error.to_string(),
+    }
+}
+
+/// The folded headers a table is known by: the profile's columns and the standard's fields.
+fn known_headers(table: Table, profile: &Profile) -> HashSet<String> {
+    let mut headers: HashSet<String> = table.fields().iter().map(|f| fold_header(f.name)).collect();
+    if let Some(table_profile) = profile.table(table) {
+        headers.extend(table_profile.columns.values().map(|h| fold_header(h)));
+    }
+    headers
+}
+
+fn header_score(cells: &[String], known: &HashSet<String>) -> usize {
+    cells
+        .iter()
+        .filter(|cell| !cell.trim().is_empty() && known.contains(&fold_header(cell)))
+        .count()
+}
+
+/// The table a name suggests: a profile pattern, or a table name inside it ("2024_people.csv").
+fn table_from_name(name: &str) -> Option<Table> {
+    let key = fold_header(name);
+    Table::ALL
+        .into_iter()
+        .find(|table| key.contains(&fold_header(table.name())))
+}
+
+/// Picks the header row among the first rows and, when the table is not known, the table.
+/// Returns (index into rows, table), or `None` when no row looks like a header.
+fn find_header(
+    rows: &[(u64, Vec<String>)],
+    table: Option<Table>,
+    header_row: Option<u64>,
+    known: KnownHeaders<'_>,
+) -> Option<(usize, Table)> {
+    if let (Some(wanted), Some(table)) = (header_row, table) {
+        return rows
+            .iter()
+            .position(|(row, _)| *row == wanted)
+            .map(|index| (index, table));
+    }
+    let candidates: Vec<Table> = match table {
+        Some(table) => vec![table],
+        None => Table::ALL.to_vec(),
+    };
+    let mut best: Option<(usize, Table, usize)> = None;
+    for candidate in candidates {
+        let known = known(candidate);
+        for (index, (_, cells)) in rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
+            let score = header_score(cells, &known);
+            if score > 0 && best.is_none_or(|(_, _, best_score)| score > best_score) {
+                best = Some((index, candidate, score));
+            }
+        }
+    }
+    best.map(|(index, table, _)| (index, table))
+}
+
+fn open_workbook(
+    path: &Path,
+    profile: &Profile,
+    known: KnownHeaders<'_>,
+) -> Result<(Vec<TableSource>, Vec<SkippedSheet>), IntakeError> {
+    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| unreadable(path, e))?;
+    let file = path.display().to_string();
+    let mut sources = Vec::new();
+    let mut skipped = Vec::new();
+    for sheet in workbook.sheet_names() {
+        let range = workbook
+            .worksheet_range(&sheet)
+            .map_err(|e| unreadable(path, e))?;
+        let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
+        let rows: Vec<(u64, Vec<String>)> = range
+            .rows()
+            .enumerate()
+            .map(|(index, cells)| {
+                (
+                    first_row + index as u64 + 1,
+                    cells.iter().map(cell_text).collect::<Vec<_>>(),
+                )
+            })
+            .filter(|(_, cells)| cells.iter().any(|cell| !cell.trim().is_empty()))
+            .collect();
+        let named = profile
+            .table_for_sheet(&sheet)
+            .or_else(|| Table::parse(&sheet));
+        let header_row = named
+            .and_then(|t| profile.table(t))
+            .and_then(|t| t.header_row);
+        let Some((header_index, table)) = find_header(&rows, named, header_row, known) else {
+            let reason = if rows.is_empty() {
+                "empty"
+            } else {
+                "no header of any table"
+            };
+            skipped.push(SkippedSheet {
+                file: file.clone(),
+                sheet: sheet.clone(),
+                reason: reason.to_string(),
+            });
+            continue;
+        };
+        // The template's Guidance and Lists sheets mention field names; only a sheet named
+        // after a table, or matched by the profile, or with a real header row is a table.
+        if named.is_none()
+            && rows[header_index]
+                .1
+                .iter()
+                .filter(|c| !c.is_empty())
+                .count()
+                < 2
+        {
+            skipped.push(SkippedSheet {
+                file: file.clone(),
+                sheet: sheet.clone(),
+                reason: "no header of any table".to_string(),
+            });
+            continue;
+        }
+        let mut rows = rows;
+        let data = rows.split_off(header_index + 1);
+        let (header_row, headers) = rows.pop().unwrap_or_default();
+        sources.push(TableSource {
+            file: file.clone(),
+            sheet: Some(sheet.clone()),
+            table,
+            header_row,
+            headers,
+            encoding: None,
+            delimiter: None,
+            rows: Rows::Sheet(data.into_iter()),
+        });
+    }
+    Ok((sources, skipped))
+}
+
+/// A cell as text: numbers without a spurious ".0", dates as ISO dates.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(text) => text.clone(),
+        Data::Float(value) if value.fract() == 0.0 && value.abs() < 1e15 => {
+            format!("{}", *value as i64)
+        }
+        Data::Float(value) => value.to_string(),
+        Data::Int(value) => value.to_string(),
+        Data::Bool(value) => value.to_string(),
+        Data::DateTime(value) => PartialDate::from_excel_serial(value.as_f64())
+            .map_or_else(|| value.as_f64().to_string(), |date| date.to_string()),
+        Data::DateTimeIso(text) => text.split('T').next().unwrap_or_default().to_string(),
+        Data::DurationIso(text) => text.clone(),
+        Data::Error(error) => format!("#{error}"),
+    }
+}
+
+/// A streaming CSV table.
+struct CsvRows {
+    reader: csv::Reader<Box<dyn Read>>,
+    record: csv::ByteRecord,
+    /// Rows read while looking for the header, not yet handed out.
+    pending: VecDeque<(u64, Vec<String>)>,
+    windows_1252: bool,
+    saw_non_utf8: bool,
+    path: String,
+}
+
+impl CsvRows {
+    fn read_record(&mut self, cells: &mut Vec<String>) -> Result<Option<u64>, IntakeError> {
+        loop {
+            let more = self
+                .reader
+                .read_byte_record(&mut self.record)
+                .map_err(|e| IntakeError::Unreadable {
+                    path: self.path.clone(),
+                    message: e.to_string(),
+                })?;
+            if !more {
+                return Ok(None);
+            }
+            if self
+                .record
+                .iter()
+                .all(|field| field.iter().all(u8::is_ascii_whitespace))
+            {
+                continue;
+            }
+            let row = self.record.position().map_or(0, |p| p.line());
+            cells.resize_with(self.record.len(), String::new);
+            cells.truncate(self.record.len());
+            for (cell, bytes) in cells.iter_mut().zip(self.record.iter()) {
+                cell.clear();
+                if self.windows_1252 && !bytes.is_ascii() {
+                    cell.push_str(
+                        &encoding_rs::WINDOWS_1252
+                            .decode_without_bom_handling(bytes)
+                            .0,
+                    );
+                } else {
+                    match std::str::from_utf8(bytes) {
+                        Ok(text) => cell.push_str(text),
+                        Err(_) => {
+                            self.saw_non_utf8 = true;
+                            cell.push_str(
+                                &encoding_rs::WINDOWS_1252
+                                    .decode_without_bom_handling(bytes)
+                                    .0,
+                            );
+                        }
+                    }
+                }
+            }
+            return Ok(Some(row));
+        }
+    }
+
+    fn next_row(&mut self, cells: &mut Vec<String>) -> Result<Option<u64>, IntakeError> {
+        if let Some((row, values)) = self.pending.pop_front() {
+            *cells = values;
+            return Ok(Some(row));
+        }
+        self.read_record(cells)
+    }
+}
+
+/// Whether the sample is UTF-8, allowing a character cut off at its end.
+fn is_utf8(sample: &[u8]) -> bool {
+    match std::str::from_utf8(sample) {
+        Ok(_) => true,
+        Err(error) => error.error_len().is_none() && sample.len() - error.valid_up_to() < 4,
+    }
+}
+
+/// The delimiter whose count per line is most often the same, ignoring quoted text.
+fn sniff_delimiter(sample: &[u8]) -> u8 {
+    let candidates = [b',', b';', b'\t', b'|'];
+    let mut best = (b',', 0usize);
+    for delimiter in candidates {
+        let mut counts: Vec<usize> = Vec::new();
+        let mut in_quotes = false;
+        let mut count = 0;
+        for &byte in sample {
+            match byte {
+                b'"' => in_quotes = !in_quotes,
+                b'\n' if !in_quotes => {
+                    counts.push(count);
+                    count = 0;
+                }
+                _ if byte == delimiter && !in_quotes => count += 1,
+                _ => {}
+            }
+        }
+        counts.push(count);
+        let mut frequency: std::collections::HashMap<usize, usize> =
+            std::collections::HashMap::new();
+        for count in counts.into_iter().filter(|&c| c > 0) {
+            *frequency.entry(count).or_default() += 1;
+        }
+        let score = frequency.values().copied().max().unwrap_or(0);
+        if score > best.1 {
+            best = (delimiter, score);
+        }
+    }
+    best.0
+}
+
+fn open_csv(
+    path: &Path,
+    profile: &Profile,
+    known: KnownHeaders<'_>,
+) -> Result<TableSource, IntakeError> {
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let mut file = File::open(path).map_err(|e| unreadable(path, e))?;
+    let mut sample = Vec::with_capacity(SNIFF_BYTES);
+    (&mut file)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut sample)
+        .map_err(|e| unreadable(path, e))?;
+    if sample.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        sample.drain(..3);
+    }
+    if sample.starts_with(&[0xFF, 0xFE]) || sample.starts_with(&[0xFE, 0xFF]) {
+        return Err(unreadable(path, "the file is UTF-16; save it as UTF-8 CSV"));
+    }
+    let windows_1252 = !is_utf8(&sample);
+    let delimiter = sniff_delimiter(&sample);
+    let stream: Box<dyn Read> = Box::new(BufReader::with_capacity(
+        256 * 1024,
+        Cursor::new(sample).chain(file),
+    ));
+    let reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(stream);
+    let mut rows = CsvRows {
+        reader,
+        record: csv::ByteRecord::new(),
+        pending: VecDeque::new(),
+        windows_1252,
+        saw_non_utf8: false,
+        path: path.display().to_string(),
+    };
+    let mut top = Vec::new();
+    while top.len() < HEADER_SEARCH_ROWS {
+        let mut cells = Vec::new();
+        match rows.read_record(&mut cells)? {
+            Some(row) => top.push((row, cells)),
+            None => break,
+        }
+    }
+    let named = profile
+        .table_for_file(&file_name)
+        .or_else(|| table_from_name(&file_name));
+    let header_row = named
+        .and_then(|t| profile.table(t))
+        .and_then(|t| t.header_row);
+    let (header_index, table) =
+        find_header(&top, named, header_row, known).ok_or_else(|| IntakeError::UnknownTable {
+            path: path.display().to_string(),
+        })?;
+    let data = top.split_off(header_index + 1);
+    let (header_row, headers) = top.pop().unwrap_or_default();
+    rows.pending = data.into();
+    Ok(TableSource {
+        file: path.display().to_string(),
+        sheet: None,
+        table,
+        header_row,
+        headers,
+        encoding: Some(if windows_1252 {
+            "windows-1252"
+        } else {
+            "utf-8"
+        }),
+        delimiter: Some(delimiter as char),
+        rows: Rows::Csv(Box::new(rows)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_delimiters_past_title_lines() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), b',');
+        assert_eq!(
+            sniff_delimiter(b"Title, with comma\n\na;b;c\n1;2;3\n4;5;6\n"),
+            b';'
+        );
+        assert_eq!(sniff_delimiter(b"a\tb\n1\t2\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"a|b|c\n\"x|y\"|2|3\n"), b'|');
+    }
+
+    #[test]
+    fn utf8_detection_allows_a_cut_character() {
+        assert!(is_utf8("Zoë".as_bytes()));
+        assert!(is_utf8(&"Zoë".as_bytes()[..3]));
+        assert!(!is_utf8(b"Zo\xeb Smith"));
+    }
+}

@@ -1,0 +1,798 @@
+//! What profile would read this file?
+//!
+//! [`suggest`] looks at a file's headers and a sample of its values and drafts a profile: which
+//! header is which field (from the header words agencies use), how dates are written, which
+//! ethnicity scheme the codes belong to, whether a column holds ethnicity and nationality at
+//! once, and which values map to no code. Every uncertain choice carries a comment; the draft
+//! is meant to be read and edited, then passed to `check --profile`.
+
+use crate::IntakeError;
+use crate::profile::{ETHNICITY_AND_NATIONALITY, Profile};
+use crate::reader::{self, TableSource};
+use sightline_standard::codes::Coded;
+use sightline_standard::ethnicity::{self, Note, Scheme};
+use sightline_standard::fold::{fold, fold_header};
+use sightline_standard::{DateFormat, FieldKind, Table, nationality};
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Rows sampled per table.
+const SAMPLE_ROWS: usize = 2000;
+
+/// Header words agencies use for each field, folded with `fold_header`. The template's own
+/// names are always recognised as well.
+fn synonyms(table: Table) -> &'static [(&'static str, &'static [&'static str])] {
+    match table {
+        Table::People => &[
+            (
+                "person_id",
+                &[
+                    "id",
+                    "ref",
+                    "refno",
+                    "reference",
+                    "personref",
+                    "personreference",
+                    "clientid",
+                    "childid",
+                    "nominalid",
+                    "nominalref",
+                    "subjectid",
+                    "victimid",
+                    "suspectid",
+                    "urn",
+                    "uniqueid",
+                ],
+            ),
+            (
+                "role",
+                &["type", "persontype", "category", "involvement", "roles"],
+            ),
+            (
+                "given_name",
+                &[
+                    "forename",
+                    "forenames",
+                    "firstname",
+                    "first",
+                    "givennames",
+                    "christianname",
+                ],
+            ),
+            ("family_name", &["surname", "lastname", "last"]),
+            (
+                "other_names",
+                &["alias", "aliases", "aka", "knownas", "othername"],
+            ),
+            (
+                "date_of_birth",
+                &["dob", "birthdate", "dateofbirthddmmyyyy", "born"],
+            ),
+            ("age", &["ageatreferral", "ageattime", "ageyears"]),
+            ("age_date", &["ageon", "ageasat", "dateofage", "ageatdate"]),
+            ("sex", &["gender", "sexgender", "genderidentity"]),
+            (
+                "ethnicity",
+                &[
+                    "selfdefinedethnicity",
+                    "sde",
+                    "ethnicorigin",
+                    "ethnicgroup",
+                    "ethnicitycode",
+                    "ethnicityselfdefined",
+                ],
+            ),
+            ("ethnicity_scheme", &["scheme", "ethnicitycodescheme"]),
+            (
+                "ethnicity_observed",
+                &[
+                    "officerdefinedethnicity",
+                    "ode",
+                    "iccode",
+                    "ic",
+                    "observedethnicity",
+                    "officerobservedethnicity",
+                    "ethnicappearance",
+                    "appearance",
+                ],
+            ),
+            (
+                ETHNICITY_AND_NATIONALITY,
+                &[
+                    "ethnicitynationality",
+                    "nationalityethnicity",
+                    "ethnicityandnationality",
+                    "ethnicityornationality",
+                ],
+            ),
+            ("nationality", &["citizenship", "nationalities"]),
+            (
+                "postcode",
+                &["postalcode", "pcode", "homepostcode", "postcodehome"],
+            ),
+            (
+                "local_authority",
+                &["la", "council", "lacode", "localauthoritycode", "authority"],
+            ),
+            (
+                "looked_after",
+                &[
+                    "lac",
+                    "cla",
+                    "incare",
+                    "lookedafterchild",
+                    "childlookedafter",
+                    "lookedafterstatus",
+                ],
+            ),
+            ("legal_status", &["lacstatus", "clalegalstatus"]),
+            (
+                "missing_history",
+                &[
+                    "evermissing",
+                    "everreportedmissing",
+                    "missing",
+                    "reportedmissing",
+                    "historyofmissing",
+                ],
+            ),
+            ("nhs_number", &["nhsno", "nhs"]),
+            ("upn", &["uniquepupilnumber", "pupilnumber"]),
+            ("pnc_id", &["pnc", "pncnumber", "pncno", "pncref"]),
+        ],
+        Table::Incidents => &[
+            (
+                "incident_id",
+                &[
+                    "id",
+                    "incidentref",
+                    "crimeref",
+                    "crimereference",
+                    "crimenumber",
+                    "caseref",
+                    "caseid",
+                    "occurrenceref",
+                    "occurrence",
+                    "crn",
+                    "ref",
+                ],
+            ),
+            (
+                "first_date",
+                &[
+                    "startdate",
+                    "datefrom",
+                    "fromdate",
+                    "offencedate",
+                    "datecommitted",
+                    "date",
+                    "incidentdate",
+                    "datereported",
+                ],
+            ),
+            ("last_date", &["enddate", "dateto", "todate"]),
+            (
+                "offence",
+                &[
+                    "offencetype",
+                    "crimetype",
+                    "offencecategory",
+                    "offencedescription",
+                    "crime",
+                ],
+            ),
+            (
+                "cse_flag",
+                &["cse", "cseflagged", "cserelated", "csemarker"],
+            ),
+            (
+                "location_type",
+                &[
+                    "location",
+                    "place",
+                    "placetype",
+                    "venue",
+                    "locationcategory",
+                ],
+            ),
+            ("local_authority", &["la", "council", "lacode", "area"]),
+            (
+                "outcome",
+                &["outcometype", "result", "disposal", "crimeoutcome"],
+            ),
+            (
+                "outcome_date",
+                &["disposaldate", "resultdate", "dateofoutcome"],
+            ),
+        ],
+        Table::Involvements => &[
+            (
+                "incident_id",
+                &[
+                    "incidentref",
+                    "crimeref",
+                    "crimereference",
+                    "caseref",
+                    "caseid",
+                    "occurrenceref",
+                ],
+            ),
+            (
+                "person_id",
+                &[
+                    "personref",
+                    "nominalid",
+                    "nominalref",
+                    "clientid",
+                    "childid",
+                ],
+            ),
+            (
+                "role",
+                &["involvement", "involvementtype", "type", "roletype"],
+            ),
+        ],
+        Table::MissingEpisodes => &[
+            (
+                "person_id",
+                &["personref", "clientid", "childid", "nominalid", "id", "ref"],
+            ),
+            (
+                "start",
+                &[
+                    "startdate",
+                    "datemissing",
+                    "missingdate",
+                    "datereported",
+                    "reporteddate",
+                    "missingfromdate",
+                ],
+            ),
+            (
+                "end",
+                &[
+                    "enddate",
+                    "datefound",
+                    "datereturned",
+                    "returned",
+                    "found",
+                    "returndate",
+                ],
+            ),
+            (
+                "kind",
+                &[
+                    "type",
+                    "missingtype",
+                    "category",
+                    "missingorabsent",
+                    "missingoraway",
+                ],
+            ),
+            (
+                "from",
+                &[
+                    "missingfrom",
+                    "wentmissingfrom",
+                    "locationtype",
+                    "placementtype",
+                ],
+            ),
+            (
+                "return_interview_offered",
+                &[
+                    "rioffered",
+                    "rhioffered",
+                    "returninterview",
+                    "returnhomeinterviewoffered",
+                ],
+            ),
+            (
+                "return_interview_accepted",
+                &["riaccepted", "rhiaccepted", "returnhomeinterviewaccepted"],
+            ),
+        ],
+        Table::Groups => &[
+            (
+                "group_id",
+                &["group", "groupref", "operationid", "networkid"],
+            ),
+            ("person_id", &["personref", "nominalid", "nominalref", "id"]),
+            (
+                "label",
+                &["name", "groupname", "operation", "operationname"],
+            ),
+        ],
+    }
+}
+
+/// The field a header names in a table, if any.
+fn field_for_header(table: Table, header: &str) -> Option<&'static str> {
+    let key = fold_header(header);
+    if key.is_empty() {
+        return None;
+    }
+    if let Some(field) = table.fields().iter().find(|f| fold_header(f.name) == key) {
+        return Some(field.name);
+    }
+    synonyms(table)
+        .iter()
+        .find(|(_, words)| words.contains(&key.as_str()))
+        .map(|(field, _)| *field)
+}
+
+fn known_headers(table: Table) -> HashSet<String> {
+    let mut known: HashSet<String> = table.fields().iter().map(|f| fold_header(f.name)).collect();
+    for (_, words) in synonyms(table) {
+        known.extend(words.iter().map(|w| w.to_string()));
+    }
+    known
+}
+
+/// A drafted profile: the TOML text, with comments on every uncertain choice.
+#[derive(Debug, Clone)]
+pub struct Suggestion {
+    pub toml: String,
+    /// (table, field or ethnicity_and_nationality, header), for tests and scripts.
+    pub columns: Vec<(Table, String, String)>,
+}
+
+/// Drafts a profile for a file (CSV or workbook).
+pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
+    let empty = Profile::default();
+    let (sources, _) = reader::open_with(path, &empty, &known_headers)?;
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let mut out = String::new();
+    let mut columns = Vec::new();
+    let _ = writeln!(
+        out,
+        "# Profile drafted by `sightline profile suggest` from {file_name}."
+    );
+    let _ = writeln!(
+        out,
+        "# Read every comment, correct what is wrong, then run:"
+    );
+    let _ = writeln!(out, "#   sightline check {file_name} --profile THIS_FILE");
+    let _ = writeln!(
+        out,
+        "name = {}",
+        quote(
+            path.file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("agency")
+        )
+    );
+    let mut seen_tables = HashSet::new();
+    for source in sources {
+        if !seen_tables.insert(source.table) {
+            let _ = writeln!(
+                out,
+                "\n# {} holds a second {} table; profiles describe one per table.",
+                where_(&source),
+                source.table
+            );
+            continue;
+        }
+        draft_table(source, file_name, &mut out, &mut columns)?;
+    }
+    Ok(Suggestion { toml: out, columns })
+}
+
+fn where_(source: &TableSource) -> String {
+    match &source.sheet {
+        Some(sheet) => format!("sheet '{sheet}'"),
+        None => source.file.clone(),
+    }
+}
+
+fn quote(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{escaped}\"")
+}
+
+fn draft_table(
+    mut source: TableSource,
+    file_name: &str,
+    out: &mut String,
+    columns: &mut Vec<(Table, String, String)>,
+) -> Result<(), IntakeError> {
+    let table = source.table;
+    // Bind headers to fields, first come first served.
+    let mut bound: Vec<Option<&'static str>> = Vec::new();
+    let mut used = HashSet::new();
+    for header in &source.headers {
+        let field = field_for_header(table, header).filter(|field| used.insert(*field));
+        bound.push(field);
+    }
+    // Sample values per column.
+    let mut samples: Vec<BTreeMap<String, u64>> = vec![BTreeMap::new(); source.headers.len()];
+    let mut cells = Vec::new();
+    let mut rows = 0;
+    while rows < SAMPLE_ROWS {
+        let Some(_) = source.next_row(&mut cells)? else {
+            break;
+        };
+        rows += 1;
+        for (index, cell) in cells.iter().enumerate().take(samples.len()) {
+            let value = cell.trim();
+            if !value.is_empty()
+                && let Some(sample) = samples.get_mut(index)
+            {
+                *sample.entry(value.to_string()).or_default() += 1;
+            }
+        }
+    }
+
+    let _ = writeln!(out, "\n[tables.{}]", table.name());
+    match &source.sheet {
+        Some(sheet) => {
+            let _ = writeln!(out, "sheet = {}", quote(sheet));
+        }
+        None => {
+            let stem = Path::new(file_name)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or(file_name);
+            let _ = writeln!(out, "file = {}", quote(&stem.to_lowercase()));
+        }
+    }
+    if source.header_row > 1 {
+        let _ = writeln!(
+            out,
+            "# The headers are on row {}; the rows above them are skipped.",
+            source.header_row
+        );
+        let _ = writeln!(out, "header_row = {}", source.header_row);
+    }
+    let mut comments_after = Vec::new();
+
+    // Dates: one format for the table, from every date column's values.
+    let date_values: Vec<&String> = bound
+        .iter()
+        .zip(&samples)
+        .filter(|(field, _)| {
+            field
+                .and_then(|f| table.field(f))
+                .is_some_and(|f| f.kind == FieldKind::Date)
+        })
+        .flat_map(|(_, sample)| sample.keys())
+        .collect();
+    if !date_values.is_empty() {
+        let (format, comment) = date_format(&date_values);
+        if let Some(comment) = comment {
+            let _ = writeln!(out, "# {comment}");
+        }
+        let _ = writeln!(out, "date_formats = [{}]", quote(format.name()));
+    }
+
+    // Ethnicity: the scheme, or a combined column.
+    for (index, field) in bound.iter_mut().enumerate() {
+        if !matches!(*field, Some("ethnicity") | Some(ETHNICITY_AND_NATIONALITY)) {
+            continue;
+        }
+        let sample = &samples[index];
+        let analysis = analyse_ethnicity(sample);
+        if *field == Some("ethnicity") && analysis.national_identities > 0 {
+            let _ = writeln!(
+                out,
+                "# '{}' holds national identities ({}) as well as ethnicities: read as ethnicity_and_nationality.",
+                source.headers[index],
+                analysis.examples.join(", ")
+            );
+            *field = Some(ETHNICITY_AND_NATIONALITY);
+        }
+        if analysis.ic_codes > 0
+            && analysis.ic_codes * 2 >= sample.len()
+            && *field == Some("ethnicity")
+            && !used.contains("ethnicity_observed")
+        {
+            let _ = writeln!(
+                out,
+                "# '{}' holds IC codes, which are officer-observed: read as ethnicity_observed.",
+                source.headers[index]
+            );
+            *field = Some("ethnicity_observed");
+            continue;
+        }
+        match analysis.scheme {
+            Some((scheme, comment)) => {
+                if let Some(comment) = comment {
+                    let _ = writeln!(out, "# {comment}");
+                }
+                let _ = writeln!(out, "ethnicity_scheme = {}", quote(scheme.code()));
+            }
+            None => {
+                if analysis.police_codes > 0 {
+                    let _ = writeln!(
+                        out,
+                        "# Police codes common to 16+1 and 18+1: set ethnicity_scheme = \"police_16_1\" or \"police_18_1\" if you know which."
+                    );
+                }
+            }
+        }
+    }
+
+    let _ = writeln!(out, "\n[tables.{}.columns]", table.name());
+    for (index, header) in source.headers.iter().enumerate() {
+        match bound[index] {
+            Some(field) => {
+                if field == ETHNICITY_AND_NATIONALITY {
+                    let _ = writeln!(
+                        out,
+                        "# One column for ethnicity and nationality: it is split when read (\"British Asian\" → asian + GBR; \"Pakistani\" → asian_pakistani, nationality not known)."
+                    );
+                }
+                let _ = writeln!(out, "{field} = {}", quote(header));
+                columns.push((table, field.to_string(), header.clone()));
+            }
+            None if header.trim().is_empty() => {}
+            None => comments_after.push(format!(
+                "# not read: {} (no field matched; add `FIELD = {}` above if it should be)",
+                quote(header),
+                quote(header)
+            )),
+        }
+    }
+    for comment in &comments_after {
+        let _ = writeln!(out, "{comment}");
+    }
+    for field in table.fields().iter().filter(|f| f.required) {
+        if !bound.contains(&Some(field.name)) {
+            let _ = writeln!(
+                out,
+                "# MISSING: no column found for the required field {}; add `{} = \"HEADER\"`.",
+                field.name, field.name
+            );
+        }
+    }
+
+    // Values that map to no code: a commented line per value, to fill in.
+    for (index, field) in bound.iter().enumerate() {
+        let Some(field) = field else { continue };
+        let unmapped = unmapped_values(table, field, &samples[index]);
+        if unmapped.is_empty() {
+            continue;
+        }
+        let section = if *field == ETHNICITY_AND_NATIONALITY {
+            "ethnicity"
+        } else {
+            field
+        };
+        let _ = writeln!(out, "\n[tables.{}.values.{section}]", table.name());
+        let _ = writeln!(
+            out,
+            "# Values of '{}' that map to nothing yet. Uncomment and give each the standard's value{}.",
+            source.headers[index],
+            allowed_hint(table, section)
+        );
+        for (value, count) in unmapped {
+            let _ = writeln!(out, "# {} = \"\"   # {count} rows", quote(&value));
+        }
+    }
+    Ok(())
+}
+
+fn allowed_hint(table: Table, field: &str) -> String {
+    match table.field(field).map(|f| f.kind) {
+        Some(FieldKind::Code(list) | FieldKind::Codes(list)) => {
+            let mut codes: Vec<&str> = list.codes.iter().map(|c| c.code).collect();
+            if list.allows_unknown {
+                codes.extend(sightline_standard::Unknown::ALL.map(|u| u.code()));
+            }
+            format!(" ({})", codes.join(", "))
+        }
+        Some(FieldKind::Ethnicity) => {
+            " (a 2021 code such as asian_pakistani, a group such as asian, or an unknown kind)"
+                .to_string()
+        }
+        Some(FieldKind::EthnicityObserved) => {
+            " (a group: white, black, asian, other; or an unknown kind)".to_string()
+        }
+        Some(FieldKind::Nationality) => {
+            " (ISO 3166-1 alpha-3 codes separated by ';', stateless, or an unknown kind)"
+                .to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+/// Values in a sample that the standard cannot read, most frequent first.
+fn unmapped_values(
+    table: Table,
+    field: &str,
+    sample: &BTreeMap<String, u64>,
+) -> Vec<(String, u64)> {
+    let kind = if field == ETHNICITY_AND_NATIONALITY {
+        None
+    } else {
+        table.field(field).map(|f| f.kind)
+    };
+    let mut unmapped: Vec<(String, u64)> = sample
+        .iter()
+        .filter(|(value, _)| match kind {
+            None => ethnicity::read_combined(value, None).note == Some(Note::Unmapped),
+            Some(FieldKind::Code(list)) => list.lookup(value) == Coded::Unmapped,
+            Some(FieldKind::Codes(list)) => value
+                .split(';')
+                .any(|piece| list.lookup(piece) == Coded::Unmapped),
+            Some(FieldKind::Ethnicity) => {
+                ethnicity::read_self_defined(value, None).note == Some(Note::Unmapped)
+            }
+            Some(FieldKind::EthnicityObserved) => {
+                ethnicity::read_observed(value) == sightline_standard::Ethnicity::Unmapped
+            }
+            Some(FieldKind::Nationality) => {
+                nationality::parse(value) == sightline_standard::Nationality::Unmapped
+            }
+            _ => false,
+        })
+        .map(|(value, count)| (value.clone(), *count))
+        .collect();
+    unmapped.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    unmapped.truncate(50);
+    unmapped
+}
+
+/// The date format most values parse in, and a comment when the choice is not certain.
+fn date_format(values: &[&String]) -> (DateFormat, Option<String>) {
+    let parsed = |format: DateFormat| values.iter().filter(|v| format.parse(v).is_some()).count();
+    let mut counts: Vec<(DateFormat, usize)> =
+        DateFormat::ALL.iter().map(|f| (*f, parsed(*f))).collect();
+    // Prefer the order of DateFormat::ALL among equals: ISO, then UK day-first.
+    counts.sort_by_key(|count| std::cmp::Reverse(count.1));
+    let (best, best_count) = counts[0];
+    let total = values.len();
+    let day_first = parsed(DateFormat::DayMonthYear);
+    let month_first = parsed(DateFormat::MonthDayYear);
+    let comment = if best_count == 0 {
+        Some("No date format read these values; check the date columns.".to_string())
+    } else if best == DateFormat::DayMonthYear && month_first == day_first {
+        Some("Every date would also read as mm/dd/yyyy (no day above 12 seen); UK day-first order assumed.".to_string())
+    } else if best == DateFormat::MonthDayYear {
+        Some(
+            "Dates read as US month-first (days above 12 in the second place); check this."
+                .to_string(),
+        )
+    } else if best_count < total {
+        Some(format!(
+            "{} of {total} distinct date values read as {}; check the others.",
+            best_count,
+            best.name()
+        ))
+    } else {
+        None
+    };
+    (best, comment)
+}
+
+struct EthnicityAnalysis {
+    scheme: Option<(Scheme, Option<String>)>,
+    police_codes: usize,
+    ic_codes: usize,
+    national_identities: usize,
+    examples: Vec<String>,
+}
+
+fn analyse_ethnicity(sample: &BTreeMap<String, u64>) -> EthnicityAnalysis {
+    let keys: Vec<String> = sample.keys().map(|v| fold(v).replace(' ', "")).collect();
+    let in_list = |list: &[(&str, ethnicity::To)], key: &str| {
+        list.iter()
+            .any(|(code, _)| fold(code).replace(' ', "") == key)
+    };
+    let police_codes = keys
+        .iter()
+        .filter(|k| in_list(ethnicity::POLICE_16_1, k) || in_list(ethnicity::POLICE_18_1, k))
+        .count();
+    let only_18 = keys
+        .iter()
+        .filter(|k| in_list(ethnicity::POLICE_18_1, k) && !in_list(ethnicity::POLICE_16_1, k))
+        .count();
+    let only_16 = keys
+        .iter()
+        .filter(|k| in_list(ethnicity::POLICE_16_1, k) && !in_list(ethnicity::POLICE_18_1, k))
+        .count();
+    let csc_codes = keys.iter().filter(|k| in_list(ethnicity::CSC, k)).count();
+    let ic_codes = keys
+        .iter()
+        .filter(|k| in_list(ethnicity::IC_CODES, k))
+        .count();
+    let census_2011 = keys
+        .iter()
+        .filter(|k| in_list(ethnicity::CENSUS_2011, k))
+        .count();
+    let identities: Vec<String> = sample
+        .keys()
+        .filter(|v| ethnicity::read_self_defined(v, None).note == Some(Note::NationalIdentity))
+        .take(3)
+        .cloned()
+        .collect();
+    let scheme = if csc_codes > 0 && csc_codes >= police_codes {
+        Some((Scheme::Csc, None))
+    } else if only_18 > 0 && only_16 == 0 {
+        Some((
+            Scheme::Police18,
+            Some("Codes only 18+1 has (W3, A4, O2) were seen.".to_string()),
+        ))
+    } else if only_16 > 0 && only_18 == 0 {
+        Some((
+            Scheme::Police16,
+            Some("O1 (Chinese in 16+1) was seen.".to_string()),
+        ))
+    } else if census_2011 > 0 {
+        Some((
+            Scheme::Census2011,
+            Some("2011 census labels were seen.".to_string()),
+        ))
+    } else if police_codes == 0 && csc_codes == 0 && ic_codes == 0 && !sample.is_empty() {
+        Some((
+            Scheme::FreeText,
+            Some("No codes were seen: read as free text.".to_string()),
+        ))
+    } else {
+        None
+    };
+    EthnicityAnalysis {
+        scheme,
+        police_codes,
+        ic_codes,
+        national_identities: identities.len(),
+        examples: identities,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_agencies_use() {
+        assert_eq!(
+            field_for_header(Table::People, "Surname"),
+            Some("family_name")
+        );
+        assert_eq!(
+            field_for_header(Table::People, "Forename"),
+            Some("given_name")
+        );
+        assert_eq!(
+            field_for_header(Table::People, "D.O.B."),
+            Some("date_of_birth")
+        );
+        assert_eq!(
+            field_for_header(Table::People, "Ethnicity/Nationality"),
+            Some(ETHNICITY_AND_NATIONALITY)
+        );
+        assert_eq!(
+            field_for_header(Table::People, "Self Defined Ethnicity"),
+            Some("ethnicity")
+        );
+        assert_eq!(
+            field_for_header(Table::People, "Officer Defined Ethnicity"),
+            Some("ethnicity_observed")
+        );
+        assert_eq!(
+            field_for_header(Table::People, "Date of Birth"),
+            Some("date_of_birth")
+        );
+        assert_eq!(field_for_header(Table::People, "Notes"), None);
+    }
+
+    #[test]
+    fn date_formats_from_values() {
+        let uk = ["17/04/2009".to_string(), "01/02/2010".to_string()];
+        let refs: Vec<&String> = uk.iter().collect();
+        assert_eq!(date_format(&refs).0, DateFormat::DayMonthYear);
+        let ambiguous = ["01/02/2010".to_string()];
+        let refs: Vec<&String> = ambiguous.iter().collect();
+        let (format, comment) = date_format(&refs);
+        assert_eq!(format, DateFormat::DayMonthYear);
+        assert!(comment.is_some_and(|c| c.contains("UK day-first")));
+        let iso = ["2009-04-17".to_string()];
+        let refs: Vec<&String> = iso.iter().collect();
+        assert_eq!(date_format(&refs), (DateFormat::Iso, None));
+    }
+}
