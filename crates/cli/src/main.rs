@@ -5,6 +5,11 @@
 mod check;
 mod render;
 
+/// mimalloc: normalising allocates and frees small strings for every row; the system allocator
+/// spent a fifth of `check`'s time on it (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -11,6 +11,7 @@ use crate::profile::Profile;
 use crate::reader::{self, SkippedSheet, TableSource};
 use crate::report::{CheckReport, ColumnReport, SourceReport, TableCounts};
 use crate::rules::{Diagnostic, Rule, Severity};
+use rustc_hash::FxHashMap;
 use sightline_standard::{PartialDate, Record, Table};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -56,11 +57,28 @@ impl Sink for Discard {
     }
 }
 
+/// Where an identifier was first used: (index into `Seen::files`, row, whether that row was
+/// accepted).
+type FirstRow = (usize, u64, bool);
+
 /// Identifiers seen so far, for uniqueness and references across tables.
 #[derive(Default)]
 struct Seen {
-    /// id → (file, row) of its first row.
-    ids: HashMap<Table, HashMap<String, (String, u64)>>,
+    /// Files in the order they were read.
+    files: Vec<String>,
+    /// id → its first row.
+    ids: HashMap<Table, FxHashMap<Box<str>, FirstRow>>,
+}
+
+impl Seen {
+    /// Marks the first row of an id as accepted, if `row` is that row.
+    fn accept(&mut self, table: Table, id: &str, row: u64) {
+        if let Some(first) = self.ids.get_mut(&table).and_then(|ids| ids.get_mut(id))
+            && first.1 == row
+        {
+            first.2 = true;
+        }
+    }
 }
 
 /// Reads and validates the files of one return.
@@ -109,6 +127,12 @@ pub fn check(
             &mut diagnostics,
         );
         note_missing_tables(&origin, &present, &mut diagnostics);
+        if normaliser.has_id_column() {
+            seen.ids
+                .entry(source.table)
+                .or_default()
+                .reserve(source.estimated_rows().min(50_000_000));
+        }
         let table_counts = counts
             .entry(source.table)
             .or_insert_with(|| TableCounts::new(source.table));
@@ -136,6 +160,9 @@ pub fn check(
             };
             match record {
                 Some(record) if !rejected => {
+                    if let Some(id) = row_id {
+                        seen.accept(source.table, id, row);
+                    }
                     table_counts.accepted += 1;
                     sink.accepted(at, &record)?;
                 }
@@ -228,7 +255,7 @@ fn check_references(
     origin: &Origin,
     row: u64,
     record: Option<&Record>,
-    row_id: Option<String>,
+    row_id: Option<&str>,
     present: &BTreeSet<Table>,
     seen: &mut Seen,
     normaliser: &Normaliser<'_>,
@@ -257,16 +284,22 @@ fn check_references(
         };
     if let (Some(id), Some(field)) = (row_id, origin.table.unique_id()) {
         let ids = seen.ids.entry(origin.table).or_default();
-        match ids.get(&id) {
-            Some((file, first_row)) => push(
+        match ids.get(id) {
+            Some((file, first_row, _)) => push(
                 Rule::E002,
                 field,
-                &id,
-                format!("a {field} not used before"),
-                format!("{field} '{id}' is already used in {file} row {first_row}"),
+                id,
+                format!("{field} not used on another row"),
+                format!(
+                    "{field} '{id}' is already used in {} row {first_row}",
+                    seen.files.get(*file).map_or("", String::as_str)
+                ),
             ),
             None => {
-                ids.insert(id, (origin.file.clone(), row));
+                if seen.files.last() != Some(&origin.file) {
+                    seen.files.push(origin.file.clone());
+                }
+                ids.insert(id.into(), (seen.files.len() - 1, row, false));
             }
         }
     }
@@ -286,20 +319,34 @@ fn check_references(
         _ => {}
     }
     for (table, field, id) in references {
-        let known = seen.ids.get(&table).is_some_and(|ids| ids.contains_key(id));
-        if present.contains(&table) && !known {
-            let rule = if table == Table::People {
-                Rule::E006
-            } else {
-                Rule::E007
-            };
-            push(
+        if !present.contains(&table) {
+            continue;
+        }
+        let rule = if table == Table::People {
+            Rule::E006
+        } else {
+            Rule::E007
+        };
+        let expected = format!("{field} of an accepted row of the {table} table");
+        match seen.ids.get(&table).and_then(|ids| ids.get(id)) {
+            Some((_, _, true)) => {}
+            Some((file, first_row, false)) => {
+                let file = seen.files.get(*file).map_or("", String::as_str);
+                push(
+                    rule,
+                    field,
+                    id,
+                    expected,
+                    format!("{field} '{id}' is on {file} row {first_row}, which is rejected"),
+                );
+            }
+            None => push(
                 rule,
                 field,
                 id,
-                format!("a {field} of the {table} table"),
+                expected,
                 format!("{field} '{id}' is not in the {table} table"),
-            );
+            ),
         }
     }
 }

@@ -7,6 +7,7 @@
 
 use crate::profile::{ETHNICITY_AND_NATIONALITY, TableProfile};
 use crate::rules::{Diagnostic, Rule, Severity};
+use rustc_hash::FxHashMap as HashMap;
 use sightline_standard::codes::{self, CodeList};
 use sightline_standard::ethnicity::{self, Note, Reading};
 use sightline_standard::fold::fold_header;
@@ -18,7 +19,6 @@ use sightline_standard::records::{
 use sightline_standard::{
     Coded, DateFormat, Ethnicity, Nationality, PartialDate, Record, Scheme, Table, Unknown,
 };
-use std::collections::HashMap;
 
 /// Distinct values remembered per column before the memory stops growing.
 const CACHE_LIMIT: usize = 4096;
@@ -57,16 +57,22 @@ pub struct Normaliser<'p> {
     date_formats: Vec<DateFormat>,
     today: PartialDate,
     period: Option<Period>,
+    /// The column of the row's own unique identifier, if the table has one.
+    id_column: Option<usize>,
+    /// Field name → position in the table's fields.
+    positions: HashMap<&'static str, usize>,
     codes: Vec<HashMap<String, Coded>>,
-    readings: HashMap<(Option<Scheme>, bool, String), Reading>,
+    schemes: HashMap<String, Option<Scheme>>,
+    readings: HashMap<(Option<Scheme>, bool), HashMap<String, Reading>>,
     observed: HashMap<String, Ethnicity>,
     nationalities: HashMap<String, Nationality>,
 }
 
-/// A cell's text, trimmed, and its header.
-struct Cell<'a> {
-    text: &'a str,
-    header: &'a str,
+/// A cell's text, trimmed, and its column.
+#[derive(Clone, Copy)]
+struct Cell<'r> {
+    text: &'r str,
+    column: usize,
 }
 
 impl<'p> Normaliser<'p> {
@@ -85,14 +91,18 @@ impl<'p> Normaliser<'p> {
         let folded: Vec<String> = headers.iter().map(|h| fold_header(h)).collect();
         let find = |header: &str| folded.iter().position(|h| *h == fold_header(header));
         let profile_header = |field: &str| profile.and_then(|p| p.columns.get(field));
-        let mut note = |rule: Rule, column: Option<String>, expected: String, message: String| {
+        let mut note = |field: Option<&'static str>,
+                        rule: Rule,
+                        column: Option<String>,
+                        expected: String,
+                        message: String| {
             diagnostics.push(Diagnostic {
                 rule,
                 severity: rule.severity(),
                 file: origin.file.clone(),
                 sheet: origin.sheet.clone(),
                 table,
-                field: None,
+                field,
                 row: None,
                 column,
                 value: None,
@@ -107,6 +117,7 @@ impl<'p> Normaliser<'p> {
                     let found = find(header);
                     if found.is_none() {
                         note(
+                            Some(field.name),
                             Rule::F205,
                             Some(header.clone()),
                             format!("a column headed '{header}'"),
@@ -122,6 +133,7 @@ impl<'p> Normaliser<'p> {
             };
             if column.is_none() && field.required {
                 note(
+                    Some(field.name),
                     Rule::F202,
                     None,
                     format!("a column for {}", field.name),
@@ -138,6 +150,7 @@ impl<'p> Normaliser<'p> {
                 let found = find(header);
                 if found.is_none() {
                     note(
+                        Some(ETHNICITY_AND_NATIONALITY),
                         Rule::F205,
                         Some(header.clone()),
                         format!("a column headed '{header}'"),
@@ -153,6 +166,7 @@ impl<'p> Normaliser<'p> {
             let bound = columns.contains(&Some(index)) || combined == Some(index);
             if !bound && !header.trim().is_empty() {
                 note(
+                    None,
                     Rule::F201,
                     Some(header.clone()),
                     format!(
@@ -169,6 +183,10 @@ impl<'p> Normaliser<'p> {
             }
         }
         let field_count = table.fields().len();
+        let id_column = table.unique_id().and_then(|id| {
+            let index = table.fields().iter().position(|f| f.name == id)?;
+            *columns.get(index)?
+        });
         Normaliser {
             origin,
             headers: headers.to_vec(),
@@ -179,10 +197,18 @@ impl<'p> Normaliser<'p> {
             date_formats,
             today,
             period,
-            codes: vec![HashMap::new(); field_count],
-            readings: HashMap::new(),
-            observed: HashMap::new(),
-            nationalities: HashMap::new(),
+            id_column,
+            positions: table
+                .fields()
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.name, i))
+                .collect(),
+            codes: vec![HashMap::default(); field_count],
+            schemes: HashMap::default(),
+            readings: HashMap::default(),
+            observed: HashMap::default(),
+            nationalities: HashMap::default(),
         }
     }
 
@@ -225,17 +251,14 @@ impl<'p> Normaliser<'p> {
 
     /// The row's own identifier (person_id, incident_id) if it has one, whether or not the row
     /// is accepted.
-    pub fn row_id(&self, cells: &[String]) -> Option<String> {
-        let name = self.origin.table.unique_id()?;
-        let index = self
-            .origin
-            .table
-            .fields()
-            .iter()
-            .position(|f| f.name == name)?;
-        let column = (*self.columns.get(index)?)?;
-        let text = cells.get(column)?.trim();
-        (!text.is_empty()).then(|| text.to_string())
+    pub fn row_id<'c>(&self, cells: &'c [String]) -> Option<&'c str> {
+        let text = cells.get(self.id_column?)?.trim();
+        (!text.is_empty()).then_some(text)
+    }
+
+    /// Whether rows carry their own unique identifier (people, incidents).
+    pub fn has_id_column(&self) -> bool {
+        self.id_column.is_some()
     }
 
     /// The field a header is bound to, if any.
@@ -256,17 +279,29 @@ struct RowContext<'n, 'p, 'r> {
     diagnostics: &'r mut Vec<Diagnostic>,
 }
 
-impl RowContext<'_, '_, '_> {
+impl<'r> RowContext<'_, '_, 'r> {
     fn push(
         &mut self,
         rule: Rule,
-        column: Option<&str>,
+        column: Option<usize>,
         value: Option<&str>,
         expected: impl Into<String>,
         message: impl Into<String>,
     ) {
-        let origin = &self.normaliser.origin;
-        let field = column.and_then(|header| self.normaliser.field_of_header(header));
+        let normaliser = &self.normaliser;
+        let origin = &normaliser.origin;
+        let field = column
+            .and_then(|c| {
+                normaliser
+                    .columns
+                    .iter()
+                    .position(|bound| *bound == Some(c))
+            })
+            .and_then(|index| origin.table.fields().get(index))
+            .map(|f| f.name);
+        let field = field.or(column
+            .filter(|c| normaliser.combined == Some(*c))
+            .map(|_| ETHNICITY_AND_NATIONALITY));
         self.diagnostics.push(Diagnostic {
             rule,
             severity: rule.severity(),
@@ -275,55 +310,54 @@ impl RowContext<'_, '_, '_> {
             table: origin.table,
             field,
             row: Some(self.row),
-            column: column.map(str::to_string),
+            column: column.and_then(|c| normaliser.headers.get(c).cloned()),
             value: value.map(str::to_string),
             expected: expected.into(),
             message: message.into(),
         });
     }
 
-    fn field_index(&self, name: &str) -> usize {
-        self.normaliser
-            .origin
-            .table
-            .fields()
-            .iter()
-            .position(|field| field.name == name)
-            .unwrap_or(usize::MAX)
+    /// The column a field is read from.
+    fn column_of(&self, name: &str) -> Option<usize> {
+        let index = *self.normaliser.positions.get(name)?;
+        *self.normaliser.columns.get(index)?
+    }
+
+    fn scheme_of(&mut self, text: &str) -> Option<Scheme> {
+        if let Some(found) = self.normaliser.schemes.get(text) {
+            return *found;
+        }
+        let scheme = Scheme::parse(text);
+        if self.normaliser.schemes.len() < CACHE_LIMIT {
+            self.normaliser.schemes.insert(text.to_string(), scheme);
+        }
+        scheme
     }
 
     /// The trimmed, non-empty text of a field's cell.
-    fn cell(&self, name: &str) -> Option<Cell<'_>> {
-        let column = (*self.normaliser.columns.get(self.field_index(name))?)?;
-        self.cell_at(column)
+    fn cell(&self, name: &str) -> Option<Cell<'r>> {
+        self.cell_at(self.column_of(name)?)
     }
 
-    fn cell_at(&self, column: usize) -> Option<Cell<'_>> {
-        let text = self.cells.get(column)?.trim();
-        (!text.is_empty()).then(|| Cell {
-            text,
-            header: self
-                .normaliser
-                .headers
-                .get(column)
-                .map_or("", String::as_str),
-        })
+    fn cell_at(&self, column: usize) -> Option<Cell<'r>> {
+        let cells: &'r [String] = self.cells;
+        let text = cells.get(column)?.trim();
+        (!text.is_empty()).then_some(Cell { text, column })
     }
 
     fn check_extra_cells(&mut self) {
         let width = self.normaliser.headers.len();
-        if let Some((index, extra)) = self
-            .cells
+        let cells: &'r [String] = self.cells;
+        if let Some((index, extra)) = cells
             .iter()
             .enumerate()
             .skip(width)
             .find(|(_, c)| !c.trim().is_empty())
         {
-            let extra = extra.clone();
             self.push(
                 Rule::E011,
                 None,
-                Some(&extra),
+                Some(extra),
                 format!("at most {width} cells"),
                 format!("cell {} has a value but no header", index + 1),
             );
@@ -337,10 +371,10 @@ impl RowContext<'_, '_, '_> {
     fn required(&mut self, name: &str) -> Option<String> {
         let value = self.text(name);
         if value.is_none() {
-            let header = self.column_header(name);
+            let column = self.column_of(name);
             self.push(
                 Rule::E001,
-                header.as_deref(),
+                column,
                 None,
                 format!("a value for {name}"),
                 format!("{name} is required"),
@@ -349,25 +383,20 @@ impl RowContext<'_, '_, '_> {
         value
     }
 
-    fn column_header(&self, name: &str) -> Option<String> {
-        let column = (*self.normaliser.columns.get(self.field_index(name))?)?;
-        self.normaliser.headers.get(column).cloned()
-    }
-
     fn date(&mut self, name: &str) -> Option<PartialDate> {
         let cell = self.cell(name)?;
-        let (text, header) = (cell.text.to_string(), cell.header.to_string());
+        let (text, column) = (cell.text, cell.column);
         let mut formats = self.normaliser.date_formats.clone();
         if !formats.contains(&DateFormat::Iso) {
             formats.push(DateFormat::Iso);
         }
-        let parsed = sightline_standard::dates::parse_with(&text, &formats);
+        let parsed = sightline_standard::dates::parse_with(text, &formats);
         if parsed.is_none() {
             let names: Vec<&str> = formats.iter().map(|f| f.name()).collect();
             self.push(
                 Rule::E003,
-                Some(&header),
-                Some(&text),
+                Some(column),
+                Some(text),
                 format!("a date as {}", names.join(" or ")),
                 format!("{name} '{text}' is not a date"),
             );
@@ -380,13 +409,13 @@ impl RowContext<'_, '_, '_> {
         let Some(cell) = self.cell(name) else {
             return Coded::Unknown(Unknown::NotRecorded);
         };
-        let (text, header) = (cell.text.to_string(), cell.header.to_string());
-        let coded = self.lookup_code(name, list, &text);
+        let (text, column) = (cell.text, cell.column);
+        let coded = self.lookup_code(name, list, text);
         if coded == Coded::Unmapped {
             self.push(
                 Rule::W101,
-                Some(&header),
-                Some(&text),
+                Some(column),
+                Some(text),
                 format!("a code of {}", list.name),
                 format!("{name} '{text}' is not a code of {}", list.name),
             );
@@ -395,7 +424,12 @@ impl RowContext<'_, '_, '_> {
     }
 
     fn lookup_code(&mut self, name: &str, list: &'static CodeList, text: &str) -> Coded {
-        let index = self.field_index(name);
+        let index = self
+            .normaliser
+            .positions
+            .get(name)
+            .copied()
+            .unwrap_or(usize::MAX);
         if let Some(found) = self
             .normaliser
             .codes
@@ -425,14 +459,14 @@ impl RowContext<'_, '_, '_> {
         let Some(cell) = self.cell(name) else {
             return Vec::new();
         };
-        let (text, header) = (cell.text.to_string(), cell.header.to_string());
+        let (text, column) = (cell.text, cell.column);
         let mut values = Vec::new();
         for piece in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
             let coded = self.lookup_code(name, list, piece);
             if coded == Coded::Unmapped {
                 self.push(
                     Rule::W101,
-                    Some(&header),
+                    Some(column),
                     Some(piece),
                     format!("codes of {}", list.name),
                     format!("{name} '{piece}' is not a code of {}", list.name),
@@ -451,30 +485,40 @@ impl RowContext<'_, '_, '_> {
 
     fn local_authority(&mut self) -> Option<String> {
         let cell = self.cell("local_authority")?;
-        let (text, header) = (cell.text.to_string(), cell.header.to_string());
-        if !is_gss_code(&text) {
+        let (text, column) = (cell.text, cell.column);
+        if !is_gss_code(text) {
             self.push(
                 Rule::W107,
-                Some(&header),
-                Some(&text),
+                Some(column),
+                Some(text),
                 "an ONS GSS code such as E06000015",
                 format!("local_authority '{text}' is not an ONS code"),
             );
         }
-        Some(text)
+        Some(text.to_string())
     }
 
-    fn period_check(&mut self, name: &str, first: Option<PartialDate>, last: Option<PartialDate>) {
-        let (Some(period), Some(first)) = (self.normaliser.period, first.or(last)) else {
+    /// E008 when a span of dates lies wholly outside the return period. The field named is the
+    /// first of the two that has a date.
+    fn period_check(
+        &mut self,
+        (first_name, first): (&str, Option<PartialDate>),
+        (last_name, last): (&str, Option<PartialDate>),
+    ) {
+        let (name, date) = match (first, last) {
+            (Some(date), _) => (first_name, date),
+            (None, Some(date)) => (last_name, date),
+            (None, None) => return,
+        };
+        let Some(period) = self.normaliser.period else {
             return;
         };
-        let last = last.unwrap_or(first);
-        if period.excludes(first, last) {
-            let header = self.column_header(name);
-            let value = first.to_string();
+        if period.excludes(date, last.unwrap_or(date)) {
+            let column = self.column_of(name);
+            let value = date.to_string();
             self.push(
                 Rule::E008,
-                header.as_deref(),
+                column,
                 Some(&value),
                 format!("a date from {} to {}", period.from, period.to),
                 format!("{name} {value} is outside the return period"),
@@ -492,11 +536,11 @@ impl RowContext<'_, '_, '_> {
         if let (Some(start), Some(end)) = (start, end)
             && end.latest() < start.earliest()
         {
-            let header = self.column_header(end_name);
+            let column = self.column_of(end_name);
             let value = end.to_string();
             self.push(
                 Rule::E005,
-                header.as_deref(),
+                column,
                 Some(&value),
                 format!("a date on or after {start_name} {start}"),
                 format!("{end_name} {end} is before {start_name} {start}"),
@@ -511,11 +555,11 @@ impl RowContext<'_, '_, '_> {
         if let Some(dob) = date_of_birth
             && dob.earliest() > self.normaliser.today.latest()
         {
-            let header = self.column_header("date_of_birth");
+            let column = self.column_of("date_of_birth");
             let value = dob.to_string();
             self.push(
                 Rule::E004,
-                header.as_deref(),
+                column,
                 Some(&value),
                 format!("a date up to {}", self.normaliser.today),
                 format!("date of birth {value} is in the future"),
@@ -526,47 +570,42 @@ impl RowContext<'_, '_, '_> {
         self.check_age(date_of_birth, age, age_date);
         let sex = self.coded("sex", &codes::SEX);
         let (ethnicity, source, ethnicity_original, scheme, reading) = self.ethnicity();
-        let observed_cell = self
-            .cell("ethnicity_observed")
-            .map(|c| (c.text.to_string(), c.header.to_string()));
+        let observed_cell = self.cell("ethnicity_observed").map(|c| (c.text, c.column));
         let (ethnicity_observed, ethnicity_observed_original) = match observed_cell {
-            Some((text, header)) => (self.observed(&text, &header), text),
-            None => (
-                reading
-                    .as_ref()
-                    .and_then(|r| r.observed)
-                    .unwrap_or(Ethnicity::Unknown(Unknown::NotRecorded)),
-                String::new(),
-            ),
+            Some((text, column)) => (self.observed(text, column), text.to_string()),
+            None => match reading.as_ref().and_then(|r| r.observed) {
+                Some(moved) => (moved, ethnicity_original.clone()),
+                None => (Ethnicity::Unknown(Unknown::NotRecorded), String::new()),
+            },
         };
         let (nationality, nationality_original) =
             self.nationality(reading.as_ref(), &ethnicity_original);
-        let postcode = self
-            .cell("postcode")
-            .map(|c| (c.text.to_string(), c.header.to_string()))
-            .and_then(|(text, header)| {
-                let parsed = parse_postcode(&text);
-                if parsed.is_none() {
-                    self.push(
-                        Rule::W106,
-                        Some(&header),
-                        Some(&text),
-                        "a UK postcode such as LS6 1AB, or its district",
-                        "the postcode is not kept",
-                    );
-                }
-                parsed
-            });
+        let postcode =
+            self.cell("postcode")
+                .map(|c| (c.text, c.column))
+                .and_then(|(text, column)| {
+                    let parsed = parse_postcode(text);
+                    if parsed.is_none() {
+                        self.push(
+                            Rule::W106,
+                            Some(column),
+                            Some(text),
+                            "a UK postcode such as LS6 1AB, or its district",
+                            "the postcode is not kept",
+                        );
+                    }
+                    parsed
+                });
         let nhs_number = self
             .cell("nhs_number")
-            .map(|c| (c.text.to_string(), c.header.to_string()))
-            .and_then(|(text, header)| match parse_nhs_number(&text) {
+            .map(|c| (c.text, c.column))
+            .and_then(|(text, column)| match parse_nhs_number(text) {
                 Ok(number) => Some(number),
                 Err(expected) => {
                     self.push(
                         Rule::W105,
-                        Some(&header),
-                        Some(&text),
+                        Some(column),
+                        Some(text),
                         expected,
                         "the NHS number is not kept",
                     );
@@ -574,7 +613,6 @@ impl RowContext<'_, '_, '_> {
                 }
             });
         let record = PersonRecord {
-            person_id: person_id?,
             roles,
             given_name: self.identifier("given_name"),
             family_name: self.identifier("family_name"),
@@ -608,20 +646,21 @@ impl RowContext<'_, '_, '_> {
             nhs_number,
             upn: self.identifier("upn"),
             pnc_id: self.identifier("pnc_id"),
+            person_id: person_id?,
         };
         Some(record)
     }
 
     fn age(&mut self) -> Option<u16> {
         let cell = self.cell("age")?;
-        let (text, header) = (cell.text.to_string(), cell.header.to_string());
+        let (text, column) = (cell.text, cell.column);
         match text.parse::<u16>() {
             Ok(age) if age <= 120 => Some(age),
             _ => {
                 self.push(
                     Rule::E009,
-                    Some(&header),
-                    Some(&text),
+                    Some(column),
+                    Some(text),
                     "a whole number from 0 to 120",
                     format!("age '{text}' is not an age"),
                 );
@@ -647,11 +686,11 @@ impl RowContext<'_, '_, '_> {
             years -= 1;
         }
         if (years - i32::from(age)).abs() > 1 {
-            let header = self.column_header("age");
+            let column = self.column_of("age");
             let value = age.to_string();
             self.push(
                 Rule::W109,
-                header.as_deref(),
+                column,
                 Some(&value),
                 format!("about {years} (from date_of_birth {dob} on {on})"),
                 "age and date of birth disagree",
@@ -671,39 +710,33 @@ impl RowContext<'_, '_, '_> {
         Option<Scheme>,
         Option<Reading>,
     ) {
-        let scheme = match self
-            .cell("ethnicity_scheme")
-            .map(|c| (c.text.to_string(), c.header.to_string()))
-        {
-            Some((text, header)) => match Scheme::parse(&text) {
+        let scheme = match self.cell("ethnicity_scheme").map(|c| (c.text, c.column)) {
+            Some((text, column)) => match self.scheme_of(text) {
                 Some(scheme) => Some(scheme),
                 None => {
-                    self.push(Rule::W101, Some(&header), Some(&text), "a scheme: census_2021, census_2011, police_16_1, police_18_1, csc, free_text", format!("ethnicity_scheme '{text}' is not a scheme"));
+                    self.push(Rule::W101, Some(column), Some(text), "a scheme: census_2021, census_2011, police_16_1, police_18_1, csc, free_text", format!("ethnicity_scheme '{text}' is not a scheme"));
                     self.normaliser.scheme
                 }
             },
             None => self.normaliser.scheme,
         };
-        let own = self
-            .cell("ethnicity")
-            .map(|c| (c.text.to_string(), c.header.to_string(), false));
+        let own = self.cell("ethnicity").map(|c| (c.text, c.column, false));
         let combined = self
             .normaliser
             .combined
             .and_then(|column| self.cell_at(column))
-            .map(|c| (c.text.to_string(), c.header.to_string(), true));
-        let Some((text, header, is_combined)) = own.or(combined) else {
-            let source = if self.normaliser.combined.is_some()
-                || self.column_header("ethnicity").is_some()
-            {
-                if self.normaliser.combined.is_some() {
-                    EthnicitySource::Combined
+            .map(|c| (c.text, c.column, true));
+        let Some((text, column, is_combined)) = own.or(combined) else {
+            let source =
+                if self.normaliser.combined.is_some() || self.column_of("ethnicity").is_some() {
+                    if self.normaliser.combined.is_some() {
+                        EthnicitySource::Combined
+                    } else {
+                        EthnicitySource::SelfDefined
+                    }
                 } else {
-                    EthnicitySource::SelfDefined
-                }
-            } else {
-                EthnicitySource::None
-            };
+                    EthnicitySource::None
+                };
             return (
                 Ethnicity::Unknown(Unknown::NotRecorded),
                 source,
@@ -712,14 +745,19 @@ impl RowContext<'_, '_, '_> {
                 None,
             );
         };
-        let key = (scheme, is_combined, text.clone());
-        let reading = match self.normaliser.readings.get(&key) {
+        let key = (scheme, is_combined);
+        let reading = match self
+            .normaliser
+            .readings
+            .get(&key)
+            .and_then(|cache| cache.get(text))
+        {
             Some(found) => found.clone(),
             None => {
                 let mapped = self
                     .normaliser
                     .profile
-                    .and_then(|p| p.mapped_value("ethnicity", &text))
+                    .and_then(|p| p.mapped_value("ethnicity", text))
                     .and_then(Ethnicity::from_code);
                 let reading = match mapped {
                     Some(ethnicity) => Reading {
@@ -728,17 +766,25 @@ impl RowContext<'_, '_, '_> {
                         nationality: None,
                         note: None,
                     },
-                    None if is_combined => ethnicity::read_combined(&text, scheme),
-                    None => ethnicity::read_self_defined(&text, scheme),
+                    None if is_combined => ethnicity::read_combined(text, scheme),
+                    None => ethnicity::read_self_defined(text, scheme),
                 };
-                if self.normaliser.readings.len() < CACHE_LIMIT {
-                    self.normaliser.readings.insert(key, reading.clone());
+                let cache = self.normaliser.readings.entry(key).or_default();
+                if cache.len() < CACHE_LIMIT {
+                    cache.insert(text.to_string(), reading.clone());
                 }
                 reading
             }
         };
         if let Some(note) = reading.note {
             let (rule, expected, message) = match note {
+                Note::IcCodeMoved if self.cell("ethnicity_observed").is_some() => (
+                    Rule::W102,
+                    "a self-defined ethnicity",
+                    format!(
+                        "'{text}' is an officer-observed code, not a self-defined ethnicity; not kept, as ethnicity_observed already has a value"
+                    ),
+                ),
                 Note::IcCodeMoved => (
                     Rule::W102,
                     "a self-defined ethnicity",
@@ -772,17 +818,23 @@ impl RowContext<'_, '_, '_> {
                     format!("ethnicity '{text}' maps to no ethnicity"),
                 ),
             };
-            self.push(rule, Some(&header), Some(&text), expected, message);
+            self.push(rule, Some(column), Some(text), expected, message);
         }
         let source = if is_combined {
             EthnicitySource::Combined
         } else {
             EthnicitySource::SelfDefined
         };
-        (reading.ethnicity, source, text, scheme, Some(reading))
+        (
+            reading.ethnicity,
+            source,
+            text.to_string(),
+            scheme,
+            Some(reading),
+        )
     }
 
-    fn observed(&mut self, text: &str, header: &str) -> Ethnicity {
+    fn observed(&mut self, text: &str, column: usize) -> Ethnicity {
         let value = match self.normaliser.observed.get(text) {
             Some(found) => *found,
             None => {
@@ -801,7 +853,7 @@ impl RowContext<'_, '_, '_> {
         if value == Ethnicity::Unmapped {
             self.push(
                 Rule::W101,
-                Some(header),
+                Some(column),
                 Some(text),
                 "an IC code: IC1 to IC6, IC0 or IC9",
                 format!("ethnicity_observed '{text}' is not an IC code"),
@@ -817,28 +869,25 @@ impl RowContext<'_, '_, '_> {
         ethnicity_original: &str,
     ) -> (Nationality, String) {
         let from_reading = reading.and_then(|r| r.nationality.clone());
-        let Some((text, header)) = self
-            .cell("nationality")
-            .map(|c| (c.text.to_string(), c.header.to_string()))
-        else {
+        let Some((text, column)) = self.cell("nationality").map(|c| (c.text, c.column)) else {
             return match from_reading {
                 Some(nationality) => (nationality, ethnicity_original.to_string()),
                 None => (Nationality::Unknown(Unknown::NotRecorded), String::new()),
             };
         };
-        let value = match self.normaliser.nationalities.get(&text) {
+        let value = match self.normaliser.nationalities.get(text) {
             Some(found) => found.clone(),
             None => {
                 let mapped = self
                     .normaliser
                     .profile
-                    .and_then(|p| p.mapped_value("nationality", &text))
+                    .and_then(|p| p.mapped_value("nationality", text))
                     .map(|to| sightline_standard::nationality::parse(&to.replace(';', "/")));
-                let value = mapped.unwrap_or_else(|| sightline_standard::nationality::parse(&text));
+                let value = mapped.unwrap_or_else(|| sightline_standard::nationality::parse(text));
                 if self.normaliser.nationalities.len() < CACHE_LIMIT {
                     self.normaliser
                         .nationalities
-                        .insert(text.clone(), value.clone());
+                        .insert(text.to_string(), value.clone());
                 }
                 value
             }
@@ -846,13 +895,13 @@ impl RowContext<'_, '_, '_> {
         if value == Nationality::Unmapped {
             self.push(
                 Rule::W101,
-                Some(&header),
-                Some(&text),
+                Some(column),
+                Some(text),
                 "ISO 3166-1 countries (names, codes or demonyms), stateless, or an unknown kind",
                 format!("nationality '{text}' names no country"),
             );
         }
-        (value, text)
+        (value, text.to_string())
     }
 
     fn incident(&mut self) -> Option<IncidentRecord> {
@@ -860,9 +909,8 @@ impl RowContext<'_, '_, '_> {
         let first_date = self.date("first_date");
         let last_date = self.date("last_date");
         self.end_after_start("first_date", first_date, "last_date", last_date);
-        self.period_check("first_date", first_date, last_date);
+        self.period_check(("first_date", first_date), ("last_date", last_date));
         let record = IncidentRecord {
-            incident_id: incident_id?,
             first_date,
             last_date,
             offence: self.coded("offence", &codes::OFFENCE),
@@ -871,6 +919,7 @@ impl RowContext<'_, '_, '_> {
             local_authority: self.local_authority(),
             outcome: self.coded("outcome", &codes::OUTCOME),
             outcome_date: self.date("outcome_date"),
+            incident_id: incident_id?,
         };
         Some(record)
     }
@@ -878,21 +927,18 @@ impl RowContext<'_, '_, '_> {
     fn involvement(&mut self) -> Option<InvolvementRecord> {
         let incident_id = self.required("incident_id");
         let person_id = self.required("person_id");
-        let role = match self
-            .cell("role")
-            .map(|c| (c.text.to_string(), c.header.to_string()))
-        {
+        let role = match self.cell("role").map(|c| (c.text, c.column)) {
             None => {
                 self.required("role");
                 Coded::Unmapped
             }
-            Some((text, header)) => {
-                let coded = self.lookup_code("role", &codes::INVOLVEMENT_ROLE, &text);
+            Some((text, column)) => {
+                let coded = self.lookup_code("role", &codes::INVOLVEMENT_ROLE, text);
                 if coded == Coded::Unmapped {
                     self.push(
                         Rule::E010,
-                        Some(&header),
-                        Some(&text),
+                        Some(column),
+                        Some(text),
                         "victim, offender, paying_abuser or other",
                         format!("role '{text}' is not a role"),
                     );
@@ -916,15 +962,15 @@ impl RowContext<'_, '_, '_> {
         };
         let end = self.date("end");
         self.end_after_start("start", start, "end", end);
-        self.period_check("start", start, end);
+        self.period_check(("start", start), ("end", end));
         let record = MissingEpisodeRecord {
-            person_id: person_id?,
-            start: start?,
             end,
             kind: self.coded("kind", &codes::MISSING_KIND),
             from: self.coded("from", &codes::MISSING_FROM),
             return_interview_offered: self.coded("return_interview_offered", &codes::YES_NO),
             return_interview_accepted: self.coded("return_interview_accepted", &codes::YES_NO),
+            person_id: person_id?,
+            start: start?,
         };
         Some(record)
     }

@@ -14,10 +14,16 @@ use std::collections::{HashSet, VecDeque};
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// How many rows at the top of a file may hold titles before the header.
 const HEADER_SEARCH_ROWS: usize = 30;
 const SNIFF_BYTES: usize = 64 * 1024;
+/// Rows a reading thread hands over at a time, and batches it may read ahead.
+const BATCH_ROWS: usize = 1024;
+const BATCHES_AHEAD: usize = 4;
 
 /// One table found in a file or sheet, positioned after its header row.
 pub struct TableSource {
@@ -34,7 +40,7 @@ pub struct TableSource {
 }
 
 enum Rows {
-    Csv(Box<CsvRows>),
+    Csv(Box<CsvStream>),
     Sheet(std::vec::IntoIter<(u64, Vec<String>)>),
 }
 
@@ -51,10 +57,19 @@ impl TableSource {
         }
     }
 
+    /// About how many rows remain, from the file's size and the rows in its first bytes; for
+    /// sizing tables up front.
+    pub fn estimated_rows(&self) -> usize {
+        match &self.rows {
+            Rows::Csv(rows) => rows.estimated_rows,
+            Rows::Sheet(rows) => rows.len(),
+        }
+    }
+
     /// Whether any cell had to be read as Windows-1252.
     pub fn read_as_windows_1252(&self) -> bool {
         match &self.rows {
-            Rows::Csv(rows) => rows.windows_1252 || rows.saw_non_utf8,
+            Rows::Csv(rows) => rows.windows_1252 || rows.saw_non_utf8.load(Ordering::Relaxed),
             Rows::Sheet(_) => false,
         }
     }
@@ -255,15 +270,158 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// A streaming CSV table.
+/// Line breaks seen by [`LineMarks`], in stream order: (byte offset, b'\r' or b'\n').
+type Marks = Arc<Mutex<VecDeque<(u64, u8)>>>;
+
+/// Records where the line breaks are as the stream is read, so that row numbers are those a
+/// spreadsheet shows. (The csv crate's own line count is wrong after blank lines and with CRLF
+/// line ends.)
+struct LineMarks<R> {
+    inner: R,
+    offset: u64,
+    marks: Marks,
+}
+
+impl<R: Read> Read for LineMarks<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut marks = self.marks.lock().unwrap_or_else(PoisonError::into_inner);
+        for (index, &byte) in buf[..n].iter().enumerate() {
+            if byte == b'\n' || byte == b'\r' {
+                marks.push_back((self.offset + index as u64, byte));
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// Counts spreadsheet rows up to a record that the csv reader says starts at `start` (which may
+/// point at blank lines, or at the `\n` of the CRLF that ended the record before). A record is
+/// one row however many line breaks its quoted cells hold; a blank line is a row of its own.
+struct LineCounter {
+    marks: Marks,
+    /// Rows (records and blank lines) so far.
+    rows: u64,
+    /// The last mark seen, to count CRLF once.
+    last: Option<(u64, u8)>,
+}
+
+impl LineCounter {
+    /// The 1-based spreadsheet row of the record starting at or after `start`.
+    fn line_of(&mut self, start: u64) -> u64 {
+        let mut position = start;
+        let mut blank_rows = 0;
+        let marks = Arc::clone(&self.marks);
+        let mut marks = marks.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            match marks.front().copied() {
+                // Inside the record before (a quoted line break) or its terminator.
+                Some(mark) if mark.0 < position => {
+                    marks.pop_front();
+                    self.last = Some(mark);
+                }
+                // A blank line, or the second half of a CRLF.
+                Some(mark) if mark.0 == position => {
+                    marks.pop_front();
+                    let crlf_tail = mark.1 == b'\n'
+                        && self
+                            .last
+                            .is_some_and(|(offset, byte)| byte == b'\r' && offset + 1 == mark.0);
+                    if !crlf_tail {
+                        blank_rows += 1;
+                    }
+                    self.last = Some(mark);
+                    position += 1;
+                }
+                _ => break,
+            }
+        }
+        self.rows += blank_rows + 1;
+        self.rows
+    }
+}
+
+/// Reads and decodes CSV records.
 struct CsvRows {
-    reader: csv::Reader<Box<dyn Read>>,
+    lines: LineCounter,
+    reader: csv::Reader<Box<dyn Read + Send>>,
     record: csv::ByteRecord,
+    windows_1252: bool,
+    saw_non_utf8: Arc<AtomicBool>,
+    path: String,
+}
+
+type Batch = Vec<(u64, Vec<String>)>;
+
+/// A streaming CSV table: the rows after the header are read and decoded on a thread of their
+/// own, a few batches ahead, while the caller normalises the rows before them.
+struct CsvStream {
     /// Rows read while looking for the header, not yet handed out.
     pending: VecDeque<(u64, Vec<String>)>,
+    batch: std::vec::IntoIter<(u64, Vec<String>)>,
+    batches: Receiver<Result<Batch, IntakeError>>,
     windows_1252: bool,
-    saw_non_utf8: bool,
-    path: String,
+    saw_non_utf8: Arc<AtomicBool>,
+    estimated_rows: usize,
+}
+
+impl CsvStream {
+    fn start(
+        mut rows: CsvRows,
+        pending: VecDeque<(u64, Vec<String>)>,
+        estimated_rows: usize,
+    ) -> CsvStream {
+        let (sender, batches) = sync_channel(BATCHES_AHEAD);
+        let windows_1252 = rows.windows_1252;
+        let saw_non_utf8 = Arc::clone(&rows.saw_non_utf8);
+        std::thread::spawn(move || {
+            loop {
+                let mut batch = Vec::with_capacity(BATCH_ROWS);
+                while batch.len() < BATCH_ROWS {
+                    let mut cells = Vec::new();
+                    match rows.read_record(&mut cells) {
+                        Ok(Some(row)) => batch.push((row, cells)),
+                        Ok(None) => break,
+                        Err(error) => {
+                            let _ = sender.send(Err(error));
+                            return;
+                        }
+                    }
+                }
+                let last = batch.len() < BATCH_ROWS;
+                // A closed channel means the caller stopped reading: stop too.
+                if (!batch.is_empty() && sender.send(Ok(batch)).is_err()) || last {
+                    return;
+                }
+            }
+        });
+        CsvStream {
+            pending,
+            batch: Vec::new().into_iter(),
+            batches,
+            windows_1252,
+            saw_non_utf8,
+            estimated_rows,
+        }
+    }
+
+    fn next_row(&mut self, cells: &mut Vec<String>) -> Result<Option<u64>, IntakeError> {
+        if let Some((row, values)) = self.pending.pop_front() {
+            *cells = values;
+            return Ok(Some(row));
+        }
+        loop {
+            if let Some((row, values)) = self.batch.next() {
+                *cells = values;
+                return Ok(Some(row));
+            }
+            match self.batches.recv() {
+                Ok(batch) => self.batch = batch?.into_iter(),
+                Err(_) => return Ok(None),
+            }
+        }
+    }
 }
 
 impl CsvRows {
@@ -286,7 +444,8 @@ impl CsvRows {
             {
                 continue;
             }
-            let row = self.record.position().map_or(0, |p| p.line());
+            let start = self.record.position().map_or(0, |p| p.byte());
+            let row = self.lines.line_of(start);
             cells.resize_with(self.record.len(), String::new);
             cells.truncate(self.record.len());
             for (cell, bytes) in cells.iter_mut().zip(self.record.iter()) {
@@ -301,7 +460,7 @@ impl CsvRows {
                     match std::str::from_utf8(bytes) {
                         Ok(text) => cell.push_str(text),
                         Err(_) => {
-                            self.saw_non_utf8 = true;
+                            self.saw_non_utf8.store(true, Ordering::Relaxed);
                             cell.push_str(
                                 &encoding_rs::WINDOWS_1252
                                     .decode_without_bom_handling(bytes)
@@ -313,14 +472,6 @@ impl CsvRows {
             }
             return Ok(Some(row));
         }
-    }
-
-    fn next_row(&mut self, cells: &mut Vec<String>) -> Result<Option<u64>, IntakeError> {
-        if let Some((row, values)) = self.pending.pop_front() {
-            *cells = values;
-            return Ok(Some(row));
-        }
-        self.read_record(cells)
     }
 }
 
@@ -388,22 +539,32 @@ fn open_csv(
         return Err(unreadable(path, "the file is UTF-16; save it as UTF-8 CSV"));
     }
     let windows_1252 = !is_utf8(&sample);
+    let file_size = file.metadata().map_or(0, |m| m.len());
+    let lines_in_sample = sample.iter().filter(|&&b| b == b'\n').count().max(1);
+    let estimated_rows =
+        (file_size as f64 / sample.len().max(1) as f64 * lines_in_sample as f64) as usize;
     let delimiter = sniff_delimiter(&sample);
-    let stream: Box<dyn Read> = Box::new(BufReader::with_capacity(
-        256 * 1024,
-        Cursor::new(sample).chain(file),
-    ));
+    let marks: Marks = Arc::new(Mutex::new(VecDeque::new()));
+    let stream: Box<dyn Read + Send> = Box::new(LineMarks {
+        inner: BufReader::with_capacity(256 * 1024, Cursor::new(sample).chain(file)),
+        offset: 0,
+        marks: Arc::clone(&marks),
+    });
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(stream);
     let mut rows = CsvRows {
+        lines: LineCounter {
+            marks,
+            rows: 0,
+            last: None,
+        },
         reader,
         record: csv::ByteRecord::new(),
-        pending: VecDeque::new(),
         windows_1252,
-        saw_non_utf8: false,
+        saw_non_utf8: Arc::new(AtomicBool::new(false)),
         path: path.display().to_string(),
     };
     let mut top = Vec::new();
@@ -426,7 +587,7 @@ fn open_csv(
         })?;
     let data = top.split_off(header_index + 1);
     let (header_row, headers) = top.pop().unwrap_or_default();
-    rows.pending = data.into();
+
     Ok(TableSource {
         file: path.display().to_string(),
         sheet: None,
@@ -439,7 +600,11 @@ fn open_csv(
             "utf-8"
         }),
         delimiter: Some(delimiter as char),
-        rows: Rows::Csv(Box::new(rows)),
+        rows: Rows::Csv(Box::new(CsvStream::start(
+            rows,
+            data.into(),
+            estimated_rows,
+        ))),
     })
 }
 
@@ -456,6 +621,31 @@ mod tests {
         );
         assert_eq!(sniff_delimiter(b"a\tb\n1\t2\n"), b'\t');
         assert_eq!(sniff_delimiter(b"a|b|c\n\"x|y\"|2|3\n"), b'|');
+    }
+
+    fn rows_of(bytes: &[u8]) -> Vec<(u64, Vec<String>)> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("people.csv");
+        std::fs::write(&path, bytes).expect("write");
+        let (mut sources, _) = open(&path, &Profile::default()).expect("open");
+        let mut source = sources.remove(0);
+        let mut rows = vec![(source.header_row, source.headers.clone())];
+        let mut cells = Vec::new();
+        while let Some(row) = source.next_row(&mut cells).expect("row") {
+            rows.push((row, cells.clone()));
+        }
+        rows
+    }
+
+    #[test]
+    fn row_numbers_are_spreadsheet_lines() {
+        let lf = b"Title\nPeriod\n\nperson_id;sex\nA;f\n\n\"B\nC\";m\nD;f\n\n";
+        let crlf =
+            b"Title\r\nPeriod\r\n\r\nperson_id;sex\r\nA;f\r\n\r\n\"B\r\nC\";m\r\nD;f\r\n\r\n";
+        for bytes in [&lf[..], &crlf[..]] {
+            let rows: Vec<u64> = rows_of(bytes).iter().map(|(row, _)| *row).collect();
+            assert_eq!(rows, vec![4, 5, 7, 8], "{}", String::from_utf8_lossy(bytes));
+        }
     }
 
     #[test]
