@@ -13,7 +13,7 @@ use crate::report::{CheckReport, ColumnReport, SourceReport, TableCounts};
 use crate::rules::{Diagnostic, Rule, Severity};
 use rustc_hash::FxHashMap;
 use sightline_standard::{PartialDate, Record, Table};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// What a check needs besides the files.
@@ -67,17 +67,21 @@ struct Seen {
     /// Files in the order they were read.
     files: Vec<String>,
     /// id → its first row.
-    ids: HashMap<Table, FxHashMap<Box<str>, FirstRow>>,
+    ids: FxHashMap<Table, FxHashMap<Box<str>, FirstRow>>,
 }
 
 impl Seen {
-    /// Marks the first row of an id as accepted, if `row` is that row.
-    fn accept(&mut self, table: Table, id: &str, row: u64) {
-        if let Some(first) = self.ids.get_mut(&table).and_then(|ids| ids.get_mut(id))
-            && first.1 == row
-        {
-            first.2 = true;
+    /// Remembers the first row that uses an id; later rows with the same id are duplicates.
+    fn first_use(&mut self, table: Table, id: &str, file: &str, row: u64, accepted: bool) {
+        if self.files.last().is_none_or(|last| last != file) {
+            self.files.push(file.to_string());
         }
+        let file_index = self.files.len() - 1;
+        self.ids
+            .entry(table)
+            .or_default()
+            .entry(id.into())
+            .or_insert((file_index, row, accepted));
     }
 }
 
@@ -154,15 +158,21 @@ pub fn check(
             let rejected = row_diagnostics
                 .iter()
                 .any(|d| d.severity == Severity::Error);
+            if let Some(id) = row_id {
+                seen.first_use(
+                    source.table,
+                    id,
+                    &origin.file,
+                    row,
+                    !rejected && record.is_some(),
+                );
+            }
             let at = RowRef {
                 origin: &origin,
                 row,
             };
             match record {
                 Some(record) if !rejected => {
-                    if let Some(id) = row_id {
-                        seen.accept(source.table, id, row);
-                    }
                     table_counts.accepted += 1;
                     sink.accepted(at, &record)?;
                 }
@@ -282,26 +292,19 @@ fn check_references(
                 message,
             });
         };
-    if let (Some(id), Some(field)) = (row_id, origin.table.unique_id()) {
-        let ids = seen.ids.entry(origin.table).or_default();
-        match ids.get(id) {
-            Some((file, first_row, _)) => push(
-                Rule::E002,
-                field,
-                id,
-                format!("{field} not used on another row"),
-                format!(
-                    "{field} '{id}' is already used in {} row {first_row}",
-                    seen.files.get(*file).map_or("", String::as_str)
-                ),
+    if let (Some(id), Some(field)) = (row_id, origin.table.unique_id())
+        && let Some((file, first_row, _)) = seen.ids.get(&origin.table).and_then(|ids| ids.get(id))
+    {
+        push(
+            Rule::E002,
+            field,
+            id,
+            format!("{field} not used on another row"),
+            format!(
+                "{field} '{id}' is already used in {} row {first_row}",
+                seen.files.get(*file).map_or("", String::as_str)
             ),
-            None => {
-                if seen.files.last() != Some(&origin.file) {
-                    seen.files.push(origin.file.clone());
-                }
-                ids.insert(id.into(), (seen.files.len() - 1, row, false));
-            }
-        }
+        );
     }
     let Some(record) = record else { return };
     let mut references: Vec<(Table, &'static str, &str)> = Vec::new();

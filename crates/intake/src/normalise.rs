@@ -16,6 +16,7 @@ use sightline_standard::records::{
     EthnicitySource, GroupMemberRecord, IncidentRecord, InvolvementRecord, MissingEpisodeRecord,
     PersonRecord,
 };
+use sightline_standard::tables::{groups, incidents, involvements, missing_episodes, people};
 use sightline_standard::{
     Coded, DateFormat, Ethnicity, Nationality, PartialDate, Record, Scheme, Table, Unknown,
 };
@@ -59,8 +60,6 @@ pub struct Normaliser<'p> {
     period: Option<Period>,
     /// The column of the row's own unique identifier, if the table has one.
     id_column: Option<usize>,
-    /// Field name → position in the table's fields.
-    positions: HashMap<&'static str, usize>,
     codes: Vec<HashMap<String, Coded>>,
     schemes: HashMap<String, Option<Scheme>>,
     readings: HashMap<(Option<Scheme>, bool), HashMap<String, Reading>>,
@@ -187,6 +186,11 @@ impl<'p> Normaliser<'p> {
             let index = table.fields().iter().position(|f| f.name == id)?;
             *columns.get(index)?
         });
+        // ISO dates are always read: workbooks' date cells arrive as ISO text.
+        let mut date_formats = date_formats;
+        if !date_formats.contains(&DateFormat::Iso) {
+            date_formats.push(DateFormat::Iso);
+        }
         Normaliser {
             origin,
             headers: headers.to_vec(),
@@ -198,12 +202,6 @@ impl<'p> Normaliser<'p> {
             today,
             period,
             id_column,
-            positions: table
-                .fields()
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (f.name, i))
-                .collect(),
             codes: vec![HashMap::default(); field_count],
             schemes: HashMap::default(),
             readings: HashMap::default(),
@@ -318,9 +316,18 @@ impl<'r> RowContext<'_, '_, 'r> {
     }
 
     /// The column a field is read from.
-    fn column_of(&self, name: &str) -> Option<usize> {
-        let index = *self.normaliser.positions.get(name)?;
-        *self.normaliser.columns.get(index)?
+    fn column_of(&self, field: usize) -> Option<usize> {
+        *self.normaliser.columns.get(field)?
+    }
+
+    /// The name of the field at a position of this table.
+    fn name(&self, field: usize) -> &'static str {
+        self.normaliser
+            .origin
+            .table
+            .fields()
+            .get(field)
+            .map_or("", |f| f.name)
     }
 
     fn scheme_of(&mut self, text: &str) -> Option<Scheme> {
@@ -335,8 +342,8 @@ impl<'r> RowContext<'_, '_, 'r> {
     }
 
     /// The trimmed, non-empty text of a field's cell.
-    fn cell(&self, name: &str) -> Option<Cell<'r>> {
-        self.cell_at(self.column_of(name)?)
+    fn cell(&self, field: usize) -> Option<Cell<'r>> {
+        self.cell_at(self.column_of(field)?)
     }
 
     fn cell_at(&self, column: usize) -> Option<Cell<'r>> {
@@ -364,14 +371,15 @@ impl<'r> RowContext<'_, '_, 'r> {
         }
     }
 
-    fn text(&self, name: &str) -> Option<String> {
-        self.cell(name).map(|cell| cell.text.to_string())
+    fn text(&self, field: usize) -> Option<String> {
+        self.cell(field).map(|cell| cell.text.to_string())
     }
 
-    fn required(&mut self, name: &str) -> Option<String> {
-        let value = self.text(name);
+    fn required(&mut self, field: usize) -> Option<String> {
+        let value = self.text(field);
         if value.is_none() {
-            let column = self.column_of(name);
+            let name = self.name(field);
+            let column = self.column_of(field);
             self.push(
                 Rule::E001,
                 column,
@@ -383,16 +391,18 @@ impl<'r> RowContext<'_, '_, 'r> {
         value
     }
 
-    fn date(&mut self, name: &str) -> Option<PartialDate> {
-        let cell = self.cell(name)?;
+    fn date(&mut self, field: usize) -> Option<PartialDate> {
+        let cell = self.cell(field)?;
         let (text, column) = (cell.text, cell.column);
-        let mut formats = self.normaliser.date_formats.clone();
-        if !formats.contains(&DateFormat::Iso) {
-            formats.push(DateFormat::Iso);
-        }
-        let parsed = sightline_standard::dates::parse_with(text, &formats);
+        let parsed = sightline_standard::dates::parse_with(text, &self.normaliser.date_formats);
         if parsed.is_none() {
-            let names: Vec<&str> = formats.iter().map(|f| f.name()).collect();
+            let name = self.name(field);
+            let names: Vec<&str> = self
+                .normaliser
+                .date_formats
+                .iter()
+                .map(|f| f.name())
+                .collect();
             self.push(
                 Rule::E003,
                 Some(column),
@@ -405,13 +415,14 @@ impl<'r> RowContext<'_, '_, 'r> {
     }
 
     /// A single code, read through the profile's value map, then the list.
-    fn coded(&mut self, name: &str, list: &'static CodeList) -> Coded {
-        let Some(cell) = self.cell(name) else {
+    fn coded(&mut self, field: usize, list: &'static CodeList) -> Coded {
+        let Some(cell) = self.cell(field) else {
             return Coded::Unknown(Unknown::NotRecorded);
         };
         let (text, column) = (cell.text, cell.column);
-        let coded = self.lookup_code(name, list, text);
+        let coded = self.lookup_code(field, list, text);
         if coded == Coded::Unmapped {
+            let name = self.name(field);
             self.push(
                 Rule::W101,
                 Some(column),
@@ -423,13 +434,9 @@ impl<'r> RowContext<'_, '_, 'r> {
         coded
     }
 
-    fn lookup_code(&mut self, name: &str, list: &'static CodeList, text: &str) -> Coded {
-        let index = self
-            .normaliser
-            .positions
-            .get(name)
-            .copied()
-            .unwrap_or(usize::MAX);
+    fn lookup_code(&mut self, field: usize, list: &'static CodeList, text: &str) -> Coded {
+        let index = field;
+        let name = self.name(field);
         if let Some(found) = self
             .normaliser
             .codes
@@ -455,14 +462,15 @@ impl<'r> RowContext<'_, '_, 'r> {
     }
 
     /// Several codes separated by `;`.
-    fn coded_list(&mut self, name: &str, list: &'static CodeList) -> Vec<Coded> {
-        let Some(cell) = self.cell(name) else {
+    fn coded_list(&mut self, field: usize, list: &'static CodeList) -> Vec<Coded> {
+        let Some(cell) = self.cell(field) else {
             return Vec::new();
         };
+        let name = self.name(field);
         let (text, column) = (cell.text, cell.column);
         let mut values = Vec::new();
         for piece in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-            let coded = self.lookup_code(name, list, piece);
+            let coded = self.lookup_code(field, list, piece);
             if coded == Coded::Unmapped {
                 self.push(
                     Rule::W101,
@@ -479,12 +487,12 @@ impl<'r> RowContext<'_, '_, 'r> {
         values
     }
 
-    fn identifier(&self, name: &str) -> Option<String> {
-        self.text(name)
+    fn identifier(&self, field: usize) -> Option<String> {
+        self.text(field)
     }
 
-    fn local_authority(&mut self) -> Option<String> {
-        let cell = self.cell("local_authority")?;
+    fn local_authority(&mut self, field: usize) -> Option<String> {
+        let cell = self.cell(field)?;
         let (text, column) = (cell.text, cell.column);
         if !is_gss_code(text) {
             self.push(
@@ -502,19 +510,20 @@ impl<'r> RowContext<'_, '_, 'r> {
     /// first of the two that has a date.
     fn period_check(
         &mut self,
-        (first_name, first): (&str, Option<PartialDate>),
-        (last_name, last): (&str, Option<PartialDate>),
+        (first_field, first): (usize, Option<PartialDate>),
+        (last_field, last): (usize, Option<PartialDate>),
     ) {
-        let (name, date) = match (first, last) {
-            (Some(date), _) => (first_name, date),
-            (None, Some(date)) => (last_name, date),
+        let (field, date) = match (first, last) {
+            (Some(date), _) => (first_field, date),
+            (None, Some(date)) => (last_field, date),
             (None, None) => return,
         };
+        let name = self.name(field);
         let Some(period) = self.normaliser.period else {
             return;
         };
         if period.excludes(date, last.unwrap_or(date)) {
-            let column = self.column_of(name);
+            let column = self.column_of(field);
             let value = date.to_string();
             self.push(
                 Rule::E008,
@@ -528,15 +537,16 @@ impl<'r> RowContext<'_, '_, 'r> {
 
     fn end_after_start(
         &mut self,
-        start_name: &str,
+        start_field: usize,
         start: Option<PartialDate>,
-        end_name: &str,
+        end_field: usize,
         end: Option<PartialDate>,
     ) {
         if let (Some(start), Some(end)) = (start, end)
             && end.latest() < start.earliest()
         {
-            let column = self.column_of(end_name);
+            let (start_name, end_name) = (self.name(start_field), self.name(end_field));
+            let column = self.column_of(end_field);
             let value = end.to_string();
             self.push(
                 Rule::E005,
@@ -549,13 +559,13 @@ impl<'r> RowContext<'_, '_, 'r> {
     }
 
     fn person(&mut self) -> Option<PersonRecord> {
-        let person_id = self.required("person_id");
-        let roles = self.coded_list("role", &codes::PERSON_ROLE);
-        let date_of_birth = self.date("date_of_birth");
+        let person_id = self.required(people::PERSON_ID);
+        let roles = self.coded_list(people::ROLE, &codes::PERSON_ROLE);
+        let date_of_birth = self.date(people::DATE_OF_BIRTH);
         if let Some(dob) = date_of_birth
             && dob.earliest() > self.normaliser.today.latest()
         {
-            let column = self.column_of("date_of_birth");
+            let column = self.column_of(people::DATE_OF_BIRTH);
             let value = dob.to_string();
             self.push(
                 Rule::E004,
@@ -566,11 +576,13 @@ impl<'r> RowContext<'_, '_, 'r> {
             );
         }
         let age = self.age();
-        let age_date = self.date("age_date");
+        let age_date = self.date(people::AGE_DATE);
         self.check_age(date_of_birth, age, age_date);
-        let sex = self.coded("sex", &codes::SEX);
+        let sex = self.coded(people::SEX, &codes::SEX);
         let (ethnicity, source, ethnicity_original, scheme, reading) = self.ethnicity();
-        let observed_cell = self.cell("ethnicity_observed").map(|c| (c.text, c.column));
+        let observed_cell = self
+            .cell(people::ETHNICITY_OBSERVED)
+            .map(|c| (c.text, c.column));
         let (ethnicity_observed, ethnicity_observed_original) = match observed_cell {
             Some((text, column)) => (self.observed(text, column), text.to_string()),
             None => match reading.as_ref().and_then(|r| r.observed) {
@@ -580,24 +592,24 @@ impl<'r> RowContext<'_, '_, 'r> {
         };
         let (nationality, nationality_original) =
             self.nationality(reading.as_ref(), &ethnicity_original);
-        let postcode =
-            self.cell("postcode")
-                .map(|c| (c.text, c.column))
-                .and_then(|(text, column)| {
-                    let parsed = parse_postcode(text);
-                    if parsed.is_none() {
-                        self.push(
-                            Rule::W106,
-                            Some(column),
-                            Some(text),
-                            "a UK postcode such as LS6 1AB, or its district",
-                            "the postcode is not kept",
-                        );
-                    }
-                    parsed
-                });
+        let postcode = self
+            .cell(people::POSTCODE)
+            .map(|c| (c.text, c.column))
+            .and_then(|(text, column)| {
+                let parsed = parse_postcode(text);
+                if parsed.is_none() {
+                    self.push(
+                        Rule::W106,
+                        Some(column),
+                        Some(text),
+                        "a UK postcode such as LS6 1AB, or its district",
+                        "the postcode is not kept",
+                    );
+                }
+                parsed
+            });
         let nhs_number = self
-            .cell("nhs_number")
+            .cell(people::NHS_NUMBER)
             .map(|c| (c.text, c.column))
             .and_then(|(text, column)| match parse_nhs_number(text) {
                 Ok(number) => Some(number),
@@ -614,10 +626,10 @@ impl<'r> RowContext<'_, '_, 'r> {
             });
         let record = PersonRecord {
             roles,
-            given_name: self.identifier("given_name"),
-            family_name: self.identifier("family_name"),
+            given_name: self.identifier(people::GIVEN_NAME),
+            family_name: self.identifier(people::FAMILY_NAME),
             other_names: self
-                .text("other_names")
+                .text(people::OTHER_NAMES)
                 .map(|t| {
                     t.split(';')
                         .map(str::trim)
@@ -639,20 +651,20 @@ impl<'r> RowContext<'_, '_, 'r> {
             nationality,
             nationality_original,
             postcode,
-            local_authority: self.local_authority(),
-            looked_after: self.coded("looked_after", &codes::YES_NO),
-            legal_status: self.coded("legal_status", &codes::LEGAL_STATUS),
-            missing_history: self.coded("missing_history", &codes::YES_NO),
+            local_authority: self.local_authority(people::LOCAL_AUTHORITY),
+            looked_after: self.coded(people::LOOKED_AFTER, &codes::YES_NO),
+            legal_status: self.coded(people::LEGAL_STATUS, &codes::LEGAL_STATUS),
+            missing_history: self.coded(people::MISSING_HISTORY, &codes::YES_NO),
             nhs_number,
-            upn: self.identifier("upn"),
-            pnc_id: self.identifier("pnc_id"),
+            upn: self.identifier(people::UPN),
+            pnc_id: self.identifier(people::PNC_ID),
             person_id: person_id?,
         };
         Some(record)
     }
 
     fn age(&mut self) -> Option<u16> {
-        let cell = self.cell("age")?;
+        let cell = self.cell(people::AGE)?;
         let (text, column) = (cell.text, cell.column);
         match text.parse::<u16>() {
             Ok(age) if age <= 120 => Some(age),
@@ -686,7 +698,7 @@ impl<'r> RowContext<'_, '_, 'r> {
             years -= 1;
         }
         if (years - i32::from(age)).abs() > 1 {
-            let column = self.column_of("age");
+            let column = self.column_of(people::AGE);
             let value = age.to_string();
             self.push(
                 Rule::W109,
@@ -710,7 +722,10 @@ impl<'r> RowContext<'_, '_, 'r> {
         Option<Scheme>,
         Option<Reading>,
     ) {
-        let scheme = match self.cell("ethnicity_scheme").map(|c| (c.text, c.column)) {
+        let scheme = match self
+            .cell(people::ETHNICITY_SCHEME)
+            .map(|c| (c.text, c.column))
+        {
             Some((text, column)) => match self.scheme_of(text) {
                 Some(scheme) => Some(scheme),
                 None => {
@@ -720,23 +735,26 @@ impl<'r> RowContext<'_, '_, 'r> {
             },
             None => self.normaliser.scheme,
         };
-        let own = self.cell("ethnicity").map(|c| (c.text, c.column, false));
+        let own = self
+            .cell(people::ETHNICITY)
+            .map(|c| (c.text, c.column, false));
         let combined = self
             .normaliser
             .combined
             .and_then(|column| self.cell_at(column))
             .map(|c| (c.text, c.column, true));
         let Some((text, column, is_combined)) = own.or(combined) else {
-            let source =
-                if self.normaliser.combined.is_some() || self.column_of("ethnicity").is_some() {
-                    if self.normaliser.combined.is_some() {
-                        EthnicitySource::Combined
-                    } else {
-                        EthnicitySource::SelfDefined
-                    }
+            let source = if self.normaliser.combined.is_some()
+                || self.column_of(people::ETHNICITY).is_some()
+            {
+                if self.normaliser.combined.is_some() {
+                    EthnicitySource::Combined
                 } else {
-                    EthnicitySource::None
-                };
+                    EthnicitySource::SelfDefined
+                }
+            } else {
+                EthnicitySource::None
+            };
             return (
                 Ethnicity::Unknown(Unknown::NotRecorded),
                 source,
@@ -778,7 +796,7 @@ impl<'r> RowContext<'_, '_, 'r> {
         };
         if let Some(note) = reading.note {
             let (rule, expected, message) = match note {
-                Note::IcCodeMoved if self.cell("ethnicity_observed").is_some() => (
+                Note::IcCodeMoved if self.cell(people::ETHNICITY_OBSERVED).is_some() => (
                     Rule::W102,
                     "a self-defined ethnicity",
                     format!(
@@ -869,7 +887,8 @@ impl<'r> RowContext<'_, '_, 'r> {
         ethnicity_original: &str,
     ) -> (Nationality, String) {
         let from_reading = reading.and_then(|r| r.nationality.clone());
-        let Some((text, column)) = self.cell("nationality").map(|c| (c.text, c.column)) else {
+        let Some((text, column)) = self.cell(people::NATIONALITY).map(|c| (c.text, c.column))
+        else {
             return match from_reading {
                 Some(nationality) => (nationality, ethnicity_original.to_string()),
                 None => (Nationality::Unknown(Unknown::NotRecorded), String::new()),
@@ -905,35 +924,43 @@ impl<'r> RowContext<'_, '_, 'r> {
     }
 
     fn incident(&mut self) -> Option<IncidentRecord> {
-        let incident_id = self.required("incident_id");
-        let first_date = self.date("first_date");
-        let last_date = self.date("last_date");
-        self.end_after_start("first_date", first_date, "last_date", last_date);
-        self.period_check(("first_date", first_date), ("last_date", last_date));
+        let incident_id = self.required(incidents::INCIDENT_ID);
+        let first_date = self.date(incidents::FIRST_DATE);
+        let last_date = self.date(incidents::LAST_DATE);
+        self.end_after_start(
+            incidents::FIRST_DATE,
+            first_date,
+            incidents::LAST_DATE,
+            last_date,
+        );
+        self.period_check(
+            (incidents::FIRST_DATE, first_date),
+            (incidents::LAST_DATE, last_date),
+        );
         let record = IncidentRecord {
             first_date,
             last_date,
-            offence: self.coded("offence", &codes::OFFENCE),
-            cse_flag: self.coded("cse_flag", &codes::YES_NO),
-            location_type: self.coded("location_type", &codes::LOCATION_TYPE),
-            local_authority: self.local_authority(),
-            outcome: self.coded("outcome", &codes::OUTCOME),
-            outcome_date: self.date("outcome_date"),
+            offence: self.coded(incidents::OFFENCE, &codes::OFFENCE),
+            cse_flag: self.coded(incidents::CSE_FLAG, &codes::YES_NO),
+            location_type: self.coded(incidents::LOCATION_TYPE, &codes::LOCATION_TYPE),
+            local_authority: self.local_authority(incidents::LOCAL_AUTHORITY),
+            outcome: self.coded(incidents::OUTCOME, &codes::OUTCOME),
+            outcome_date: self.date(incidents::OUTCOME_DATE),
             incident_id: incident_id?,
         };
         Some(record)
     }
 
     fn involvement(&mut self) -> Option<InvolvementRecord> {
-        let incident_id = self.required("incident_id");
-        let person_id = self.required("person_id");
-        let role = match self.cell("role").map(|c| (c.text, c.column)) {
+        let incident_id = self.required(involvements::INCIDENT_ID);
+        let person_id = self.required(involvements::PERSON_ID);
+        let role = match self.cell(involvements::ROLE).map(|c| (c.text, c.column)) {
             None => {
-                self.required("role");
+                self.required(involvements::ROLE);
                 Coded::Unmapped
             }
             Some((text, column)) => {
-                let coded = self.lookup_code("role", &codes::INVOLVEMENT_ROLE, text);
+                let coded = self.lookup_code(involvements::ROLE, &codes::INVOLVEMENT_ROLE, text);
                 if coded == Coded::Unmapped {
                     self.push(
                         Rule::E010,
@@ -954,21 +981,26 @@ impl<'r> RowContext<'_, '_, 'r> {
     }
 
     fn missing_episode(&mut self) -> Option<MissingEpisodeRecord> {
-        let person_id = self.required("person_id");
-        let start = if self.cell("start").is_some() {
-            self.date("start")
+        let person_id = self.required(missing_episodes::PERSON_ID);
+        let start = if self.cell(missing_episodes::START).is_some() {
+            self.date(missing_episodes::START)
         } else {
-            self.required("start").and(None)
+            self.required(missing_episodes::START).and(None)
         };
-        let end = self.date("end");
-        self.end_after_start("start", start, "end", end);
-        self.period_check(("start", start), ("end", end));
+        let end = self.date(missing_episodes::END);
+        self.end_after_start(missing_episodes::START, start, missing_episodes::END, end);
+        self.period_check(
+            (missing_episodes::START, start),
+            (missing_episodes::END, end),
+        );
         let record = MissingEpisodeRecord {
             end,
-            kind: self.coded("kind", &codes::MISSING_KIND),
-            from: self.coded("from", &codes::MISSING_FROM),
-            return_interview_offered: self.coded("return_interview_offered", &codes::YES_NO),
-            return_interview_accepted: self.coded("return_interview_accepted", &codes::YES_NO),
+            kind: self.coded(missing_episodes::KIND, &codes::MISSING_KIND),
+            from: self.coded(missing_episodes::FROM, &codes::MISSING_FROM),
+            return_interview_offered: self
+                .coded(missing_episodes::RETURN_INTERVIEW_OFFERED, &codes::YES_NO),
+            return_interview_accepted: self
+                .coded(missing_episodes::RETURN_INTERVIEW_ACCEPTED, &codes::YES_NO),
             person_id: person_id?,
             start: start?,
         };
@@ -976,12 +1008,12 @@ impl<'r> RowContext<'_, '_, 'r> {
     }
 
     fn group_member(&mut self) -> Option<GroupMemberRecord> {
-        let group_id = self.required("group_id");
-        let person_id = self.required("person_id");
+        let group_id = self.required(groups::GROUP_ID);
+        let person_id = self.required(groups::PERSON_ID);
         Some(GroupMemberRecord {
             group_id: group_id?,
             person_id: person_id?,
-            label: self.text("label"),
+            label: self.text(groups::LABEL),
         })
     }
 }

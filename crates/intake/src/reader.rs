@@ -15,7 +15,7 @@ use std::fs::File;
 use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// How many rows at the top of a file may hold titles before the header.
@@ -361,6 +361,10 @@ struct CsvStream {
     pending: VecDeque<(u64, Vec<String>)>,
     batch: std::vec::IntoIter<(u64, Vec<String>)>,
     batches: Receiver<Result<Batch, IntakeError>>,
+    /// Rows handed out and given back, returned to the reading thread a batch at a time so
+    /// that their strings are reused rather than allocated for every row.
+    spent: Vec<Vec<String>>,
+    recycle: SyncSender<Vec<Vec<String>>>,
     windows_1252: bool,
     saw_non_utf8: Arc<AtomicBool>,
     estimated_rows: usize,
@@ -373,13 +377,20 @@ impl CsvStream {
         estimated_rows: usize,
     ) -> CsvStream {
         let (sender, batches) = sync_channel(BATCHES_AHEAD);
+        let (recycle, recycled) = sync_channel::<Vec<Vec<String>>>(BATCHES_AHEAD);
         let windows_1252 = rows.windows_1252;
         let saw_non_utf8 = Arc::clone(&rows.saw_non_utf8);
         std::thread::spawn(move || {
+            let mut spare: Vec<Vec<String>> = Vec::new();
             loop {
                 let mut batch = Vec::with_capacity(BATCH_ROWS);
                 while batch.len() < BATCH_ROWS {
-                    let mut cells = Vec::new();
+                    if spare.is_empty()
+                        && let Ok(returned) = recycled.try_recv()
+                    {
+                        spare = returned;
+                    }
+                    let mut cells = spare.pop().unwrap_or_default();
                     match rows.read_record(&mut cells) {
                         Ok(Some(row)) => batch.push((row, cells)),
                         Ok(None) => break,
@@ -400,21 +411,29 @@ impl CsvStream {
             pending,
             batch: Vec::new().into_iter(),
             batches,
+            spent: Vec::new(),
+            recycle,
             windows_1252,
             saw_non_utf8,
             estimated_rows,
         }
     }
 
+    /// Hands out the next row in `cells`, taking back the row `cells` held.
     fn next_row(&mut self, cells: &mut Vec<String>) -> Result<Option<u64>, IntakeError> {
         if let Some((row, values)) = self.pending.pop_front() {
             *cells = values;
             return Ok(Some(row));
         }
         loop {
-            if let Some((row, values)) = self.batch.next() {
-                *cells = values;
+            if let Some((row, mut values)) = self.batch.next() {
+                std::mem::swap(cells, &mut values);
+                self.spent.push(values);
                 return Ok(Some(row));
+            }
+            if !self.spent.is_empty() {
+                // If the reader has enough spares already, these are simply dropped.
+                let _ = self.recycle.try_send(std::mem::take(&mut self.spent));
             }
             match self.batches.recv() {
                 Ok(batch) => self.batch = batch?.into_iter(),

@@ -421,6 +421,69 @@ static GROUPS: &[Field] = &[
     ),
 ];
 
+/// Positions of the people table's fields in [`Table::fields`].
+pub mod people {
+    pub const PERSON_ID: usize = 0;
+    pub const ROLE: usize = 1;
+    pub const GIVEN_NAME: usize = 2;
+    pub const FAMILY_NAME: usize = 3;
+    pub const OTHER_NAMES: usize = 4;
+    pub const DATE_OF_BIRTH: usize = 5;
+    pub const AGE: usize = 6;
+    pub const AGE_DATE: usize = 7;
+    pub const SEX: usize = 8;
+    pub const ETHNICITY: usize = 9;
+    pub const ETHNICITY_SCHEME: usize = 10;
+    pub const ETHNICITY_OBSERVED: usize = 11;
+    pub const NATIONALITY: usize = 12;
+    pub const POSTCODE: usize = 13;
+    pub const LOCAL_AUTHORITY: usize = 14;
+    pub const LOOKED_AFTER: usize = 15;
+    pub const LEGAL_STATUS: usize = 16;
+    pub const MISSING_HISTORY: usize = 17;
+    pub const NHS_NUMBER: usize = 18;
+    pub const UPN: usize = 19;
+    pub const PNC_ID: usize = 20;
+}
+
+/// Positions of the incidents table's fields in [`Table::fields`].
+pub mod incidents {
+    pub const INCIDENT_ID: usize = 0;
+    pub const FIRST_DATE: usize = 1;
+    pub const LAST_DATE: usize = 2;
+    pub const OFFENCE: usize = 3;
+    pub const CSE_FLAG: usize = 4;
+    pub const LOCATION_TYPE: usize = 5;
+    pub const LOCAL_AUTHORITY: usize = 6;
+    pub const OUTCOME: usize = 7;
+    pub const OUTCOME_DATE: usize = 8;
+}
+
+/// Positions of the involvements table's fields in [`Table::fields`].
+pub mod involvements {
+    pub const INCIDENT_ID: usize = 0;
+    pub const PERSON_ID: usize = 1;
+    pub const ROLE: usize = 2;
+}
+
+/// Positions of the missing_episodes table's fields in [`Table::fields`].
+pub mod missing_episodes {
+    pub const PERSON_ID: usize = 0;
+    pub const START: usize = 1;
+    pub const END: usize = 2;
+    pub const KIND: usize = 3;
+    pub const FROM: usize = 4;
+    pub const RETURN_INTERVIEW_OFFERED: usize = 5;
+    pub const RETURN_INTERVIEW_ACCEPTED: usize = 6;
+}
+
+/// Positions of the groups table's fields in [`Table::fields`].
+pub mod groups {
+    pub const GROUP_ID: usize = 0;
+    pub const PERSON_ID: usize = 1;
+    pub const LABEL: usize = 2;
+}
+
 impl Table {
     pub const ALL: [Table; 5] = [
         Table::People,
@@ -507,6 +570,146 @@ mod tests {
                 assert!(!field.description.is_empty());
             }
         }
+    }
+
+    #[test]
+    fn field_positions_match_the_fields() {
+        assert_eq!(Table::People.fields()[people::PERSON_ID].name, "person_id");
+        assert_eq!(Table::People.fields()[people::ROLE].name, "role");
+        assert_eq!(
+            Table::People.fields()[people::GIVEN_NAME].name,
+            "given_name"
+        );
+        assert_eq!(
+            Table::People.fields()[people::FAMILY_NAME].name,
+            "family_name"
+        );
+        assert_eq!(
+            Table::People.fields()[people::OTHER_NAMES].name,
+            "other_names"
+        );
+        assert_eq!(
+            Table::People.fields()[people::DATE_OF_BIRTH].name,
+            "date_of_birth"
+        );
+        assert_eq!(Table::People.fields()[people::AGE].name, "age");
+        assert_eq!(Table::People.fields()[people::AGE_DATE].name, "age_date");
+        assert_eq!(Table::People.fields()[people::SEX].name, "sex");
+        assert_eq!(Table::People.fields()[people::ETHNICITY].name, "ethnicity");
+        assert_eq!(
+            Table::People.fields()[people::ETHNICITY_SCHEME].name,
+            "ethnicity_scheme"
+        );
+        assert_eq!(
+            Table::People.fields()[people::ETHNICITY_OBSERVED].name,
+            "ethnicity_observed"
+        );
+        assert_eq!(
+            Table::People.fields()[people::NATIONALITY].name,
+            "nationality"
+        );
+        assert_eq!(Table::People.fields()[people::POSTCODE].name, "postcode");
+        assert_eq!(
+            Table::People.fields()[people::LOCAL_AUTHORITY].name,
+            "local_authority"
+        );
+        assert_eq!(
+            Table::People.fields()[people::LOOKED_AFTER].name,
+            "looked_after"
+        );
+        assert_eq!(
+            Table::People.fields()[people::LEGAL_STATUS].name,
+            "legal_status"
+        );
+        assert_eq!(
+            Table::People.fields()[people::MISSING_HISTORY].name,
+            "missing_history"
+        );
+        assert_eq!(
+            Table::People.fields()[people::NHS_NUMBER].name,
+            "nhs_number"
+        );
+        assert_eq!(Table::People.fields()[people::UPN].name, "upn");
+        assert_eq!(Table::People.fields()[people::PNC_ID].name, "pnc_id");
+        assert_eq!(
+            Table::Incidents.fields()[incidents::INCIDENT_ID].name,
+            "incident_id"
+        );
+        assert_eq!(
+            Table::Incidents.fields()[incidents::FIRST_DATE].name,
+            "first_date"
+        );
+        assert_eq!(
+            Table::Incidents.fields()[incidents::LAST_DATE].name,
+            "last_date"
+        );
+        assert_eq!(
+            Table::Incidents.fields()[incidents::OFFENCE].name,
+            "offence"
+        );
+        assert_eq!(
+            Table::Incidents.fields()[incidents::CSE_FLAG].name,
+            "cse_flag"
+        );
+        assert_eq!(
+            Table::Incidents.fields()[incidents::LOCATION_TYPE].name,
+            "location_type"
+        );
+        assert_eq!(
+            Table::Incidents.fields()[incidents::LOCAL_AUTHORITY].name,
+            "local_authority"
+        );
+        assert_eq!(
+            Table::Incidents.fields()[incidents::OUTCOME].name,
+            "outcome"
+        );
+        assert_eq!(
+            Table::Incidents.fields()[incidents::OUTCOME_DATE].name,
+            "outcome_date"
+        );
+        assert_eq!(
+            Table::Involvements.fields()[involvements::INCIDENT_ID].name,
+            "incident_id"
+        );
+        assert_eq!(
+            Table::Involvements.fields()[involvements::PERSON_ID].name,
+            "person_id"
+        );
+        assert_eq!(
+            Table::Involvements.fields()[involvements::ROLE].name,
+            "role"
+        );
+        assert_eq!(
+            Table::MissingEpisodes.fields()[missing_episodes::PERSON_ID].name,
+            "person_id"
+        );
+        assert_eq!(
+            Table::MissingEpisodes.fields()[missing_episodes::START].name,
+            "start"
+        );
+        assert_eq!(
+            Table::MissingEpisodes.fields()[missing_episodes::END].name,
+            "end"
+        );
+        assert_eq!(
+            Table::MissingEpisodes.fields()[missing_episodes::KIND].name,
+            "kind"
+        );
+        assert_eq!(
+            Table::MissingEpisodes.fields()[missing_episodes::FROM].name,
+            "from"
+        );
+        assert_eq!(
+            Table::MissingEpisodes.fields()[missing_episodes::RETURN_INTERVIEW_OFFERED].name,
+            "return_interview_offered"
+        );
+        assert_eq!(
+            Table::MissingEpisodes.fields()[missing_episodes::RETURN_INTERVIEW_ACCEPTED].name,
+            "return_interview_accepted"
+        );
+        assert_eq!(Table::Groups.fields()[groups::GROUP_ID].name, "group_id");
+        assert_eq!(Table::Groups.fields()[groups::PERSON_ID].name, "person_id");
+        assert_eq!(Table::Groups.fields()[groups::LABEL].name, "label");
     }
 
     #[test]
