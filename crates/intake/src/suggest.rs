@@ -639,7 +639,13 @@ fn unmapped_values(
 
 /// The date format most values parse in, and a comment when the choice is not certain.
 fn date_format(values: &[&String]) -> (DateFormat, Option<String>) {
-    let parsed = |format: DateFormat| values.iter().filter(|v| format.parse(v).is_some()).count();
+    // ISO dates are always read as well, whatever the profile declares.
+    let parsed = |format: DateFormat| {
+        values
+            .iter()
+            .filter(|v| format.parse(v).is_some() || DateFormat::Iso.parse(v).is_some())
+            .count()
+    };
     let mut counts: Vec<(DateFormat, usize)> =
         DateFormat::ALL.iter().map(|f| (*f, parsed(*f))).collect();
     // Prefer the order of DateFormat::ALL among equals: ISO, then UK day-first.
