@@ -59,7 +59,21 @@ impl Sink for Discard {
 
 /// Where an identifier was first used: (index into `Seen::files`, row, whether that row was
 /// accepted).
-type FirstRow = (usize, u64, bool);
+type FirstRow = (u32, u64, bool);
+
+/// An identifier as a 128-bit digest: two SipHash-1-3 values with different prefixes. Keeping
+/// digests instead of the text keeps the id set small and free of per-id allocations; two
+/// different ids share a digest with probability about n² / 2¹²⁹ (1e-26 for a million ids).
+fn id_digest(id: &str) -> u128 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let half = |prefix: u8| {
+        let mut hasher = DefaultHasher::new();
+        prefix.hash(&mut hasher);
+        id.hash(&mut hasher);
+        hasher.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
 
 /// Identifiers seen so far, for uniqueness and references across tables.
 #[derive(Default)]
@@ -67,20 +81,20 @@ struct Seen {
     /// Files in the order they were read.
     files: Vec<String>,
     /// id → its first row.
-    ids: FxHashMap<Table, FxHashMap<Box<str>, FirstRow>>,
+    ids: FxHashMap<Table, FxHashMap<u128, FirstRow>>,
 }
 
 impl Seen {
     /// Remembers the first row that uses an id; later rows with the same id are duplicates.
-    fn first_use(&mut self, table: Table, id: &str, file: &str, row: u64, accepted: bool) {
+    fn first_use(&mut self, table: Table, digest: u128, file: &str, row: u64, accepted: bool) {
         if self.files.last().is_none_or(|last| last != file) {
             self.files.push(file.to_string());
         }
-        let file_index = self.files.len() - 1;
+        let file_index = u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX);
         self.ids
             .entry(table)
             .or_default()
-            .entry(id.into())
+            .entry(digest)
             .or_insert((file_index, row, accepted));
     }
 }
@@ -144,7 +158,7 @@ pub fn check(
             table_counts.read += 1;
             row_diagnostics.clear();
             let record = normaliser.normalise(row, &cells, &mut row_diagnostics);
-            let row_id = normaliser.row_id(&cells);
+            let row_id = normaliser.row_id(&cells).map(|id| (id, id_digest(id)));
             check_references(
                 &origin,
                 row,
@@ -158,10 +172,10 @@ pub fn check(
             let rejected = row_diagnostics
                 .iter()
                 .any(|d| d.severity == Severity::Error);
-            if let Some(id) = row_id {
+            if let Some((_, digest)) = row_id {
                 seen.first_use(
                     source.table,
-                    id,
+                    digest,
                     &origin.file,
                     row,
                     !rejected && record.is_some(),
@@ -265,7 +279,7 @@ fn check_references(
     origin: &Origin,
     row: u64,
     record: Option<&Record>,
-    row_id: Option<&str>,
+    row_id: Option<(&str, u128)>,
     present: &BTreeSet<Table>,
     seen: &mut Seen,
     normaliser: &Normaliser<'_>,
@@ -292,8 +306,9 @@ fn check_references(
                 message,
             });
         };
-    if let (Some(id), Some(field)) = (row_id, origin.table.unique_id())
-        && let Some((file, first_row, _)) = seen.ids.get(&origin.table).and_then(|ids| ids.get(id))
+    if let (Some((id, digest)), Some(field)) = (row_id, origin.table.unique_id())
+        && let Some((file, first_row, _)) =
+            seen.ids.get(&origin.table).and_then(|ids| ids.get(&digest))
     {
         push(
             Rule::E002,
@@ -302,7 +317,7 @@ fn check_references(
             format!("{field} not used on another row"),
             format!(
                 "{field} '{id}' is already used in {} row {first_row}",
-                seen.files.get(*file).map_or("", String::as_str)
+                seen.files.get(*file as usize).map_or("", String::as_str)
             ),
         );
     }
@@ -331,10 +346,10 @@ fn check_references(
             Rule::E007
         };
         let expected = format!("{field} of an accepted row of the {table} table");
-        match seen.ids.get(&table).and_then(|ids| ids.get(id)) {
+        match seen.ids.get(&table).and_then(|ids| ids.get(&id_digest(id))) {
             Some((_, _, true)) => {}
             Some((file, first_row, false)) => {
-                let file = seen.files.get(*file).map_or("", String::as_str);
+                let file = seen.files.get(*file as usize).map_or("", String::as_str);
                 push(
                     rule,
                     field,

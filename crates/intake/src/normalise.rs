@@ -24,6 +24,18 @@ use sightline_standard::{
 /// Distinct values remembered per column before the memory stops growing.
 const CACHE_LIMIT: usize = 4096;
 
+/// A cell without surrounding whitespace (Unicode whitespace too: spreadsheets are full of
+/// no-break spaces). Most cells have none, so that case is checked on the bytes first.
+pub fn trim_cell(cell: &str) -> &str {
+    let bytes = cell.as_bytes();
+    let plain = |byte: Option<&u8>| byte.is_none_or(|b| b.is_ascii_graphic());
+    if plain(bytes.first()) && plain(bytes.last()) {
+        cell
+    } else {
+        cell.trim()
+    }
+}
+
 /// Where rows come from, for diagnostics.
 #[derive(Debug, Clone)]
 pub struct Origin {
@@ -250,7 +262,7 @@ impl<'p> Normaliser<'p> {
     /// The row's own identifier (person_id, incident_id) if it has one, whether or not the row
     /// is accepted.
     pub fn row_id<'c>(&self, cells: &'c [String]) -> Option<&'c str> {
-        let text = cells.get(self.id_column?)?.trim();
+        let text = trim_cell(cells.get(self.id_column?)?);
         (!text.is_empty()).then_some(text)
     }
 
@@ -348,7 +360,7 @@ impl<'r> RowContext<'_, '_, 'r> {
 
     fn cell_at(&self, column: usize) -> Option<Cell<'r>> {
         let cells: &'r [String] = self.cells;
-        let text = cells.get(column)?.trim();
+        let text = trim_cell(cells.get(column)?);
         (!text.is_empty()).then_some(Cell { text, column })
     }
 
