@@ -89,7 +89,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     }
     let mut stdout = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut stdout, &report)?;
+        let text = serde_json::to_string_pretty(&report)?;
+        stdout.write_all(text.as_bytes())?;
         writeln!(stdout)?;
     } else {
         stdout.write_all(
