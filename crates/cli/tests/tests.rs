@@ -1,0 +1,21 @@
+//! Integration tests of the `sightline` binary, as one test binary (one link, one run).
+//!
+//! Each test runs the real binary on real files in a temporary folder of its own
+//! ([`util::Sandbox`]). All data is synthetic.
+
+// `sightline check`: exit codes 0 and 1, the JSON and human reports, the problems CSV.
+mod check;
+// `sightline check` failing to run (exit 2): missing files, unknown tables, bad profiles, periods.
+mod errors;
+// `--help` of the binary and its commands.
+mod help;
+// `sightline check --normalised DIR`: the accepted rows in the standard's own terms.
+mod normalised;
+// `sightline profile suggest` on a messy agency file, then `check --profile` with the draft.
+mod suggest;
+// `sightline template`: the files it writes, and checking the blank workbook.
+mod template;
+// Helpers: a sandbox folder per test and the binary run in it.
+mod util;
+// Returns in workbooks: Excel dates, and a return split over a workbook and a CSV.
+mod workbook;
