@@ -114,9 +114,6 @@ fn a_missing_profile_is_named() {
 }
 
 #[test]
-#[ignore = "bug: ProfileError::Read prints its io::Error in its message and as its source, so \
-            `{:#}` repeats it: \"No such file or directory (os error 2): No such file or \
-            directory (os error 2)\""]
 fn a_missing_profile_error_says_why_once() {
     let sandbox = Sandbox::new();
     sandbox.copy_example("return");

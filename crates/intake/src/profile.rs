@@ -92,11 +92,8 @@ impl TableProfile {
 /// A profile that cannot be used, with where the problem is.
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
-    #[error("cannot read profile {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("cannot read profile {path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("profile {path} is not valid TOML or has an unknown key: {message}")]
     Syntax { path: String, message: String },
     #[error("profile {path}: {key}: {problem}")]
@@ -111,9 +108,9 @@ impl Profile {
     /// Reads and checks a profile file.
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ProfileError::Read {
             path: shown.clone(),
-            source,
+            error,
         })?;
         Profile::parse(&text, &shown)
     }

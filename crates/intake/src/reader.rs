@@ -127,6 +127,14 @@ fn known_headers(table: Table, profile: &Profile) -> HashSet<String> {
     headers
 }
 
+/// Whether a row is plainly a header row: at least two cells, and at least half of its
+/// non-empty cells, are headers the table is known by.
+fn looks_like_header(cells: &[String], known: &HashSet<String>) -> bool {
+    let filled = cells.iter().filter(|cell| !cell.trim().is_empty()).count();
+    let matched = header_score(cells, known);
+    matched >= 2 && matched * 2 >= filled
+}
+
 fn header_score(cells: &[String], known: &HashSet<String>) -> usize {
     cells
         .iter()
@@ -217,16 +225,9 @@ fn open_workbook(
             });
             continue;
         };
-        // The template's Guidance and Lists sheets mention field names; only a sheet named
-        // after a table, or matched by the profile, or with a real header row is a table.
-        if named.is_none()
-            && rows[header_index]
-                .1
-                .iter()
-                .filter(|c| !c.is_empty())
-                .count()
-                < 2
-        {
+        // The template's Guidance and Lists sheets mention field names; a sheet that is not
+        // named after a table (or in the profile) must have a row that is mostly headers.
+        if named.is_none() && !looks_like_header(&rows[header_index].1, &known(table)) {
             skipped.push(SkippedSheet {
                 file: file.clone(),
                 sheet: sheet.clone(),
@@ -365,6 +366,10 @@ struct CsvStream {
     /// that their strings are reused rather than allocated for every row.
     spent: Vec<Vec<String>>,
     recycle: SyncSender<Vec<Vec<String>>>,
+    /// The reading thread, joined at the end so that a thread that died is an error, not a
+    /// table cut short.
+    reading: Option<std::thread::JoinHandle<()>>,
+    path: String,
     windows_1252: bool,
     saw_non_utf8: Arc<AtomicBool>,
     estimated_rows: usize,
@@ -380,7 +385,8 @@ impl CsvStream {
         let (recycle, recycled) = sync_channel::<Vec<Vec<String>>>(BATCHES_AHEAD);
         let windows_1252 = rows.windows_1252;
         let saw_non_utf8 = Arc::clone(&rows.saw_non_utf8);
-        std::thread::spawn(move || {
+        let path = rows.path.clone();
+        let reading = std::thread::spawn(move || {
             let mut spare: Vec<Vec<String>> = Vec::new();
             loop {
                 let mut batch = Vec::with_capacity(BATCH_ROWS);
@@ -413,6 +419,8 @@ impl CsvStream {
             batches,
             spent: Vec::new(),
             recycle,
+            reading: Some(reading),
+            path,
             windows_1252,
             saw_non_utf8,
             estimated_rows,
@@ -437,7 +445,19 @@ impl CsvStream {
             }
             match self.batches.recv() {
                 Ok(batch) => self.batch = batch?.into_iter(),
-                Err(_) => return Ok(None),
+                Err(_) => {
+                    let died = self
+                        .reading
+                        .take()
+                        .is_some_and(|thread| thread.join().is_err());
+                    if died {
+                        return Err(IntakeError::Unreadable {
+                            path: self.path.clone(),
+                            message: "reading stopped part-way (an internal error); nothing from this file was kept".to_string(),
+                        });
+                    }
+                    return Ok(None);
+                }
             }
         }
     }
