@@ -15,7 +15,7 @@ for rows in "${sizes[@]}"; do
   [ -f "$file" ] || cargo run --release --locked -q -p sightline-intake --example make_people -- "$rows" "$file"
   log=$(mktemp)
   /usr/bin/time -f '%e %M' -o "$log" target/release/sightline check "$file" >/dev/null || true
-  read -r seconds peak_kb <"$log"
+  read -r seconds peak_kb < <(tail -n 1 "$log")
   rm -f "$log"
   mb=$(( $(stat -c %s "$file") / 1000000 ))
   awk -v r="$rows" -v mb="$mb" -v s="$seconds" -v k="$peak_kb" \
