@@ -205,19 +205,13 @@ pub fn check(
             diagnostics.append(&mut row_diagnostics);
         }
         if source.read_as_windows_1252() {
-            diagnostics.push(Diagnostic {
-                rule: Rule::F203,
-                severity: Rule::F203.severity(),
-                file: origin.file.clone(),
-                sheet: None,
-                table: origin.table,
-                field: None,
-                row: None,
-                column: None,
-                value: None,
-                expected: "UTF-8 text".to_string(),
-                message: "bytes that are not UTF-8 were read as Windows-1252".to_string(),
-            });
+            diagnostics.push(origin.note(
+                Rule::F203,
+                None,
+                None,
+                "UTF-8 text".to_string(),
+                "bytes that are not UTF-8 were read as Windows-1252".to_string(),
+            ));
         }
         source_reports.push(SourceReport {
             file: source.file.clone(),
@@ -256,21 +250,13 @@ fn note_missing_tables(
         _ => &[],
     };
     for needed in needs.iter().filter(|t| !present.contains(t)) {
-        diagnostics.push(Diagnostic {
-            rule: Rule::F204,
-            severity: Rule::F204.severity(),
-            file: origin.file.clone(),
-            sheet: origin.sheet.clone(),
-            table: origin.table,
-            field: None,
-            row: None,
-            column: None,
-            value: None,
-            expected: format!("a {needed} table in the return"),
-            message: format!(
-                "the return has no {needed} table, so references to it are not checked"
-            ),
-        });
+        diagnostics.push(origin.note(
+            Rule::F204,
+            None,
+            None,
+            format!("a {needed} table in the return"),
+            format!("the return has no {needed} table, so references to it are not checked"),
+        ));
     }
 }
 

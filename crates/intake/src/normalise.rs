@@ -51,6 +51,32 @@ pub struct Period {
     pub to: PartialDate,
 }
 
+impl Origin {
+    /// A diagnostic about this whole file or one of its columns, not a row.
+    pub fn note(
+        &self,
+        rule: Rule,
+        field: Option<&'static str>,
+        column: Option<String>,
+        expected: String,
+        message: String,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity: rule.severity(),
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            table: self.table,
+            field,
+            row: None,
+            column,
+            value: None,
+            expected,
+            message,
+        }
+    }
+}
+
 impl Period {
     /// Whether a span of dates lies wholly outside the period.
     fn excludes(&self, first: PartialDate, last: PartialDate) -> bool {
@@ -107,19 +133,7 @@ impl<'p> Normaliser<'p> {
                         column: Option<String>,
                         expected: String,
                         message: String| {
-            diagnostics.push(Diagnostic {
-                rule,
-                severity: rule.severity(),
-                file: origin.file.clone(),
-                sheet: origin.sheet.clone(),
-                table,
-                field,
-                row: None,
-                column,
-                value: None,
-                expected,
-                message,
-            });
+            diagnostics.push(origin.note(rule, field, column, expected, message));
         };
         let mut columns = Vec::new();
         for field in table.fields() {
