@@ -64,16 +64,24 @@ pub fn today() -> PartialDate {
     })
 }
 
-pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
-    let profile = match &args.profile {
+/// The options `check` and `ingest` share: the profile, the period, today.
+pub fn options(
+    profile: Option<&std::path::Path>,
+    period: Option<&str>,
+) -> anyhow::Result<CheckOptions> {
+    let profile = match profile {
         Some(path) => Profile::load(path)?,
         None => Profile::default(),
     };
-    let options = CheckOptions {
+    Ok(CheckOptions {
         profile,
-        period: args.period.as_deref().map(parse_period).transpose()?,
+        period: period.map(parse_period).transpose()?,
         today: today(),
-    };
+    })
+}
+
+pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
+    let options = options(args.profile.as_deref(), args.period.as_deref())?;
     let report = match &args.normalised {
         Some(dir) => {
             let mut writer = NormalisedWriter::new(dir)?;

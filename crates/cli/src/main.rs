@@ -4,6 +4,7 @@
 
 mod check;
 mod render;
+mod workspace;
 
 /// mimalloc: normalising allocates and frees small strings for every row; the system allocator
 /// spent a fifth of `check`'s time on it (BENCHMARKS.md).
@@ -23,6 +24,12 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The workspace folder (else SIGHTLINE_WORKSPACE, else the current directory).
+    #[arg(long, global = true)]
+    workspace: Option<PathBuf>,
+    /// Who is working, for the audit log (else the OS user).
+    #[arg(long, global = true)]
+    user: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -40,6 +47,67 @@ enum Command {
     },
     /// Validate a return before sending it: every problem, row by row. Needs no workspace.
     Check(check::CheckArgs),
+    /// Create a workspace: config, embedded store, key file.
+    Init {
+        /// The folder (created if needed); the current directory by default.
+        dir: Option<PathBuf>,
+    },
+    /// The agency register and who returned what.
+    Agencies {
+        #[command(subcommand)]
+        command: Option<AgenciesCommand>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate a return and store it: all its tables or nothing.
+    Ingest(workspace::IngestArgs),
+    /// Every return stored, with per-table counts.
+    Returns {
+        /// Include superseded returns.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The rejected rows of a return and why.
+    Rejects {
+        return_id: i64,
+        /// Show the rows' values (read from the vault; audited).
+        #[arg(long)]
+        reveal: bool,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read a person record's identifiers from the vault (audited).
+    Reveal {
+        /// The person record id.
+        record: i64,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit log; `audit verify` checks its hash chain.
+    Audit {
+        #[command(subcommand)]
+        command: Option<AuditCommand>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AgenciesCommand {
+    /// Load the register from a CSV: agency_id, name, type, area, requested.
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain and report the first broken link.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -87,7 +155,34 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let context = workspace::Context {
+        workspace: cli.workspace,
+        user: cli.user,
+    };
     match cli.command {
+        Command::Init { dir } => workspace::init(&dir.unwrap_or_else(|| PathBuf::from("."))),
+        Command::Agencies {
+            command: Some(AgenciesCommand::Import { file }),
+            ..
+        } => workspace::agencies_import(&context, &file),
+        Command::Agencies {
+            command: None,
+            json,
+        } => workspace::agencies_list(&context, json),
+        Command::Ingest(args) => workspace::ingest(&context, &args),
+        Command::Returns { all, json } => workspace::returns(&context, all, json),
+        Command::Rejects {
+            return_id,
+            reveal,
+            reason,
+            json,
+        } => workspace::rejects(&context, return_id, reveal, reason.as_deref(), json),
+        Command::Reveal {
+            record,
+            reason,
+            json,
+        } => workspace::reveal(&context, record, reason.as_deref(), json),
+        Command::Audit { command, json } => workspace::audit(&context, command.is_some(), json),
         Command::Template { out } => template(&out),
         Command::Profile {
             command: ProfileCommand::Suggest { file, out },

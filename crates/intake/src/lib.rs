@@ -36,4 +36,7 @@ pub enum IntakeError {
     Profile(#[from] profile::ProfileError),
     #[error("cannot write {path}: {message}")]
     Write { path: String, message: String },
+    /// The sink (e.g. the store) could not take a row.
+    #[error("{0}")]
+    Sink(String),
 }

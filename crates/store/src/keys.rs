@@ -1,0 +1,205 @@
+//! Who can read an identifier, and what pseudonym stands for it?
+//!
+//! The key file holds 32 random bytes (hex). From it come two keys: one encrypts identifiers
+//! (XChaCha20-Poly1305, a fresh nonce per value, the record and column bound in as associated
+//! data), the other makes pseudonyms (HMAC-SHA-256), so that the same agency's person gets the
+//! same pseudonymous key in every return without the id itself being stored in the clear.
+
+use crate::StoreError;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::path::Path;
+
+const NONCE_LEN: usize = 24;
+
+/// The workspace's keys, derived from its key file.
+pub struct Keys {
+    cipher: XChaCha20Poly1305,
+    pseudonym: Vec<u8>,
+    /// Nonces are a random prefix for this process and a counter: never repeated, and no system
+    /// call per value.
+    nonce_prefix: [u8; 16],
+    nonce_counter: u64,
+}
+
+fn derive(master: &[u8], purpose: &str) -> Result<Vec<u8>, StoreError> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(master)
+        .map_err(|_| StoreError::Key("the key cannot be used".to_string()))?;
+    mac.update(purpose.as_bytes());
+    Ok(mac.finalize().into_bytes().to_vec())
+}
+
+impl Keys {
+    /// Writes a new key file (mode 0600 on Unix). Refuses to overwrite one.
+    pub fn create(path: &Path) -> Result<(), StoreError> {
+        if path.exists() {
+            return Err(StoreError::Key(format!(
+                "{} already exists; a workspace's key is never replaced (the data would become unreadable)",
+                path.display()
+            )));
+        }
+        let key = XChaCha20Poly1305::generate_key(&mut OsRng);
+        let text = format!("{}\n", hex::encode(key));
+        write_private(path, text.as_bytes())
+            .map_err(|e| StoreError::Key(format!("cannot write {}: {e}", path.display())))
+    }
+
+    /// Reads a key file.
+    pub fn load(path: &Path) -> Result<Keys, StoreError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            StoreError::Key(format!(
+                "cannot read the key file {}: {e}. Set SIGHTLINE_KEY_FILE if it is kept elsewhere",
+                path.display()
+            ))
+        })?;
+        let master = hex::decode(text.trim())
+            .ok()
+            .filter(|bytes| bytes.len() == 32)
+            .ok_or_else(|| {
+                StoreError::Key(format!(
+                    "{} does not hold a 32-byte hex key",
+                    path.display()
+                ))
+            })?;
+        let cipher_key = derive(&master, "sightline encrypt v1")?;
+        let cipher = XChaCha20Poly1305::new_from_slice(&cipher_key)
+            .map_err(|_| StoreError::Key("the key cannot be used".to_string()))?;
+        let mut nonce_prefix = [0u8; 16];
+        nonce_prefix.copy_from_slice(&XChaCha20Poly1305::generate_nonce(&mut OsRng)[..16]);
+        Ok(Keys {
+            cipher,
+            pseudonym: derive(&master, "sightline pseudonym v1")?,
+            nonce_prefix,
+            nonce_counter: 0,
+        })
+    }
+
+    /// Encrypts a value bound to its place (`aad`, e.g. "people/12/family_name").
+    pub fn seal(&mut self, value: &str, aad: &str) -> Result<Vec<u8>, StoreError> {
+        self.nonce_counter += 1;
+        let mut nonce = [0u8; NONCE_LEN];
+        nonce[..16].copy_from_slice(&self.nonce_prefix);
+        nonce[16..].copy_from_slice(&self.nonce_counter.to_le_bytes());
+        let sealed = self
+            .cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: value.as_bytes(),
+                    aad: aad.as_bytes(),
+                },
+            )
+            .map_err(|_| StoreError::Key("encryption failed".to_string()))?;
+        let mut out = Vec::with_capacity(NONCE_LEN + sealed.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        Ok(out)
+    }
+
+    /// Decrypts a value sealed for the same place; fails if the key or the place differ.
+    pub fn open(&self, blob: &[u8], aad: &str) -> Result<String, StoreError> {
+        if blob.len() < NONCE_LEN {
+            return Err(StoreError::Key("a vault value is damaged".to_string()));
+        }
+        let (nonce, sealed) = blob.split_at(NONCE_LEN);
+        let plain = self
+            .cipher
+            .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: aad.as_bytes() })
+            .map_err(|_| StoreError::Key("a vault value cannot be decrypted with this key (wrong key file, or the value was moved or altered)".to_string()))?;
+        String::from_utf8(plain)
+            .map_err(|_| StoreError::Key("a vault value is damaged".to_string()))
+    }
+
+    /// A pseudonymous key for an identifier: the same input gives the same key, and the key
+    /// cannot be turned back into the input without the key file.
+    pub fn pseudonym(&self, kind: &str, agency: &str, id: &str) -> String {
+        let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(&self.pseudonym) {
+            Ok(mac) => mac,
+            Err(_) => return String::new(),
+        };
+        for part in [kind, agency, id] {
+            mac.update(part.as_bytes());
+            mac.update(&[0]);
+        }
+        hex::encode(&mac.finalize().into_bytes()[..12])
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> (tempfile::TempDir, Keys) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("k");
+        Keys::create(&path).expect("create");
+        let keys = Keys::load(&path).expect("load");
+        (dir, keys)
+    }
+
+    #[test]
+    fn values_round_trip_only_in_their_place() {
+        let (_dir, mut keys) = keys();
+        let sealed = keys
+            .seal("Jane Example", "people/1/given_name")
+            .expect("seal");
+        assert!(!sealed.windows(4).any(|w| w == b"Jane"));
+        assert_eq!(
+            keys.open(&sealed, "people/1/given_name").expect("open"),
+            "Jane Example"
+        );
+        assert!(
+            keys.open(&sealed, "people/2/given_name").is_err(),
+            "moved to another row"
+        );
+        let again = keys
+            .seal("Jane Example", "people/1/given_name")
+            .expect("seal");
+        assert_ne!(sealed, again, "a fresh nonce per value");
+    }
+
+    #[test]
+    fn pseudonyms_are_stable_and_distinct() {
+        let (_dir, keys) = keys();
+        assert_eq!(
+            keys.pseudonym("person", "A1", "P1"),
+            keys.pseudonym("person", "A1", "P1")
+        );
+        assert_ne!(
+            keys.pseudonym("person", "A1", "P1"),
+            keys.pseudonym("person", "A2", "P1")
+        );
+        assert_ne!(
+            keys.pseudonym("person", "A1", "P1"),
+            keys.pseudonym("incident", "A1", "P1")
+        );
+    }
+
+    #[test]
+    fn a_key_file_is_never_overwritten() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("k");
+        Keys::create(&path).expect("create");
+        assert!(Keys::create(&path).is_err());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The store: where returns, rejected rows, identifiers and the audit log are kept.
+//!
+//! This crate answers "what came in, from whom, what was refused, and who has looked at the
+//! names?" A [`Workspace`] is a folder with a config file, the embedded SQLite store and a key
+//! file. [`Store`] is the interface everything above the store uses; [`SqliteStore`] is the
+//! embedded backend (a PostgreSQL backend for shared deployments implements the same trait).
+//!
+//! Guarantees: a return is stored whole or not at all (one transaction, also when the process
+//! is killed); the same bytes from the same agency are stored once; identifiers are stored only
+//! encrypted; every read of the vault and every change is on the hash-chained audit log.
+
+pub mod audit;
+pub mod keys;
+mod sqlite;
+pub mod workspace;
+
+pub use audit::{Action, AuditEvent, Verdict};
+pub use keys::Keys;
+pub use sqlite::{ReturnSession, SqliteStore, StoredReturn};
+pub use workspace::Workspace;
+
+use serde::Serialize;
+
+/// Why the store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("key: {0}")]
+    Key(String),
+    #[error("{0}")]
+    Workspace(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("cannot read {path}: {message}")]
+    Input { path: String, message: String },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// One agency of the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Agency {
+    pub agency_id: String,
+    pub name: String,
+    pub agency_type: String,
+    /// Local authority or police force area code.
+    pub area: String,
+    /// Whether a return was asked of it.
+    pub requested: bool,
+}
+
+/// An agency with what it has returned.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencySummary {
+    #[serde(flatten)]
+    pub agency: Agency,
+    /// Current (not superseded) returns.
+    pub returns: u64,
+    pub rows_accepted: u64,
+    pub rows_rejected: u64,
+}
+
+/// What is known of a return before its rows are stored.
+#[derive(Debug, Clone)]
+pub struct NewReturn {
+    pub agency_id: String,
+    pub period: Option<(String, String)>,
+    pub files: Vec<String>,
+    pub content_hash: String,
+    pub user: String,
+}
+
+/// Rows of one table of a return.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TableCounts {
+    pub table: String,
+    pub read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+}
+
+/// A stored return.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReturnSummary {
+    pub return_id: i64,
+    pub agency_id: String,
+    pub period_from: Option<String>,
+    pub period_to: Option<String>,
+    pub files: Vec<String>,
+    pub content_hash: String,
+    pub ingested_at: String,
+    pub user: String,
+    /// `current` or `superseded`.
+    pub status: String,
+    pub superseded_by: Option<i64>,
+    pub tables: Vec<TableCounts>,
+}
+
+/// A rejected row as anyone may see it: where, and which rules. Values need `reveal`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RejectedRow {
+    pub reject_id: i64,
+    pub table: String,
+    pub file: String,
+    pub row: u64,
+    pub rules: Vec<String>,
+    pub columns: Vec<String>,
+    /// The cells and full messages, only when revealed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revealed: Option<serde_json::Value>,
+}
+
+/// A person record's identifiers, read back from the vault.
+#[derive(Debug, Clone, Serialize)]
+pub struct Identity {
+    pub record_id: i64,
+    pub return_id: i64,
+    pub agency_id: String,
+    pub fields: Vec<(String, String)>,
+}
+
+/// What the rest of Sightline may ask of a store. Contracts:
+/// - `begin_return` opens one transaction; nothing of the return is visible until
+///   [`ReturnSession::finish`] commits it, and dropping the session (or the process dying)
+///   leaves the store as it was.
+/// - Every method that reads identifiers takes a reason and writes a `consultation` event in the
+///   same transaction as the read.
+pub trait Store {
+    fn import_agencies(&mut self, agencies: &[Agency], user: &str) -> Result<usize>;
+    fn agencies(&self) -> Result<Vec<AgencySummary>>;
+    fn agency(&self, agency_id: &str) -> Result<Option<Agency>>;
+    /// A current return of this agency with this content hash.
+    fn find_return(&self, agency_id: &str, content_hash: &str) -> Result<Option<i64>>;
+    fn returns(&self, include_superseded: bool) -> Result<Vec<ReturnSummary>>;
+    /// Where each rejected row of a return was and which rules it broke; no values.
+    fn rejects(&self, return_id: i64) -> Result<Vec<RejectedRow>>;
+    /// The same with each row's cells and full messages, decrypted; audited.
+    fn reveal_rejects(
+        &mut self,
+        return_id: i64,
+        keys: &Keys,
+        user: &str,
+        reason: &str,
+    ) -> Result<Vec<RejectedRow>>;
+    /// A person record's identifiers, decrypted; audited.
+    fn reveal_person(
+        &mut self,
+        record_id: i64,
+        keys: &Keys,
+        user: &str,
+        reason: &str,
+    ) -> Result<Identity>;
+    fn audit_events(&self) -> Result<Vec<AuditEvent>>;
+    fn verify_audit(&self) -> Result<Verdict> {
+        Ok(audit::verify(&self.audit_events()?))
+    }
+}

@@ -1,0 +1,159 @@
+-- Sightline embedded store, schema version 1.
+-- Analysis tables hold pseudonymous keys, birth year and month, postcode districts and coded
+-- values. Identifiers live only in *_identity tables and `rejects.sealed`, encrypted.
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS agencies (
+    agency_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    agency_type TEXT NOT NULL,
+    area TEXT NOT NULL,
+    requested INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS returns (
+    return_id INTEGER PRIMARY KEY,
+    agency_id TEXT NOT NULL REFERENCES agencies(agency_id),
+    period_from TEXT,
+    period_to TEXT,
+    files TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('current', 'superseded')),
+    superseded_by INTEGER REFERENCES returns(return_id)
+);
+CREATE INDEX IF NOT EXISTS returns_by_agency ON returns(agency_id, content_hash);
+
+CREATE TABLE IF NOT EXISTS return_tables (
+    return_id INTEGER NOT NULL REFERENCES returns(return_id),
+    table_name TEXT NOT NULL,
+    read INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    PRIMARY KEY (return_id, table_name)
+);
+
+CREATE TABLE IF NOT EXISTS people (
+    record_id INTEGER PRIMARY KEY,
+    return_id INTEGER NOT NULL REFERENCES returns(return_id),
+    source_row INTEGER NOT NULL,
+    person_key TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    birth_year INTEGER,
+    birth_month INTEGER,
+    age INTEGER,
+    age_date TEXT,
+    sex TEXT NOT NULL,
+    ethnicity_group TEXT NOT NULL,
+    ethnicity_code TEXT,
+    ethnicity_precision TEXT NOT NULL,
+    ethnicity_scheme TEXT,
+    ethnicity_source TEXT NOT NULL,
+    ethnicity_original TEXT NOT NULL,
+    ethnicity_observed_group TEXT NOT NULL,
+    nationality TEXT NOT NULL,
+    postcode_district TEXT,
+    local_authority TEXT,
+    looked_after TEXT NOT NULL,
+    legal_status TEXT NOT NULL,
+    missing_history TEXT NOT NULL,
+    has_nhs_number INTEGER NOT NULL,
+    has_upn INTEGER NOT NULL,
+    has_pnc_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS people_by_return ON people(return_id);
+
+CREATE TABLE IF NOT EXISTS people_identity (
+    record_id INTEGER PRIMARY KEY REFERENCES people(record_id),
+    person_id BLOB NOT NULL,
+    given_name BLOB,
+    family_name BLOB,
+    other_names BLOB,
+    date_of_birth BLOB,
+    postcode BLOB,
+    nhs_number BLOB,
+    upn BLOB,
+    pnc_id BLOB
+);
+
+CREATE TABLE IF NOT EXISTS incidents (
+    record_id INTEGER PRIMARY KEY,
+    return_id INTEGER NOT NULL REFERENCES returns(return_id),
+    source_row INTEGER NOT NULL,
+    incident_key TEXT NOT NULL,
+    first_date TEXT,
+    last_date TEXT,
+    offence TEXT NOT NULL,
+    cse_flag TEXT NOT NULL,
+    location_type TEXT NOT NULL,
+    local_authority TEXT,
+    outcome TEXT NOT NULL,
+    outcome_date TEXT
+);
+
+CREATE TABLE IF NOT EXISTS involvements (
+    record_id INTEGER PRIMARY KEY,
+    return_id INTEGER NOT NULL REFERENCES returns(return_id),
+    source_row INTEGER NOT NULL,
+    incident_key TEXT NOT NULL,
+    person_key TEXT NOT NULL,
+    role TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS missing_episodes (
+    record_id INTEGER PRIMARY KEY,
+    return_id INTEGER NOT NULL REFERENCES returns(return_id),
+    source_row INTEGER NOT NULL,
+    person_key TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end TEXT,
+    kind TEXT NOT NULL,
+    missing_from TEXT NOT NULL,
+    return_interview_offered TEXT NOT NULL,
+    return_interview_accepted TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS group_members (
+    record_id INTEGER PRIMARY KEY,
+    return_id INTEGER NOT NULL REFERENCES returns(return_id),
+    source_row INTEGER NOT NULL,
+    group_key TEXT NOT NULL,
+    person_key TEXT NOT NULL,
+    label BLOB
+);
+
+-- A rejected row: where it was and which rules it broke in the clear; its cells and the full
+-- messages (which quote values) only sealed.
+CREATE TABLE IF NOT EXISTS rejects (
+    reject_id INTEGER PRIMARY KEY,
+    return_id INTEGER NOT NULL REFERENCES returns(return_id),
+    table_name TEXT NOT NULL,
+    file TEXT NOT NULL,
+    source_row INTEGER NOT NULL,
+    rules TEXT NOT NULL,
+    columns TEXT NOT NULL,
+    sealed BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rejects_by_return ON rejects(return_id);
+
+-- Diagnostics about whole files or columns (F rules), per return.
+CREATE TABLE IF NOT EXISTS return_notes (
+    return_id INTEGER NOT NULL REFERENCES returns(return_id),
+    rule TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    file TEXT NOT NULL,
+    column_header TEXT,
+    message TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
