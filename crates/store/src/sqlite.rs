@@ -15,6 +15,7 @@ use sightline_intake::report::CheckReport;
 use sightline_intake::{Diagnostic, IntakeError};
 use sightline_standard::records::PersonRecord;
 use sightline_standard::{Coded, Record};
+use std::fmt::Write as _;
 use std::path::Path;
 
 const SCHEMA: &str = include_str!("schema.sql");
@@ -60,8 +61,12 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Larger pages and a 64 MB page cache: a return of a million rows is one transaction,
+        // and a small cache spills pages to the WAL over and over (measured: BENCHMARKS.md).
+        conn.pragma_update(None, "page_size", 8192)?;
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.pragma_update(None, "journal_mode", "TRUNCATE")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
         let version: Option<String> = conn
@@ -108,8 +113,22 @@ impl SqliteStore {
             let _ = self.conn.execute_batch("ROLLBACK");
             return Err(error.into());
         }
+        let conn = &self.conn;
+        let prepared = conn
+            .prepare(PEOPLE_INSERT)
+            .and_then(|people| Ok((people, conn.prepare(IDENTITY_INSERT)?)));
+        let (people_insert, identity_insert) = match prepared {
+            Ok(statements) => statements,
+            Err(error) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(error.into());
+            }
+        };
         Ok(ReturnSession {
-            conn: &self.conn,
+            conn,
+            people_insert,
+            identity_insert,
+            aad: String::new(),
             keys,
             return_id: self.conn.last_insert_rowid(),
             new: new.clone(),
@@ -396,6 +415,15 @@ impl Store for SqliteStore {
     }
 }
 
+const PEOPLE_INSERT: &str = "INSERT INTO people (return_id, source_row, person_key, roles, birth_year, birth_month, age, age_date, sex,
+                ethnicity_group, ethnicity_code, ethnicity_precision, ethnicity_scheme, ethnicity_source, ethnicity_original,
+                ethnicity_observed_group, nationality, postcode_district, local_authority, looked_after, legal_status,
+                missing_history, has_nhs_number, has_upn, has_pnc_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
+
+const IDENTITY_INSERT: &str = "INSERT INTO people_identity (record_id, person_id, given_name, family_name, other_names, date_of_birth, postcode, nhs_number, upn, pnc_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
 /// The vault columns of a person record, in `people_identity` order after `record_id`.
 const IDENTITY_COLUMNS: [&str; 9] = [
     "person_id",
@@ -413,6 +441,11 @@ const IDENTITY_COLUMNS: [&str; 9] = [
 /// dropped unfinished, it rolls back.
 pub struct ReturnSession<'a> {
     conn: &'a Connection,
+    /// The two inserts of every person row, prepared once.
+    people_insert: rusqlite::Statement<'a>,
+    identity_insert: rusqlite::Statement<'a>,
+    /// Reused for each value's associated data.
+    aad: String,
     keys: &'a mut Keys,
     return_id: i64,
     new: NewReturn,
@@ -457,14 +490,7 @@ impl ReturnSession<'_> {
 
     fn insert_person(&mut self, row: u64, person: &PersonRecord) -> Result<()> {
         let person_key = self.key("person", &person.person_id);
-        let mut statement = self.conn.prepare_cached(
-            "INSERT INTO people (return_id, source_row, person_key, roles, birth_year, birth_month, age, age_date, sex,
-                ethnicity_group, ethnicity_code, ethnicity_precision, ethnicity_scheme, ethnicity_source, ethnicity_original,
-                ethnicity_observed_group, nationality, postcode_district, local_authority, looked_after, legal_status,
-                missing_history, has_nhs_number, has_upn, has_pnc_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
-        )?;
-        statement.execute(params![
+        self.people_insert.execute(params![
             self.return_id,
             row,
             person_key,
@@ -508,13 +534,13 @@ impl ReturnSession<'_> {
         ];
         let mut sealed: Vec<Option<Vec<u8>>> = Vec::with_capacity(9);
         for (column, value) in IDENTITY_COLUMNS.iter().zip(values) {
-            sealed.push(self.seal(value, &format!("people/{record_id}/{column}"))?);
+            let mut aad = std::mem::take(&mut self.aad);
+            aad.clear();
+            let _ = write!(aad, "people/{record_id}/{column}");
+            sealed.push(self.seal(value, &aad)?);
+            self.aad = aad;
         }
-        let mut statement = self.conn.prepare_cached(
-            "INSERT INTO people_identity (record_id, person_id, given_name, family_name, other_names, date_of_birth, postcode, nhs_number, upn, pnc_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
-        statement.execute(params![
+        self.identity_insert.execute(params![
             record_id, sealed[0], sealed[1], sealed[2], sealed[3], sealed[4], sealed[5], sealed[6],
             sealed[7], sealed[8]
         ])?;
