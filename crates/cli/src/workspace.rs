@@ -52,17 +52,20 @@ fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
 }
 
 pub fn init(dir: &Path) -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
     let workspace = Workspace::init(dir, key_override().as_deref())?;
-    println!("Created a workspace in {}:", workspace.dir.display());
-    println!("  store    {}", workspace.store_path.display());
-    println!(
+    writeln!(out, "Created a workspace in {}:", workspace.dir.display())?;
+    writeln!(out, "  store    {}", workspace.store_path.display())?;
+    writeln!(
+        out,
         "  key      {} (keep it safe: without it the names in the vault cannot be read)",
         workspace.key_path.display()
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "Next: sightline agencies import AGENCIES.csv --workspace {}",
         workspace.dir.display()
-    );
+    )?;
     Ok(Outcome::Clean)
 }
 
@@ -156,6 +159,7 @@ fn read_register(path: &Path) -> anyhow::Result<(Vec<Agency>, Vec<String>)> {
 }
 
 pub fn agencies_import(context: &Context, file: &Path) -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
     let workspace = context.open()?;
     let (agencies, problems) = read_register(file)?;
     if !problems.is_empty() {
@@ -172,11 +176,12 @@ pub fn agencies_import(context: &Context, file: &Path) -> anyhow::Result<Outcome
     let count = workspace
         .store()?
         .import_agencies(&agencies, &context.user())?;
-    println!("Imported {count} agencies into the register.");
+    writeln!(out, "Imported {count} agencies into the register.")?;
     Ok(Outcome::Clean)
 }
 
 pub fn agencies_list(context: &Context, json: bool) -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
     let agencies = context.open()?.store()?.agencies()?;
     if json {
         print_json(&agencies)?;
@@ -184,16 +189,19 @@ pub fn agencies_list(context: &Context, json: bool) -> anyhow::Result<Outcome> {
     }
     let requested = agencies.iter().filter(|a| a.agency.requested).count();
     let returned = agencies.iter().filter(|a| a.returns > 0).count();
-    println!(
+    writeln!(
+        out,
         "{} agencies; {requested} asked for a return; {returned} returned.",
         agencies.len()
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "{:<14} {:<20} {:<8} {:>9} {:>7} {:>9} {:>9}  name",
         "agency", "type", "area", "requested", "returns", "accepted", "rejected"
-    );
+    )?;
     for a in &agencies {
-        println!(
+        writeln!(
+            out,
             "{:<14} {:<20} {:<8} {:>9} {:>7} {:>9} {:>9}  {}",
             a.agency.agency_id,
             a.agency.agency_type,
@@ -203,7 +211,7 @@ pub fn agencies_list(context: &Context, json: bool) -> anyhow::Result<Outcome> {
             a.rows_accepted,
             a.rows_rejected,
             a.agency.name
-        );
+        )?;
     }
     Ok(Outcome::Clean)
 }
@@ -255,6 +263,7 @@ pub struct IngestArgs {
 }
 
 pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
     let workspace = context.open()?;
     let mut store = workspace.store()?;
     if store.agency(&args.agency)?.is_none() {
@@ -271,7 +280,10 @@ pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
                 &serde_json::json!({ "already_ingested": existing, "return_id": existing }),
             )?;
         } else {
-            println!("Already ingested as return {existing}; nothing changed.");
+            writeln!(
+                out,
+                "Already ingested as return {existing}; nothing changed."
+            )?;
         }
         return Ok(Outcome::Clean);
     }
@@ -285,9 +297,9 @@ pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
         content_hash: hash,
         user: context.user(),
     };
-    let mut session = store.begin_return(&new, &mut keys)?;
-    let report = sightline_intake::check(&args.files, &options, &mut session)?;
-    let stored = session.finish(&report)?;
+    let (report, stored) = store.ingest(&new, &mut keys, &mut |sink| {
+        sightline_intake::check(&args.files, &options, sink)
+    })?;
     let rejected = report.rows_rejected();
     if args.json {
         print_json(&serde_json::json!({
@@ -297,28 +309,38 @@ pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
             "rules": report.rules,
         }))?;
     } else {
-        println!("Stored return {} from {}.", stored.return_id, args.agency);
+        writeln!(
+            out,
+            "Stored return {} from {}.",
+            stored.return_id, args.agency
+        )?;
         for old in &stored.superseded {
-            println!("  It supersedes return {old} (same agency and period), kept in the history.");
+            writeln!(
+                out,
+                "  It supersedes return {old} (same agency and period), kept in the history."
+            )?;
         }
-        println!(
+        writeln!(
+            out,
             "  {:<18} {:>10} {:>10} {:>10}",
             "table", "read", "accepted", "rejected"
-        );
+        )?;
         for table in &report.tables {
-            println!(
+            writeln!(
+                out,
                 "  {:<18} {:>10} {:>10} {:>10}",
                 table.table.name(),
                 table.read,
                 table.accepted,
                 table.rejected
-            );
+            )?;
         }
         if rejected > 0 {
-            println!(
+            writeln!(
+                out,
                 "{rejected} rows rejected; see them with: sightline rejects {}",
                 stored.return_id
-            );
+            )?;
         }
     }
     Ok(if rejected > 0 {
@@ -329,13 +351,17 @@ pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn returns(context: &Context, all: bool, json: bool) -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
     let returns = context.open()?.store()?.returns(all)?;
     if json {
         print_json(&returns)?;
         return Ok(Outcome::Clean);
     }
     if returns.is_empty() {
-        println!("No returns yet. Store one with: sightline ingest FILE... --agency ID");
+        writeln!(
+            out,
+            "No returns yet. Store one with: sightline ingest FILE... --agency ID"
+        )?;
     }
     for r in &returns {
         let period = match (&r.period_from, &r.period_to) {
@@ -346,7 +372,8 @@ pub fn returns(context: &Context, all: bool, json: bool) -> anyhow::Result<Outco
             Some(by) => format!("superseded by {by}"),
             None => r.status.clone(),
         };
-        println!(
+        writeln!(
+            out,
             "return {} · {} · {period} · {} · {} by {} · {}",
             r.return_id,
             r.agency_id,
@@ -354,13 +381,14 @@ pub fn returns(context: &Context, all: bool, json: bool) -> anyhow::Result<Outco
             r.ingested_at,
             r.user,
             &r.content_hash[..12.min(r.content_hash.len())]
-        );
-        println!("  files: {}", r.files.join(", "));
+        )?;
+        writeln!(out, "  files: {}", r.files.join(", "))?;
         for t in &r.tables {
-            println!(
+            writeln!(
+                out,
                 "  {:<18} read {:>8}  accepted {:>8}  rejected {:>8}",
                 t.table, t.read, t.accepted, t.rejected
-            );
+            )?;
         }
     }
     Ok(Outcome::Clean)
@@ -380,6 +408,7 @@ pub fn rejects(
     reason: Option<&str>,
     json: bool,
 ) -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
     let workspace = context.open()?;
     let mut store: SqliteStore = workspace.store()?;
     let rows = if reveal {
@@ -392,28 +421,33 @@ pub fn rejects(
         print_json(&rows)?;
         return Ok(Outcome::Clean);
     }
-    println!("{} rejected rows in return {return_id}.", rows.len());
+    writeln!(out, "{} rejected rows in return {return_id}.", rows.len())?;
     for row in &rows {
-        println!(
+        writeln!(
+            out,
             "  {} {} row {}: {} (columns: {})",
             row.table,
             row.file,
             row.row,
             row.rules.join(", "),
             row.columns.join(", ")
-        );
+        )?;
         if let Some(revealed) = &row.revealed {
             for reason in revealed["reasons"].as_array().into_iter().flatten() {
-                println!(
+                writeln!(
+                    out,
                     "      {} {}",
                     reason["rule"].as_str().unwrap_or_default(),
                     reason["message"].as_str().unwrap_or_default()
-                );
+                )?;
             }
         }
     }
     if !reveal && !rows.is_empty() {
-        println!("Values are in the vault: add --reveal --reason TEXT to see them (audited).");
+        writeln!(
+            out,
+            "Values are in the vault: add --reveal --reason TEXT to see them (audited)."
+        )?;
     }
     Ok(Outcome::Clean)
 }
@@ -424,6 +458,7 @@ pub fn reveal(
     reason: Option<&str>,
     json: bool,
 ) -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
     let reason = require_reason(reason)?;
     let workspace = context.open()?;
     let identity =
@@ -433,19 +468,21 @@ pub fn reveal(
     if json {
         print_json(&identity)?;
     } else {
-        println!(
+        writeln!(
+            out,
             "Person record {} (return {}, agency {}):",
             identity.record_id, identity.return_id, identity.agency_id
-        );
+        )?;
         for (field, value) in &identity.fields {
-            println!("  {field:<14} {value}");
+            writeln!(out, "  {field:<14} {value}")?;
         }
-        println!("This look is on the audit log.");
+        writeln!(out, "This look is on the audit log.")?;
     }
     Ok(Outcome::Clean)
 }
 
 pub fn audit(context: &Context, verify: bool, json: bool) -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
     let store = context.open()?.store()?;
     if verify {
         let verdict = store.verify_audit()?;
@@ -455,13 +492,13 @@ pub fn audit(context: &Context, verify: bool, json: bool) -> anyhow::Result<Outc
         return Ok(match verdict.broken {
             None => {
                 if !json {
-                    println!("The audit log's {} events are intact.", verdict.events);
+                    writeln!(out, "The audit log's {} events are intact.", verdict.events)?;
                 }
                 Outcome::Clean
             }
             Some((seq, why)) => {
                 if !json {
-                    println!("The audit log is broken at event {seq}: {why}.");
+                    writeln!(out, "The audit log is broken at event {seq}: {why}.")?;
                 }
                 Outcome::Problems
             }
@@ -478,10 +515,11 @@ pub fn audit(context: &Context, verify: bool, json: bool) -> anyhow::Result<Outc
         } else {
             format!(" — why: {}", e.reason)
         };
-        println!(
+        writeln!(
+            out,
             "{:>5} {} {:<12} {:<14} {}{why}",
             e.seq, e.at, e.user, e.action, e.subject
-        );
+        )?;
     }
     Ok(Outcome::Clean)
 }

@@ -35,7 +35,7 @@ pub struct RowRef<'a> {
 
 /// Receives the outcome of every row.
 pub trait Sink {
-    fn accepted(&mut self, at: RowRef<'_>, record: &Record) -> Result<(), IntakeError>;
+    fn accepted(&mut self, at: RowRef<'_>, record: Record) -> Result<(), IntakeError>;
 
     /// A rejected row: its cells paired with their headers, and every reason.
     fn rejected(
@@ -52,7 +52,7 @@ pub trait Sink {
 pub struct Discard;
 
 impl Sink for Discard {
-    fn accepted(&mut self, _at: RowRef<'_>, _record: &Record) -> Result<(), IntakeError> {
+    fn accepted(&mut self, _at: RowRef<'_>, _record: Record) -> Result<(), IntakeError> {
         Ok(())
     }
 }
@@ -188,7 +188,7 @@ pub fn check(
             match record {
                 Some(record) if !rejected => {
                     table_counts.accepted += 1;
-                    sink.accepted(at, &record)?;
+                    sink.accepted(at, record)?;
                 }
                 _ => {
                     table_counts.rejected += 1;

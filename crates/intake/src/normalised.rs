@@ -228,7 +228,7 @@ pub fn record_row(record: &Record) -> Vec<String> {
 }
 
 impl Sink for NormalisedWriter {
-    fn accepted(&mut self, at: RowRef<'_>, record: &Record) -> Result<(), IntakeError> {
+    fn accepted(&mut self, at: RowRef<'_>, record: Record) -> Result<(), IntakeError> {
         let table = at.origin.table;
         if !self.writers.contains_key(&table) {
             let path = self.dir.join(format!("{}.csv", table.name()));
@@ -245,7 +245,7 @@ impl Sink for NormalisedWriter {
             .get_mut(&table)
             .ok_or_else(|| write_error(&path, "writer missing"))?;
         let mut row = vec![at.origin.file.clone(), at.row.to_string()];
-        row.extend(record_row(record));
+        row.extend(record_row(&record));
         writer.write_record(&row).map_err(|e| write_error(&path, e))
     }
 }

@@ -75,11 +75,11 @@ struct Capture {
 }
 
 impl Sink for Capture {
-    fn accepted(&mut self, at: RowRef<'_>, record: &Record) -> Result<(), IntakeError> {
+    fn accepted(&mut self, at: RowRef<'_>, record: Record) -> Result<(), IntakeError> {
         self.accepted
             .entry(at.origin.table)
             .or_default()
-            .push(normalised::record_row(record));
+            .push(normalised::record_row(&record));
         Ok(())
     }
 

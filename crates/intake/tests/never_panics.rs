@@ -76,7 +76,7 @@ struct Counting {
 }
 
 impl Sink for Counting {
-    fn accepted(&mut self, _at: RowRef<'_>, _record: &Record) -> Result<(), IntakeError> {
+    fn accepted(&mut self, _at: RowRef<'_>, _record: Record) -> Result<(), IntakeError> {
         self.accepted += 1;
         Ok(())
     }

@@ -10,13 +10,15 @@
 //! encrypted; every read of the vault and every change is on the hash-chained audit log.
 
 pub mod audit;
+mod ingest;
 pub mod keys;
 mod sqlite;
 pub mod workspace;
 
 pub use audit::{Action, AuditEvent, Verdict};
+pub use ingest::StoredReturn;
 pub use keys::Keys;
-pub use sqlite::{ReturnSession, SqliteStore, StoredReturn};
+pub use sqlite::SqliteStore;
 pub use workspace::Workspace;
 
 use serde::Serialize;
@@ -32,8 +34,8 @@ pub enum StoreError {
     Workspace(String),
     #[error("{0}")]
     NotFound(String),
-    #[error("cannot read {path}: {message}")]
-    Input { path: String, message: String },
+    #[error(transparent)]
+    Intake(#[from] sightline_intake::IntakeError),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -3,6 +3,7 @@
 //! A return is written inside one `BEGIN IMMEDIATE … COMMIT`: SQLite's journal guarantees that a
 //! process killed part-way leaves no trace of it.
 
+use crate::StoredReturn;
 use crate::audit::{self, Action, AuditEvent};
 use crate::keys::Keys;
 use crate::{
@@ -10,26 +11,23 @@ use crate::{
     StoreError, TableCounts,
 };
 use rusqlite::{Connection, OptionalExtension, params};
-use sightline_intake::check::{RowRef, Sink};
+use sightline_intake::IntakeError;
+use sightline_intake::check::Sink;
 use sightline_intake::report::CheckReport;
-use sightline_intake::{Diagnostic, IntakeError};
-use sightline_standard::records::PersonRecord;
-use sightline_standard::{Coded, Record};
-use std::fmt::Write as _;
 use std::path::Path;
 
 const SCHEMA: &str = include_str!("schema.sql");
 const SCHEMA_VERSION: &str = "1";
 
 /// An encrypted vault value, absent when the agency gave none.
-type Sealed = Option<Vec<u8>>;
+pub(crate) type Sealed = Option<Vec<u8>>;
 
 /// The embedded store.
 pub struct SqliteStore {
     conn: Connection,
 }
 
-fn append_audit(
+pub(crate) fn append_audit(
     conn: &Connection,
     user: &str,
     action: Action,
@@ -93,47 +91,24 @@ impl SqliteStore {
         Ok(SqliteStore { conn })
     }
 
-    /// Starts storing a return: everything written through the session is one transaction.
-    pub fn begin_return<'a>(
-        &'a mut self,
+    /// Stores a return in one transaction. `read` runs intake into the sink it is given;
+    /// identifiers are sealed on this thread while another writes the rows. If `read` fails, a
+    /// write fails, or the process dies, nothing of the return remains.
+    pub fn ingest(
+        &mut self,
         new: &NewReturn,
-        keys: &'a mut Keys,
-    ) -> Result<ReturnSession<'a>> {
+        keys: &mut Keys,
+        read: &mut dyn FnMut(&mut dyn Sink) -> std::result::Result<CheckReport, IntakeError>,
+    ) -> Result<(CheckReport, StoredReturn)> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let files = serde_json::to_string(&new.files).unwrap_or_default();
-        let (from, to) = match &new.period {
-            Some((from, to)) => (Some(from.as_str()), Some(to.as_str())),
-            None => (None, None),
-        };
-        let inserted = self.conn.execute(
-            "INSERT INTO returns (agency_id, period_from, period_to, files, content_hash, ingested_at, user, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'current')",
-            params![new.agency_id, from, to, files, new.content_hash, audit::now(), new.user],
-        );
-        if let Err(error) = inserted {
-            let _ = self.conn.execute_batch("ROLLBACK");
-            return Err(error.into());
-        }
-        let conn = &self.conn;
-        let prepared = conn
-            .prepare(PEOPLE_INSERT)
-            .and_then(|people| Ok((people, conn.prepare(IDENTITY_INSERT)?)));
-        let (people_insert, identity_insert) = match prepared {
-            Ok(statements) => statements,
+        let outcome = crate::ingest::write_return(&mut self.conn, new, keys, read);
+        match outcome {
+            Ok(done) => Ok(done),
             Err(error) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                return Err(error.into());
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(error)
             }
-        };
-        Ok(ReturnSession {
-            conn,
-            people_insert,
-            identity_insert,
-            aad: String::new(),
-            keys,
-            return_id: self.conn.last_insert_rowid(),
-            new: new.clone(),
-            done: false,
-        })
+        }
     }
 
     /// Runs `work` in a transaction that also appends an audit event.
@@ -415,17 +390,8 @@ impl Store for SqliteStore {
     }
 }
 
-const PEOPLE_INSERT: &str = "INSERT INTO people (return_id, source_row, person_key, roles, birth_year, birth_month, age, age_date, sex,
-                ethnicity_group, ethnicity_code, ethnicity_precision, ethnicity_scheme, ethnicity_source, ethnicity_original,
-                ethnicity_observed_group, nationality, postcode_district, local_authority, looked_after, legal_status,
-                missing_history, has_nhs_number, has_upn, has_pnc_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
-
-const IDENTITY_INSERT: &str = "INSERT INTO people_identity (record_id, person_id, given_name, family_name, other_names, date_of_birth, postcode, nhs_number, upn, pnc_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-
 /// The vault columns of a person record, in `people_identity` order after `record_id`.
-const IDENTITY_COLUMNS: [&str; 9] = [
+pub(crate) const IDENTITY_COLUMNS: [&str; 9] = [
     "person_id",
     "given_name",
     "family_name",
@@ -436,300 +402,3 @@ const IDENTITY_COLUMNS: [&str; 9] = [
     "upn",
     "pnc_id",
 ];
-
-/// One return being written. Nothing is visible to anyone else until [`ReturnSession::finish`];
-/// dropped unfinished, it rolls back.
-pub struct ReturnSession<'a> {
-    conn: &'a Connection,
-    /// The two inserts of every person row, prepared once.
-    people_insert: rusqlite::Statement<'a>,
-    identity_insert: rusqlite::Statement<'a>,
-    /// Reused for each value's associated data.
-    aad: String,
-    keys: &'a mut Keys,
-    return_id: i64,
-    new: NewReturn,
-    done: bool,
-}
-
-/// What storing a return did.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct StoredReturn {
-    pub return_id: i64,
-    /// Earlier returns of the same agency and period that this one replaces.
-    pub superseded: Vec<i64>,
-}
-
-fn store_error(error: impl std::fmt::Display) -> IntakeError {
-    IntakeError::Sink(error.to_string())
-}
-
-fn coded_list(values: &[Coded]) -> String {
-    values
-        .iter()
-        .map(Coded::as_str)
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
-impl ReturnSession<'_> {
-    pub fn return_id(&self) -> i64 {
-        self.return_id
-    }
-
-    fn key(&self, kind: &str, id: &str) -> String {
-        self.keys.pseudonym(kind, &self.new.agency_id, id)
-    }
-
-    fn seal(&mut self, value: Option<&str>, aad: &str) -> Result<Option<Vec<u8>>> {
-        match value {
-            Some(value) if !value.is_empty() => Ok(Some(self.keys.seal(value, aad)?)),
-            _ => Ok(None),
-        }
-    }
-
-    fn insert_person(&mut self, row: u64, person: &PersonRecord) -> Result<()> {
-        let person_key = self.key("person", &person.person_id);
-        self.people_insert.execute(params![
-            self.return_id,
-            row,
-            person_key,
-            coded_list(&person.roles),
-            person.date_of_birth.map(|d| d.year),
-            person.date_of_birth.and_then(|d| d.month),
-            person.age,
-            person.age_date.map(|d| d.to_string()),
-            person.sex.as_str(),
-            person.ethnicity.group_str(),
-            person.ethnicity.detailed_code(),
-            person.ethnicity.precision().code(),
-            person.ethnicity_scheme.map(|s| s.code()),
-            person.ethnicity_source.code(),
-            person.ethnicity_original,
-            person.ethnicity_observed.group_str(),
-            person.nationality.to_string(),
-            person.postcode.as_ref().map(|p| p.district.as_str()),
-            person.local_authority,
-            person.looked_after.as_str(),
-            person.legal_status.as_str(),
-            person.missing_history.as_str(),
-            person.nhs_number.is_some(),
-            person.upn.is_some(),
-            person.pnc_id.is_some(),
-        ])?;
-        let record_id = self.conn.last_insert_rowid();
-        let other_names = (!person.other_names.is_empty()).then(|| person.other_names.join(";"));
-        let date_of_birth = person.date_of_birth.map(|d| d.to_string());
-        let postcode = person.postcode.as_ref().map(|p| p.normalised());
-        let values: [Option<&str>; 9] = [
-            Some(person.person_id.as_str()),
-            person.given_name.as_deref(),
-            person.family_name.as_deref(),
-            other_names.as_deref(),
-            date_of_birth.as_deref(),
-            postcode.as_deref(),
-            person.nhs_number.as_deref(),
-            person.upn.as_deref(),
-            person.pnc_id.as_deref(),
-        ];
-        let mut sealed: Vec<Option<Vec<u8>>> = Vec::with_capacity(9);
-        for (column, value) in IDENTITY_COLUMNS.iter().zip(values) {
-            let mut aad = std::mem::take(&mut self.aad);
-            aad.clear();
-            let _ = write!(aad, "people/{record_id}/{column}");
-            sealed.push(self.seal(value, &aad)?);
-            self.aad = aad;
-        }
-        self.identity_insert.execute(params![
-            record_id, sealed[0], sealed[1], sealed[2], sealed[3], sealed[4], sealed[5], sealed[6],
-            sealed[7], sealed[8]
-        ])?;
-        Ok(())
-    }
-
-    fn insert(&mut self, row: u64, record: &Record) -> Result<()> {
-        let return_id = self.return_id;
-        match record {
-            Record::Person(person) => self.insert_person(row, person)?,
-            Record::Incident(incident) => {
-                let key = self.key("incident", &incident.incident_id);
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO incidents (return_id, source_row, incident_key, first_date, last_date, offence, cse_flag, location_type, local_authority, outcome, outcome_date)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                    )?
-                    .execute(params![
-                        return_id,
-                        row,
-                        key,
-                        incident.first_date.map(|d| d.to_string()),
-                        incident.last_date.map(|d| d.to_string()),
-                        incident.offence.as_str(),
-                        incident.cse_flag.as_str(),
-                        incident.location_type.as_str(),
-                        incident.local_authority,
-                        incident.outcome.as_str(),
-                        incident.outcome_date.map(|d| d.to_string()),
-                    ])?;
-            }
-            Record::Involvement(involvement) => {
-                let incident_key = self.key("incident", &involvement.incident_id);
-                let person_key = self.key("person", &involvement.person_id);
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO involvements (return_id, source_row, incident_key, person_key, role) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    )?
-                    .execute(params![return_id, row, incident_key, person_key, involvement.role.as_str()])?;
-            }
-            Record::MissingEpisode(episode) => {
-                let person_key = self.key("person", &episode.person_id);
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO missing_episodes (return_id, source_row, person_key, start, end, kind, missing_from, return_interview_offered, return_interview_accepted)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    )?
-                    .execute(params![
-                        return_id,
-                        row,
-                        person_key,
-                        episode.start.to_string(),
-                        episode.end.map(|d| d.to_string()),
-                        episode.kind.as_str(),
-                        episode.from.as_str(),
-                        episode.return_interview_offered.as_str(),
-                        episode.return_interview_accepted.as_str(),
-                    ])?;
-            }
-            Record::GroupMember(member) => {
-                let group_key = self.key("group", &member.group_id);
-                let person_key = self.key("person", &member.person_id);
-                let label = self.seal(
-                    member.label.as_deref(),
-                    &format!("groups/{return_id}/{row}/label"),
-                )?;
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO group_members (return_id, source_row, group_key, person_key, label) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    )?
-                    .execute(params![return_id, row, group_key, person_key, label])?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Commits the return: its counts, its file-level notes, the supersession of earlier
-    /// returns of the same agency and period, and the audit events, all in the same transaction.
-    pub fn finish(mut self, report: &CheckReport) -> Result<StoredReturn> {
-        let return_id = self.return_id;
-        for table in &report.tables {
-            self.conn.execute(
-                "INSERT INTO return_tables (return_id, table_name, read, accepted, rejected) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![return_id, table.table.name(), table.read, table.accepted, table.rejected],
-            )?;
-        }
-        for note in report.diagnostics.iter().filter(|d| d.row.is_none()) {
-            self.conn.execute(
-                "INSERT INTO return_notes (return_id, rule, table_name, file, column_header, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![return_id, note.rule.code(), note.table.name(), note.file, note.column, note.message],
-            )?;
-        }
-        let (from, to) = match &self.new.period {
-            Some((from, to)) => (Some(from.clone()), Some(to.clone())),
-            None => (None, None),
-        };
-        let superseded: Vec<i64> = {
-            let mut statement = self.conn.prepare(
-                "SELECT return_id FROM returns WHERE agency_id = ?1 AND period_from IS ?2 AND period_to IS ?3 AND status = 'current' AND return_id <> ?4 ORDER BY return_id",
-            )?;
-            let rows = statement
-                .query_map(params![self.new.agency_id, from, to, return_id], |row| {
-                    row.get(0)
-                })?;
-            rows.collect::<std::result::Result<Vec<_>, _>>()?
-        };
-        let user = self.new.user.clone();
-        let rows: u64 = report.tables.iter().map(|t| t.read).sum();
-        append_audit(
-            self.conn,
-            &user,
-            Action::Collection,
-            &format!(
-                "return {return_id} from agency {} ({rows} rows, {})",
-                self.new.agency_id,
-                self.new.files.join(", ")
-            ),
-            "",
-        )?;
-        for old in &superseded {
-            self.conn.execute(
-                "UPDATE returns SET status = 'superseded', superseded_by = ?1 WHERE return_id = ?2",
-                params![return_id, old],
-            )?;
-            append_audit(
-                self.conn,
-                &user,
-                Action::Alteration,
-                &format!("return {old} superseded by return {return_id}"),
-                "a corrected return for the same agency and period",
-            )?;
-        }
-        self.conn.execute_batch("COMMIT")?;
-        self.done = true;
-        Ok(StoredReturn {
-            return_id,
-            superseded,
-        })
-    }
-}
-
-impl Drop for ReturnSession<'_> {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = self.conn.execute_batch("ROLLBACK");
-        }
-    }
-}
-
-impl Sink for ReturnSession<'_> {
-    fn accepted(
-        &mut self,
-        at: RowRef<'_>,
-        record: &Record,
-    ) -> std::result::Result<(), IntakeError> {
-        self.insert(at.row, record).map_err(store_error)
-    }
-
-    fn rejected(
-        &mut self,
-        at: RowRef<'_>,
-        cells: &[(String, String)],
-        reasons: &[Diagnostic],
-    ) -> std::result::Result<(), IntakeError> {
-        let rules: Vec<&str> = reasons.iter().map(|d| d.rule.code()).collect();
-        let columns: Vec<&str> = reasons.iter().filter_map(|d| d.column.as_deref()).collect();
-        let plain = serde_json::json!({ "cells": cells, "reasons": reasons }).to_string();
-        let table = at.origin.table.name();
-        let aad = format!(
-            "rejects/{}/{table}/{}/{}",
-            self.return_id, at.origin.file, at.row
-        );
-        let sealed = self.keys.seal(&plain, &aad).map_err(store_error)?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO rejects (return_id, table_name, file, source_row, rules, columns, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .and_then(|mut statement| {
-                statement.execute(params![
-                    self.return_id,
-                    table,
-                    at.origin.file,
-                    at.row,
-                    serde_json::to_string(&rules).unwrap_or_default(),
-                    serde_json::to_string(&columns).unwrap_or_default(),
-                    sealed,
-                ])
-            })
-            .map_err(store_error)?;
-        Ok(())
-    }
-}
