@@ -11,6 +11,8 @@ mod errors;
 mod help;
 // `sightline check --normalised DIR`: the accepted rows in the standard's own terms.
 mod normalised;
+// The workspace: init, agencies, ingest, returns, rejects, reveal, audit; what is kept and how.
+mod store;
 // `sightline profile suggest` on a messy agency file, then `check --profile` with the draft.
 mod suggest;
 // `sightline template`: the files it writes, and checking the blank workbook.

@@ -197,3 +197,27 @@ pub fn diagnostics<'a>(report: &'a serde_json::Value, rule: &str) -> Vec<&'a ser
         .filter(|d| d["rule"] == rule)
         .collect()
 }
+
+impl Sandbox {
+    /// Runs `sightline ARGS...` in the sandbox's folder `dir` ("" for the sandbox itself) with
+    /// `SIGHTLINE_WORKSPACE` and `SIGHTLINE_KEY_FILE` taken only from `env`, never from the
+    /// environment the tests run in.
+    pub fn run_in(&self, dir: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command =
+            assert_cmd::Command::cargo_bin("sightline").expect("the sightline binary");
+        command
+            .args(args)
+            .current_dir(self.join(dir))
+            .env_remove("SIGHTLINE_WORKSPACE")
+            .env_remove("SIGHTLINE_KEY_FILE");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = command.output().expect("run sightline");
+        Run {
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            code: output.status.code().unwrap_or(-1),
+        }
+    }
+}
