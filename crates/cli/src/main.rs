@@ -93,7 +93,7 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: Option<AuditCommand>,
-        #[arg(long)]
+        #[arg(long, global = true)]
         json: bool,
     },
 }
@@ -160,7 +160,12 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         user: cli.user,
     };
     match cli.command {
-        Command::Init { dir } => workspace::init(&dir.unwrap_or_else(|| PathBuf::from("."))),
+        Command::Init { dir } => {
+            let dir = dir
+                .or(context.workspace.clone())
+                .unwrap_or_else(|| PathBuf::from("."));
+            workspace::init(&dir)
+        }
         Command::Agencies {
             command: Some(AgenciesCommand::Import { file }),
             ..

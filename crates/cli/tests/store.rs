@@ -907,7 +907,6 @@ fn ingest_env(sandbox: &Sandbox, files: &[String], agency: &str, env: &[(&str, &
 }
 
 #[test]
-#[ignore = "bug: `audit verify --json` is refused by the argument parser (exit 2); only `audit --json verify` works"]
 fn audit_verify_takes_json() {
     let sandbox = workspace();
     let run = ws(&sandbox, &["audit", "verify", "--json"]);
@@ -917,7 +916,6 @@ fn audit_verify_takes_json() {
 }
 
 #[test]
-#[ignore = "bug: a relative SIGHTLINE_KEY_FILE at init is written to the config as given, so commands run from another folder cannot find the key"]
 fn a_relative_key_file_is_found_from_another_folder() {
     let sandbox = Sandbox::new();
     std::fs::create_dir_all(sandbox.join("keys")).expect("create keys/");
@@ -948,7 +946,6 @@ fn a_relative_key_file_is_found_from_another_folder() {
 }
 
 #[test]
-#[ignore = "bug: `sightline --workspace DIR init` ignores --workspace and makes the current folder a workspace"]
 fn init_does_not_ignore_the_workspace_option() {
     let sandbox = Sandbox::new();
     let run = sandbox.run_in("", &["--workspace", "ws", "init"], &[]);
@@ -965,7 +962,6 @@ fn init_does_not_ignore_the_workspace_option() {
 }
 
 #[test]
-#[ignore = "bug: when the header row is wrong, the first data row's values are stored in the clear in return_notes (F201 column names)"]
 fn values_read_as_headers_are_not_stored_in_the_clear() {
     let sandbox = workspace();
     sandbox.copy_example("messy");

@@ -137,7 +137,7 @@ pub(crate) fn write_return(
     // A write error explains a failed send, so it is reported first.
     written?;
     let report = report?;
-    let stored = finish(conn, return_id, new, &report)?;
+    let stored = finish(conn, keys, return_id, new, &report)?;
     Ok((report, stored))
 }
 
@@ -274,6 +274,7 @@ fn write_rows(conn: &mut Connection, return_id: i64, batches: Receiver<Vec<Row>>
 /// the audit events; then the commit.
 fn finish(
     conn: &Connection,
+    keys: &mut Keys,
     return_id: i64,
     new: &NewReturn,
     report: &CheckReport,
@@ -284,10 +285,18 @@ fn finish(
             params![return_id, table.table.name(), table.read, table.accepted, table.rejected],
         )?;
     }
-    for note in report.diagnostics.iter().filter(|d| d.row.is_none()) {
+    for (index, note) in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.row.is_none())
+        .enumerate()
+    {
+        let plain =
+            serde_json::json!({ "column": note.column, "message": note.message }).to_string();
+        let sealed = keys.seal(&plain, &format!("notes/{return_id}/{index}"))?;
         conn.execute(
-            "INSERT INTO return_notes (return_id, rule, table_name, file, column_header, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![return_id, note.rule.code(), note.table.name(), note.file, note.column, note.message],
+            "INSERT INTO return_notes (return_id, rule, table_name, file, sealed) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![return_id, note.rule.code(), note.table.name(), note.file, sealed],
         )?;
     }
     let (from, to) = match &new.period {

@@ -132,7 +132,8 @@ pub trait Store {
     fn import_agencies(&mut self, agencies: &[Agency], user: &str) -> Result<usize>;
     fn agencies(&self) -> Result<Vec<AgencySummary>>;
     fn agency(&self, agency_id: &str) -> Result<Option<Agency>>;
-    /// A current return of this agency with this content hash.
+    /// A return of this agency with this content hash, current or superseded: the same bytes
+    /// are never stored twice, and re-sending an original does not undo its correction.
     fn find_return(&self, agency_id: &str, content_hash: &str) -> Result<Option<i64>>;
     fn returns(&self, include_superseded: bool) -> Result<Vec<ReturnSummary>>;
     /// Where each rejected row of a return was and which rules it broke; no values.

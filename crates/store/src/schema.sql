@@ -137,14 +137,15 @@ CREATE TABLE IF NOT EXISTS rejects (
 );
 CREATE INDEX IF NOT EXISTS rejects_by_return ON rejects(return_id);
 
--- Diagnostics about whole files or columns (F rules), per return.
+-- Diagnostics about whole files or columns (F rules), per return. Their column and message
+-- are sealed: when a header row is misplaced, a "header" can be a row of data.
 CREATE TABLE IF NOT EXISTS return_notes (
+    note_id INTEGER PRIMARY KEY,
     return_id INTEGER NOT NULL REFERENCES returns(return_id),
     rule TEXT NOT NULL,
     table_name TEXT NOT NULL,
     file TEXT NOT NULL,
-    column_header TEXT,
-    message TEXT NOT NULL
+    sealed BLOB NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS audit (

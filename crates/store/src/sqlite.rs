@@ -255,7 +255,7 @@ impl Store for SqliteStore {
         Ok(self
             .conn
             .query_row(
-                "SELECT return_id FROM returns WHERE agency_id = ?1 AND content_hash = ?2 AND status = 'current' ORDER BY return_id LIMIT 1",
+                "SELECT return_id FROM returns WHERE agency_id = ?1 AND content_hash = ?2 ORDER BY return_id LIMIT 1",
                 [agency_id, content_hash],
                 |row| row.get(0),
             )

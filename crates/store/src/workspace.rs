@@ -39,6 +39,18 @@ impl Workspace {
         }
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Workspace(format!("cannot create {}: {e}", dir.display())))?;
+        // A key path given relative to where `init` ran would not be found from elsewhere.
+        let key_file = match key_file {
+            Some(path) if path.is_relative() => Some(
+                std::env::current_dir()
+                    .map_err(|e| {
+                        StoreError::Workspace(format!("cannot tell the current directory: {e}"))
+                    })?
+                    .join(path),
+            ),
+            other => other.map(Path::to_path_buf),
+        };
+        let key_file = key_file.as_deref();
         let key_path = key_file.map_or_else(|| dir.join(KEY_FILE), Path::to_path_buf);
         Keys::create(&key_path)?;
         let key_line = match key_file {
