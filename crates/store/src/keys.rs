@@ -11,7 +11,7 @@
 //! repeat within a process and two processes' ranges overlap with negligible probability.
 
 use crate::StoreError;
-use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use aes_gcm::aead::{Aead, AeadCore, AeadInPlace, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -22,7 +22,8 @@ const NONCE_LEN: usize = 12;
 /// The workspace's keys, derived from its key file.
 pub struct Keys {
     cipher: Aes256Gcm,
-    pseudonym: Vec<u8>,
+    /// HMAC keyed for pseudonyms, cloned for each one (keying costs as much as hashing).
+    pseudonym: Hmac<Sha256>,
     /// Nonces are a random 96-bit start for this process plus a counter: never repeated, and
     /// no system call per value.
     nonce_start: u128,
@@ -75,7 +76,11 @@ impl Keys {
         start[..NONCE_LEN].copy_from_slice(&Aes256Gcm::generate_nonce(&mut OsRng));
         Ok(Keys {
             cipher,
-            pseudonym: derive(&master, "sightline pseudonym v1")?,
+            pseudonym: <Hmac<Sha256> as Mac>::new_from_slice(&derive(
+                &master,
+                "sightline pseudonym v1",
+            )?)
+            .map_err(|_| StoreError::Key("the key cannot be used".to_string()))?,
             nonce_start: u128::from_le_bytes(start),
             nonce_counter: 0,
         })
@@ -87,19 +92,18 @@ impl Keys {
         let value_nonce = self.nonce_start.wrapping_add(self.nonce_counter);
         let mut nonce = [0u8; NONCE_LEN];
         nonce.copy_from_slice(&value_nonce.to_le_bytes()[..NONCE_LEN]);
-        let sealed = self
+        let mut out = Vec::with_capacity(NONCE_LEN + value.len() + 16);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(value.as_bytes());
+        let tag = self
             .cipher
-            .encrypt(
+            .encrypt_in_place_detached(
                 Nonce::from_slice(&nonce),
-                Payload {
-                    msg: value.as_bytes(),
-                    aad: aad.as_bytes(),
-                },
+                aad.as_bytes(),
+                &mut out[NONCE_LEN..],
             )
             .map_err(|_| StoreError::Key("encryption failed".to_string()))?;
-        let mut out = Vec::with_capacity(NONCE_LEN + sealed.len());
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&sealed);
+        out.extend_from_slice(&tag);
         Ok(out)
     }
 
@@ -120,10 +124,7 @@ impl Keys {
     /// A pseudonymous key for an identifier: the same input gives the same key, and the key
     /// cannot be turned back into the input without the key file.
     pub fn pseudonym(&self, kind: &str, agency: &str, id: &str) -> String {
-        let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(&self.pseudonym) {
-            Ok(mac) => mac,
-            Err(_) => return String::new(),
-        };
+        let mut mac = self.pseudonym.clone();
         for part in [kind, agency, id] {
             mac.update(part.as_bytes());
             mac.update(&[0]);
