@@ -13,10 +13,12 @@ use sightline_standard::ethnicity::{self, Note, Reading};
 use sightline_standard::fold::fold_header;
 use sightline_standard::identifiers::{is_gss_code, parse_nhs_number, parse_postcode};
 use sightline_standard::records::{
-    EthnicitySource, GroupMemberRecord, IncidentRecord, InvolvementRecord, MissingEpisodeRecord,
-    PersonRecord,
+    EthnicitySource, GovernanceRecord, GroupMemberRecord, IncidentRecord, InvolvementRecord,
+    MissingEpisodeRecord, PersonRecord,
 };
-use sightline_standard::tables::{groups, incidents, involvements, missing_episodes, people};
+use sightline_standard::tables::{
+    governance, groups, incidents, involvements, missing_episodes, people,
+};
 use sightline_standard::{
     Coded, DateFormat, Ethnicity, Nationality, PartialDate, Record, Scheme, Table, Unknown,
 };
@@ -266,6 +268,7 @@ impl<'p> Normaliser<'p> {
             Table::Involvements => row_context.involvement().map(Record::Involvement),
             Table::MissingEpisodes => row_context.missing_episode().map(Record::MissingEpisode),
             Table::Groups => row_context.group_member().map(Record::GroupMember),
+            Table::Governance => row_context.governance().map(Record::Governance),
         };
         let rejected = diagnostics[before..]
             .iter()
@@ -1041,5 +1044,23 @@ impl<'r> RowContext<'_, '_, 'r> {
             person_id: person_id?,
             label: self.text(groups::LABEL),
         })
+    }
+
+    fn governance(&mut self) -> Option<GovernanceRecord> {
+        let agency_id = self.required(governance::AGENCY_ID);
+        let date = if self.cell(governance::DATE).is_some() {
+            self.date(governance::DATE)
+        } else {
+            self.required(governance::DATE).and(None)
+        };
+        let record = GovernanceRecord {
+            cse_subgroup: self.coded(governance::CSE_SUBGROUP, &codes::YES_NO),
+            cse_lead: self.coded(governance::CSE_LEAD, &codes::YES_NO),
+            cse_strategy: self.coded(governance::CSE_STRATEGY, &codes::YES_NO),
+            assumes_cse_present: self.coded(governance::ASSUMES_CSE_PRESENT, &codes::YES_NO),
+            agency_id: agency_id?,
+            date: date?,
+        };
+        Some(record)
     }
 }

@@ -76,6 +76,16 @@ const EPISODE_COLUMNS: &[&str] = &[
     "return_interview_offered",
     "return_interview_accepted",
 ];
+const GOVERNANCE_COLUMNS: &[&str] = &[
+    "source_file",
+    "source_row",
+    "agency_id",
+    "date",
+    "cse_subgroup",
+    "cse_lead",
+    "cse_strategy",
+    "assumes_cse_present",
+];
 const GROUP_COLUMNS: &[&str] = &[
     "source_file",
     "source_row",
@@ -92,6 +102,7 @@ pub fn columns(table: Table) -> &'static [&'static str] {
         Table::Involvements => INVOLVEMENT_COLUMNS,
         Table::MissingEpisodes => EPISODE_COLUMNS,
         Table::Groups => GROUP_COLUMNS,
+        Table::Governance => GOVERNANCE_COLUMNS,
     }
 }
 
@@ -218,6 +229,14 @@ pub fn record_row(record: &Record) -> Vec<String> {
             episode.from.as_str().to_string(),
             episode.return_interview_offered.as_str().to_string(),
             episode.return_interview_accepted.as_str().to_string(),
+        ],
+        Record::Governance(governance) => vec![
+            governance.agency_id.clone(),
+            governance.date.to_string(),
+            governance.cse_subgroup.as_str().to_string(),
+            governance.cse_lead.as_str().to_string(),
+            governance.cse_strategy.as_str().to_string(),
+            governance.assumes_cse_present.as_str().to_string(),
         ],
         Record::GroupMember(member) => vec![
             member.group_id.clone(),

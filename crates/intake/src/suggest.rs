@@ -293,6 +293,17 @@ fn synonyms(table: Table) -> &'static [(&'static str, &'static [&'static str])] 
                 &["riaccepted", "rhiaccepted", "returnhomeinterviewaccepted"],
             ),
         ],
+        Table::Governance => &[
+            ("agency_id", &["board", "boardid", "lscb", "partnership"]),
+            ("date", &["asat", "dateasat", "reportdate"]),
+            (
+                "cse_subgroup",
+                &["subgroup", "csesubgroup", "csesubgroupinplace"],
+            ),
+            ("cse_lead", &["lead", "csleadnamed", "cseleadnamed"]),
+            ("cse_strategy", &["strategy", "csestrategyinplace"]),
+            ("assumes_cse_present", &["assumescse", "assumecsepresent"]),
+        ],
         Table::Groups => &[
             (
                 "group_id",

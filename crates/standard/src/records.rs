@@ -97,6 +97,16 @@ pub struct GroupMemberRecord {
     pub label: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct GovernanceRecord {
+    pub agency_id: String,
+    pub date: PartialDate,
+    pub cse_subgroup: Coded,
+    pub cse_lead: Coded,
+    pub cse_strategy: Coded,
+    pub assumes_cse_present: Coded,
+}
+
 /// One accepted row of any table.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
@@ -105,4 +115,5 @@ pub enum Record {
     Involvement(InvolvementRecord),
     MissingEpisode(MissingEpisodeRecord),
     GroupMember(GroupMemberRecord),
+    Governance(GovernanceRecord),
 }

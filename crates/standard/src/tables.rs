@@ -16,6 +16,7 @@ pub enum Table {
     Involvements,
     MissingEpisodes,
     Groups,
+    Governance,
 }
 
 /// What kind of value a field holds.
@@ -484,13 +485,69 @@ pub mod groups {
     pub const LABEL: usize = 2;
 }
 
+static GOVERNANCE: &[Field] = &[
+    field(
+        "agency_id",
+        K::Text,
+        true,
+        "The board's agency_id in the agency register.",
+        "LSCB01",
+    ),
+    field(
+        "date",
+        K::Date,
+        true,
+        "The date the arrangements below were in place.",
+        "2024-03-31",
+    ),
+    field(
+        "cse_subgroup",
+        K::Code(&codes::YES_NO),
+        false,
+        "Whether the board has a sub-group for child sexual exploitation.",
+        "yes",
+    ),
+    field(
+        "cse_lead",
+        K::Code(&codes::YES_NO),
+        false,
+        "Whether a lead for child sexual exploitation is named.",
+        "yes",
+    ),
+    field(
+        "cse_strategy",
+        K::Code(&codes::YES_NO),
+        false,
+        "Whether the board has a strategy for child sexual exploitation.",
+        "no",
+    ),
+    field(
+        "assumes_cse_present",
+        K::Code(&codes::YES_NO),
+        false,
+        "Whether the board works on the assumption that child sexual exploitation is present in its area.",
+        "yes",
+    ),
+];
+
+/// Positions of the governance table's fields in [`Table::fields`].
+pub mod governance {
+    pub const AGENCY_ID: usize = 0;
+    pub const DATE: usize = 1;
+    pub const CSE_SUBGROUP: usize = 2;
+    pub const CSE_LEAD: usize = 3;
+    pub const CSE_STRATEGY: usize = 4;
+    pub const ASSUMES_CSE_PRESENT: usize = 5;
+}
+
 impl Table {
-    pub const ALL: [Table; 5] = [
+    pub const ALL: [Table; 6] = [
         Table::People,
         Table::Incidents,
         Table::Involvements,
         Table::MissingEpisodes,
         Table::Groups,
+        Table::Governance,
     ];
 
     /// The table's name: the CSV file stem and the sheet name of the template.
@@ -501,6 +558,7 @@ impl Table {
             Table::Involvements => "involvements",
             Table::MissingEpisodes => "missing_episodes",
             Table::Groups => "groups",
+            Table::Governance => "governance",
         }
     }
 
@@ -511,6 +569,9 @@ impl Table {
             Table::Involvements => "Who was involved in which incident, and in what role.",
             Table::MissingEpisodes => "One row per episode of a child missing or away.",
             Table::Groups => "The agency's own grouping of people, such as an operation. Optional.",
+            Table::Governance => {
+                "A safeguarding board's arrangements for child sexual exploitation, one row per date reported. Only boards send it."
+            }
         }
     }
 
@@ -521,6 +582,7 @@ impl Table {
             Table::Involvements => INVOLVEMENTS,
             Table::MissingEpisodes => MISSING_EPISODES,
             Table::Groups => GROUPS,
+            Table::Governance => GOVERNANCE,
         }
     }
 
@@ -574,6 +636,27 @@ mod tests {
 
     #[test]
     fn field_positions_match_the_fields() {
+        assert_eq!(
+            Table::Governance.fields()[governance::AGENCY_ID].name,
+            "agency_id"
+        );
+        assert_eq!(Table::Governance.fields()[governance::DATE].name, "date");
+        assert_eq!(
+            Table::Governance.fields()[governance::CSE_SUBGROUP].name,
+            "cse_subgroup"
+        );
+        assert_eq!(
+            Table::Governance.fields()[governance::CSE_LEAD].name,
+            "cse_lead"
+        );
+        assert_eq!(
+            Table::Governance.fields()[governance::CSE_STRATEGY].name,
+            "cse_strategy"
+        );
+        assert_eq!(
+            Table::Governance.fields()[governance::ASSUMES_CSE_PRESENT].name,
+            "assumes_cse_present"
+        );
         assert_eq!(Table::People.fields()[people::PERSON_ID].name, "person_id");
         assert_eq!(Table::People.fields()[people::ROLE].name, "role");
         assert_eq!(

@@ -13,7 +13,9 @@ use rusqlite::{Connection, params};
 use sightline_intake::check::{RowRef, Sink};
 use sightline_intake::report::CheckReport;
 use sightline_intake::{Diagnostic, IntakeError};
-use sightline_standard::records::{IncidentRecord, MissingEpisodeRecord, PersonRecord};
+use sightline_standard::records::{
+    GovernanceRecord, IncidentRecord, MissingEpisodeRecord, PersonRecord,
+};
 use sightline_standard::{Coded, Record};
 use std::fmt::Write as _;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -69,6 +71,10 @@ enum Row {
         group_key: String,
         person_key: String,
         label: Sealed,
+    },
+    Governance {
+        source_row: u64,
+        governance: GovernanceRecord,
     },
     Reject {
         table: &'static str,
@@ -250,6 +256,25 @@ fn write_rows(conn: &mut Connection, return_id: i64, batches: Receiver<Vec<Row>>
                         "INSERT INTO group_members (return_id, source_row, group_key, person_key, label) VALUES (?1, ?2, ?3, ?4, ?5)",
                     )?
                     .execute(params![return_id, source_row, group_key, person_key, label])?;
+                }
+                Row::Governance {
+                    source_row,
+                    governance,
+                } => {
+                    conn.prepare_cached(
+                        "INSERT INTO governance (return_id, source_row, agency_id, date, cse_subgroup, cse_lead, cse_strategy, assumes_cse_present)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    )?
+                    .execute(params![
+                        return_id,
+                        source_row,
+                        governance.agency_id,
+                        governance.date.to_string(),
+                        governance.cse_subgroup.as_str(),
+                        governance.cse_lead.as_str(),
+                        governance.cse_strategy.as_str(),
+                        governance.assumes_cse_present.as_str(),
+                    ])?;
                 }
                 Row::Reject {
                     table,
@@ -457,6 +482,10 @@ impl Sink for SealingSink<'_> {
                 source_row,
                 person_key: self.key("person", &episode.person_id),
                 episode,
+            },
+            Record::Governance(governance) => Row::Governance {
+                source_row,
+                governance,
             },
             Record::GroupMember(member) => {
                 let return_id = self.return_id;

@@ -124,6 +124,19 @@ CREATE TABLE IF NOT EXISTS group_members (
     label BLOB
 );
 
+-- A safeguarding board's CSE arrangements as of a date.
+CREATE TABLE IF NOT EXISTS governance (
+    record_id INTEGER PRIMARY KEY,
+    return_id INTEGER NOT NULL REFERENCES returns(return_id),
+    source_row INTEGER NOT NULL,
+    agency_id TEXT NOT NULL,
+    date TEXT NOT NULL,
+    cse_subgroup TEXT NOT NULL,
+    cse_lead TEXT NOT NULL,
+    cse_strategy TEXT NOT NULL,
+    assumes_cse_present TEXT NOT NULL
+);
+
 -- A rejected row: where it was and which rules it broke in the clear; its cells and the full
 -- messages (which quote values) only sealed.
 CREATE TABLE IF NOT EXISTS rejects (
