@@ -1,6 +1,7 @@
 //! `sightline check`: validate a return on the agency's own machine.
 
 use crate::Outcome;
+use crate::progress::WithProgress;
 use crate::render;
 use anyhow::{Context as _, bail};
 use sightline_intake::check::Discard;
@@ -85,11 +86,19 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let report = match &args.normalised {
         Some(dir) => {
             let mut writer = NormalisedWriter::new(dir)?;
-            let report = sightline_intake::check(&args.files, &options, &mut writer)?;
+            let mut sink = WithProgress::new(&mut writer, !args.json);
+            let report = sightline_intake::check(&args.files, &options, &mut sink)?;
+            sink.finish();
             writer.finish()?;
             report
         }
-        None => sightline_intake::check(&args.files, &options, &mut Discard)?,
+        None => {
+            let mut discard = Discard;
+            let mut sink = WithProgress::new(&mut discard, !args.json);
+            let report = sightline_intake::check(&args.files, &options, &mut sink)?;
+            sink.finish();
+            report
+        }
     };
     if let Some(path) = &args.problems {
         render::write_problems_csv(&report, path)

@@ -3,6 +3,7 @@
 //! terminals; the work is done by the library crates.
 
 mod check;
+mod progress;
 mod render;
 mod workspace;
 

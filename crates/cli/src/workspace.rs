@@ -2,6 +2,7 @@
 //! audit.
 
 use crate::Outcome;
+use crate::progress::WithProgress;
 use anyhow::{Context as _, bail};
 use sha2::{Digest, Sha256};
 use sightline_store::{Agency, NewReturn, SqliteStore, Store, Workspace};
@@ -298,7 +299,10 @@ pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
         user: context.user(),
     };
     let (report, stored) = store.ingest(&new, &mut keys, &mut |sink| {
-        sightline_intake::check(&args.files, &options, sink)
+        let mut sink = WithProgress::new(sink, !args.json);
+        let report = sightline_intake::check(&args.files, &options, &mut sink);
+        sink.finish();
+        report
     })?;
     let rejected = report.rows_rejected();
     if args.json {

@@ -16,6 +16,9 @@ use sightline_standard::{PartialDate, Record, Table};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+/// Rows between two progress reports.
+const PROGRESS_EVERY: u64 = 8192;
+
 /// What a check needs besides the files.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -36,6 +39,10 @@ pub struct RowRef<'a> {
 /// Receives the outcome of every row.
 pub trait Sink {
     fn accepted(&mut self, at: RowRef<'_>, record: Record) -> Result<(), IntakeError>;
+
+    /// How far reading has got: rows read so far of a table's source, and about how many it
+    /// holds. Called every few thousand rows and at the end of each source.
+    fn progress(&mut self, _table: Table, _rows_read: u64, _rows_expected: u64) {}
 
     /// A rejected row: its cells paired with their headers, and every reason.
     fn rejected(
@@ -154,8 +161,14 @@ pub fn check(
         let table_counts = counts
             .entry(source.table)
             .or_insert_with(|| TableCounts::new(source.table));
+        let expected = source.estimated_rows() as u64;
+        let mut source_rows: u64 = 0;
         while let Some(row) = source.next_row(&mut cells)? {
             table_counts.read += 1;
+            source_rows += 1;
+            if source_rows.is_multiple_of(PROGRESS_EVERY) {
+                sink.progress(source.table, source_rows, expected);
+            }
             row_diagnostics.clear();
             let record = normaliser.normalise(row, &cells, &mut row_diagnostics);
             let row_id = normaliser.row_id(&cells).map(|id| (id, id_digest(id)));
@@ -204,6 +217,7 @@ pub fn check(
             }
             diagnostics.append(&mut row_diagnostics);
         }
+        sink.progress(source.table, source_rows, source_rows);
         if source.read_as_windows_1252() {
             diagnostics.push(origin.note(
                 Rule::F203,
