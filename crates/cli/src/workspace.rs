@@ -5,7 +5,7 @@ use crate::Outcome;
 use crate::progress::WithProgress;
 use anyhow::{Context as _, bail};
 use sha2::{Digest, Sha256};
-use sightline_store::{Agency, NewReturn, SqliteStore, Store, Workspace};
+use sightline_store::{Agency, NewReturn, Workspace};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -414,7 +414,7 @@ pub fn rejects(
 ) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     let workspace = context.open()?;
-    let mut store: SqliteStore = workspace.store()?;
+    let mut store = workspace.store()?;
     let rows = if reveal {
         let reason = require_reason(reason)?;
         store.reveal_rejects(return_id, &workspace.keys()?, &context.user(), reason)?

@@ -129,6 +129,19 @@ pub struct Identity {
 /// - Every method that reads identifiers takes a reason and writes a `consultation` event in the
 ///   same transaction as the read.
 pub trait Store {
+    /// Stores a return in one transaction. `read` runs intake into the sink it is given. If
+    /// `read` fails, a write fails, or the process dies, nothing of the return remains.
+    fn ingest(
+        &mut self,
+        new: &NewReturn,
+        keys: &mut Keys,
+        read: &mut dyn FnMut(
+            &mut dyn sightline_intake::Sink,
+        ) -> std::result::Result<
+            sightline_intake::CheckReport,
+            sightline_intake::IntakeError,
+        >,
+    ) -> Result<(sightline_intake::CheckReport, StoredReturn)>;
     fn import_agencies(&mut self, agencies: &[Agency], user: &str) -> Result<usize>;
     fn agencies(&self) -> Result<Vec<AgencySummary>>;
     fn agency(&self, agency_id: &str) -> Result<Option<Agency>>;

@@ -91,26 +91,6 @@ impl SqliteStore {
         Ok(SqliteStore { conn })
     }
 
-    /// Stores a return in one transaction. `read` runs intake into the sink it is given;
-    /// identifiers are sealed on this thread while another writes the rows. If `read` fails, a
-    /// write fails, or the process dies, nothing of the return remains.
-    pub fn ingest(
-        &mut self,
-        new: &NewReturn,
-        keys: &mut Keys,
-        read: &mut dyn FnMut(&mut dyn Sink) -> std::result::Result<CheckReport, IntakeError>,
-    ) -> Result<(CheckReport, StoredReturn)> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let outcome = crate::ingest::write_return(&mut self.conn, new, keys, read);
-        match outcome {
-            Ok(done) => Ok(done),
-            Err(error) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(error)
-            }
-        }
-    }
-
     /// Runs `work` in a transaction that also appends an audit event.
     fn audited<T>(
         &mut self,
@@ -191,6 +171,26 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
+    /// Stores a return in one transaction. `read` runs intake into the sink it is given;
+    /// identifiers are sealed on this thread while another writes the rows. If `read` fails, a
+    /// write fails, or the process dies, nothing of the return remains.
+    fn ingest(
+        &mut self,
+        new: &NewReturn,
+        keys: &mut Keys,
+        read: &mut dyn FnMut(&mut dyn Sink) -> std::result::Result<CheckReport, IntakeError>,
+    ) -> Result<(CheckReport, StoredReturn)> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let outcome = crate::ingest::write_return(&mut self.conn, new, keys, read);
+        match outcome {
+            Ok(done) => Ok(done),
+            Err(error) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(error)
+            }
+        }
+    }
+
     fn import_agencies(&mut self, agencies: &[Agency], user: &str) -> Result<usize> {
         let subject = format!("agency register: {} agencies", agencies.len());
         self.audited(user, Action::Collection, &subject, "", |conn| {

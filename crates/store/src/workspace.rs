@@ -6,7 +6,7 @@
 
 use crate::keys::Keys;
 use crate::sqlite::SqliteStore;
-use crate::{Result, StoreError};
+use crate::{Result, Store, StoreError};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -103,7 +103,9 @@ impl Workspace {
         Keys::load(&self.key_path)
     }
 
-    pub fn store(&self) -> Result<SqliteStore> {
-        SqliteStore::open(&self.store_path)
+    /// The workspace's store. Callers see only the [`Store`] interface, so a shared
+    /// deployment can hand them a PostgreSQL store instead.
+    pub fn store(&self) -> Result<Box<dyn Store>> {
+        Ok(Box::new(SqliteStore::open(&self.store_path)?))
     }
 }
