@@ -104,13 +104,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         render::write_problems_csv(&report, path)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let mut stdout = std::io::stdout().lock();
     if args.json {
-        let text = serde_json::to_string_pretty(&report)?;
-        stdout.write_all(text.as_bytes())?;
-        writeln!(stdout)?;
+        crate::workspace::print_json(&report)?;
     } else {
-        stdout.write_all(
+        std::io::stdout().lock().write_all(
             render::check_report(
                 &report,
                 args.normalised.as_deref(),

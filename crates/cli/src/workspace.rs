@@ -44,7 +44,8 @@ fn key_override() -> Option<PathBuf> {
     std::env::var_os("SIGHTLINE_KEY_FILE").map(PathBuf::from)
 }
 
-fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+/// Pretty JSON on stdout (a closed pipe surfaces as an io error, which `main` ignores).
+pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(value)?;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;

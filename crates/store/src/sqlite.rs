@@ -54,6 +54,18 @@ pub(crate) fn append_audit(
     Ok(())
 }
 
+/// An agency from the first five columns of a row: agency_id, name, agency_type, area,
+/// requested.
+fn agency_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Agency> {
+    Ok(Agency {
+        agency_id: row.get(0)?,
+        name: row.get(1)?,
+        agency_type: row.get(2)?,
+        area: row.get(3)?,
+        requested: row.get(4)?,
+    })
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the store file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<SqliteStore> {
@@ -217,13 +229,7 @@ impl Store for SqliteStore {
         )?;
         let rows = statement.query_map([], |row| {
             Ok(AgencySummary {
-                agency: Agency {
-                    agency_id: row.get(0)?,
-                    name: row.get(1)?,
-                    agency_type: row.get(2)?,
-                    area: row.get(3)?,
-                    requested: row.get(4)?,
-                },
+                agency: agency_from(row)?,
                 returns: row.get(5)?,
                 rows_accepted: row.get(6)?,
                 rows_rejected: row.get(7)?,
@@ -238,15 +244,7 @@ impl Store for SqliteStore {
             .query_row(
                 "SELECT agency_id, name, agency_type, area, requested FROM agencies WHERE agency_id = ?1",
                 [agency_id],
-                |row| {
-                    Ok(Agency {
-                        agency_id: row.get(0)?,
-                        name: row.get(1)?,
-                        agency_type: row.get(2)?,
-                        area: row.get(3)?,
-                        requested: row.get(4)?,
-                    })
-                },
+                agency_from,
             )
             .optional()?)
     }
