@@ -1,0 +1,576 @@
+//! What really happened in the synthetic world, before any agency recorded it?
+//!
+//! Agencies, people (victims, offenders, and a background of other children known to
+//! agencies), groups that offend together, incidents and missing episodes, drawn from one
+//! seeded ChaCha generator. At scale 1 the totals follow the 2011 assessment in BRIEF.md.
+
+use crate::names::{FAMILY, GIVEN_FEMALE, GIVEN_MALE};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sightline_standard::PartialDate;
+
+pub const POLICE_FORCES: usize = 43;
+pub const LOCAL_AUTHORITIES: usize = 150;
+pub const HEALTH_BODIES: usize = 30;
+pub const CHARITIES: usize = 10;
+
+/// The three years the world covers, as days since 1970-01-01.
+pub const PERIOD_START: i64 = 18_718; // 2021-04-01
+pub const PERIOD_END: i64 = 19_813; // 2024-03-31
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgencyKind {
+    Police,
+    ChildrensServices,
+    SafeguardingBoard,
+    Health,
+    Charity,
+}
+
+impl AgencyKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            AgencyKind::Police => "police",
+            AgencyKind::ChildrensServices => "childrens_services",
+            AgencyKind::SafeguardingBoard => "safeguarding_board",
+            AgencyKind::Health => "health",
+            AgencyKind::Charity => "charity",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Agency {
+    pub id: String,
+    pub name: String,
+    pub kind: AgencyKind,
+    pub area: String,
+    pub requested: bool,
+    pub returned: bool,
+    /// Position among agencies of its kind.
+    pub index: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Victim,
+    Offender,
+    /// A child known to agencies who is not a victim in this world.
+    Background,
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: u32,
+    pub role: Role,
+    pub female: bool,
+    pub birth: PartialDate,
+    /// A 2021 ethnicity code.
+    pub ethnicity: &'static str,
+    /// ISO alpha-3.
+    pub nationality: &'static str,
+    /// Index of the local authority where the person lives.
+    pub la: usize,
+    pub looked_after: bool,
+    pub given: &'static str,
+    pub family: &'static str,
+    pub nhs_number: String,
+    pub postcode: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub id: u32,
+    pub first: i64,
+    pub last: i64,
+    pub offence: &'static str,
+    pub location: &'static str,
+    pub la: usize,
+    pub outcome: &'static str,
+    pub offenders: Vec<u32>,
+    pub victims: Vec<u32>,
+    pub group: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Episode {
+    pub person: u32,
+    pub start: i64,
+    pub end: i64,
+    pub away: bool,
+    pub from_care: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct World {
+    pub agencies: Vec<Agency>,
+    pub persons: Vec<Person>,
+    pub incidents: Vec<Incident>,
+    /// Groups as lists of offender ids.
+    pub groups: Vec<Vec<u32>>,
+    pub episodes: Vec<Episode>,
+}
+
+/// Picks from weighted choices.
+pub fn weighted<T: Copy>(rng: &mut ChaCha8Rng, choices: &[(T, u32)]) -> T {
+    let total: u32 = choices.iter().map(|(_, w)| w).sum();
+    let mut pick = rng.random_range(0..total.max(1));
+    for (value, weight) in choices {
+        if pick < *weight {
+            return *value;
+        }
+        pick -= weight;
+    }
+    choices[0].0
+}
+
+const VICTIM_ETHNICITY: &[(&str, u32)] = &[
+    ("white_british", 72),
+    ("white_other", 5),
+    ("mixed_white_black_caribbean", 6),
+    ("mixed_white_asian", 3),
+    ("asian_pakistani", 4),
+    ("asian_bangladeshi", 1),
+    ("black_african", 3),
+    ("black_caribbean", 2),
+    ("white_roma", 1),
+    ("other_any", 3),
+];
+
+const OFFENDER_ETHNICITY: &[(&str, u32)] = &[
+    ("white_british", 42),
+    ("white_other", 5),
+    ("asian_pakistani", 22),
+    ("asian_bangladeshi", 4),
+    ("asian_indian", 2),
+    ("asian_other", 3),
+    ("black_african", 5),
+    ("black_caribbean", 4),
+    ("mixed_white_black_caribbean", 4),
+    ("other_arab", 4),
+    ("other_any", 5),
+];
+
+const NATIONALITY: &[(&str, u32)] = &[
+    ("GBR", 86),
+    ("POL", 3),
+    ("ROU", 3),
+    ("PAK", 2),
+    ("IRQ", 1),
+    ("AFG", 1),
+    ("ERI", 1),
+    ("IRL", 1),
+    ("NGA", 1),
+    ("ALB", 1),
+];
+
+const OFFENCE: &[(&str, u32)] = &[
+    ("sexual_activity_with_child", 30),
+    ("rape", 15),
+    ("sexual_assault", 15),
+    ("causing_child_sexual_activity", 8),
+    ("grooming", 8),
+    ("sexual_exploitation", 12),
+    ("sexual_communication", 6),
+    ("trafficking", 3),
+    ("abduction", 3),
+];
+
+const LOCATION: &[(&str, u32)] = &[
+    ("private_dwelling", 30),
+    ("takeaway", 10),
+    ("street", 12),
+    ("park", 8),
+    ("vehicle", 14),
+    ("hotel", 7),
+    ("near_childrens_home", 6),
+    ("online", 8),
+    ("shopping_centre", 3),
+    ("transport_hub", 2),
+];
+
+/// Police outcomes and court results with report → charge → conviction attrition.
+const OUTCOME: &[(&str, u32)] = &[
+    ("investigation_ongoing", 12),
+    ("nfa_evidential_victim_does_not_support", 22),
+    ("nfa_evidential_victim_supports", 18),
+    ("nfa_suspect_not_identified", 6),
+    ("nfa_public_interest", 3),
+    ("cautioned", 4),
+    ("charged_summonsed", 12),
+    ("convicted", 15),
+    ("acquitted", 5),
+    ("case_discontinued", 3),
+];
+
+/// A valid NHS number (check digit right) from a number.
+pub fn nhs_number(seed: u64) -> String {
+    let mut base = 400_000_000 + (seed * 7_919) % 500_000_000;
+    loop {
+        let digits: Vec<u64> = base
+            .to_string()
+            .bytes()
+            .map(|b| u64::from(b - b'0'))
+            .collect();
+        let sum: u64 = digits
+            .iter()
+            .enumerate()
+            .map(|(i, d)| d * (10 - i as u64))
+            .sum();
+        let check = 11 - sum % 11;
+        if check < 10 {
+            return format!("{base}{check}");
+        }
+        if check == 11 {
+            return format!("{base}0");
+        }
+        base += 1;
+    }
+}
+
+fn date(days: i64) -> PartialDate {
+    PartialDate::from_days_since_epoch(days).unwrap_or(PartialDate {
+        year: 2000,
+        month: Some(1),
+        day: Some(1),
+    })
+}
+
+/// The force that polices a local authority.
+pub fn force_of(la: usize) -> usize {
+    la % POLICE_FORCES
+}
+
+impl World {
+    pub fn generate(scale: f64, seed: u64) -> World {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let count = |n: f64| ((n * scale).round() as usize).max(1);
+        let agencies = agencies(&mut rng, scale);
+        let n_victims = count(2083.0);
+        let n_offenders = count(2379.0);
+        let n_background = n_victims * 10;
+        let n_groups = count(230.0);
+
+        let mut persons = Vec::with_capacity(n_victims + n_offenders + n_background);
+        let person = |rng: &mut ChaCha8Rng, role: Role, id: u32| {
+            let female = match role {
+                Role::Victim => rng.random_bool(0.87),
+                Role::Offender => rng.random_bool(0.03),
+                Role::Background => rng.random_bool(0.5),
+            };
+            let age_days = match role {
+                Role::Victim => rng.random_range(12 * 365..18 * 365 - 30),
+                Role::Background => rng.random_range(8 * 365..18 * 365 - 30),
+                Role::Offender => {
+                    let (from, to) =
+                        weighted(rng, &[((18, 25), 60), ((25, 35), 25), ((35, 60), 15)]);
+                    rng.random_range(from * 365..to * 365)
+                }
+            };
+            let reference_day = rng.random_range(PERIOD_START..PERIOD_END);
+            let ethnicity = match role {
+                Role::Offender => weighted(rng, OFFENDER_ETHNICITY),
+                _ => weighted(rng, VICTIM_ETHNICITY),
+            };
+            let la = rng.random_range(0..LOCAL_AUTHORITIES);
+            Person {
+                id,
+                role,
+                female,
+                birth: date(reference_day - age_days),
+                ethnicity,
+                nationality: weighted(rng, NATIONALITY),
+                la,
+                looked_after: role != Role::Offender
+                    && rng.random_bool(if role == Role::Victim { 0.35 } else { 0.08 }),
+                given: if female {
+                    GIVEN_FEMALE[rng.random_range(0..GIVEN_FEMALE.len())]
+                } else {
+                    GIVEN_MALE[rng.random_range(0..GIVEN_MALE.len())]
+                },
+                family: FAMILY[rng.random_range(0..FAMILY.len())],
+                nhs_number: nhs_number(u64::from(id)),
+                postcode: format!(
+                    "ZZ{} {}{}{}",
+                    1 + la % 99,
+                    rng.random_range(0..10),
+                    (b'A' + rng.random_range(0..26u8)) as char,
+                    (b'A' + rng.random_range(0..26u8)) as char
+                ),
+            }
+        };
+        let mut next_id = 1u32;
+        for (role, n) in [
+            (Role::Victim, n_victims),
+            (Role::Offender, n_offenders),
+            (Role::Background, n_background),
+        ] {
+            for _ in 0..n {
+                persons.push(person(&mut rng, role, next_id));
+                next_id += 1;
+            }
+        }
+        let victims: Vec<u32> = persons
+            .iter()
+            .filter(|p| p.role == Role::Victim)
+            .map(|p| p.id)
+            .collect();
+        let offenders: Vec<u32> = persons
+            .iter()
+            .filter(|p| p.role == Role::Offender)
+            .map(|p| p.id)
+            .collect();
+
+        // Groups of 2 to 20+, then lone offenders.
+        let mut groups: Vec<Vec<u32>> = Vec::with_capacity(n_groups);
+        let mut cursor = 0usize;
+        for _ in 0..n_groups {
+            let size = weighted(
+                &mut rng,
+                &[
+                    (2usize, 40),
+                    (3, 22),
+                    (4, 12),
+                    (5, 8),
+                    (6, 6),
+                    (8, 5),
+                    (12, 4),
+                    (20, 2),
+                    (26, 1),
+                ],
+            );
+            if cursor + size > offenders.len() {
+                break;
+            }
+            groups.push(offenders[cursor..cursor + size].to_vec());
+            cursor += size;
+        }
+        let lone: Vec<u32> = offenders[cursor..].to_vec();
+
+        // Incidents: each group several, each lone offender one; victims dealt round.
+        let mut incidents = Vec::new();
+        let mut victim_cursor = 0usize;
+        let next_victim = |rng: &mut ChaCha8Rng, cursor: &mut usize| {
+            let victim = if *cursor < victims.len() {
+                victims[*cursor]
+            } else {
+                victims[rng.random_range(0..victims.len())]
+            };
+            *cursor += 1;
+            victim
+        };
+        let mut incident_id = 1u32;
+        let persons_la = |id: u32| persons[(id - 1) as usize].la;
+        let mut add_incident =
+            |rng: &mut ChaCha8Rng, offenders: Vec<u32>, victims: Vec<u32>, group: Option<u32>| {
+                let first = rng.random_range(PERIOD_START..PERIOD_END - 30);
+                let last = first + rng.random_range(0..120).min(PERIOD_END - first);
+                let la = persons_la(victims[0]);
+                incidents.push(Incident {
+                    id: incident_id,
+                    first,
+                    last,
+                    offence: weighted(rng, OFFENCE),
+                    location: weighted(rng, LOCATION),
+                    la,
+                    outcome: weighted(rng, OUTCOME),
+                    offenders,
+                    victims,
+                    group,
+                });
+                incident_id += 1;
+            };
+        let group_victim_share = (victims.len() as f64 * 0.6) as usize;
+        for (index, members) in groups.iter().enumerate() {
+            let n_incidents = 1 + members.len() / 2 + rng.random_range(0..3);
+            for _ in 0..n_incidents {
+                let involved: Vec<u32> = members
+                    .iter()
+                    .copied()
+                    .filter(|_| rng.random_bool(0.6))
+                    .collect();
+                let involved = if involved.is_empty() {
+                    vec![members[0]]
+                } else {
+                    involved
+                };
+                let n_victims = 1 + rng.random_range(0..2);
+                let victims_here: Vec<u32> = (0..n_victims)
+                    .map(|_| {
+                        if victim_cursor < group_victim_share {
+                            next_victim(&mut rng, &mut victim_cursor)
+                        } else {
+                            victims[rng.random_range(0..victims.len())]
+                        }
+                    })
+                    .collect();
+                add_incident(&mut rng, involved, victims_here, Some(index as u32 + 1));
+            }
+        }
+        for offender in lone {
+            let victim = next_victim(&mut rng, &mut victim_cursor);
+            add_incident(&mut rng, vec![offender], vec![victim], None);
+        }
+        // Any victim not yet in an incident gets one with a lone offender already used.
+        while victim_cursor < victims.len() {
+            let victim = next_victim(&mut rng, &mut victim_cursor);
+            let offender = offenders[rng.random_range(0..offenders.len())];
+            add_incident(&mut rng, vec![offender], vec![victim], None);
+        }
+
+        // Missing episodes: about 40% of victims, far fewer other children.
+        let mut episodes = Vec::new();
+        for person in &persons {
+            let share = match person.role {
+                Role::Victim => 0.40,
+                Role::Background => 0.05,
+                Role::Offender => 0.0,
+            };
+            if !rng.random_bool(share) {
+                continue;
+            }
+            for _ in 0..1 + rng.random_range(0..4) {
+                let start = rng.random_range(PERIOD_START - 365..PERIOD_END - 5);
+                episodes.push(Episode {
+                    person: person.id,
+                    start,
+                    end: start + rng.random_range(0..5),
+                    away: rng.random_bool(0.25),
+                    from_care: person.looked_after && rng.random_bool(0.9),
+                });
+            }
+        }
+        World {
+            agencies,
+            persons,
+            incidents,
+            groups,
+            episodes,
+        }
+    }
+
+    pub fn person(&self, id: u32) -> &Person {
+        &self.persons[(id - 1) as usize]
+    }
+}
+
+fn agencies(rng: &mut ChaCha8Rng, scale: f64) -> Vec<Agency> {
+    let _ = scale;
+    let mut agencies = Vec::new();
+    for index in 0..POLICE_FORCES {
+        agencies.push(Agency {
+            id: format!("POL{:02}", index + 1),
+            name: format!("Police force {:02}", index + 1),
+            kind: AgencyKind::Police,
+            area: format!("E23{:06}", index + 1),
+            requested: true,
+            returned: true,
+            index,
+        });
+    }
+    for index in 0..LOCAL_AUTHORITIES {
+        agencies.push(Agency {
+            id: format!("LA{:03}", index + 1),
+            name: format!("Children's services {:03}", index + 1),
+            kind: AgencyKind::ChildrensServices,
+            area: format!("E06{:06}", index + 1),
+            requested: true,
+            returned: rng.random_bool(0.85),
+            index,
+        });
+    }
+    let boards_returning: Vec<usize> = {
+        let mut picked = Vec::new();
+        while picked.len() < 13 {
+            let board = rng.random_range(0..LOCAL_AUTHORITIES);
+            if !picked.contains(&board) {
+                picked.push(board);
+            }
+        }
+        picked
+    };
+    for index in 0..LOCAL_AUTHORITIES {
+        agencies.push(Agency {
+            id: format!("SB{:03}", index + 1),
+            name: format!("Safeguarding board {:03}", index + 1),
+            kind: AgencyKind::SafeguardingBoard,
+            area: format!("E06{:06}", index + 1),
+            requested: true,
+            returned: boards_returning.contains(&index),
+            index,
+        });
+    }
+    for index in 0..HEALTH_BODIES {
+        agencies.push(Agency {
+            id: format!("HB{:02}", index + 1),
+            name: format!("Health body {:02}", index + 1),
+            kind: AgencyKind::Health,
+            area: format!("E54{:06}", index + 1),
+            requested: index < 12,
+            returned: index < 5,
+            index,
+        });
+    }
+    for index in 0..CHARITIES {
+        agencies.push(Agency {
+            id: format!("CH{:02}", index + 1),
+            name: format!("Charity {:02}", index + 1),
+            kind: AgencyKind::Charity,
+            area: if index < 3 {
+                "E92000001".to_string()
+            } else {
+                format!("E12{:06}", index)
+            },
+            requested: index < 8,
+            returned: index < 4,
+            index,
+        });
+    }
+    agencies
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nhs_numbers_are_valid() {
+        for seed in 0..500 {
+            let number = nhs_number(seed);
+            assert!(
+                sightline_standard::identifiers::parse_nhs_number(&number).is_ok(),
+                "{number}"
+            );
+        }
+    }
+
+    #[test]
+    fn scale_one_has_the_assessment_totals() {
+        let world = World::generate(1.0, 7);
+        let count = |role| world.persons.iter().filter(|p| p.role == role).count();
+        assert_eq!(count(Role::Victim), 2083);
+        assert_eq!(count(Role::Offender), 2379);
+        assert_eq!(world.groups.len(), 230);
+        assert!(world.groups.iter().all(|g| g.len() >= 2));
+        let mut in_incidents: Vec<u32> = world
+            .incidents
+            .iter()
+            .flat_map(|i| i.victims.clone())
+            .collect();
+        in_incidents.sort_unstable();
+        in_incidents.dedup();
+        assert_eq!(in_incidents.len(), 2083, "every victim is in an incident");
+        let police_returning = world
+            .agencies
+            .iter()
+            .filter(|a| a.kind == AgencyKind::Police && a.returned)
+            .count();
+        assert_eq!(police_returning, 43);
+        let boards = world
+            .agencies
+            .iter()
+            .filter(|a| a.kind == AgencyKind::SafeguardingBoard && a.returned)
+            .count();
+        assert_eq!(boards, 13);
+    }
+}
