@@ -48,6 +48,17 @@ enum Command {
     },
     /// Validate a return before sending it: every problem, row by row. Needs no workspace.
     Check(check::CheckArgs),
+    /// Write synthetic national returns with their ground truth (nothing in them is real).
+    Synth {
+        /// Folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Multiplies the population (1 = the 2011 assessment's size).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Create a workspace: config, embedded store, key file.
     Init {
         /// The folder (created if needed); the current directory by default.
@@ -161,6 +172,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         user: cli.user,
     };
     match cli.command {
+        Command::Synth { out, scale, seed } => synth(&out, scale, seed),
         Command::Init { dir } => {
             let dir = dir
                 .or(context.workspace.clone())
@@ -195,6 +207,24 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         } => suggest(&file, out.as_deref()),
         Command::Check(args) => check::run(&args),
     }
+}
+
+fn synth(out: &std::path::Path, scale: f64, seed: u64) -> anyhow::Result<Outcome> {
+    use anyhow::Context as _;
+    if !(scale > 0.0 && scale <= 1000.0) {
+        anyhow::bail!("--scale must be above 0 and at most 1000; got {scale}");
+    }
+    let generated = sightline_synth::generate(out, scale, seed)
+        .with_context(|| format!("cannot write the synthetic returns to {}", out.display()))?;
+    println!(
+        "Wrote {} agencies, {} returns ({} rows, {} deliberately invalid) and the truth to {}.",
+        generated.agencies,
+        generated.returns,
+        generated.rows,
+        generated.defects,
+        out.display()
+    );
+    Ok(Outcome::Clean)
 }
 
 fn template(out: &std::path::Path) -> anyhow::Result<Outcome> {

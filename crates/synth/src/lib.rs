@@ -6,4 +6,50 @@
 //! Nothing here is real; names come from generic lists ([`names`]).
 
 pub mod names;
+pub mod returns;
+pub mod truth;
 pub mod world;
+
+use std::path::Path;
+
+/// What `generate` wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Generated {
+    pub agencies: usize,
+    pub returns: usize,
+    pub rows: u64,
+    pub defects: usize,
+    pub summary: serde_json::Value,
+}
+
+/// Writes the register, every return with its profile, and the truth, into `out`.
+pub fn generate(out: &Path, scale: f64, seed: u64) -> std::io::Result<Generated> {
+    std::fs::create_dir_all(out)?;
+    let world = world::World::generate(scale, seed);
+    let mut register = csv::Writer::from_path(out.join("agencies.csv"))
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    register
+        .write_record(["agency_id", "name", "type", "area", "requested"])
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    for agency in &world.agencies {
+        register
+            .write_record([
+                agency.id.as_str(),
+                &agency.name,
+                agency.kind.code(),
+                &agency.area,
+                if agency.requested { "yes" } else { "no" },
+            ])
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+    }
+    register.flush()?;
+    let written = returns::write_returns(&world, seed, out)?;
+    let summary = truth::write_truth(&world, &written, out)?;
+    Ok(Generated {
+        agencies: world.agencies.len(),
+        returns: world.agencies.iter().filter(|a| a.returned).count(),
+        rows: written.rows,
+        defects: written.defects.len(),
+        summary,
+    })
+}

@@ -1,0 +1,897 @@
+//! How does each agency record its part of the world, and in what layout?
+//!
+//! Every returning agency writes its return in one of a few layout families, with its own
+//! recording practice (which ethnicity scheme, whether it records sex, dates day-first or ISO)
+//! and with the variation real records have between agencies (nicknames, typos, swapped names,
+//! transposed days and months, an age instead of a date of birth, a moved postcode). About one
+//! row in two hundred is made invalid on purpose, and listed in `truth/defects.csv`.
+
+use crate::names::nickname;
+use crate::world::{Agency, AgencyKind, Person, Role, World, force_of};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sightline_standard::ethnicity::{self, To};
+use sightline_standard::{PartialDate, Unknown};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Share of unreferenced rows made invalid on purpose.
+const DEFECT_RATE: f64 = 0.005;
+
+/// A row made invalid on purpose: where, and the rule it breaks.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Defect {
+    pub file: String,
+    pub table: &'static str,
+    pub row: u64,
+    pub rule: &'static str,
+}
+
+/// Which true person an agency's record is.
+#[derive(Debug, Clone)]
+pub struct RecordLink {
+    pub agency: String,
+    pub person_id: String,
+    pub true_id: u32,
+}
+
+/// What writing the returns produced, for the truth files.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub defects: Vec<Defect>,
+    pub records: Vec<RecordLink>,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// The template: comma CSV, template headers, ISO dates, UTF-8.
+    Template,
+    /// `;`-separated, Windows-1252, title lines above renamed headers, dd/mm/yyyy, police codes.
+    PoliceLegacy,
+    /// One column for ethnicity and nationality in free text, dd/mm/yyyy, renamed headers.
+    CharityCombined,
+}
+
+fn layout(agency: &Agency) -> Layout {
+    match agency.kind {
+        AgencyKind::Police => Layout::PoliceLegacy,
+        AgencyKind::Charity => Layout::CharityCombined,
+        _ => Layout::Template,
+    }
+}
+
+/// A deterministic generator for one agency's view of one thing.
+fn rng_for(seed: u64, agency: usize, thing: u64) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(
+        seed ^ (agency as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ thing.wrapping_mul(0xD1B5_4A32_D192_ED03),
+    )
+}
+
+/// A typo: two neighbouring letters swapped.
+fn typo(name: &str, rng: &mut ChaCha8Rng) -> String {
+    let mut chars: Vec<char> = name.chars().collect();
+    if chars.len() > 3 {
+        let at = rng.random_range(1..chars.len() - 1);
+        chars.swap(at, at + 1);
+    }
+    chars.into_iter().collect()
+}
+
+/// How one agency shows one person.
+struct View {
+    person_id: String,
+    given: String,
+    family: String,
+    other_names: String,
+    /// None when the agency has no date of birth.
+    birth: Option<PartialDate>,
+    /// An age and the date it was true, when only that is known.
+    age: Option<(u16, PartialDate)>,
+    postcode: String,
+}
+
+fn view(person: &Person, agency: &Agency, seed: u64, police: bool) -> View {
+    let mut rng = rng_for(seed, agency_number(agency), u64::from(person.id));
+    let mut given = person.given.to_string();
+    let mut family = person.family.to_string();
+    if rng.random_bool(0.15)
+        && let Some(other) = nickname(&given)
+    {
+        given = other.to_string();
+    }
+    if rng.random_bool(0.08) {
+        family = typo(&family, &mut rng);
+    }
+    if person.role == Role::Victim && rng.random_bool(0.03) {
+        family = crate::names::FAMILY[rng.random_range(0..crate::names::FAMILY.len())].to_string();
+    }
+    if rng.random_bool(0.02) {
+        std::mem::swap(&mut given, &mut family);
+    }
+    let other_names = if person.role == Role::Offender && rng.random_bool(0.2) {
+        format!(
+            "{} {}",
+            crate::names::GIVEN_MALE[rng.random_range(0..crate::names::GIVEN_MALE.len())],
+            family
+        )
+    } else {
+        String::new()
+    };
+    let mut birth = Some(person.birth);
+    let mut age = None;
+    let roll: f64 = rng.random();
+    if roll < 0.05 {
+        birth = None;
+    } else if roll < 0.13 && police {
+        let on = PartialDate::from_days_since_epoch(
+            crate::world::PERIOD_START + rng.random_range(0..900),
+        );
+        if let Some(on) = on {
+            let mut years = on.year - person.birth.year;
+            if (on.month, on.day) < (person.birth.month, person.birth.day) {
+                years -= 1;
+            }
+            age = Some((years.max(0) as u16, on));
+            birth = None;
+        }
+    } else if roll < 0.16
+        && let (Some(month), Some(day)) = (person.birth.month, person.birth.day)
+        && day <= 12
+        && day != month
+    {
+        birth = PartialDate::full(person.birth.year, day, month);
+    }
+    let postcode = if rng.random_bool(0.08) {
+        format!(
+            "ZZ{} {}XY",
+            1 + rng.random_range(0..99),
+            rng.random_range(0..10)
+        )
+    } else {
+        person.postcode.clone()
+    };
+    View {
+        person_id: format!(
+            "{}-{:06}",
+            agency.id,
+            person.id * 7 + agency_number(agency) as u32 % 7
+        ),
+        given,
+        family,
+        other_names,
+        birth,
+        age,
+        postcode,
+    }
+}
+
+fn agency_number(agency: &Agency) -> usize {
+    let base = match agency.kind {
+        AgencyKind::Police => 0,
+        AgencyKind::ChildrensServices => 100,
+        AgencyKind::SafeguardingBoard => 300,
+        AgencyKind::Health => 500,
+        AgencyKind::Charity => 600,
+    };
+    base + agency.index
+}
+
+/// The police 16+1 or 18+1 code, or CSC code, for a 2021 code: the table's own entry, else the
+/// "any other" code of its group.
+fn scheme_code(table: &[(&'static str, To)], code: &str) -> &'static str {
+    if let Some((text, _)) = table
+        .iter()
+        .find(|(_, to)| matches!(to, To::D(c) if *c == code))
+    {
+        return text;
+    }
+    let group = ethnicity::code(code).map_or("other", |e| e.group.code());
+    let wanted = match group {
+        "white" => ["W9", "WOTH"],
+        "mixed" => ["M9", "MOTH"],
+        "asian" => ["A9", "AOTH"],
+        "black" => ["B9", "BOTH"],
+        _ => ["O9", "OOTH"],
+    };
+    table
+        .iter()
+        .find(|(text, _)| wanted.contains(text))
+        .map_or("NS", |(text, _)| text)
+}
+
+fn ic_code(code: &str) -> &'static str {
+    match code {
+        c if c.starts_with("white") => "IC1",
+        "asian_chinese" => "IC5",
+        c if c.starts_with("asian") || c == "mixed_white_asian" => "IC4",
+        c if c.starts_with("black") || c.starts_with("mixed_white_black") => "IC3",
+        c if c.starts_with("other_arab") => "IC6",
+        _ => "IC9",
+    }
+}
+
+/// Free text as charities write it, ethnicity and nationality in one column.
+fn combined_text(person: &Person, rng: &mut ChaCha8Rng) -> &'static str {
+    match (person.ethnicity, person.nationality) {
+        (_, "POL") => "Polish",
+        (_, "ROU") => "Romanian",
+        ("white_british", _) => {
+            if rng.random_bool(0.3) {
+                "British"
+            } else {
+                "White British"
+            }
+        }
+        ("asian_pakistani", _) => {
+            if rng.random_bool(0.5) {
+                "Pakistani"
+            } else {
+                "British Asian"
+            }
+        }
+        ("asian_bangladeshi", _) | ("asian_indian", _) | ("asian_other", _) => "British Asian",
+        ("black_african", _) => "Black African",
+        ("black_caribbean", _) => "Black British",
+        (c, _) if c.starts_with("mixed") => "Mixed W/B Carib",
+        (c, _) if c.starts_with("white") => "White Other",
+        _ => "Other",
+    }
+}
+
+fn iso(date: PartialDate) -> String {
+    date.to_string()
+}
+
+fn uk(date: PartialDate) -> String {
+    match (date.month, date.day) {
+        (Some(month), Some(day)) => format!("{day:02}/{month:02}/{:04}", date.year),
+        (Some(month), None) => format!("{month:02}/{:04}", date.year),
+        _ => format!("{:04}", date.year),
+    }
+}
+
+fn day(days: i64) -> PartialDate {
+    PartialDate::from_days_since_epoch(days).unwrap_or(PartialDate {
+        year: 2022,
+        month: Some(1),
+        day: Some(1),
+    })
+}
+
+/// A return being written: the files of one agency.
+struct ReturnFiles<'a> {
+    dir: PathBuf,
+    relative: String,
+    layout: Layout,
+    written: &'a mut Written,
+}
+
+impl ReturnFiles<'_> {
+    /// Writes rows to a CSV in this layout; returns the spreadsheet row of the first data row.
+    fn write(&mut self, name: &str, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<u64> {
+        let path = self.dir.join(name);
+        let mut text = String::new();
+        let (delimiter, title_rows) = match self.layout {
+            Layout::PoliceLegacy => (';', 3),
+            _ => (',', 0),
+        };
+        if title_rows > 0 {
+            text.push_str(
+                "Police CSE return (synthetic)\r\nProduced for the national assessment\r\n\r\n",
+            );
+        }
+        let line_end = if self.layout == Layout::PoliceLegacy {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(delimiter as u8)
+            .terminator(if line_end == "\r\n" {
+                csv::Terminator::CRLF
+            } else {
+                csv::Terminator::Any(b'\n')
+            })
+            .from_writer(Vec::new());
+        writer.write_record(header)?;
+        for row in rows {
+            writer.write_record(row)?;
+        }
+        let body = writer
+            .into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        text.push_str(&String::from_utf8_lossy(&body));
+        let bytes = if self.layout == Layout::PoliceLegacy {
+            encoding_rs::WINDOWS_1252.encode(&text).0.into_owned()
+        } else {
+            text.into_bytes()
+        };
+        std::fs::File::create(&path)?.write_all(&bytes)?;
+        self.written.rows += rows.len() as u64;
+        Ok(title_rows + 2)
+    }
+
+    fn defect(&mut self, file: &str, table: &'static str, row: u64, rule: &'static str) {
+        self.written.defects.push(Defect {
+            file: format!("{}/{file}", self.relative),
+            table,
+            row,
+            rule,
+        });
+    }
+}
+
+/// Writes every returning agency's return under `out/returns/AGENCY/` and its profile under
+/// `out/profiles/`.
+pub fn write_returns(world: &World, seed: u64, out: &Path) -> std::io::Result<Written> {
+    let mut written = Written::default();
+    std::fs::create_dir_all(out.join("profiles"))?;
+    for agency in world.agencies.iter().filter(|a| a.returned) {
+        let relative = format!("returns/{}", agency.id);
+        let dir = out.join(&relative);
+        std::fs::create_dir_all(&dir)?;
+        let layout = layout(agency);
+        let mut files = ReturnFiles {
+            dir,
+            relative,
+            layout,
+            written: &mut written,
+        };
+        match agency.kind {
+            AgencyKind::Police => police(world, agency, seed, &mut files)?,
+            AgencyKind::ChildrensServices => childrens_services(world, agency, seed, &mut files)?,
+            AgencyKind::SafeguardingBoard => governance(agency, seed, &mut files)?,
+            AgencyKind::Health | AgencyKind::Charity => {
+                people_only(world, agency, seed, &mut files)?
+            }
+        }
+        if let Some(profile) = profile(agency, layout) {
+            std::fs::write(
+                out.join("profiles").join(format!("{}.toml", agency.id)),
+                profile,
+            )?;
+        }
+    }
+    written.defects.sort();
+    Ok(written)
+}
+
+fn profile(agency: &Agency, layout: Layout) -> Option<String> {
+    let scheme = if agency.index.is_multiple_of(2) {
+        "police_16_1"
+    } else {
+        "police_18_1"
+    };
+    match layout {
+        Layout::Template => None,
+        Layout::PoliceLegacy => Some(format!(
+            r#"# How {id} writes its return (synthetic).
+name = "{name}"
+date_formats = ["dd/mm/yyyy"]
+
+[tables.people]
+file = "people"
+ethnicity_scheme = "{scheme}"
+
+[tables.people.columns]
+person_id = "Ref No"
+family_name = "Surname"
+given_name = "Forename"
+other_names = "AKA"
+date_of_birth = "D.O.B."
+age = "Age"
+age_date = "Age As At"
+sex = "Gender"
+ethnicity = "Self Defined Ethnicity"
+ethnicity_observed = "Officer Defined Ethnicity"
+role = "Role"
+postcode = "Post Code"
+
+[tables.incidents]
+file = "crimes"
+
+[tables.incidents.columns]
+incident_id = "Crime Ref"
+first_date = "Date From"
+last_date = "Date To"
+offence = "Offence"
+cse_flag = "CSE Marker"
+location_type = "Location"
+local_authority = "LA Code"
+outcome = "Outcome"
+
+[tables.involvements]
+file = "involved"
+
+[tables.involvements.columns]
+incident_id = "Crime Ref"
+person_id = "Ref No"
+role = "Involvement"
+"#,
+            id = agency.id,
+            name = agency.name
+        )),
+        Layout::CharityCombined => Some(format!(
+            r#"# How {id} writes its return (synthetic).
+name = "{name}"
+date_formats = ["dd/mm/yyyy"]
+
+[tables.people]
+file = "clients"
+ethnicity_scheme = "free_text"
+
+[tables.people.columns]
+person_id = "Client ID"
+given_name = "First name"
+family_name = "Last name"
+date_of_birth = "DOB"
+sex = "Gender"
+ethnicity_and_nationality = "Ethnicity/Nationality"
+postcode = "Postcode"
+role = "Client type"
+"#,
+            id = agency.id,
+            name = agency.name
+        )),
+    }
+}
+
+fn sex_text(person: &Person, records_sex: bool, layout: Layout) -> String {
+    if !records_sex {
+        return String::new();
+    }
+    match (layout, person.female) {
+        (Layout::PoliceLegacy, true) => "F".to_string(),
+        (Layout::PoliceLegacy, false) => "M".to_string(),
+        (_, true) => "female".to_string(),
+        (_, false) => "male".to_string(),
+    }
+}
+
+fn police(
+    world: &World,
+    agency: &Agency,
+    seed: u64,
+    files: &mut ReturnFiles<'_>,
+) -> std::io::Result<()> {
+    let incidents: Vec<_> = world
+        .incidents
+        .iter()
+        .filter(|i| force_of(i.la) == agency.index)
+        .collect();
+    let mut people: BTreeSet<u32> = BTreeSet::new();
+    for incident in &incidents {
+        people.extend(incident.victims.iter().copied());
+        people.extend(incident.offenders.iter().copied());
+    }
+    let table = if agency.index.is_multiple_of(2) {
+        ethnicity::POLICE_16_1
+    } else {
+        ethnicity::POLICE_18_1
+    };
+    // A third of forces leave victims' self-defined ethnicity and sex unrecorded.
+    let sparse = agency.index.is_multiple_of(3);
+    let mut ids = std::collections::HashMap::new();
+    let mut rows = Vec::new();
+    for id in &people {
+        let person = world.person(*id);
+        let view = view(person, agency, seed, true);
+        ids.insert(*id, view.person_id.clone());
+        files.written.records.push(RecordLink {
+            agency: agency.id.clone(),
+            person_id: view.person_id.clone(),
+            true_id: *id,
+        });
+        let victim = person.role == Role::Victim;
+        let self_defined = if victim && sparse {
+            String::new()
+        } else {
+            scheme_code(table, person.ethnicity).to_string()
+        };
+        let (age, age_date) = view
+            .age
+            .map_or((String::new(), String::new()), |(age, on)| {
+                (age.to_string(), uk(on))
+            });
+        rows.push(vec![
+            view.person_id,
+            view.family,
+            view.given,
+            view.other_names,
+            view.birth.map(uk).unwrap_or_default(),
+            age,
+            age_date,
+            sex_text(person, !(victim && sparse), Layout::PoliceLegacy),
+            self_defined,
+            ic_code(person.ethnicity).to_string(),
+            if victim {
+                "Victim".to_string()
+            } else {
+                "Suspect".to_string()
+            },
+            view.postcode,
+        ]);
+    }
+    files.write(
+        "people.csv",
+        &[
+            "Ref No",
+            "Surname",
+            "Forename",
+            "AKA",
+            "D.O.B.",
+            "Age",
+            "Age As At",
+            "Gender",
+            "Self Defined Ethnicity",
+            "Officer Defined Ethnicity",
+            "Role",
+            "Post Code",
+        ],
+        &rows,
+    )?;
+    let mut crimes = Vec::new();
+    let mut involved = Vec::new();
+    let mut defect_rows = Vec::new();
+    for incident in &incidents {
+        let mut rng = rng_for(
+            seed,
+            agency_number(agency),
+            1_000_000 + u64::from(incident.id),
+        );
+        let crime_ref = format!("{}/CR/{:06}", agency.id, incident.id);
+        crimes.push(vec![
+            crime_ref.clone(),
+            uk(day(incident.first)),
+            uk(day(incident.last)),
+            incident.offence.to_string(),
+            if rng.random_bool(0.15) {
+                String::new()
+            } else {
+                "Y".to_string()
+            },
+            incident.location.to_string(),
+            format!("E06{:06}", incident.la + 1),
+            incident.outcome.to_string(),
+        ]);
+        for (person, role) in incident
+            .victims
+            .iter()
+            .map(|v| (v, "Victim"))
+            .chain(incident.offenders.iter().map(|o| (o, "Suspect")))
+        {
+            let person_id = ids.get(person).cloned().unwrap_or_default();
+            if rng.random_bool(crate::returns::DEFECT_RATE) {
+                defect_rows.push(involved.len());
+                involved.push(vec![crime_ref.clone(), person_id, "Bystander?".to_string()]);
+            } else {
+                involved.push(vec![crime_ref.clone(), person_id, role.to_string()]);
+            }
+        }
+    }
+    files.write(
+        "crimes.csv",
+        &[
+            "Crime Ref",
+            "Date From",
+            "Date To",
+            "Offence",
+            "CSE Marker",
+            "Location",
+            "LA Code",
+            "Outcome",
+        ],
+        &crimes,
+    )?;
+    let first_row = files.write(
+        "involved.csv",
+        &["Crime Ref", "Ref No", "Involvement"],
+        &involved,
+    )?;
+    for index in defect_rows {
+        files.defect(
+            "involved.csv",
+            "involvements",
+            first_row + index as u64,
+            "E010",
+        );
+    }
+    Ok(())
+}
+
+fn childrens_services(
+    world: &World,
+    agency: &Agency,
+    seed: u64,
+    files: &mut ReturnFiles<'_>,
+) -> std::io::Result<()> {
+    let people: Vec<&Person> = world
+        .persons
+        .iter()
+        .filter(|p| p.role != Role::Offender && p.la == agency.index)
+        .collect();
+    let with_episodes: BTreeSet<u32> = world.episodes.iter().map(|e| e.person).collect();
+    let mut rows = Vec::new();
+    let mut ids = std::collections::HashMap::new();
+    let mut people_defects = Vec::new();
+    for person in &people {
+        let view = view(person, agency, seed, false);
+        let mut rng = rng_for(
+            seed,
+            agency_number(agency),
+            2_000_000 + u64::from(person.id),
+        );
+        ids.insert(person.id, view.person_id.clone());
+        files.written.records.push(RecordLink {
+            agency: agency.id.clone(),
+            person_id: view.person_id.clone(),
+            true_id: person.id,
+        });
+        let mut birth = view.birth.map(iso).unwrap_or_default();
+        if !with_episodes.contains(&person.id) && rng.random_bool(DEFECT_RATE) {
+            birth = format!("{}-02-30", person.birth.year);
+            people_defects.push(rows.len());
+        }
+        rows.push(vec![
+            view.person_id,
+            if person.role == Role::Victim {
+                "victim".to_string()
+            } else {
+                "at_risk".to_string()
+            },
+            view.given,
+            view.family,
+            birth,
+            sex_text(person, true, Layout::Template),
+            scheme_code(ethnicity::CSC, person.ethnicity).to_string(),
+            "csc".to_string(),
+            person.nationality.to_string(),
+            view.postcode,
+            format!("E06{:06}", person.la + 1),
+            if person.looked_after {
+                "yes".to_string()
+            } else {
+                "no".to_string()
+            },
+            if with_episodes.contains(&person.id) {
+                "yes".to_string()
+            } else {
+                Unknown::NotKnown.code().to_string()
+            },
+        ]);
+    }
+    let first_row = files.write(
+        "people.csv",
+        &[
+            "person_id",
+            "role",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "ethnicity_scheme",
+            "nationality",
+            "postcode",
+            "local_authority",
+            "looked_after",
+            "missing_history",
+        ],
+        &rows,
+    )?;
+    for index in people_defects {
+        files.defect("people.csv", "people", first_row + index as u64, "E003");
+    }
+    let mut episodes = Vec::new();
+    let mut episode_defects = Vec::new();
+    for episode in world
+        .episodes
+        .iter()
+        .filter(|e| ids.contains_key(&e.person))
+    {
+        let mut rng = rng_for(
+            seed,
+            agency_number(agency),
+            3_000_000 + u64::from(episode.person) * 16 + (episode.start as u64 % 16),
+        );
+        let (start, end) = if episode.end > episode.start && rng.random_bool(DEFECT_RATE) {
+            episode_defects.push(episodes.len());
+            (episode.end, episode.start)
+        } else {
+            (episode.start, episode.end)
+        };
+        episodes.push(vec![
+            ids.get(&episode.person).cloned().unwrap_or_default(),
+            iso(day(start)),
+            iso(day(end)),
+            if episode.away {
+                "away".to_string()
+            } else {
+                "missing".to_string()
+            },
+            if episode.from_care {
+                "care".to_string()
+            } else {
+                "home".to_string()
+            },
+            "yes".to_string(),
+            if rng.random_bool(0.5) {
+                "yes".to_string()
+            } else {
+                "no".to_string()
+            },
+        ]);
+    }
+    let first_row = files.write(
+        "missing_episodes.csv",
+        &[
+            "person_id",
+            "start",
+            "end",
+            "kind",
+            "from",
+            "return_interview_offered",
+            "return_interview_accepted",
+        ],
+        &episodes,
+    )?;
+    for index in episode_defects {
+        files.defect(
+            "missing_episodes.csv",
+            "missing_episodes",
+            first_row + index as u64,
+            "E005",
+        );
+    }
+    Ok(())
+}
+
+/// Health bodies and charities: some of the victims living in their patch.
+fn people_only(
+    world: &World,
+    agency: &Agency,
+    seed: u64,
+    files: &mut ReturnFiles<'_>,
+) -> std::io::Result<()> {
+    let (modulus, share) = match agency.kind {
+        AgencyKind::Health => (crate::world::HEALTH_BODIES, 0.6),
+        _ => (crate::world::CHARITIES, 0.5),
+    };
+    let mut rows = Vec::new();
+    let mut defects = Vec::new();
+    for person in world
+        .persons
+        .iter()
+        .filter(|p| p.role == Role::Victim && p.la % modulus == agency.index)
+    {
+        let mut rng = rng_for(
+            seed,
+            agency_number(agency),
+            4_000_000 + u64::from(person.id),
+        );
+        if !rng.random_bool(share) {
+            continue;
+        }
+        let view = view(person, agency, seed, false);
+        files.written.records.push(RecordLink {
+            agency: agency.id.clone(),
+            person_id: view.person_id.clone(),
+            true_id: person.id,
+        });
+        let defect = rng.random_bool(DEFECT_RATE);
+        if defect {
+            defects.push(rows.len());
+        }
+        let birth = if defect {
+            format!("31/02/{}", person.birth.year)
+        } else {
+            view.birth
+                .map(|d| {
+                    if agency.kind == AgencyKind::Health {
+                        iso(d)
+                    } else {
+                        uk(d)
+                    }
+                })
+                .unwrap_or_default()
+        };
+        if agency.kind == AgencyKind::Health {
+            rows.push(vec![
+                view.person_id,
+                "victim".to_string(),
+                view.given,
+                view.family,
+                if defect {
+                    format!("{}-02-30", person.birth.year)
+                } else {
+                    birth
+                },
+                sex_text(person, true, Layout::Template),
+                person.nhs_number.clone(),
+                view.postcode,
+            ]);
+        } else {
+            // Charities record sex for only some clients.
+            rows.push(vec![
+                view.person_id,
+                view.given,
+                view.family,
+                birth,
+                sex_text(person, rng.random_bool(0.4), Layout::CharityCombined),
+                combined_text(person, &mut rng).to_string(),
+                view.postcode,
+                "Victim".to_string(),
+            ]);
+        }
+    }
+    let (name, header): (&str, &[&str]) = if agency.kind == AgencyKind::Health {
+        (
+            "people.csv",
+            &[
+                "person_id",
+                "role",
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "sex",
+                "nhs_number",
+                "postcode",
+            ],
+        )
+    } else {
+        (
+            "clients.csv",
+            &[
+                "Client ID",
+                "First name",
+                "Last name",
+                "DOB",
+                "Gender",
+                "Ethnicity/Nationality",
+                "Postcode",
+                "Client type",
+            ],
+        )
+    };
+    let first_row = files.write(name, header, &rows)?;
+    for index in defects {
+        files.defect(name, "people", first_row + index as u64, "E003");
+    }
+    Ok(())
+}
+
+fn governance(agency: &Agency, seed: u64, files: &mut ReturnFiles<'_>) -> std::io::Result<()> {
+    let mut rng = rng_for(seed, agency_number(agency), 5_000_000);
+    let yes_no = |yes: bool| {
+        if yes {
+            "yes".to_string()
+        } else {
+            "no".to_string()
+        }
+    };
+    let subgroup = rng.random_bool(1.0 / 3.0);
+    let rows = vec![vec![
+        agency.id.clone(),
+        "2024-03-31".to_string(),
+        yes_no(subgroup),
+        yes_no(subgroup || rng.random_bool(0.4)),
+        yes_no(rng.random_bool(0.5)),
+        yes_no(rng.random_bool(0.6)),
+    ]];
+    files.write(
+        "governance.csv",
+        &[
+            "agency_id",
+            "date",
+            "cse_subgroup",
+            "cse_lead",
+            "cse_strategy",
+            "assumes_cse_present",
+        ],
+        &rows,
+    )?;
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! What evaluation needs to know: the true people, records, incidents, groups, defects and
+//! headline totals. Never read by the pipeline.
+
+use crate::returns::Written;
+use crate::world::{Role, World};
+use serde_json::json;
+use std::path::Path;
+
+fn csv_error(error: csv::Error) -> std::io::Error {
+    std::io::Error::other(error.to_string())
+}
+
+pub fn write_truth(
+    world: &World,
+    written: &Written,
+    out: &Path,
+) -> std::io::Result<serde_json::Value> {
+    let dir = out.join("truth");
+    std::fs::create_dir_all(&dir)?;
+    let role = |role: Role| match role {
+        Role::Victim => "victim",
+        Role::Offender => "offender",
+        Role::Background => "other_child",
+    };
+    let mut persons = csv::Writer::from_path(dir.join("persons.csv")).map_err(csv_error)?;
+    persons
+        .write_record([
+            "true_id",
+            "role",
+            "sex",
+            "ethnicity",
+            "nationality",
+            "date_of_birth",
+            "local_authority",
+            "looked_after",
+        ])
+        .map_err(csv_error)?;
+    for person in &world.persons {
+        persons
+            .write_record([
+                person.id.to_string().as_str(),
+                role(person.role),
+                if person.female { "female" } else { "male" },
+                person.ethnicity,
+                person.nationality,
+                &person.birth.to_string(),
+                &format!("E06{:06}", person.la + 1),
+                if person.looked_after { "yes" } else { "no" },
+            ])
+            .map_err(csv_error)?;
+    }
+    persons.flush()?;
+    let mut records = csv::Writer::from_path(dir.join("records.csv")).map_err(csv_error)?;
+    records
+        .write_record(["agency_id", "person_id", "true_id"])
+        .map_err(csv_error)?;
+    for link in &written.records {
+        records
+            .write_record([
+                link.agency.as_str(),
+                &link.person_id,
+                &link.true_id.to_string(),
+            ])
+            .map_err(csv_error)?;
+    }
+    records.flush()?;
+    let join = |ids: &[u32]| ids.iter().map(u32::to_string).collect::<Vec<_>>().join(";");
+    let mut incidents = csv::Writer::from_path(dir.join("incidents.csv")).map_err(csv_error)?;
+    incidents
+        .write_record([
+            "incident_id",
+            "first_day",
+            "last_day",
+            "offence",
+            "location_type",
+            "local_authority",
+            "outcome",
+            "offenders",
+            "victims",
+            "group_id",
+        ])
+        .map_err(csv_error)?;
+    for incident in &world.incidents {
+        incidents
+            .write_record([
+                incident.id.to_string().as_str(),
+                &incident.first.to_string(),
+                &incident.last.to_string(),
+                incident.offence,
+                incident.location,
+                &format!("E06{:06}", incident.la + 1),
+                incident.outcome,
+                &join(&incident.offenders),
+                &join(&incident.victims),
+                &incident.group.map(|g| g.to_string()).unwrap_or_default(),
+            ])
+            .map_err(csv_error)?;
+    }
+    incidents.flush()?;
+    let mut groups = csv::Writer::from_path(dir.join("groups.csv")).map_err(csv_error)?;
+    groups
+        .write_record(["group_id", "true_id"])
+        .map_err(csv_error)?;
+    for (index, members) in world.groups.iter().enumerate() {
+        for member in members {
+            groups
+                .write_record([(index + 1).to_string(), member.to_string()])
+                .map_err(csv_error)?;
+        }
+    }
+    groups.flush()?;
+    let mut defects = csv::Writer::from_path(dir.join("defects.csv")).map_err(csv_error)?;
+    defects
+        .write_record(["file", "table", "row", "rule"])
+        .map_err(csv_error)?;
+    for defect in &written.defects {
+        defects
+            .write_record([
+                defect.file.as_str(),
+                defect.table,
+                &defect.row.to_string(),
+                defect.rule,
+            ])
+            .map_err(csv_error)?;
+    }
+    defects.flush()?;
+
+    let victims: Vec<_> = world
+        .persons
+        .iter()
+        .filter(|p| p.role == Role::Victim)
+        .collect();
+    let offenders = world
+        .persons
+        .iter()
+        .filter(|p| p.role == Role::Offender)
+        .count();
+    let with_episode: std::collections::BTreeSet<u32> =
+        world.episodes.iter().map(|e| e.person).collect();
+    let share = |n: usize, of: usize| if of == 0 { 0.0 } else { n as f64 / of as f64 };
+    let female = victims.iter().filter(|p| p.female).count();
+    let missing = victims
+        .iter()
+        .filter(|p| with_episode.contains(&p.id))
+        .count();
+    let in_groups: usize = world.groups.iter().map(Vec::len).sum();
+    let summary = json!({
+        "victims": victims.len(),
+        "offenders": offenders,
+        "groups": world.groups.len(),
+        "offenders_in_groups": in_groups,
+        "incidents": world.incidents.len(),
+        "victims_female": { "n": female, "base": victims.len(), "share": share(female, victims.len()) },
+        "victims_with_missing_episode": { "n": missing, "base": victims.len(), "share": share(missing, victims.len()) },
+        "rows_written": written.rows,
+        "rows_defective": written.defects.len(),
+    });
+    std::fs::write(
+        dir.join("summary.json"),
+        serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n",
+    )?;
+    Ok(summary)
+}

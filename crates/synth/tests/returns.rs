@@ -1,0 +1,149 @@
+//! The synthetic returns against the pipeline that reads them: `check`, with each agency's
+//! profile, must reject exactly the rows listed in `truth/defects.csv`; the same seed must give
+//! the same bytes.
+
+use sightline_intake::check::Discard;
+use sightline_intake::{CheckOptions, Profile, Severity};
+use sightline_standard::PartialDate;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// (file relative to the output, table, row, rule) of every rejection reason.
+fn rejections(out: &Path) -> BTreeSet<(String, String, u64, String)> {
+    let mut found = BTreeSet::new();
+    let mut returns: Vec<PathBuf> = std::fs::read_dir(out.join("returns"))
+        .expect("returns")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    returns.sort();
+    for dir in returns {
+        let agency = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name")
+            .to_string();
+        let profile_path = out.join("profiles").join(format!("{agency}.toml"));
+        let profile = if profile_path.exists() {
+            Profile::load(&profile_path).expect("profile loads")
+        } else {
+            Profile::default()
+        };
+        let options = CheckOptions {
+            profile,
+            period: None,
+            today: PartialDate::full(2026, 11, 22).expect("date"),
+        };
+        let files = files_under(&dir);
+        let report = sightline_intake::check(&files, &options, &mut Discard).expect("check runs");
+        for table in &report.tables {
+            assert_eq!(
+                table.read,
+                table.accepted + table.rejected,
+                "{agency} {}",
+                table.table
+            );
+        }
+        for diagnostic in report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
+            let file = Path::new(&diagnostic.file)
+                .strip_prefix(out)
+                .expect("under out")
+                .display()
+                .to_string();
+            found.insert((
+                file,
+                diagnostic.table.name().to_string(),
+                diagnostic.row.expect("row-level error"),
+                diagnostic.rule.code().to_string(),
+            ));
+        }
+    }
+    found
+}
+
+fn defects(out: &Path) -> BTreeSet<(String, String, u64, String)> {
+    let mut reader = csv::Reader::from_path(out.join("truth/defects.csv")).expect("defects.csv");
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            (
+                r[0].to_string(),
+                r[1].to_string(),
+                r[2].parse().expect("row"),
+                r[3].to_string(),
+            )
+        })
+        .collect()
+}
+
+fn check_exactly_the_defects(scale: f64, seed: u64) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let generated = sightline_synth::generate(dir.path(), scale, seed).expect("generate");
+    let expected = defects(dir.path());
+    assert!(!expected.is_empty(), "some rows are made invalid");
+    assert_eq!(expected.len(), generated.defects);
+    let share = expected.len() as f64 / generated.rows as f64;
+    assert!((0.0005..0.01).contains(&share), "defect share {share}");
+    let found = rejections(dir.path());
+    let missed: Vec<_> = expected.difference(&found).collect();
+    let extra: Vec<_> = found.difference(&expected).collect();
+    assert!(
+        missed.is_empty() && extra.is_empty(),
+        "not rejected: {missed:?}\nrejected but not a defect: {extra:?}"
+    );
+}
+
+#[test]
+fn check_rejects_exactly_the_defects_at_scale_1() {
+    check_exactly_the_defects(1.0, 1);
+}
+
+#[test]
+fn check_rejects_exactly_the_defects_at_scale_10() {
+    check_exactly_the_defects(10.0, 2);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes_and_another_seed_does_not() {
+    let first = tempfile::tempdir().expect("temp dir");
+    let second = tempfile::tempdir().expect("temp dir");
+    let third = tempfile::tempdir().expect("temp dir");
+    sightline_synth::generate(first.path(), 0.3, 5).expect("generate");
+    sightline_synth::generate(second.path(), 0.3, 5).expect("generate");
+    sightline_synth::generate(third.path(), 0.3, 6).expect("generate");
+    let files = files_under(first.path());
+    assert!(files.len() > 50);
+    for file in &files {
+        let relative = file.strip_prefix(first.path()).expect("relative");
+        let a = std::fs::read(file).expect("read");
+        let b = std::fs::read(second.path().join(relative)).expect("same file in the second run");
+        assert!(
+            a == b,
+            "{} differs between two runs with the same seed",
+            relative.display()
+        );
+    }
+    let persons = |dir: &Path| std::fs::read(dir.join("truth/persons.csv")).expect("persons");
+    assert_ne!(persons(first.path()), persons(third.path()));
+}
