@@ -36,12 +36,51 @@ pub struct RecordLink {
     pub true_id: u32,
 }
 
+/// What the returns together recorded of one true person.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Recorded {
+    /// Some record has the person's sex.
+    pub sex: bool,
+    /// Some record has a self-defined ethnicity.
+    pub self_defined: bool,
+    /// Some record has an officer-observed ethnicity.
+    pub observed: bool,
+}
+
 /// What writing the returns produced, for the truth files.
 #[derive(Debug, Default)]
 pub struct Written {
     pub defects: Vec<Defect>,
     pub records: Vec<RecordLink>,
     pub rows: u64,
+    pub recorded: std::collections::HashMap<u32, Recorded>,
+}
+
+impl Written {
+    fn note(&mut self, person: u32, sex: bool, self_defined: bool, observed: bool) {
+        let entry = self.recorded.entry(person).or_default();
+        entry.sex |= sex;
+        entry.self_defined |= self_defined;
+        entry.observed |= observed;
+    }
+}
+
+/// How an agency records victims: the chance that a victim's record has sex, and a
+/// self-defined ethnicity. Half the agencies are careful, half are not (BRIEF.md: sex was not
+/// recorded for about a third of victims, background for about half).
+struct Practice {
+    victim_sex: f64,
+    victim_ethnicity: f64,
+}
+
+impl Practice {
+    fn of(agency: &Agency) -> Practice {
+        let careful = agency.index.is_multiple_of(2);
+        Practice {
+            victim_sex: if careful { 0.65 } else { 0.17 },
+            victim_ethnicity: if careful { 0.36 } else { 0.09 },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,10 +363,50 @@ impl ReturnFiles<'_> {
     }
 }
 
+/// Who and what each agency sees, found once rather than by scanning the world per agency.
+struct Index {
+    incidents_by_force: Vec<Vec<usize>>,
+    /// Victims and other children (not offenders), by local authority, as person indices.
+    children_by_la: Vec<Vec<usize>>,
+    episodes_by_person: std::collections::HashMap<u32, Vec<usize>>,
+    with_episodes: BTreeSet<u32>,
+}
+
+impl Index {
+    fn new(world: &World) -> Index {
+        let mut incidents_by_force = vec![Vec::new(); crate::world::POLICE_FORCES];
+        for (i, incident) in world.incidents.iter().enumerate() {
+            incidents_by_force[force_of(incident.la)].push(i);
+        }
+        let mut children_by_la = vec![Vec::new(); crate::world::LOCAL_AUTHORITIES];
+        for (i, person) in world.persons.iter().enumerate() {
+            if person.role != Role::Offender {
+                children_by_la[person.la].push(i);
+            }
+        }
+        let mut episodes_by_person: std::collections::HashMap<u32, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, episode) in world.episodes.iter().enumerate() {
+            episodes_by_person
+                .entry(episode.person)
+                .or_default()
+                .push(i);
+        }
+        let with_episodes = episodes_by_person.keys().copied().collect();
+        Index {
+            incidents_by_force,
+            children_by_la,
+            episodes_by_person,
+            with_episodes,
+        }
+    }
+}
+
 /// Writes every returning agency's return under `out/returns/AGENCY/` and its profile under
 /// `out/profiles/`.
 pub fn write_returns(world: &World, seed: u64, out: &Path) -> std::io::Result<Written> {
     let mut written = Written::default();
+    let index = Index::new(world);
     std::fs::create_dir_all(out.join("profiles"))?;
     for agency in world.agencies.iter().filter(|a| a.returned) {
         let relative = format!("returns/{}", agency.id);
@@ -341,11 +420,13 @@ pub fn write_returns(world: &World, seed: u64, out: &Path) -> std::io::Result<Wr
             written: &mut written,
         };
         match agency.kind {
-            AgencyKind::Police => police(world, agency, seed, &mut files)?,
-            AgencyKind::ChildrensServices => childrens_services(world, agency, seed, &mut files)?,
+            AgencyKind::Police => police(world, &index, agency, seed, &mut files)?,
+            AgencyKind::ChildrensServices => {
+                childrens_services(world, &index, agency, seed, &mut files)?
+            }
             AgencyKind::SafeguardingBoard => governance(agency, seed, &mut files)?,
             AgencyKind::Health | AgencyKind::Charity => {
-                people_only(world, agency, seed, &mut files)?
+                people_only(world, &index, agency, seed, &mut files)?
             }
         }
         if let Some(profile) = profile(agency, layout) {
@@ -453,14 +534,14 @@ fn sex_text(person: &Person, records_sex: bool, layout: Layout) -> String {
 
 fn police(
     world: &World,
+    index: &Index,
     agency: &Agency,
     seed: u64,
     files: &mut ReturnFiles<'_>,
 ) -> std::io::Result<()> {
-    let incidents: Vec<_> = world
-        .incidents
+    let incidents: Vec<_> = index.incidents_by_force[agency.index]
         .iter()
-        .filter(|i| force_of(i.la) == agency.index)
+        .map(|&i| &world.incidents[i])
         .collect();
     let mut people: BTreeSet<u32> = BTreeSet::new();
     for incident in &incidents {
@@ -472,13 +553,13 @@ fn police(
     } else {
         ethnicity::POLICE_18_1
     };
-    // A third of forces leave victims' self-defined ethnicity and sex unrecorded.
-    let sparse = agency.index.is_multiple_of(3);
+    let practice = Practice::of(agency);
     let mut ids = std::collections::HashMap::new();
     let mut rows = Vec::new();
     for id in &people {
         let person = world.person(*id);
         let view = view(person, agency, seed, true);
+        let mut rng = rng_for(seed, agency_number(agency), 6_000_000 + u64::from(*id));
         ids.insert(*id, view.person_id.clone());
         files.written.records.push(RecordLink {
             agency: agency.id.clone(),
@@ -486,11 +567,28 @@ fn police(
             true_id: *id,
         });
         let victim = person.role == Role::Victim;
-        let self_defined = if victim && sparse {
-            String::new()
+        let (sde_rate, ic_rate) = if victim {
+            (practice.victim_ethnicity, 0.5)
         } else {
-            scheme_code(table, person.ethnicity).to_string()
+            (0.42, 0.28)
         };
+        let self_defined = if rng.random_bool(sde_rate) {
+            scheme_code(table, person.ethnicity).to_string()
+        } else {
+            String::new()
+        };
+        let observed = if rng.random_bool(ic_rate) {
+            ic_code(person.ethnicity).to_string()
+        } else {
+            String::new()
+        };
+        let sex_recorded = !victim || rng.random_bool(practice.victim_sex);
+        files.written.note(
+            *id,
+            sex_recorded,
+            !self_defined.is_empty() && self_defined != "NS",
+            !observed.is_empty() && observed != "IC9",
+        );
         let (age, age_date) = view
             .age
             .map_or((String::new(), String::new()), |(age, on)| {
@@ -504,9 +602,9 @@ fn police(
             view.birth.map(uk).unwrap_or_default(),
             age,
             age_date,
-            sex_text(person, !(victim && sparse), Layout::PoliceLegacy),
+            sex_text(person, sex_recorded, Layout::PoliceLegacy),
             self_defined,
-            ic_code(person.ethnicity).to_string(),
+            observed,
             if victim {
                 "Victim".to_string()
             } else {
@@ -604,16 +702,16 @@ fn police(
 
 fn childrens_services(
     world: &World,
+    index: &Index,
     agency: &Agency,
     seed: u64,
     files: &mut ReturnFiles<'_>,
 ) -> std::io::Result<()> {
-    let people: Vec<&Person> = world
-        .persons
+    let people: Vec<&Person> = index.children_by_la[agency.index]
         .iter()
-        .filter(|p| p.role != Role::Offender && p.la == agency.index)
+        .map(|&i| &world.persons[i])
         .collect();
-    let with_episodes: BTreeSet<u32> = world.episodes.iter().map(|e| e.person).collect();
+    let with_episodes = &index.with_episodes;
     let mut rows = Vec::new();
     let mut ids = std::collections::HashMap::new();
     let mut people_defects = Vec::new();
@@ -631,6 +729,21 @@ fn childrens_services(
             true_id: person.id,
         });
         let mut birth = view.birth.map(iso).unwrap_or_default();
+        let practice = Practice::of(agency);
+        let victim = person.role == Role::Victim;
+        let sex_recorded = !victim || rng.random_bool(practice.victim_sex);
+        let ethnicity_recorded = !victim || rng.random_bool(practice.victim_ethnicity);
+        let sex = sex_text(person, sex_recorded, Layout::Template);
+        let ethnicity_code = if ethnicity_recorded {
+            scheme_code(ethnicity::CSC, person.ethnicity).to_string()
+        } else if rng.random_bool(0.2) {
+            "REFU".to_string()
+        } else {
+            String::new()
+        };
+        files
+            .written
+            .note(person.id, sex_recorded, ethnicity_recorded, false);
         if !with_episodes.contains(&person.id) && rng.random_bool(DEFECT_RATE) {
             birth = format!("{}-02-30", person.birth.year);
             people_defects.push(rows.len());
@@ -645,8 +758,8 @@ fn childrens_services(
             view.given,
             view.family,
             birth,
-            sex_text(person, true, Layout::Template),
-            scheme_code(ethnicity::CSC, person.ethnicity).to_string(),
+            sex,
+            ethnicity_code,
             "csc".to_string(),
             person.nationality.to_string(),
             view.postcode,
@@ -687,10 +800,10 @@ fn childrens_services(
     }
     let mut episodes = Vec::new();
     let mut episode_defects = Vec::new();
-    for episode in world
-        .episodes
+    for episode in people
         .iter()
-        .filter(|e| ids.contains_key(&e.person))
+        .flat_map(|p| index.episodes_by_person.get(&p.id).into_iter().flatten())
+        .map(|&e| &world.episodes[e])
     {
         let mut rng = rng_for(
             seed,
@@ -752,6 +865,7 @@ fn childrens_services(
 /// Health bodies and charities: some of the victims living in their patch.
 fn people_only(
     world: &World,
+    index: &Index,
     agency: &Agency,
     seed: u64,
     files: &mut ReturnFiles<'_>,
@@ -762,10 +876,13 @@ fn people_only(
     };
     let mut rows = Vec::new();
     let mut defects = Vec::new();
-    for person in world
-        .persons
+    for person in index
+        .children_by_la
         .iter()
-        .filter(|p| p.role == Role::Victim && p.la % modulus == agency.index)
+        .enumerate()
+        .filter(|(la, _)| la % modulus == agency.index)
+        .flat_map(|(_, people)| people.iter().map(|&i| &world.persons[i]))
+        .filter(|p| p.role == Role::Victim)
     {
         let mut rng = rng_for(
             seed,
@@ -784,6 +901,16 @@ fn people_only(
         let defect = rng.random_bool(DEFECT_RATE);
         if defect {
             defects.push(rows.len());
+        }
+        let charity_sex = rng.random_bool(0.4);
+        let combined = combined_text(person, &mut rng);
+        if agency.kind == AgencyKind::Health {
+            files.written.note(person.id, true, false, false);
+        } else {
+            let ethnicity_known = !matches!(combined, "British" | "Polish" | "Romanian");
+            files
+                .written
+                .note(person.id, charity_sex, ethnicity_known, false);
         }
         let birth = if defect {
             format!("31/02/{}", person.birth.year)
@@ -820,8 +947,8 @@ fn people_only(
                 view.given,
                 view.family,
                 birth,
-                sex_text(person, rng.random_bool(0.4), Layout::CharityCombined),
-                combined_text(person, &mut rng).to_string(),
+                sex_text(person, charity_sex, Layout::CharityCombined),
+                combined.to_string(),
                 view.postcode,
                 "Victim".to_string(),
             ]);

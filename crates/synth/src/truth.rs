@@ -144,6 +144,56 @@ pub fn write_truth(
         .filter(|p| with_episode.contains(&p.id))
         .count();
     let in_groups: usize = world.groups.iter().map(Vec::len).sum();
+    let recorded = |id: u32| written.recorded.get(&id).copied().unwrap_or_default();
+    let sex_unrecorded = victims.iter().filter(|p| !recorded(p.id).sex).count();
+    let victim_background_unknown = victims
+        .iter()
+        .filter(|p| !recorded(p.id).self_defined)
+        .count();
+    let offender_list: Vec<_> = world
+        .persons
+        .iter()
+        .filter(|p| p.role == Role::Offender)
+        .collect();
+    let offender_ethnicity_unknown = offender_list
+        .iter()
+        .filter(|p| {
+            let r = recorded(p.id);
+            !r.self_defined && !r.observed
+        })
+        .count();
+    let age_at = |p: &crate::world::Person, day: i64| {
+        let (y, m, d) = p.birth.earliest();
+        let born = sightline_standard::dates::days_from_civil(y, m, d);
+        (day - born) / 365
+    };
+    let first_incident: std::collections::HashMap<u32, i64> =
+        world
+            .incidents
+            .iter()
+            .fold(std::collections::HashMap::new(), |mut acc, incident| {
+                for person in incident.offenders.iter().chain(&incident.victims) {
+                    let entry = acc.entry(*person).or_insert(incident.first);
+                    *entry = (*entry).min(incident.first);
+                }
+                acc
+            });
+    let offenders_18_24 = offender_list
+        .iter()
+        .filter(|p| {
+            first_incident
+                .get(&p.id)
+                .is_some_and(|&day| (18..25).contains(&age_at(p, day)))
+        })
+        .count();
+    let victims_12_17 = victims
+        .iter()
+        .filter(|p| {
+            first_incident
+                .get(&p.id)
+                .is_some_and(|&day| (12..18).contains(&age_at(p, day)))
+        })
+        .count();
     let summary = json!({
         "victims": victims.len(),
         "offenders": offenders,
@@ -152,6 +202,13 @@ pub fn write_truth(
         "incidents": world.incidents.len(),
         "victims_female": { "n": female, "base": victims.len(), "share": share(female, victims.len()) },
         "victims_with_missing_episode": { "n": missing, "base": victims.len(), "share": share(missing, victims.len()) },
+        "offenders_aged_18_24": { "n": offenders_18_24, "base": offenders, "share": share(offenders_18_24, offenders) },
+        "victims_aged_12_17": { "n": victims_12_17, "base": victims.len(), "share": share(victims_12_17, victims.len()) },
+        "recorded": {
+            "victims_sex_not_recorded": { "n": sex_unrecorded, "base": victims.len(), "share": share(sex_unrecorded, victims.len()) },
+            "victims_ethnicity_not_recorded": { "n": victim_background_unknown, "base": victims.len(), "share": share(victim_background_unknown, victims.len()) },
+            "offenders_ethnicity_not_recorded": { "n": offender_ethnicity_unknown, "base": offenders, "share": share(offender_ethnicity_unknown, offenders) },
+        },
         "rows_written": written.rows,
         "rows_defective": written.defects.len(),
     });

@@ -422,7 +422,7 @@ impl World {
         let mut episodes = Vec::new();
         for person in &persons {
             let share = match person.role {
-                Role::Victim => 0.40,
+                Role::Victim => 0.41,
                 Role::Background => 0.05,
                 Role::Offender => 0.0,
             };

@@ -147,3 +147,56 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_does_not() {
     let persons = |dir: &Path| std::fs::read(dir.join("truth/persons.csv")).expect("persons");
     assert_ne!(persons(first.path()), persons(third.path()));
 }
+
+/// Calibration to the 2011 assessment (BRIEF.md) at scale 1, for several seeds: counts within
+/// 5% of the target, shares within 5 percentage points.
+#[test]
+fn scale_one_is_calibrated_to_the_2011_assessment() {
+    for seed in [1, 2, 3] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        sightline_synth::generate(dir.path(), 1.0, seed).expect("generate");
+        let text = std::fs::read_to_string(dir.path().join("truth/summary.json")).expect("summary");
+        let summary: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let count = |key: &str| summary[key].as_f64().expect(key);
+        for (key, target) in [
+            ("victims", 2083.0),
+            ("offenders", 2379.0),
+            ("groups", 230.0),
+        ] {
+            let value = count(key);
+            assert!(
+                (value - target).abs() <= target * 0.05,
+                "seed {seed}: {key} {value}, target {target}"
+            );
+        }
+        let share = |path: &[&str]| {
+            let mut value = &summary;
+            for key in path {
+                value = &value[*key];
+            }
+            value["share"].as_f64().unwrap_or(f64::NAN)
+        };
+        let targets: [(&[&str], f64); 6] = [
+            (&["victims_with_missing_episode"], 0.40),
+            (&["victims_female"], 1264.0 / (1264.0 + 182.0)),
+            (&["recorded", "victims_sex_not_recorded"], 637.0 / 2083.0),
+            (
+                &["recorded", "victims_ethnicity_not_recorded"],
+                1087.0 / 2083.0,
+            ),
+            (&["recorded", "offenders_ethnicity_not_recorded"], 0.32),
+            (&["offenders_aged_18_24"], 0.52),
+        ];
+        for (path, target) in targets {
+            let value = share(path);
+            assert!(
+                (value - target).abs() <= 0.05,
+                "seed {seed}: {path:?} {value:.3}, target {target:.3}"
+            );
+        }
+        assert!(
+            share(&["victims_aged_12_17"]) > 0.75,
+            "victims are mostly 12 to 17"
+        );
+    }
+}
