@@ -89,13 +89,21 @@ enum Layout {
     Template,
     /// `;`-separated, Windows-1252, title lines above renamed headers, dd/mm/yyyy, police codes.
     PoliceLegacy,
+    /// One workbook, a sheet per table (Nominals, Crimes, Involved), real Excel dates.
+    PoliceWorkbook,
+    /// Tab-separated UTF-8 with a byte-order mark, dates as dd.mm.yyyy.
+    PoliceTab,
     /// One column for ethnicity and nationality in free text, dd/mm/yyyy, renamed headers.
     CharityCombined,
 }
 
 fn layout(agency: &Agency) -> Layout {
     match agency.kind {
-        AgencyKind::Police => Layout::PoliceLegacy,
+        AgencyKind::Police => match agency.index % 3 {
+            0 => Layout::PoliceLegacy,
+            1 => Layout::PoliceWorkbook,
+            _ => Layout::PoliceTab,
+        },
         AgencyKind::Charity => Layout::CharityCombined,
         _ => Layout::Template,
     }
@@ -284,6 +292,15 @@ fn iso(date: PartialDate) -> String {
     date.to_string()
 }
 
+/// A date as a police layout writes it.
+fn police_date(layout: Layout, date: PartialDate) -> String {
+    match layout {
+        Layout::PoliceWorkbook => iso(date),
+        Layout::PoliceTab => uk(date).replace('/', "."),
+        _ => uk(date),
+    }
+}
+
 fn uk(date: PartialDate) -> String {
     match (date.month, date.day) {
         (Some(month), Some(day)) => format!("{day:02}/{month:02}/{:04}", date.year),
@@ -306,17 +323,41 @@ struct ReturnFiles<'a> {
     relative: String,
     layout: Layout,
     written: &'a mut Written,
+    /// The workbook of a workbook layout, saved by `finish`.
+    workbook: Option<rust_xlsxwriter::Workbook>,
+}
+
+const WORKBOOK: &str = "return.xlsx";
+
+fn xlsx_error(error: rust_xlsxwriter::XlsxError) -> std::io::Error {
+    std::io::Error::other(error.to_string())
+}
+
+/// The sheet a police workbook gives each table.
+fn sheet_name(file: &str) -> &'static str {
+    match file {
+        "people.csv" => "Nominals",
+        "crimes.csv" => "Crimes",
+        _ => "Involved",
+    }
 }
 
 impl ReturnFiles<'_> {
     /// Writes rows to a CSV in this layout; returns the spreadsheet row of the first data row.
     fn write(&mut self, name: &str, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<u64> {
+        if self.layout == Layout::PoliceWorkbook {
+            return self.write_sheet(name, header, rows);
+        }
         let path = self.dir.join(name);
         let mut text = String::new();
         let (delimiter, title_rows) = match self.layout {
             Layout::PoliceLegacy => (';', 3),
+            Layout::PoliceTab => ('\t', 0),
             _ => (',', 0),
         };
+        if self.layout == Layout::PoliceTab {
+            text.push('\u{feff}');
+        }
         if title_rows > 0 {
             text.push_str(
                 "Police CSE return (synthetic)\r\nProduced for the national assessment\r\n\r\n",
@@ -353,7 +394,73 @@ impl ReturnFiles<'_> {
         Ok(title_rows + 2)
     }
 
+    /// Writes rows to a sheet of the workbook; ISO dates become Excel dates.
+    fn write_sheet(
+        &mut self,
+        name: &str,
+        header: &[&str],
+        rows: &[Vec<String>],
+    ) -> std::io::Result<u64> {
+        let workbook = self
+            .workbook
+            .get_or_insert_with(rust_xlsxwriter::Workbook::new);
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name(name)).map_err(xlsx_error)?;
+        let date_format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+        for (column, text) in header.iter().enumerate() {
+            sheet
+                .write_string(0, column as u16, *text)
+                .map_err(xlsx_error)?;
+        }
+        for (index, row) in rows.iter().enumerate() {
+            let row_index = index as u32 + 1;
+            for (column, text) in row.iter().enumerate() {
+                let column = column as u16;
+                let date = (text.len() == 10)
+                    .then(|| sightline_standard::DateFormat::Iso.parse(text))
+                    .flatten()
+                    .and_then(|d| Some((d.year, d.month?, d.day?)));
+                match date {
+                    Some((year, month, day)) => {
+                        let value =
+                            rust_xlsxwriter::ExcelDateTime::from_ymd(year as u16, month, day)
+                                .map_err(xlsx_error)?;
+                        sheet
+                            .write_datetime_with_format(row_index, column, &value, &date_format)
+                            .map_err(xlsx_error)?;
+                    }
+                    None if text.is_empty() => {}
+                    None => {
+                        sheet
+                            .write_string(row_index, column, text)
+                            .map_err(xlsx_error)?;
+                    }
+                }
+            }
+        }
+        self.written.rows += rows.len() as u64;
+        Ok(2)
+    }
+
+    /// Saves the workbook, if the layout has one. The creation date is fixed so that the same
+    /// seed gives the same bytes.
+    fn finish(&mut self) -> std::io::Result<()> {
+        if let Some(mut workbook) = self.workbook.take() {
+            let created =
+                rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 1, 1).map_err(xlsx_error)?;
+            let properties = rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created);
+            workbook.set_properties(&properties);
+            workbook.save(self.dir.join(WORKBOOK)).map_err(xlsx_error)?;
+        }
+        Ok(())
+    }
+
     fn defect(&mut self, file: &str, table: &'static str, row: u64, rule: &'static str) {
+        let file = if self.layout == Layout::PoliceWorkbook {
+            WORKBOOK
+        } else {
+            file
+        };
         self.written.defects.push(Defect {
             file: format!("{}/{file}", self.relative),
             table,
@@ -418,6 +525,7 @@ pub fn write_returns(world: &World, seed: u64, out: &Path) -> std::io::Result<Wr
             relative,
             layout,
             written: &mut written,
+            workbook: None,
         };
         match agency.kind {
             AgencyKind::Police => police(world, &index, agency, seed, &mut files)?,
@@ -429,6 +537,7 @@ pub fn write_returns(world: &World, seed: u64, out: &Path) -> std::io::Result<Wr
                 people_only(world, &index, agency, seed, &mut files)?
             }
         }
+        files.finish()?;
         if let Some(profile) = profile(agency, layout) {
             std::fs::write(
                 out.join("profiles").join(format!("{}.toml", agency.id)),
@@ -440,6 +549,15 @@ pub fn write_returns(world: &World, seed: u64, out: &Path) -> std::io::Result<Wr
     Ok(written)
 }
 
+/// How a profile finds a table: by file name, or by sheet in a workbook layout.
+fn locate(layout: Layout, file: &str, sheet: &str) -> String {
+    if layout == Layout::PoliceWorkbook {
+        format!("sheet = \"{sheet}\"")
+    } else {
+        format!("file = \"{file}\"")
+    }
+}
+
 fn profile(agency: &Agency, layout: Layout) -> Option<String> {
     let scheme = if agency.index.is_multiple_of(2) {
         "police_16_1"
@@ -448,13 +566,13 @@ fn profile(agency: &Agency, layout: Layout) -> Option<String> {
     };
     match layout {
         Layout::Template => None,
-        Layout::PoliceLegacy => Some(format!(
+        Layout::PoliceLegacy | Layout::PoliceTab | Layout::PoliceWorkbook => Some(format!(
             r#"# How {id} writes its return (synthetic).
 name = "{name}"
 date_formats = ["dd/mm/yyyy"]
 
 [tables.people]
-file = "people"
+{people}
 ethnicity_scheme = "{scheme}"
 
 [tables.people.columns]
@@ -472,7 +590,7 @@ role = "Role"
 postcode = "Post Code"
 
 [tables.incidents]
-file = "crimes"
+{crimes}
 
 [tables.incidents.columns]
 incident_id = "Crime Ref"
@@ -485,7 +603,7 @@ local_authority = "LA Code"
 outcome = "Outcome"
 
 [tables.involvements]
-file = "involved"
+{involved}
 
 [tables.involvements.columns]
 incident_id = "Crime Ref"
@@ -493,7 +611,10 @@ person_id = "Ref No"
 role = "Involvement"
 "#,
             id = agency.id,
-            name = agency.name
+            name = agency.name,
+            people = locate(layout, "people", "Nominals"),
+            crimes = locate(layout, "crimes", "Crimes"),
+            involved = locate(layout, "involved", "Involved"),
         )),
         Layout::CharityCombined => Some(format!(
             r#"# How {id} writes its return (synthetic).
@@ -592,14 +713,16 @@ fn police(
         let (age, age_date) = view
             .age
             .map_or((String::new(), String::new()), |(age, on)| {
-                (age.to_string(), uk(on))
+                (age.to_string(), police_date(files.layout, on))
             });
         rows.push(vec![
             view.person_id,
             view.family,
             view.given,
             view.other_names,
-            view.birth.map(uk).unwrap_or_default(),
+            view.birth
+                .map(|d| police_date(files.layout, d))
+                .unwrap_or_default(),
             age,
             age_date,
             sex_text(person, sex_recorded, Layout::PoliceLegacy),
@@ -643,8 +766,8 @@ fn police(
         let crime_ref = format!("{}/CR/{:06}", agency.id, incident.id);
         crimes.push(vec![
             crime_ref.clone(),
-            uk(day(incident.first)),
-            uk(day(incident.last)),
+            police_date(files.layout, day(incident.first)),
+            police_date(files.layout, day(incident.last)),
             incident.offence.to_string(),
             if rng.random_bool(0.15) {
                 String::new()
