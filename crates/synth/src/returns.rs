@@ -95,6 +95,11 @@ enum Layout {
     PoliceTab,
     /// One column for ethnicity and nationality in free text, dd/mm/yyyy, renamed headers.
     CharityCombined,
+    /// Children's services with their own headers, dd/mm/yyyy, Y/N and their own words for
+    /// missing episodes.
+    CscRenamed,
+    /// `|`-separated, dates as yyyymmdd, NHS-style headers.
+    HealthPipe,
 }
 
 fn layout(agency: &Agency) -> Layout {
@@ -105,6 +110,8 @@ fn layout(agency: &Agency) -> Layout {
             _ => Layout::PoliceTab,
         },
         AgencyKind::Charity => Layout::CharityCombined,
+        AgencyKind::ChildrensServices if agency.index % 2 == 1 => Layout::CscRenamed,
+        AgencyKind::Health if agency.index % 2 == 1 => Layout::HealthPipe,
         _ => Layout::Template,
     }
 }
@@ -353,6 +360,7 @@ impl ReturnFiles<'_> {
         let (delimiter, title_rows) = match self.layout {
             Layout::PoliceLegacy => (';', 3),
             Layout::PoliceTab => ('\t', 0),
+            Layout::HealthPipe => ('|', 0),
             _ => (',', 0),
         };
         if self.layout == Layout::PoliceTab {
@@ -566,6 +574,65 @@ fn profile(agency: &Agency, layout: Layout) -> Option<String> {
     };
     match layout {
         Layout::Template => None,
+        Layout::CscRenamed => Some(format!(
+            r#"# How {id} writes its return (synthetic).
+name = "{name}"
+date_formats = ["dd/mm/yyyy"]
+
+[tables.people]
+file = "people"
+ethnicity_scheme = "csc"
+
+[tables.people.columns]
+person_id = "Child ID"
+role = "Type"
+given_name = "Forename"
+family_name = "Surname"
+date_of_birth = "DOB"
+sex = "Gender"
+ethnicity = "Ethnicity"
+nationality = "Nationality"
+postcode = "Post Code"
+local_authority = "LA"
+looked_after = "CLA"
+missing_history = "Ever Missing"
+
+[tables.missing_episodes]
+file = "missing_episodes"
+
+[tables.missing_episodes.columns]
+person_id = "Child ID"
+start = "Date Missing"
+end = "Date Found"
+kind = "Missing/Absent"
+from = "Missing From"
+return_interview_offered = "RHI Offered"
+return_interview_accepted = "RHI Accepted"
+"#,
+            id = agency.id,
+            name = agency.name
+        )),
+        Layout::HealthPipe => Some(format!(
+            r#"# How {id} writes its return (synthetic).
+name = "{name}"
+date_formats = ["yyyymmdd"]
+
+[tables.people]
+file = "patients"
+
+[tables.people.columns]
+person_id = "Patient Ref"
+role = "Concern"
+given_name = "Given Name"
+family_name = "Family Name"
+date_of_birth = "Date of Birth"
+sex = "Sex"
+nhs_number = "NHS No"
+postcode = "Post Code"
+"#,
+            id = agency.id,
+            name = agency.name
+        )),
         Layout::PoliceLegacy | Layout::PoliceTab | Layout::PoliceWorkbook => Some(format!(
             r#"# How {id} writes its return (synthetic).
 name = "{name}"
@@ -830,6 +897,13 @@ fn childrens_services(
     seed: u64,
     files: &mut ReturnFiles<'_>,
 ) -> std::io::Result<()> {
+    let renamed = files.layout == Layout::CscRenamed;
+    let yes_no = |yes: bool| match (renamed, yes) {
+        (true, true) => "Y",
+        (true, false) => "N",
+        (false, true) => "yes",
+        (false, false) => "no",
+    };
     let people: Vec<&Person> = index.children_by_la[agency.index]
         .iter()
         .map(|&i| &world.persons[i])
@@ -867,11 +941,18 @@ fn childrens_services(
         files
             .written
             .note(person.id, sex_recorded, ethnicity_recorded, false);
+        if renamed {
+            birth = view.birth.map(uk).unwrap_or_default();
+        }
         if !with_episodes.contains(&person.id) && rng.random_bool(DEFECT_RATE) {
-            birth = format!("{}-02-30", person.birth.year);
+            birth = if renamed {
+                format!("30/02/{}", person.birth.year)
+            } else {
+                format!("{}-02-30", person.birth.year)
+            };
             people_defects.push(rows.len());
         }
-        rows.push(vec![
+        let mut row = vec![
             view.person_id,
             if person.role == Role::Victim {
                 "victim".to_string()
@@ -881,26 +962,49 @@ fn childrens_services(
             view.given,
             view.family,
             birth,
-            sex,
+            if renamed {
+                sex.chars()
+                    .next()
+                    .map(|c| c.to_ascii_uppercase().to_string())
+                    .unwrap_or_default()
+            } else {
+                sex
+            },
             ethnicity_code,
             "csc".to_string(),
             person.nationality.to_string(),
             view.postcode,
             format!("E06{:06}", person.la + 1),
-            if person.looked_after {
-                "yes".to_string()
-            } else {
-                "no".to_string()
-            },
+            yes_no(person.looked_after).to_string(),
             if with_episodes.contains(&person.id) {
-                "yes".to_string()
+                yes_no(true).to_string()
+            } else if renamed {
+                "Not known".to_string()
             } else {
                 Unknown::NotKnown.code().to_string()
             },
-        ]);
+        ];
+        if renamed {
+            row.remove(7);
+        }
+        rows.push(row);
     }
-    let first_row = files.write(
-        "people.csv",
+    let header: &[&str] = if renamed {
+        &[
+            "Child ID",
+            "Type",
+            "Forename",
+            "Surname",
+            "DOB",
+            "Gender",
+            "Ethnicity",
+            "Nationality",
+            "Post Code",
+            "LA",
+            "CLA",
+            "Ever Missing",
+        ]
+    } else {
         &[
             "person_id",
             "role",
@@ -915,9 +1019,9 @@ fn childrens_services(
             "local_authority",
             "looked_after",
             "missing_history",
-        ],
-        &rows,
-    )?;
+        ]
+    };
+    let first_row = files.write("people.csv", header, &rows)?;
     for index in people_defects {
         files.defect("people.csv", "people", first_row + index as u64, "E003");
     }
@@ -939,30 +1043,35 @@ fn childrens_services(
         } else {
             (episode.start, episode.end)
         };
+        let date = |d: i64| if renamed { uk(day(d)) } else { iso(day(d)) };
+        let words = |yes: bool,
+                     agency_words: [&'static str; 2],
+                     standard: [&'static str; 2]|
+         -> &'static str {
+            let [when_yes, when_no] = if renamed { agency_words } else { standard };
+            if yes { when_yes } else { when_no }
+        };
         episodes.push(vec![
             ids.get(&episode.person).cloned().unwrap_or_default(),
-            iso(day(start)),
-            iso(day(end)),
-            if episode.away {
-                "away".to_string()
-            } else {
-                "missing".to_string()
-            },
-            if episode.from_care {
-                "care".to_string()
-            } else {
-                "home".to_string()
-            },
-            "yes".to_string(),
-            if rng.random_bool(0.5) {
-                "yes".to_string()
-            } else {
-                "no".to_string()
-            },
+            date(start),
+            date(end),
+            words(episode.away, ["Absent", "Missing"], ["away", "missing"]).to_string(),
+            words(episode.from_care, ["Placement", "Home"], ["care", "home"]).to_string(),
+            yes_no(true).to_string(),
+            yes_no(rng.random_bool(0.5)).to_string(),
         ]);
     }
-    let first_row = files.write(
-        "missing_episodes.csv",
+    let header: &[&str] = if renamed {
+        &[
+            "Child ID",
+            "Date Missing",
+            "Date Found",
+            "Missing/Absent",
+            "Missing From",
+            "RHI Offered",
+            "RHI Accepted",
+        ]
+    } else {
         &[
             "person_id",
             "start",
@@ -971,9 +1080,9 @@ fn childrens_services(
             "from",
             "return_interview_offered",
             "return_interview_accepted",
-        ],
-        &episodes,
-    )?;
+        ]
+    };
+    let first_row = files.write("missing_episodes.csv", header, &episodes)?;
     for index in episode_defects {
         files.defect(
             "missing_episodes.csv",
@@ -1040,7 +1149,14 @@ fn people_only(
         } else {
             view.birth
                 .map(|d| {
-                    if agency.kind == AgencyKind::Health {
+                    if files.layout == Layout::HealthPipe {
+                        format!(
+                            "{:04}{:02}{:02}",
+                            d.year,
+                            d.month.unwrap_or(1),
+                            d.day.unwrap_or(1)
+                        )
+                    } else if agency.kind == AgencyKind::Health {
                         iso(d)
                     } else {
                         uk(d)
@@ -1054,10 +1170,10 @@ fn people_only(
                 "victim".to_string(),
                 view.given,
                 view.family,
-                if defect {
-                    format!("{}-02-30", person.birth.year)
-                } else {
-                    birth
+                match (defect, files.layout == Layout::HealthPipe) {
+                    (true, true) => format!("{}0230", person.birth.year),
+                    (true, false) => format!("{}-02-30", person.birth.year),
+                    (false, _) => birth,
                 },
                 sex_text(person, true, Layout::Template),
                 person.nhs_number.clone(),
@@ -1077,7 +1193,21 @@ fn people_only(
             ]);
         }
     }
-    let (name, header): (&str, &[&str]) = if agency.kind == AgencyKind::Health {
+    let (name, header): (&str, &[&str]) = if files.layout == Layout::HealthPipe {
+        (
+            "patients.csv",
+            &[
+                "Patient Ref",
+                "Concern",
+                "Given Name",
+                "Family Name",
+                "Date of Birth",
+                "Sex",
+                "NHS No",
+                "Post Code",
+            ],
+        )
+    } else if agency.kind == AgencyKind::Health {
         (
             "people.csv",
             &[
