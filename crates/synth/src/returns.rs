@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use sightline_standard::ethnicity::{self, To};
 use sightline_standard::{PartialDate, Unknown};
 use std::collections::BTreeSet;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Share of unreferenced rows made invalid on purpose.
@@ -324,6 +324,63 @@ fn day(days: i64) -> PartialDate {
     })
 }
 
+enum TableOut {
+    Csv {
+        writer: Box<csv::Writer<BufWriter<std::fs::File>>>,
+        windows_1252: bool,
+    },
+    /// Rows of a workbook sheet, written when the table is closed.
+    Buffer(Vec<Vec<String>>),
+}
+
+/// One table of a return being written, row by row.
+struct TableWriter {
+    name: String,
+    header: Vec<String>,
+    out: TableOut,
+    rows: usize,
+    first_row: u64,
+    /// The first write error, reported when the table is closed.
+    error: Option<std::io::Error>,
+}
+
+impl TableWriter {
+    fn push(&mut self, row: Vec<String>) {
+        match &mut self.out {
+            TableOut::Buffer(rows) => rows.push(row),
+            TableOut::Csv { .. } => self.write_row(&row),
+        }
+        self.rows += 1;
+    }
+
+    fn write_row(&mut self, row: &[String]) {
+        let TableOut::Csv {
+            writer,
+            windows_1252,
+        } = &mut self.out
+        else {
+            return;
+        };
+        let result = if *windows_1252 {
+            writer.write_record(
+                row.iter()
+                    .map(|cell| encoding_rs::WINDOWS_1252.encode(cell).0),
+            )
+        } else {
+            writer.write_record(row)
+        };
+        if let Err(error) = result
+            && self.error.is_none()
+        {
+            self.error = Some(std::io::Error::other(error.to_string()));
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.rows
+    }
+}
+
 /// A return being written: the files of one agency.
 struct ReturnFiles<'a> {
     dir: PathBuf,
@@ -350,56 +407,89 @@ fn sheet_name(file: &str) -> &'static str {
 }
 
 impl ReturnFiles<'_> {
-    /// Writes rows to a CSV in this layout; returns the spreadsheet row of the first data row.
-    fn write(&mut self, name: &str, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<u64> {
+    /// Opens a table of this return: rows pushed to it stream to its file (or, in a workbook
+    /// layout, wait for [`ReturnFiles::close`]).
+    fn table(&mut self, name: &str, header: &[&str]) -> std::io::Result<TableWriter> {
+        let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
         if self.layout == Layout::PoliceWorkbook {
-            return self.write_sheet(name, header, rows);
+            return Ok(TableWriter {
+                name: name.to_string(),
+                header,
+                out: TableOut::Buffer(Vec::new()),
+                rows: 0,
+                first_row: 2,
+                error: None,
+            });
         }
-        let path = self.dir.join(name);
-        let mut text = String::new();
-        let (delimiter, title_rows) = match self.layout {
-            Layout::PoliceLegacy => (';', 3),
-            Layout::PoliceTab => ('\t', 0),
-            Layout::HealthPipe => ('|', 0),
-            _ => (',', 0),
-        };
-        if self.layout == Layout::PoliceTab {
-            text.push('\u{feff}');
-        }
-        if title_rows > 0 {
-            text.push_str(
+        let (delimiter, titles): (u8, &str) = match self.layout {
+            Layout::PoliceLegacy => (
+                b';',
                 "Police CSE return (synthetic)\r\nProduced for the national assessment\r\n\r\n",
-            );
-        }
-        let line_end = if self.layout == Layout::PoliceLegacy {
-            "\r\n"
-        } else {
-            "\n"
+            ),
+            Layout::PoliceTab => (b'\t', "\u{feff}"),
+            Layout::HealthPipe => (b'|', ""),
+            _ => (b',', ""),
         };
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(delimiter as u8)
-            .terminator(if line_end == "\r\n" {
+        let mut file =
+            BufWriter::with_capacity(256 * 1024, std::fs::File::create(self.dir.join(name))?);
+        file.write_all(titles.as_bytes())?;
+        let crlf = self.layout == Layout::PoliceLegacy;
+        let writer = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .terminator(if crlf {
                 csv::Terminator::CRLF
             } else {
                 csv::Terminator::Any(b'\n')
             })
-            .from_writer(Vec::new());
-        writer.write_record(header)?;
-        for row in rows {
-            writer.write_record(row)?;
-        }
-        let body = writer
-            .into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        text.push_str(&String::from_utf8_lossy(&body));
-        let bytes = if self.layout == Layout::PoliceLegacy {
-            encoding_rs::WINDOWS_1252.encode(&text).0.into_owned()
-        } else {
-            text.into_bytes()
+            .from_writer(file);
+        let mut table = TableWriter {
+            name: name.to_string(),
+            header: Vec::new(),
+            out: TableOut::Csv {
+                writer: Box::new(writer),
+                windows_1252: crlf,
+            },
+            rows: 0,
+            first_row: if crlf { 5 } else { 2 },
+            error: None,
         };
-        std::fs::File::create(&path)?.write_all(&bytes)?;
-        self.written.rows += rows.len() as u64;
-        Ok(title_rows + 2)
+        table.write_row(&header);
+        table.rows = 0;
+        table.header = header;
+        Ok(table)
+    }
+
+    /// Finishes a table; returns the spreadsheet row of its first data row.
+    fn close(&mut self, table: TableWriter) -> std::io::Result<u64> {
+        let TableWriter {
+            name,
+            header,
+            out,
+            rows,
+            first_row,
+            error,
+        } = table;
+        if let Some(error) = error {
+            return Err(error);
+        }
+        match out {
+            TableOut::Csv { mut writer, .. } => writer.flush()?,
+            TableOut::Buffer(buffered) => {
+                let header: Vec<&str> = header.iter().map(String::as_str).collect();
+                self.write_sheet(&name, &header, &buffered)?;
+            }
+        }
+        self.written.rows += rows as u64;
+        Ok(first_row)
+    }
+
+    /// Writes a small table in one go.
+    fn write(&mut self, name: &str, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<u64> {
+        let mut table = self.table(name, header)?;
+        for row in rows {
+            table.push(row.clone());
+        }
+        self.close(table)
     }
 
     /// Writes rows to a sheet of the workbook; ISO dates become Excel dates.
@@ -446,7 +536,6 @@ impl ReturnFiles<'_> {
                 }
             }
         }
-        self.written.rows += rows.len() as u64;
         Ok(2)
     }
 
@@ -743,7 +832,23 @@ fn police(
     };
     let practice = Practice::of(agency);
     let mut ids = std::collections::HashMap::new();
-    let mut rows = Vec::new();
+    let mut rows = files.table(
+        "people.csv",
+        &[
+            "Ref No",
+            "Surname",
+            "Forename",
+            "AKA",
+            "D.O.B.",
+            "Age",
+            "Age As At",
+            "Gender",
+            "Self Defined Ethnicity",
+            "Officer Defined Ethnicity",
+            "Role",
+            "Post Code",
+        ],
+    )?;
     for id in &people {
         let person = world.person(*id);
         let view = view(person, agency, seed, true);
@@ -803,26 +908,21 @@ fn police(
             view.postcode,
         ]);
     }
-    files.write(
-        "people.csv",
+    files.close(rows)?;
+    let mut crimes = files.table(
+        "crimes.csv",
         &[
-            "Ref No",
-            "Surname",
-            "Forename",
-            "AKA",
-            "D.O.B.",
-            "Age",
-            "Age As At",
-            "Gender",
-            "Self Defined Ethnicity",
-            "Officer Defined Ethnicity",
-            "Role",
-            "Post Code",
+            "Crime Ref",
+            "Date From",
+            "Date To",
+            "Offence",
+            "CSE Marker",
+            "Location",
+            "LA Code",
+            "Outcome",
         ],
-        &rows,
     )?;
-    let mut crimes = Vec::new();
-    let mut involved = Vec::new();
+    let mut involved = files.table("involved.csv", &["Crime Ref", "Ref No", "Involvement"])?;
     let mut defect_rows = Vec::new();
     for incident in &incidents {
         let mut rng = rng_for(
@@ -860,25 +960,8 @@ fn police(
             }
         }
     }
-    files.write(
-        "crimes.csv",
-        &[
-            "Crime Ref",
-            "Date From",
-            "Date To",
-            "Offence",
-            "CSE Marker",
-            "Location",
-            "LA Code",
-            "Outcome",
-        ],
-        &crimes,
-    )?;
-    let first_row = files.write(
-        "involved.csv",
-        &["Crime Ref", "Ref No", "Involvement"],
-        &involved,
-    )?;
+    files.close(crimes)?;
+    let first_row = files.close(involved)?;
     for index in defect_rows {
         files.defect(
             "involved.csv",
@@ -909,7 +992,39 @@ fn childrens_services(
         .map(|&i| &world.persons[i])
         .collect();
     let with_episodes = &index.with_episodes;
-    let mut rows = Vec::new();
+    let header: &[&str] = if renamed {
+        &[
+            "Child ID",
+            "Type",
+            "Forename",
+            "Surname",
+            "DOB",
+            "Gender",
+            "Ethnicity",
+            "Nationality",
+            "Post Code",
+            "LA",
+            "CLA",
+            "Ever Missing",
+        ]
+    } else {
+        &[
+            "person_id",
+            "role",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "ethnicity_scheme",
+            "nationality",
+            "postcode",
+            "local_authority",
+            "looked_after",
+            "missing_history",
+        ]
+    };
+    let mut rows = files.table("people.csv", header)?;
     let mut ids = std::collections::HashMap::new();
     let mut people_defects = Vec::new();
     for person in &people {
@@ -989,43 +1104,32 @@ fn childrens_services(
         }
         rows.push(row);
     }
+    let first_row = files.close(rows)?;
+    for index in people_defects {
+        files.defect("people.csv", "people", first_row + index as u64, "E003");
+    }
     let header: &[&str] = if renamed {
         &[
             "Child ID",
-            "Type",
-            "Forename",
-            "Surname",
-            "DOB",
-            "Gender",
-            "Ethnicity",
-            "Nationality",
-            "Post Code",
-            "LA",
-            "CLA",
-            "Ever Missing",
+            "Date Missing",
+            "Date Found",
+            "Missing/Absent",
+            "Missing From",
+            "RHI Offered",
+            "RHI Accepted",
         ]
     } else {
         &[
             "person_id",
-            "role",
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "ethnicity_scheme",
-            "nationality",
-            "postcode",
-            "local_authority",
-            "looked_after",
-            "missing_history",
+            "start",
+            "end",
+            "kind",
+            "from",
+            "return_interview_offered",
+            "return_interview_accepted",
         ]
     };
-    let first_row = files.write("people.csv", header, &rows)?;
-    for index in people_defects {
-        files.defect("people.csv", "people", first_row + index as u64, "E003");
-    }
-    let mut episodes = Vec::new();
+    let mut episodes = files.table("missing_episodes.csv", header)?;
     let mut episode_defects = Vec::new();
     for episode in people
         .iter()
@@ -1061,28 +1165,7 @@ fn childrens_services(
             yes_no(rng.random_bool(0.5)).to_string(),
         ]);
     }
-    let header: &[&str] = if renamed {
-        &[
-            "Child ID",
-            "Date Missing",
-            "Date Found",
-            "Missing/Absent",
-            "Missing From",
-            "RHI Offered",
-            "RHI Accepted",
-        ]
-    } else {
-        &[
-            "person_id",
-            "start",
-            "end",
-            "kind",
-            "from",
-            "return_interview_offered",
-            "return_interview_accepted",
-        ]
-    };
-    let first_row = files.write("missing_episodes.csv", header, &episodes)?;
+    let first_row = files.close(episodes)?;
     for index in episode_defects {
         files.defect(
             "missing_episodes.csv",
@@ -1106,7 +1189,50 @@ fn people_only(
         AgencyKind::Health => (crate::world::HEALTH_BODIES, 0.6),
         _ => (crate::world::CHARITIES, 0.5),
     };
-    let mut rows = Vec::new();
+    let (name, header): (&str, &[&str]) = if files.layout == Layout::HealthPipe {
+        (
+            "patients.csv",
+            &[
+                "Patient Ref",
+                "Concern",
+                "Given Name",
+                "Family Name",
+                "Date of Birth",
+                "Sex",
+                "NHS No",
+                "Post Code",
+            ],
+        )
+    } else if agency.kind == AgencyKind::Health {
+        (
+            "people.csv",
+            &[
+                "person_id",
+                "role",
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "sex",
+                "nhs_number",
+                "postcode",
+            ],
+        )
+    } else {
+        (
+            "clients.csv",
+            &[
+                "Client ID",
+                "First name",
+                "Last name",
+                "DOB",
+                "Gender",
+                "Ethnicity/Nationality",
+                "Postcode",
+                "Client type",
+            ],
+        )
+    };
+    let mut rows = files.table(name, header)?;
     let mut defects = Vec::new();
     for person in index
         .children_by_la
@@ -1193,50 +1319,7 @@ fn people_only(
             ]);
         }
     }
-    let (name, header): (&str, &[&str]) = if files.layout == Layout::HealthPipe {
-        (
-            "patients.csv",
-            &[
-                "Patient Ref",
-                "Concern",
-                "Given Name",
-                "Family Name",
-                "Date of Birth",
-                "Sex",
-                "NHS No",
-                "Post Code",
-            ],
-        )
-    } else if agency.kind == AgencyKind::Health {
-        (
-            "people.csv",
-            &[
-                "person_id",
-                "role",
-                "given_name",
-                "family_name",
-                "date_of_birth",
-                "sex",
-                "nhs_number",
-                "postcode",
-            ],
-        )
-    } else {
-        (
-            "clients.csv",
-            &[
-                "Client ID",
-                "First name",
-                "Last name",
-                "DOB",
-                "Gender",
-                "Ethnicity/Nationality",
-                "Postcode",
-                "Client type",
-            ],
-        )
-    };
-    let first_row = files.write(name, header, &rows)?;
+    let first_row = files.close(rows)?;
     for index in defects {
         files.defect(name, "people", first_row + index as u64, "E003");
     }
