@@ -15,6 +15,8 @@ mod normalised;
 mod store;
 // `sightline profile suggest` on a messy agency file, then `check --profile` with the draft.
 mod suggest;
+// `sightline synth` into a workspace: every synthetic return ingested, exactly the planted rows refused.
+mod synth;
 // `sightline template`: the files it writes, and checking the blank workbook.
 mod template;
 // Helpers: a sandbox folder per test and the binary run in it.
