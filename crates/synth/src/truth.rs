@@ -194,7 +194,49 @@ pub fn write_truth(
                 .is_some_and(|&day| (12..18).contains(&age_at(p, day)))
         })
         .count();
+    let breakdown = |people: &[&crate::world::Person],
+                     key: &dyn Fn(&crate::world::Person) -> String| {
+        let mut counts: std::collections::BTreeMap<String, usize> =
+            std::collections::BTreeMap::new();
+        for person in people {
+            *counts.entry(key(person)).or_default() += 1;
+        }
+        let base = people.len();
+        serde_json::Value::Object(
+            counts
+                .into_iter()
+                .map(|(k, n)| (k, json!({ "n": n, "base": base, "share": share(n, base) })))
+                .collect(),
+        )
+    };
+    let group_of = |p: &crate::world::Person| {
+        sightline_standard::ethnicity::code(p.ethnicity)
+            .map_or("other", |e| e.group.code())
+            .to_string()
+    };
+    let band = |p: &crate::world::Person| {
+        let age = first_incident.get(&p.id).map_or(-1, |&day| age_at(p, day));
+        match age {
+            a if a < 0 => "no_incident",
+            a if a < 13 => "under_13",
+            13..=15 => "13_15",
+            16..=17 => "16_17",
+            18..=24 => "18_24",
+            25..=34 => "25_34",
+            _ => "35_plus",
+        }
+        .to_string()
+    };
+    let sex = |p: &crate::world::Person| if p.female { "female" } else { "male" }.to_string();
     let summary = json!({
+        "breakdowns": {
+            "victims_by_sex": breakdown(&victims, &sex),
+            "victims_by_ethnicity_group": breakdown(&victims, &group_of),
+            "victims_by_age_band": breakdown(&victims, &band),
+            "offenders_by_sex": breakdown(&offender_list, &sex),
+            "offenders_by_ethnicity_group": breakdown(&offender_list, &group_of),
+            "offenders_by_age_band": breakdown(&offender_list, &band),
+        },
         "victims": victims.len(),
         "offenders": offenders,
         "groups": world.groups.len(),

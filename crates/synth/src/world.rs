@@ -418,6 +418,58 @@ impl World {
             add_incident(&mut rng, vec![offender], vec![victim], None);
         }
 
+        // Every member of a group offended at least once.
+        let mut by_group: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+        for (index, incident) in incidents.iter().enumerate() {
+            if let Some(group) = incident.group {
+                by_group[group as usize - 1].push(index);
+            }
+        }
+        for (members, group_incidents) in groups.iter().zip(&by_group) {
+            let Some(&first) = group_incidents.first() else {
+                continue;
+            };
+            for member in members {
+                let offended = group_incidents
+                    .iter()
+                    .any(|&i| incidents[i].offenders.contains(member));
+                if !offended {
+                    incidents[first].offenders.push(*member);
+                }
+            }
+        }
+        // Ages are set at each person's first incident: victims mostly 12 to 17, offenders
+        // mostly 18 to 24.
+        let mut first_day: std::collections::HashMap<u32, i64> = std::collections::HashMap::new();
+        for incident in &incidents {
+            for person in incident.victims.iter().chain(&incident.offenders) {
+                let day = first_day.entry(*person).or_insert(incident.first);
+                *day = (*day).min(incident.first);
+            }
+        }
+        for person in &mut persons {
+            let Some(&day) = first_day.get(&person.id) else {
+                continue;
+            };
+            let (from, to) = match person.role {
+                Role::Victim => weighted(
+                    &mut rng,
+                    &[((11, 13), 8), ((13, 16), 62), ((16, 18), 28), ((18, 19), 2)],
+                ),
+                _ => weighted(
+                    &mut rng,
+                    &[
+                        ((16, 18), 4),
+                        ((18, 25), 58),
+                        ((25, 35), 24),
+                        ((35, 60), 14),
+                    ],
+                ),
+            };
+            let age_days = rng.random_range(from * 365 + 1..to * 365 - 1);
+            person.birth = date(day - age_days);
+        }
+
         // Missing episodes: about 40% of victims, far fewer other children.
         let mut episodes = Vec::new();
         for person in &persons {
