@@ -1,4 +1,4 @@
-//! The embedded backend: one SQLite file per workspace, in WAL mode.
+//! The embedded backend: one SQLite file per workspace, with a rollback journal.
 //!
 //! A return is written inside one `BEGIN IMMEDIATE … COMMIT`: SQLite's journal guarantees that a
 //! process killed part-way leaves no trace of it.
