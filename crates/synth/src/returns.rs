@@ -91,6 +91,9 @@ enum Layout {
     PoliceLegacy,
     /// One workbook, a sheet per table (Nominals, Crimes, Involved), real Excel dates.
     PoliceWorkbook,
+    /// Children's services in the template's own workbook form: a sheet per table named after
+    /// it, template headers, real Excel dates. Needs no profile.
+    CscWorkbook,
     /// Tab-separated UTF-8 with a byte-order mark, dates as dd.mm.yyyy.
     PoliceTab,
     /// One column for ethnicity and nationality in free text, dd/mm/yyyy, renamed headers.
@@ -102,6 +105,12 @@ enum Layout {
     HealthPipe,
 }
 
+impl Layout {
+    fn is_workbook(self) -> bool {
+        matches!(self, Layout::PoliceWorkbook | Layout::CscWorkbook)
+    }
+}
+
 fn layout(agency: &Agency) -> Layout {
     match agency.kind {
         AgencyKind::Police => match agency.index % 3 {
@@ -111,6 +120,7 @@ fn layout(agency: &Agency) -> Layout {
         },
         AgencyKind::Charity => Layout::CharityCombined,
         AgencyKind::ChildrensServices if agency.index % 2 == 1 => Layout::CscRenamed,
+        AgencyKind::ChildrensServices if agency.index % 4 == 2 => Layout::CscWorkbook,
         AgencyKind::Health if agency.index % 2 == 1 => Layout::HealthPipe,
         _ => Layout::Template,
     }
@@ -397,12 +407,14 @@ fn xlsx_error(error: rust_xlsxwriter::XlsxError) -> std::io::Error {
     std::io::Error::other(error.to_string())
 }
 
-/// The sheet a police workbook gives each table.
-fn sheet_name(file: &str) -> &'static str {
-    match file {
-        "people.csv" => "Nominals",
-        "crimes.csv" => "Crimes",
-        _ => "Involved",
+/// The sheet a workbook gives each table: the police's own names, or the table's.
+fn sheet_name(layout: Layout, file: &str) -> &'static str {
+    match (layout, file) {
+        (Layout::PoliceWorkbook, "people.csv") => "Nominals",
+        (Layout::PoliceWorkbook, "crimes.csv") => "Crimes",
+        (Layout::PoliceWorkbook, _) => "Involved",
+        (_, "missing_episodes.csv") => "missing_episodes",
+        _ => "people",
     }
 }
 
@@ -411,7 +423,7 @@ impl ReturnFiles<'_> {
     /// layout, wait for [`ReturnFiles::close`]).
     fn table(&mut self, name: &str, header: &[&str]) -> std::io::Result<TableWriter> {
         let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
-        if self.layout == Layout::PoliceWorkbook {
+        if self.layout.is_workbook() {
             return Ok(TableWriter {
                 name: name.to_string(),
                 header,
@@ -503,7 +515,9 @@ impl ReturnFiles<'_> {
             .workbook
             .get_or_insert_with(rust_xlsxwriter::Workbook::new);
         let sheet = workbook.add_worksheet();
-        sheet.set_name(sheet_name(name)).map_err(xlsx_error)?;
+        sheet
+            .set_name(sheet_name(self.layout, name))
+            .map_err(xlsx_error)?;
         let date_format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
         for (column, text) in header.iter().enumerate() {
             sheet
@@ -553,7 +567,7 @@ impl ReturnFiles<'_> {
     }
 
     fn defect(&mut self, file: &str, table: &'static str, row: u64, rule: &'static str) {
-        let file = if self.layout == Layout::PoliceWorkbook {
+        let file = if self.layout.is_workbook() {
             WORKBOOK
         } else {
             file
@@ -662,7 +676,7 @@ fn profile(agency: &Agency, layout: Layout) -> Option<String> {
         "police_18_1"
     };
     match layout {
-        Layout::Template => None,
+        Layout::Template | Layout::CscWorkbook => None,
         Layout::CscRenamed => Some(format!(
             r#"# How {id} writes its return (synthetic).
 name = "{name}"
