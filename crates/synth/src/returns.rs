@@ -45,6 +45,10 @@ pub struct Recorded {
     pub self_defined: bool,
     /// Some record has an officer-observed ethnicity.
     pub observed: bool,
+    /// Some record says the person was reported missing.
+    pub missing_yes: bool,
+    /// Some record says the person was never reported missing.
+    pub missing_no: bool,
 }
 
 /// What writing the returns produced, for the truth files.
@@ -62,6 +66,14 @@ impl Written {
         entry.sex |= sex;
         entry.self_defined |= self_defined;
         entry.observed |= observed;
+    }
+
+    /// What a record says of the person's missing history: `Some(true)` reported missing,
+    /// `Some(false)` never, `None` not known.
+    fn note_missing(&mut self, person: u32, missing: Option<bool>) {
+        let entry = self.recorded.entry(person).or_default();
+        entry.missing_yes |= missing == Some(true);
+        entry.missing_no |= missing == Some(false);
     }
 }
 
@@ -758,6 +770,7 @@ ethnicity = "Self Defined Ethnicity"
 ethnicity_observed = "Officer Defined Ethnicity"
 role = "Role"
 postcode = "Post Code"
+missing_history = "MFH"
 
 [tables.incidents]
 {crimes}
@@ -804,6 +817,7 @@ sex = "Gender"
 ethnicity_and_nationality = "Ethnicity/Nationality"
 postcode = "Postcode"
 role = "Client type"
+missing_history = "Ever missing"
 "#,
             id = agency.id,
             name = agency.name
@@ -861,6 +875,7 @@ fn police(
             "Officer Defined Ethnicity",
             "Role",
             "Post Code",
+            "MFH",
         ],
     )?;
     for id in &people {
@@ -890,6 +905,17 @@ fn police(
             String::new()
         };
         let sex_recorded = !victim || rng.random_bool(practice.victim_sex);
+        // Forces hold missing-person reports: most victims who went missing are flagged.
+        let missing_flag = match (
+            victim,
+            index.with_episodes.contains(id),
+            rng.random::<f64>(),
+        ) {
+            (true, true, roll) if roll < 0.6 => Some(true),
+            (true, false, roll) if roll < 0.03 => Some(false),
+            _ => None,
+        };
+        files.written.note_missing(*id, missing_flag);
         files.written.note(
             *id,
             sex_recorded,
@@ -920,6 +946,11 @@ fn police(
                 "Suspect".to_string()
             },
             view.postcode,
+            match missing_flag {
+                Some(true) => "Y".to_string(),
+                Some(false) => "N".to_string(),
+                None => String::new(),
+            },
         ]);
     }
     files.close(rows)?;
@@ -1060,6 +1091,16 @@ fn childrens_services(
         let sex_recorded = !victim || rng.random_bool(practice.victim_sex);
         let ethnicity_recorded = !victim || rng.random_bool(practice.victim_ethnicity);
         let sex = sex_text(person, sex_recorded, Layout::Template);
+        // Children's services know who went missing from their own records; some also record
+        // that a child never has.
+        let missing_history = if with_episodes.contains(&person.id) {
+            Some(true)
+        } else if practice.victim_sex > 0.5 && rng.random_bool(0.2) {
+            Some(false)
+        } else {
+            None
+        };
+        files.written.note_missing(person.id, missing_history);
         let ethnicity_code = if ethnicity_recorded {
             scheme_code(ethnicity::CSC, person.ethnicity).to_string()
         } else if rng.random_bool(0.2) {
@@ -1105,12 +1146,10 @@ fn childrens_services(
             view.postcode,
             format!("E06{:06}", person.la + 1),
             yes_no(person.looked_after).to_string(),
-            if with_episodes.contains(&person.id) {
-                yes_no(true).to_string()
-            } else if renamed {
-                "Not known".to_string()
-            } else {
-                Unknown::NotKnown.code().to_string()
+            match missing_history {
+                Some(known) => yes_no(known).to_string(),
+                None if renamed => "Not known".to_string(),
+                None => Unknown::NotKnown.code().to_string(),
             },
         ];
         if renamed {
@@ -1243,6 +1282,7 @@ fn people_only(
                 "Ethnicity/Nationality",
                 "Postcode",
                 "Client type",
+                "Ever missing",
             ],
         )
     };
@@ -1275,6 +1315,17 @@ fn people_only(
             defects.push(rows.len());
         }
         let charity_sex = rng.random_bool(0.4);
+        let charity_missing = if agency.kind == AgencyKind::Charity {
+            let had_episode = index.with_episodes.contains(&person.id);
+            match (had_episode, rng.random::<f64>()) {
+                (true, roll) if roll < 0.8 => Some(true),
+                (false, roll) if roll < 0.3 => Some(false),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        files.written.note_missing(person.id, charity_missing);
         let combined = combined_text(person, &mut rng);
         if agency.kind == AgencyKind::Health {
             files.written.note(person.id, true, false, false);
@@ -1330,6 +1381,11 @@ fn people_only(
                 combined.to_string(),
                 view.postcode,
                 "Victim".to_string(),
+                match charity_missing {
+                    Some(true) => "Yes".to_string(),
+                    Some(false) => "No".to_string(),
+                    None => String::new(),
+                },
             ]);
         }
     }

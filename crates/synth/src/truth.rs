@@ -146,6 +146,15 @@ pub fn write_truth(
     let in_groups: usize = world.groups.iter().map(Vec::len).sum();
     let recorded = |id: u32| written.recorded.get(&id).copied().unwrap_or_default();
     let sex_unrecorded = victims.iter().filter(|p| !recorded(p.id).sex).count();
+    let reported_missing = victims
+        .iter()
+        .filter(|p| recorded(p.id).missing_yes)
+        .count();
+    let not_missing = victims
+        .iter()
+        .filter(|p| !recorded(p.id).missing_yes && recorded(p.id).missing_no)
+        .count();
+    let missing_no_information = victims.len() - reported_missing - not_missing;
     let victim_background_unknown = victims
         .iter()
         .filter(|p| !recorded(p.id).self_defined)
@@ -247,6 +256,9 @@ pub fn write_truth(
         "offenders_aged_18_24": { "n": offenders_18_24, "base": offenders, "share": share(offenders_18_24, offenders) },
         "victims_aged_12_17": { "n": victims_12_17, "base": victims.len(), "share": share(victims_12_17, victims.len()) },
         "recorded": {
+            "victims_reported_missing": { "n": reported_missing, "base": victims.len(), "share": share(reported_missing, victims.len()) },
+            "victims_not_reported_missing": { "n": not_missing, "base": victims.len(), "share": share(not_missing, victims.len()) },
+            "victims_missing_no_information": { "n": missing_no_information, "base": victims.len(), "share": share(missing_no_information, victims.len()) },
             "victims_sex_not_recorded": { "n": sex_unrecorded, "base": victims.len(), "share": share(sex_unrecorded, victims.len()) },
             "victims_ethnicity_not_recorded": { "n": victim_background_unknown, "base": victims.len(), "share": share(victim_background_unknown, victims.len()) },
             "offenders_ethnicity_not_recorded": { "n": offender_ethnicity_unknown, "base": offenders, "share": share(offender_ethnicity_unknown, offenders) },

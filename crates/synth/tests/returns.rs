@@ -176,7 +176,7 @@ fn scale_one_is_calibrated_to_the_2011_assessment() {
             }
             value["share"].as_f64().unwrap_or(f64::NAN)
         };
-        let targets: [(&[&str], f64); 5] = [
+        let targets: [(&[&str], f64); 8] = [
             (&["victims_with_missing_episode"], 0.40),
             (&["victims_female"], 1264.0 / (1264.0 + 182.0)),
             (&["recorded", "victims_sex_not_recorded"], 637.0 / 2083.0),
@@ -185,6 +185,15 @@ fn scale_one_is_calibrated_to_the_2011_assessment() {
                 1087.0 / 2083.0,
             ),
             (&["recorded", "offenders_ethnicity_not_recorded"], 0.32),
+            (&["recorded", "victims_reported_missing"], 842.0 / 2083.0),
+            (
+                &["recorded", "victims_not_reported_missing"],
+                172.0 / 2083.0,
+            ),
+            (
+                &["recorded", "victims_missing_no_information"],
+                1069.0 / 2083.0,
+            ),
         ];
         for (path, target) in targets {
             let value = share(path);
