@@ -31,7 +31,8 @@ pub struct Defect {
 /// Which true person an agency's record is.
 #[derive(Debug, Clone)]
 pub struct RecordLink {
-    pub agency: String,
+    /// Position of the agency in `World::agencies`.
+    pub agency: u16,
     pub person_id: String,
     pub true_id: u32,
 }
@@ -103,7 +104,7 @@ enum Layout {
     PoliceLegacy,
     /// One workbook, a sheet per table (Nominals, Crimes, Involved), real Excel dates.
     PoliceWorkbook,
-    /// Children's services in the template's own workbook form: a sheet per table named after
+    /// Children's services (one in eight) in the template's own workbook form: a sheet per table named after
     /// it, template headers, real Excel dates. Needs no profile.
     CscWorkbook,
     /// Tab-separated UTF-8 with a byte-order mark, dates as dd.mm.yyyy.
@@ -132,7 +133,7 @@ fn layout(agency: &Agency) -> Layout {
         },
         AgencyKind::Charity => Layout::CharityCombined,
         AgencyKind::ChildrensServices if agency.index % 2 == 1 => Layout::CscRenamed,
-        AgencyKind::ChildrensServices if agency.index % 4 == 2 => Layout::CscWorkbook,
+        AgencyKind::ChildrensServices if agency.index % 8 == 2 => Layout::CscWorkbook,
         AgencyKind::Health if agency.index % 2 == 1 => Layout::HealthPipe,
         _ => Layout::Template,
     }
@@ -884,7 +885,7 @@ fn police(
         let mut rng = rng_for(seed, agency_number(agency), 6_000_000 + u64::from(*id));
         ids.insert(*id, view.person_id.clone());
         files.written.records.push(RecordLink {
-            agency: agency.id.clone(),
+            agency: agency.position,
             person_id: view.person_id.clone(),
             true_id: *id,
         });
@@ -1081,7 +1082,7 @@ fn childrens_services(
         );
         ids.insert(person.id, view.person_id.clone());
         files.written.records.push(RecordLink {
-            agency: agency.id.clone(),
+            agency: agency.position,
             person_id: view.person_id.clone(),
             true_id: person.id,
         });
@@ -1306,7 +1307,7 @@ fn people_only(
         }
         let view = view(person, agency, seed, false);
         files.written.records.push(RecordLink {
-            agency: agency.id.clone(),
+            agency: agency.position,
             person_id: view.person_id.clone(),
             true_id: person.id,
         });
@@ -1367,7 +1368,7 @@ fn people_only(
                     (false, _) => birth,
                 },
                 sex_text(person, true, Layout::Template),
-                person.nhs_number.clone(),
+                person.nhs_number(),
                 view.postcode,
             ]);
         } else {

@@ -57,7 +57,10 @@ pub fn write_truth(
     for link in &written.records {
         records
             .write_record([
-                link.agency.as_str(),
+                world
+                    .agencies
+                    .get(usize::from(link.agency))
+                    .map_or("", |a| a.id.as_str()),
                 &link.person_id,
                 &link.true_id.to_string(),
             ])

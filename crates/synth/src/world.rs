@@ -49,6 +49,8 @@ pub struct Agency {
     pub returned: bool,
     /// Position among agencies of its kind.
     pub index: usize,
+    /// Position in `World::agencies`.
+    pub position: u16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +76,6 @@ pub struct Person {
     pub looked_after: bool,
     pub given: &'static str,
     pub family: &'static str,
-    pub nhs_number: String,
     pub postcode: String,
 }
 
@@ -241,6 +242,13 @@ pub fn force_of(la: usize) -> usize {
     la % POLICE_FORCES
 }
 
+impl Person {
+    /// The person's NHS number (made from the id, so it need not be stored).
+    pub fn nhs_number(&self) -> String {
+        nhs_number(u64::from(self.id))
+    }
+}
+
 impl World {
     pub fn generate(scale: f64, seed: u64) -> World {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -289,7 +297,6 @@ impl World {
                     GIVEN_MALE[rng.random_range(0..GIVEN_MALE.len())]
                 },
                 family: FAMILY[rng.random_range(0..FAMILY.len())],
-                nhs_number: nhs_number(u64::from(id)),
                 postcode: format!(
                     "ZZ{} {}{}{}",
                     1 + la % 99,
@@ -518,6 +525,7 @@ fn agencies(rng: &mut ChaCha8Rng, scale: f64) -> Vec<Agency> {
             requested: true,
             returned: true,
             index,
+            position: 0,
         });
     }
     for index in 0..LOCAL_AUTHORITIES {
@@ -529,6 +537,7 @@ fn agencies(rng: &mut ChaCha8Rng, scale: f64) -> Vec<Agency> {
             requested: true,
             returned: rng.random_bool(0.85),
             index,
+            position: 0,
         });
     }
     let boards_returning: Vec<usize> = {
@@ -550,6 +559,7 @@ fn agencies(rng: &mut ChaCha8Rng, scale: f64) -> Vec<Agency> {
             requested: true,
             returned: boards_returning.contains(&index),
             index,
+            position: 0,
         });
     }
     for index in 0..HEALTH_BODIES {
@@ -561,6 +571,7 @@ fn agencies(rng: &mut ChaCha8Rng, scale: f64) -> Vec<Agency> {
             requested: index < 12,
             returned: index < 5,
             index,
+            position: 0,
         });
     }
     for index in 0..CHARITIES {
@@ -576,7 +587,11 @@ fn agencies(rng: &mut ChaCha8Rng, scale: f64) -> Vec<Agency> {
             requested: index < 8,
             returned: index < 4,
             index,
+            position: 0,
         });
+    }
+    for (position, agency) in agencies.iter_mut().enumerate() {
+        agency.position = u16::try_from(position).unwrap_or(u16::MAX);
     }
     agencies
 }
