@@ -673,6 +673,14 @@ pub fn write_returns(world: &World, seed: u64, out: &Path) -> std::io::Result<Wr
     Ok(written)
 }
 
+/// The first lines of every synthetic profile.
+fn prelude(agency: &Agency) -> String {
+    format!(
+        "# How {} writes its return (synthetic).\nname = \"{}\"\n",
+        agency.id, agency.name
+    )
+}
+
 /// How a profile finds a table: by file name, or by sheet in a workbook layout.
 fn locate(layout: Layout, file: &str, sheet: &str) -> String {
     if layout == Layout::PoliceWorkbook {
@@ -691,9 +699,7 @@ fn profile(agency: &Agency, layout: Layout) -> Option<String> {
     match layout {
         Layout::Template | Layout::CscWorkbook => None,
         Layout::CscRenamed => Some(format!(
-            r#"# How {id} writes its return (synthetic).
-name = "{name}"
-date_formats = ["dd/mm/yyyy"]
+            r#"{prelude}date_formats = ["dd/mm/yyyy"]
 
 [tables.people]
 file = "people"
@@ -725,13 +731,10 @@ from = "Missing From"
 return_interview_offered = "RHI Offered"
 return_interview_accepted = "RHI Accepted"
 "#,
-            id = agency.id,
-            name = agency.name
+            prelude = prelude(agency)
         )),
         Layout::HealthPipe => Some(format!(
-            r#"# How {id} writes its return (synthetic).
-name = "{name}"
-date_formats = ["yyyymmdd"]
+            r#"{prelude}date_formats = ["yyyymmdd"]
 
 [tables.people]
 file = "patients"
@@ -746,13 +749,10 @@ sex = "Sex"
 nhs_number = "NHS No"
 postcode = "Post Code"
 "#,
-            id = agency.id,
-            name = agency.name
+            prelude = prelude(agency)
         )),
         Layout::PoliceLegacy | Layout::PoliceTab | Layout::PoliceWorkbook => Some(format!(
-            r#"# How {id} writes its return (synthetic).
-name = "{name}"
-date_formats = ["dd/mm/yyyy"]
+            r#"{prelude}date_formats = ["dd/mm/yyyy"]
 
 [tables.people]
 {people}
@@ -794,16 +794,13 @@ incident_id = "Crime Ref"
 person_id = "Ref No"
 role = "Involvement"
 "#,
-            id = agency.id,
-            name = agency.name,
+            prelude = prelude(agency),
             people = locate(layout, "people", "Nominals"),
             crimes = locate(layout, "crimes", "Crimes"),
             involved = locate(layout, "involved", "Involved"),
         )),
         Layout::CharityCombined => Some(format!(
-            r#"# How {id} writes its return (synthetic).
-name = "{name}"
-date_formats = ["dd/mm/yyyy"]
+            r#"{prelude}date_formats = ["dd/mm/yyyy"]
 
 [tables.people]
 file = "clients"
@@ -820,8 +817,7 @@ postcode = "Postcode"
 role = "Client type"
 missing_history = "Ever missing"
 "#,
-            id = agency.id,
-            name = agency.name
+            prelude = prelude(agency)
         )),
     }
 }
