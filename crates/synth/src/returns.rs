@@ -574,6 +574,8 @@ impl ReturnFiles<'_> {
                 rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 1, 1).map_err(xlsx_error)?;
             let properties = rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created);
             workbook.set_properties(&properties);
+            // The fastest deflate level: compressing took a quarter of generation time.
+            workbook.set_zip_compression_level(1);
             workbook.save(self.dir.join(WORKBOOK)).map_err(xlsx_error)?;
         }
         Ok(())
