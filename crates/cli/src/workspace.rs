@@ -295,7 +295,17 @@ pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
         period: options
             .period
             .map(|p| (p.from.to_string(), p.to.to_string())),
-        files: args.files.iter().map(|f| f.display().to_string()).collect(),
+        // File names only: a folder path can name a person, and the store keeps it in the clear.
+        files: args
+            .files
+            .iter()
+            .map(|f| {
+                f.file_name().map_or_else(
+                    || f.display().to_string(),
+                    |n| n.to_string_lossy().to_string(),
+                )
+            })
+            .collect(),
         content_hash: hash,
         user: context.user(),
     };

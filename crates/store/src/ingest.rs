@@ -515,15 +515,22 @@ impl Sink for SealingSink<'_> {
         let plain = serde_json::json!({ "cells": cells, "reasons": reasons }).to_string();
         let table = at.origin.table.name();
         let return_id = self.return_id;
+        // The file's name only: a folder path can name a person, and this column is in the clear.
+        let file = std::path::Path::new(&at.origin.file)
+            .file_name()
+            .map_or_else(
+                || at.origin.file.clone(),
+                |n| n.to_string_lossy().to_string(),
+            );
         let sealed = self
             .seal(
                 Some(&plain),
-                format_args!("rejects/{return_id}/{table}/{}/{}", at.origin.file, at.row),
+                format_args!("rejects/{return_id}/{table}/{file}/{}", at.row),
             )?
             .unwrap_or_default();
         self.push(Row::Reject {
             table,
-            file: at.origin.file.clone(),
+            file,
             source_row: at.row,
             rules: serde_json::to_string(&rules).unwrap_or_default(),
             columns: serde_json::to_string(&columns).unwrap_or_default(),
