@@ -239,6 +239,7 @@ pub fn write_truth(
         }
         .to_string()
     };
+    let nationality = |p: &crate::world::Person| p.nationality.to_string();
     let sex = |p: &crate::world::Person| if p.female { "female" } else { "male" }.to_string();
     let summary = json!({
         "breakdowns": {
@@ -248,6 +249,8 @@ pub fn write_truth(
             "offenders_by_sex": breakdown(&offender_list, &sex),
             "offenders_by_ethnicity_group": breakdown(&offender_list, &group_of),
             "offenders_by_age_band": breakdown(&offender_list, &band),
+            "victims_by_nationality": breakdown(&victims, &nationality),
+            "offenders_by_nationality": breakdown(&offender_list, &nationality),
         },
         "victims": victims.len(),
         "offenders": offenders,
