@@ -516,10 +516,6 @@ impl<'r> RowContext<'_, '_, 'r> {
         values
     }
 
-    fn identifier(&self, field: usize) -> Option<String> {
-        self.text(field)
-    }
-
     fn local_authority(&mut self, field: usize) -> Option<String> {
         let cell = self.cell(field)?;
         let (text, column) = (cell.text, cell.column);
@@ -655,8 +651,8 @@ impl<'r> RowContext<'_, '_, 'r> {
             });
         let record = PersonRecord {
             roles,
-            given_name: self.identifier(people::GIVEN_NAME),
-            family_name: self.identifier(people::FAMILY_NAME),
+            given_name: self.text(people::GIVEN_NAME),
+            family_name: self.text(people::FAMILY_NAME),
             other_names: self
                 .text(people::OTHER_NAMES)
                 .map(|t| {
@@ -685,8 +681,8 @@ impl<'r> RowContext<'_, '_, 'r> {
             legal_status: self.coded(people::LEGAL_STATUS, &codes::LEGAL_STATUS),
             missing_history: self.coded(people::MISSING_HISTORY, &codes::YES_NO),
             nhs_number,
-            upn: self.identifier(people::UPN),
-            pnc_id: self.identifier(people::PNC_ID),
+            upn: self.text(people::UPN),
+            pnc_id: self.text(people::PNC_ID),
             person_id: person_id?,
         };
         Some(record)

@@ -11,7 +11,7 @@ use crate::world::{Agency, AgencyKind, Person, Role, World, force_of};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sightline_standard::ethnicity::{self, To};
-use sightline_standard::{PartialDate, Unknown};
+use sightline_standard::{PartialDate, Table, Unknown};
 use std::collections::BTreeSet;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -675,6 +675,98 @@ pub fn write_returns(world: &World, seed: u64, out: &Path) -> std::io::Result<Wr
     Ok(written)
 }
 
+/// Agencies' own layouts: (the standard's field, the agency's header) for each column, in file
+/// order. Both the files' headers and the profiles that read them are made from these.
+type Columns = &'static [(&'static str, &'static str)];
+
+const CSC_PEOPLE: Columns = &[
+    ("person_id", "Child ID"),
+    ("role", "Type"),
+    ("given_name", "Forename"),
+    ("family_name", "Surname"),
+    ("date_of_birth", "DOB"),
+    ("sex", "Gender"),
+    ("ethnicity", "Ethnicity"),
+    ("nationality", "Nationality"),
+    ("postcode", "Post Code"),
+    ("local_authority", "LA"),
+    ("looked_after", "CLA"),
+    ("missing_history", "Ever Missing"),
+];
+const CSC_EPISODES: Columns = &[
+    ("person_id", "Child ID"),
+    ("start", "Date Missing"),
+    ("end", "Date Found"),
+    ("kind", "Missing/Absent"),
+    ("from", "Missing From"),
+    ("return_interview_offered", "RHI Offered"),
+    ("return_interview_accepted", "RHI Accepted"),
+];
+const HEALTH_PEOPLE: Columns = &[
+    ("person_id", "Patient Ref"),
+    ("role", "Concern"),
+    ("given_name", "Given Name"),
+    ("family_name", "Family Name"),
+    ("date_of_birth", "Date of Birth"),
+    ("sex", "Sex"),
+    ("nhs_number", "NHS No"),
+    ("postcode", "Post Code"),
+];
+const POLICE_PEOPLE: Columns = &[
+    ("person_id", "Ref No"),
+    ("family_name", "Surname"),
+    ("given_name", "Forename"),
+    ("other_names", "AKA"),
+    ("date_of_birth", "D.O.B."),
+    ("age", "Age"),
+    ("age_date", "Age As At"),
+    ("sex", "Gender"),
+    ("ethnicity", "Self Defined Ethnicity"),
+    ("ethnicity_observed", "Officer Defined Ethnicity"),
+    ("role", "Role"),
+    ("postcode", "Post Code"),
+    ("missing_history", "MFH"),
+];
+const POLICE_CRIMES: Columns = &[
+    ("incident_id", "Crime Ref"),
+    ("first_date", "Date From"),
+    ("last_date", "Date To"),
+    ("offence", "Offence"),
+    ("cse_flag", "CSE Marker"),
+    ("location_type", "Location"),
+    ("local_authority", "LA Code"),
+    ("outcome", "Outcome"),
+];
+const POLICE_INVOLVED: Columns = &[
+    ("incident_id", "Crime Ref"),
+    ("person_id", "Ref No"),
+    ("role", "Involvement"),
+];
+const CHARITY_PEOPLE: Columns = &[
+    ("person_id", "Client ID"),
+    ("given_name", "First name"),
+    ("family_name", "Last name"),
+    ("date_of_birth", "DOB"),
+    ("sex", "Gender"),
+    ("ethnicity_and_nationality", "Ethnicity/Nationality"),
+    ("postcode", "Postcode"),
+    ("role", "Client type"),
+    ("missing_history", "Ever missing"),
+];
+
+/// The headers of a layout's file.
+fn headers(columns: Columns) -> Vec<&'static str> {
+    columns.iter().map(|(_, header)| *header).collect()
+}
+
+/// A profile's `[tables.TABLE.columns]` lines for a layout.
+fn columns_toml(columns: Columns) -> String {
+    columns
+        .iter()
+        .map(|(field, header)| format!("{field} = \"{header}\"\n"))
+        .collect()
+}
+
 /// The first lines of every synthetic profile.
 fn prelude(agency: &Agency) -> String {
     format!(
@@ -708,32 +800,15 @@ file = "people"
 ethnicity_scheme = "csc"
 
 [tables.people.columns]
-person_id = "Child ID"
-role = "Type"
-given_name = "Forename"
-family_name = "Surname"
-date_of_birth = "DOB"
-sex = "Gender"
-ethnicity = "Ethnicity"
-nationality = "Nationality"
-postcode = "Post Code"
-local_authority = "LA"
-looked_after = "CLA"
-missing_history = "Ever Missing"
-
+{csc_people}
 [tables.missing_episodes]
 file = "missing_episodes"
 
 [tables.missing_episodes.columns]
-person_id = "Child ID"
-start = "Date Missing"
-end = "Date Found"
-kind = "Missing/Absent"
-from = "Missing From"
-return_interview_offered = "RHI Offered"
-return_interview_accepted = "RHI Accepted"
-"#,
-            prelude = prelude(agency)
+{csc_episodes}"#,
+            prelude = prelude(agency),
+            csc_people = columns_toml(CSC_PEOPLE),
+            csc_episodes = columns_toml(CSC_EPISODES)
         )),
         Layout::HealthPipe => Some(format!(
             r#"{prelude}date_formats = ["yyyymmdd"]
@@ -742,16 +817,9 @@ return_interview_accepted = "RHI Accepted"
 file = "patients"
 
 [tables.people.columns]
-person_id = "Patient Ref"
-role = "Concern"
-given_name = "Given Name"
-family_name = "Family Name"
-date_of_birth = "Date of Birth"
-sex = "Sex"
-nhs_number = "NHS No"
-postcode = "Post Code"
-"#,
-            prelude = prelude(agency)
+{health_people}"#,
+            prelude = prelude(agency),
+            health_people = columns_toml(HEALTH_PEOPLE)
         )),
         Layout::PoliceLegacy | Layout::PoliceTab | Layout::PoliceWorkbook => Some(format!(
             r#"{prelude}date_formats = ["dd/mm/yyyy"]
@@ -761,42 +829,21 @@ postcode = "Post Code"
 ethnicity_scheme = "{scheme}"
 
 [tables.people.columns]
-person_id = "Ref No"
-family_name = "Surname"
-given_name = "Forename"
-other_names = "AKA"
-date_of_birth = "D.O.B."
-age = "Age"
-age_date = "Age As At"
-sex = "Gender"
-ethnicity = "Self Defined Ethnicity"
-ethnicity_observed = "Officer Defined Ethnicity"
-role = "Role"
-postcode = "Post Code"
-missing_history = "MFH"
-
+{police_people}
 [tables.incidents]
 {crimes}
 
 [tables.incidents.columns]
-incident_id = "Crime Ref"
-first_date = "Date From"
-last_date = "Date To"
-offence = "Offence"
-cse_flag = "CSE Marker"
-location_type = "Location"
-local_authority = "LA Code"
-outcome = "Outcome"
-
+{police_crimes}
 [tables.involvements]
 {involved}
 
 [tables.involvements.columns]
-incident_id = "Crime Ref"
-person_id = "Ref No"
-role = "Involvement"
-"#,
+{police_involved}"#,
             prelude = prelude(agency),
+            police_people = columns_toml(POLICE_PEOPLE),
+            police_crimes = columns_toml(POLICE_CRIMES),
+            police_involved = columns_toml(POLICE_INVOLVED),
             people = locate(layout, "people", "Nominals"),
             crimes = locate(layout, "crimes", "Crimes"),
             involved = locate(layout, "involved", "Involved"),
@@ -809,17 +856,9 @@ file = "clients"
 ethnicity_scheme = "free_text"
 
 [tables.people.columns]
-person_id = "Client ID"
-given_name = "First name"
-family_name = "Last name"
-date_of_birth = "DOB"
-sex = "Gender"
-ethnicity_and_nationality = "Ethnicity/Nationality"
-postcode = "Postcode"
-role = "Client type"
-missing_history = "Ever missing"
-"#,
-            prelude = prelude(agency)
+{charity_people}"#,
+            prelude = prelude(agency),
+            charity_people = columns_toml(CHARITY_PEOPLE)
         )),
     }
 }
@@ -859,24 +898,7 @@ fn police(
     };
     let practice = Practice::of(agency);
     let mut ids = std::collections::HashMap::new();
-    let mut rows = files.table(
-        "people.csv",
-        &[
-            "Ref No",
-            "Surname",
-            "Forename",
-            "AKA",
-            "D.O.B.",
-            "Age",
-            "Age As At",
-            "Gender",
-            "Self Defined Ethnicity",
-            "Officer Defined Ethnicity",
-            "Role",
-            "Post Code",
-            "MFH",
-        ],
-    )?;
+    let mut rows = files.table("people.csv", &headers(POLICE_PEOPLE))?;
     for id in &people {
         let person = world.person(*id);
         let view = view(person, agency, seed, true);
@@ -953,20 +975,8 @@ fn police(
         ]);
     }
     files.close(rows)?;
-    let mut crimes = files.table(
-        "crimes.csv",
-        &[
-            "Crime Ref",
-            "Date From",
-            "Date To",
-            "Offence",
-            "CSE Marker",
-            "Location",
-            "LA Code",
-            "Outcome",
-        ],
-    )?;
-    let mut involved = files.table("involved.csv", &["Crime Ref", "Ref No", "Involvement"])?;
+    let mut crimes = files.table("crimes.csv", &headers(POLICE_CRIMES))?;
+    let mut involved = files.table("involved.csv", &headers(POLICE_INVOLVED))?;
     let mut defect_rows = Vec::new();
     for incident in &incidents {
         let mut rng = rng_for(
@@ -1037,20 +1047,7 @@ fn childrens_services(
         .collect();
     let with_episodes = &index.with_episodes;
     let header: &[&str] = if renamed {
-        &[
-            "Child ID",
-            "Type",
-            "Forename",
-            "Surname",
-            "DOB",
-            "Gender",
-            "Ethnicity",
-            "Nationality",
-            "Post Code",
-            "LA",
-            "CLA",
-            "Ever Missing",
-        ]
+        &headers(CSC_PEOPLE)
     } else {
         &[
             "person_id",
@@ -1160,26 +1157,16 @@ fn childrens_services(
     for index in people_defects {
         files.defect("people.csv", "people", first_row + index as u64, "E003");
     }
+    // The template layout's headers are the standard's field names.
+    let standard_header: Vec<&str> = Table::MissingEpisodes
+        .fields()
+        .iter()
+        .map(|f| f.name)
+        .collect();
     let header: &[&str] = if renamed {
-        &[
-            "Child ID",
-            "Date Missing",
-            "Date Found",
-            "Missing/Absent",
-            "Missing From",
-            "RHI Offered",
-            "RHI Accepted",
-        ]
+        &headers(CSC_EPISODES)
     } else {
-        &[
-            "person_id",
-            "start",
-            "end",
-            "kind",
-            "from",
-            "return_interview_offered",
-            "return_interview_accepted",
-        ]
+        &standard_header
     };
     let mut episodes = files.table("missing_episodes.csv", header)?;
     let mut episode_defects = Vec::new();
@@ -1242,19 +1229,7 @@ fn people_only(
         _ => (crate::world::CHARITIES, 0.5),
     };
     let (name, header): (&str, &[&str]) = if files.layout == Layout::HealthPipe {
-        (
-            "patients.csv",
-            &[
-                "Patient Ref",
-                "Concern",
-                "Given Name",
-                "Family Name",
-                "Date of Birth",
-                "Sex",
-                "NHS No",
-                "Post Code",
-            ],
-        )
+        ("patients.csv", &headers(HEALTH_PEOPLE))
     } else if agency.kind == AgencyKind::Health {
         (
             "people.csv",
@@ -1270,20 +1245,7 @@ fn people_only(
             ],
         )
     } else {
-        (
-            "clients.csv",
-            &[
-                "Client ID",
-                "First name",
-                "Last name",
-                "DOB",
-                "Gender",
-                "Ethnicity/Nationality",
-                "Postcode",
-                "Client type",
-                "Ever missing",
-            ],
-        )
+        ("clients.csv", &headers(CHARITY_PEOPLE))
     };
     let mut rows = files.table(name, header)?;
     let mut defects = Vec::new();

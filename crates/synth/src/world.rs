@@ -253,7 +253,7 @@ impl World {
     pub fn generate(scale: f64, seed: u64) -> World {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let count = |n: f64| ((n * scale).round() as usize).max(1);
-        let agencies = agencies(&mut rng, scale);
+        let agencies = agencies(&mut rng);
         let n_victims = count(2083.0);
         let n_offenders = count(2379.0);
         let n_background = n_victims * 10;
@@ -513,85 +513,76 @@ impl World {
     }
 }
 
-fn agencies(rng: &mut ChaCha8Rng, scale: f64) -> Vec<Agency> {
-    let _ = scale;
+fn agencies(rng: &mut ChaCha8Rng) -> Vec<Agency> {
+    let kinds = [
+        (
+            AgencyKind::Police,
+            POLICE_FORCES,
+            "POL",
+            "Police force",
+            "E23",
+        ),
+        (
+            AgencyKind::ChildrensServices,
+            LOCAL_AUTHORITIES,
+            "LA",
+            "Children's services",
+            "E06",
+        ),
+        (
+            AgencyKind::SafeguardingBoard,
+            LOCAL_AUTHORITIES,
+            "SB",
+            "Safeguarding board",
+            "E06",
+        ),
+        (
+            AgencyKind::Health,
+            HEALTH_BODIES,
+            "HB",
+            "Health body",
+            "E54",
+        ),
+        (AgencyKind::Charity, CHARITIES, "CH", "Charity", "E12"),
+    ];
     let mut agencies = Vec::new();
-    for index in 0..POLICE_FORCES {
-        agencies.push(Agency {
-            id: format!("POL{:02}", index + 1),
-            name: format!("Police force {:02}", index + 1),
-            kind: AgencyKind::Police,
-            area: format!("E23{:06}", index + 1),
-            requested: true,
-            returned: true,
-            index,
-            position: 0,
-        });
-    }
-    for index in 0..LOCAL_AUTHORITIES {
-        agencies.push(Agency {
-            id: format!("LA{:03}", index + 1),
-            name: format!("Children's services {:03}", index + 1),
-            kind: AgencyKind::ChildrensServices,
-            area: format!("E06{:06}", index + 1),
-            requested: true,
-            returned: rng.random_bool(0.85),
-            index,
-            position: 0,
-        });
-    }
-    let boards_returning: Vec<usize> = {
-        let mut picked = Vec::new();
-        while picked.len() < 13 {
-            let board = rng.random_range(0..LOCAL_AUTHORITIES);
-            if !picked.contains(&board) {
-                picked.push(board);
+    for (kind, count, prefix, label, area_prefix) in kinds {
+        let width = if count > 99 { 3 } else { 2 };
+        // 13 boards reply, as in the 2011 assessment.
+        let mut boards_returning = Vec::new();
+        if kind == AgencyKind::SafeguardingBoard {
+            while boards_returning.len() < 13 {
+                let board = rng.random_range(0..LOCAL_AUTHORITIES);
+                if !boards_returning.contains(&board) {
+                    boards_returning.push(board);
+                }
             }
         }
-        picked
-    };
-    for index in 0..LOCAL_AUTHORITIES {
-        agencies.push(Agency {
-            id: format!("SB{:03}", index + 1),
-            name: format!("Safeguarding board {:03}", index + 1),
-            kind: AgencyKind::SafeguardingBoard,
-            area: format!("E06{:06}", index + 1),
-            requested: true,
-            returned: boards_returning.contains(&index),
-            index,
-            position: 0,
-        });
-    }
-    for index in 0..HEALTH_BODIES {
-        agencies.push(Agency {
-            id: format!("HB{:02}", index + 1),
-            name: format!("Health body {:02}", index + 1),
-            kind: AgencyKind::Health,
-            area: format!("E54{:06}", index + 1),
-            requested: index < 12,
-            returned: index < 5,
-            index,
-            position: 0,
-        });
-    }
-    for index in 0..CHARITIES {
-        agencies.push(Agency {
-            id: format!("CH{:02}", index + 1),
-            name: format!("Charity {:02}", index + 1),
-            kind: AgencyKind::Charity,
-            area: if index < 3 {
-                "E92000001".to_string()
-            } else {
-                format!("E12{:06}", index)
-            },
-            requested: index < 8,
-            returned: index < 4,
-            index,
-            position: 0,
-        });
-    }
-    for (position, agency) in agencies.iter_mut().enumerate() {
-        agency.position = u16::try_from(position).unwrap_or(u16::MAX);
+        for index in 0..count {
+            let (requested, returned) = match kind {
+                AgencyKind::Police => (true, true),
+                AgencyKind::ChildrensServices => (true, rng.random_bool(0.85)),
+                AgencyKind::SafeguardingBoard => (true, boards_returning.contains(&index)),
+                AgencyKind::Health => (index < 12, index < 5),
+                AgencyKind::Charity => (index < 8, index < 4),
+            };
+            // Three charities are national; the others regional.
+            let area = match kind {
+                AgencyKind::Charity if index < 3 => "E92000001".to_string(),
+                AgencyKind::Charity => format!("{area_prefix}{index:06}"),
+                _ => format!("{area_prefix}{:06}", index + 1),
+            };
+            agencies.push(Agency {
+                id: format!("{prefix}{:0width$}", index + 1),
+                name: format!("{label} {:0width$}", index + 1),
+                kind,
+                area,
+                requested,
+                returned,
+                index,
+                position: u16::try_from(agencies.len()).unwrap_or(u16::MAX),
+            });
+        }
     }
     agencies
 }
