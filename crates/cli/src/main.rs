@@ -3,6 +3,7 @@
 //! terminals; the work is done by the library crates.
 
 mod check;
+mod dedupe;
 mod progress;
 mod render;
 mod workspace;
@@ -59,6 +60,8 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Find the people in any person CSV: the linkage engine without a workspace.
+    Dedupe(dedupe::DedupeArgs),
     /// Create a workspace: config, embedded store, key file.
     Init {
         /// The folder (created if needed); the current directory by default.
@@ -173,6 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     };
     match cli.command {
         Command::Synth { out, scale, seed } => synth(&out, scale, seed),
+        Command::Dedupe(args) => dedupe::dedupe(&args),
         Command::Init { dir } => {
             let dir = dir
                 .or(context.workspace.clone())

@@ -204,3 +204,52 @@ pub fn write_problems_csv(report: &CheckReport, path: &Path) -> anyhow::Result<(
     writer.flush()?;
     Ok(())
 }
+
+/// The evidence for one pair, comparison by comparison.
+pub fn waterfall(
+    out: &mut dyn std::io::Write,
+    a: &str,
+    b: &str,
+    waterfall: &sightline_link::Waterfall,
+    same_cluster: bool,
+) -> std::io::Result<()> {
+    writeln!(out, "{a} and {b}:")?;
+    writeln!(
+        out,
+        "  {:<16} {:<52} {:>9} {:>9} {:>8}",
+        "comparison", "level", "m", "u", "weight"
+    )?;
+    writeln!(
+        out,
+        "  {:<16} {:<52} {:>9} {:>9} {:>+8.2}",
+        "prior", "", "", "", waterfall.prior_weight
+    )?;
+    let probability = |p: Option<f64>| p.map_or(String::new(), |p| format!("{p:.4}"));
+    for step in &waterfall.steps {
+        let level = if step.term_frequency_adjusted {
+            format!("{} (term frequency)", step.level)
+        } else {
+            step.level.clone()
+        };
+        writeln!(
+            out,
+            "  {:<16} {:<52} {:>9} {:>9} {:>+8.2}",
+            step.comparison,
+            level,
+            probability(step.m),
+            probability(step.u),
+            step.weight
+        )?;
+    }
+    writeln!(
+        out,
+        "  total match weight {:+.2}: probability {:.4}; {}",
+        waterfall.total_weight,
+        waterfall.probability,
+        if same_cluster {
+            "in the same cluster"
+        } else {
+            "in different clusters"
+        }
+    )
+}

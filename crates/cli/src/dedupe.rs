@@ -1,0 +1,406 @@
+//! `sightline dedupe`: the linkage engine on any person CSV, no workspace.
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use sightline_link::cluster::ClusterOptions;
+use sightline_link::dataset::{Dataset, PersonInput};
+use sightline_link::evaluate::{Metrics, evaluate};
+use sightline_link::{Linked, Options, Phase};
+use sightline_standard::dates::{DateFormat, parse_with};
+use sightline_standard::fold::fold_header;
+use std::borrow::Cow;
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Args)]
+pub struct DedupeArgs {
+    /// A CSV of person records, one per row, with a header row.
+    file: PathBuf,
+    /// The column holding each record's id.
+    #[arg(long)]
+    id: String,
+    /// FIELD=COLUMN pairs: FIELD is given_name, family_name, other_names, date_of_birth, sex,
+    /// postcode, town, local_authority, nhs_number, upn, pnc_id, or extra:NAME. Columns whose
+    /// header is a field's name are mapped without being listed.
+    #[arg(long, value_delimiter = ',')]
+    columns: Vec<String>,
+    /// A column with the true entity of each record: prints accuracy.
+    #[arg(long)]
+    truth: Option<String>,
+    /// Write `id,cluster_id` here.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Links must reach this match probability.
+    #[arg(long, default_value_t = ClusterOptions::default().threshold)]
+    threshold: f64,
+    /// Two clusters merge only if the mean match probability between their records reaches this.
+    #[arg(long, default_value_t = ClusterOptions::default().cohesion)]
+    cohesion: f64,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Show the evidence for one pair of record ids, e.g. `--explain A,B`.
+    #[arg(long, value_delimiter = ',')]
+    explain: Vec<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+const FIELDS: [&str; 11] = [
+    "given_name",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "town",
+    "local_authority",
+    "nhs_number",
+    "upn",
+    "pnc_id",
+];
+
+/// Header spellings read as a field when `--columns` does not say otherwise.
+fn field_for_header(header: &str) -> Option<&'static str> {
+    let folded = fold_header(header);
+    FIELDS
+        .iter()
+        .copied()
+        .find(|field| fold_header(field) == folded)
+        .or(match folded.as_str() {
+            "forename" | "firstname" | "givenname" => Some("given_name"),
+            "surname" | "lastname" | "familyname" => Some("family_name"),
+            "dob" | "birthdate" | "dateofbirth" => Some("date_of_birth"),
+            "gender" => Some("sex"),
+            _ => None,
+        })
+}
+
+/// Where each field is in the file.
+struct Layout {
+    id: usize,
+    truth: Option<usize>,
+    fields: Vec<(String, usize)>,
+    extras: Vec<(String, usize)>,
+}
+
+fn layout(headers: &[String], args: &DedupeArgs) -> anyhow::Result<Layout> {
+    let find = |name: &str| -> anyhow::Result<usize> {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .or_else(|| {
+                headers
+                    .iter()
+                    .position(|h| fold_header(h) == fold_header(name))
+            })
+            .with_context(|| {
+                format!(
+                    "no column {name:?} in the file; its columns are: {}",
+                    headers.join(", ")
+                )
+            })
+    };
+    let id = find(&args.id)?;
+    let truth = args.truth.as_deref().map(find).transpose()?;
+    let mut fields: Vec<(String, usize)> = Vec::new();
+    let mut extras = Vec::new();
+    for pair in &args.columns {
+        let Some((field, column)) = pair.split_once('=') else {
+            bail!("--columns takes FIELD=COLUMN pairs; got {pair:?}");
+        };
+        let column = find(column.trim())?;
+        let field = field.trim();
+        if let Some(name) = field.strip_prefix("extra:") {
+            extras.push((name.to_string(), column));
+        } else if FIELDS.contains(&field) {
+            fields.retain(|(f, _)| f != field);
+            fields.push((field.to_string(), column));
+        } else {
+            bail!(
+                "unknown field {field:?} in --columns; fields are {} and extra:NAME",
+                FIELDS.join(", ")
+            );
+        }
+    }
+    if args.columns.is_empty() {
+        for (at, header) in headers.iter().enumerate() {
+            if let Some(field) = field_for_header(header)
+                && at != id
+                && Some(at) != truth
+                && !fields.iter().any(|(f, _)| f == field)
+            {
+                fields.push((field.to_string(), at));
+            }
+        }
+    }
+    if fields.is_empty() && extras.is_empty() {
+        bail!(
+            "no column to compare: name them with --columns FIELD=COLUMN (fields: {})",
+            FIELDS.join(", ")
+        );
+    }
+    Ok(Layout {
+        id,
+        truth,
+        fields,
+        extras,
+    })
+}
+
+fn text(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text.trim()),
+        Err(_) => Cow::Owned(
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .trim()
+                .to_string(),
+        ),
+    }
+}
+
+/// Reads the file into a dataset, with each record's truth label if asked.
+fn read(path: &Path, args: &DedupeArgs) -> anyhow::Result<(Dataset, Vec<u32>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    let headers: Vec<String> = reader
+        .byte_headers()
+        .with_context(|| format!("cannot read the header row of {}", path.display()))?
+        .iter()
+        .map(|h| text(h).trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let layout = layout(&headers, args)?;
+    let mut data = Dataset::new(layout.extras.iter().map(|(n, _)| n.clone()).collect());
+    let mut truth_ids: rustc_hash::FxHashMap<String, u32> = Default::default();
+    let mut truth = Vec::new();
+    let mut row = csv::ByteRecord::new();
+    let mut seen_ids: rustc_hash::FxHashSet<String> = Default::default();
+    let mut line = 1u64;
+    while reader
+        .read_byte_record(&mut row)
+        .with_context(|| format!("cannot read {} after line {line}", path.display()))?
+    {
+        line += 1;
+        let cell = |at: usize| text(row.get(at).unwrap_or(b""));
+        let id = cell(layout.id);
+        if id.is_empty() {
+            bail!(
+                "{} row {line}: the id column {:?} is empty; every record needs an id",
+                path.display(),
+                args.id
+            );
+        }
+        if !seen_ids.insert(id.to_string()) {
+            bail!(
+                "{} row {line}: id {id:?} appears twice; ids must be unique",
+                path.display()
+            );
+        }
+        let values: Vec<(&str, Cow<str>)> = layout
+            .fields
+            .iter()
+            .map(|(field, at)| (field.as_str(), cell(*at)))
+            .collect();
+        let get = |name: &str| {
+            values
+                .iter()
+                .find(|(f, _)| *f == name)
+                .map_or("", |(_, v)| v.as_ref())
+        };
+        let extras: Vec<Cow<str>> = layout.extras.iter().map(|(_, at)| cell(*at)).collect();
+        let input = PersonInput {
+            id: &id,
+            given_name: get("given_name"),
+            family_name: get("family_name"),
+            other_names: get("other_names"),
+            birth: parse_with(get("date_of_birth"), &DateFormat::DEFAULT),
+            sex: get("sex"),
+            postcode: get("postcode"),
+            town: get("town"),
+            local_authority: get("local_authority"),
+            nhs_number: get("nhs_number"),
+            upn: get("upn"),
+            pnc_id: get("pnc_id"),
+            extras: extras.iter().map(|e| e.as_ref()).collect(),
+            ..PersonInput::default()
+        };
+        data.push(&input);
+        if let Some(at) = layout.truth {
+            let label = cell(at).to_string();
+            let next = truth_ids.len() as u32;
+            truth.push(*truth_ids.entry(label).or_insert(next));
+        }
+    }
+    Ok((data, truth))
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    records: usize,
+    entities: usize,
+    seconds: f64,
+    pairs_scored: u64,
+    links_above_threshold: u64,
+    threshold: f64,
+    blocking: &'a [sightline_link::block::RuleReport],
+    phases: &'a [Phase],
+    refused_merges: &'a sightline_link::cluster::Refusals,
+    flagged_clusters: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics: Option<Metrics>,
+}
+
+/// A spinner on stderr naming the phase, on a terminal only.
+pub fn phase_spinner(show: bool) -> ProgressBar {
+    let target = if show && std::io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(None, target);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
+    if !(args.threshold > 0.0 && args.threshold < 1.0) {
+        bail!(
+            "--threshold must be between 0 and 1; got {}",
+            args.threshold
+        );
+    }
+    let started = Instant::now();
+    let spinner = phase_spinner(!args.json);
+    spinner.set_message(format!("reading {}", args.file.display()));
+    let (data, truth) = read(&args.file, args)?;
+    let mut options = Options {
+        seed: args.seed,
+        ..Options::default()
+    };
+    options.cluster.threshold = args.threshold;
+    options.cluster.cohesion = args.cohesion;
+    let linked = sightline_link::link(&data, &options, &mut |phase| {
+        spinner.set_message(phase.to_string())
+    });
+    spinner.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let metrics = (!truth.is_empty()).then(|| evaluate(&linked.clustering.cluster_of, &truth));
+    if let Some(out) = &args.out {
+        write_clusters(out, &data, &linked)?;
+    }
+    if let [a, b] = args.explain.as_slice() {
+        let find = |id: &str| {
+            data.ids
+                .iter()
+                .position(|x| &**x == id)
+                .with_context(|| format!("no record with id {id:?} in {}", args.file.display()))
+        };
+        let (ra, rb) = (find(a)?, find(b)?);
+        let waterfall = sightline_link::explain(&data, &linked.model, ra, rb);
+        let same = linked.clustering.cluster_of[ra] == linked.clustering.cluster_of[rb];
+        if args.json {
+            return crate::workspace::print_json(&serde_json::json!({
+                "a": a, "b": b, "same_cluster": same, "waterfall": waterfall,
+            }))
+            .map(|_| crate::Outcome::Clean);
+        }
+        crate::render::waterfall(&mut std::io::stdout().lock(), a, b, &waterfall, same)?;
+        return Ok(crate::Outcome::Clean);
+    }
+    let report = Report {
+        records: data.len(),
+        entities: linked.clustering.clusters,
+        seconds,
+        pairs_scored: linked.pairs_scored,
+        links_above_threshold: linked.links_above_threshold,
+        threshold: args.threshold,
+        blocking: &linked.blocking,
+        phases: &linked.phases,
+        refused_merges: &linked.clustering.refusals,
+        flagged_clusters: linked.clustering.flagged.len(),
+        metrics,
+    };
+    if args.json {
+        crate::workspace::print_json(&report)?;
+    } else {
+        print_report(&report)?;
+    }
+    Ok(crate::Outcome::Clean)
+}
+
+fn write_clusters(out: &Path, data: &Dataset, linked: &Linked) -> anyhow::Result<()> {
+    let mut writer =
+        csv::Writer::from_path(out).with_context(|| format!("cannot write {}", out.display()))?;
+    writer.write_record(["id", "cluster_id"])?;
+    for (record, &cluster) in linked.clustering.cluster_of.iter().enumerate() {
+        writer.write_record([&*data.ids[record], &*data.ids[cluster as usize]])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn print_report(report: &Report) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} records → {} people in {:.1} s ({} pairs scored, {} links at p ≥ {}).",
+        report.records,
+        report.entities,
+        report.seconds,
+        report.pairs_scored,
+        report.links_above_threshold,
+        report.threshold
+    )?;
+    writeln!(out, "Blocking rules (pairs in blocks / new pairs):")?;
+    for rule in report.blocking {
+        let note = if rule.refused {
+            "  REFUSED: too many pairs"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {:<44} {:>12} {:>12}{note}",
+            rule.rule, rule.pairs, rule.new_pairs
+        )?;
+    }
+    let refused = report.refused_merges;
+    writeln!(
+        out,
+        "Merges refused: {} (a source says different people), {} (clusters disagree), {} (too large); {} clusters flagged for review.",
+        refused.source_says_different,
+        refused.not_cohesive,
+        refused.too_large,
+        report.flagged_clusters
+    )?;
+    let phases: Vec<String> = report
+        .phases
+        .iter()
+        .map(|p| format!("{} {:.2} s", p.phase, p.seconds))
+        .collect();
+    writeln!(out, "Time: {}.", phases.join(", "))?;
+    if let Some(m) = &report.metrics {
+        writeln!(
+            out,
+            "Against the truth ({} true entities): pairwise P {:.4} R {:.4} F1 {:.4}; B-cubed P {:.4} R {:.4} F1 {:.4}; people {:+.2}%.",
+            m.true_entities,
+            m.pairwise_precision,
+            m.pairwise_recall,
+            m.pairwise_f1,
+            m.bcubed_precision,
+            m.bcubed_recall,
+            m.bcubed_f1,
+            m.entity_count_error_pct
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,537 @@
+//! How alike are two records, field by field?
+//!
+//! A comparison sorts a pair into one of its ordered levels, best first; level 0 is the null
+//! level (a value missing on either side), which carries no evidence. The levels of all
+//! comparisons, four bits each, make a pair's comparison vector.
+
+use crate::dataset::{Birth, Dataset, NONE};
+use serde::{Deserialize, Serialize};
+use strsim::jaro_winkler;
+
+/// What a comparison looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    GivenName,
+    FamilyName,
+    OtherNames,
+    DateOfBirth,
+    Sex,
+    Postcode,
+    Town,
+    LocalAuthority,
+    NhsNumber,
+    Upn,
+    PncId,
+    Extra(usize),
+}
+
+impl Field {
+    /// The levels after the null level, best first.
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            Field::GivenName => &[
+                "exact",
+                "given and family swapped",
+                "nickname",
+                "Jaro-Winkler >= 0.92",
+                "same Double Metaphone code",
+                "Jaro-Winkler >= 0.80",
+                "initial only, same letter",
+                "different",
+            ],
+            Field::FamilyName => &[
+                "exact",
+                "given and family swapped",
+                "Jaro-Winkler >= 0.92",
+                "same Double Metaphone code",
+                "Jaro-Winkler >= 0.80",
+                "one name contains the other",
+                "different",
+            ],
+            Field::OtherNames => &["an alias is the other's name", "no alias matches"],
+            Field::DateOfBirth => &[
+                "exact",
+                "day and month transposed",
+                "one digit different, or two adjacent digits swapped",
+                "same year and month",
+                "same year",
+                "one year apart, or the age fits",
+                "different",
+            ],
+            Field::Postcode => &[
+                "exact",
+                "one character different",
+                "same sector",
+                "same district",
+                "same area",
+                "different",
+            ],
+            Field::Extra(_) | Field::Town | Field::LocalAuthority => {
+                &["exact", "Jaro-Winkler >= 0.90", "different"]
+            }
+            Field::Sex | Field::NhsNumber | Field::Upn | Field::PncId => &["exact", "different"],
+        }
+    }
+
+    /// The level whose u probability is replaced by the value's frequency, if any.
+    pub fn term_frequency_level(self) -> Option<u8> {
+        match self {
+            Field::GivenName | Field::FamilyName | Field::Postcode => Some(1),
+            _ => None,
+        }
+    }
+
+    pub fn name(self, data: &Dataset) -> String {
+        match self {
+            Field::GivenName => "given_name".into(),
+            Field::FamilyName => "family_name".into(),
+            Field::OtherNames => "other_names".into(),
+            Field::DateOfBirth => "date_of_birth".into(),
+            Field::Sex => "sex".into(),
+            Field::Postcode => "postcode".into(),
+            Field::Town => "town".into(),
+            Field::LocalAuthority => "local_authority".into(),
+            Field::NhsNumber => "nhs_number".into(),
+            Field::Upn => "upn".into(),
+            Field::PncId => "pnc_id".into(),
+            Field::Extra(at) => format!(
+                "extra:{}",
+                data.extra_names.get(at).map_or("", String::as_str)
+            ),
+        }
+    }
+}
+
+/// The comparisons that apply to a dataset: one per field that any record has.
+pub fn comparisons_for(data: &Dataset) -> Vec<Field> {
+    let present = data.present;
+    let mut fields = Vec::new();
+    for (field, has) in [
+        (Field::GivenName, present.given_name),
+        (Field::FamilyName, present.family_name),
+        (Field::OtherNames, present.other_names),
+        (Field::DateOfBirth, present.birth),
+        (Field::Sex, present.sex),
+        (Field::Postcode, present.postcode),
+        (Field::Town, present.town),
+        (Field::LocalAuthority, present.local_authority),
+        (Field::NhsNumber, present.nhs_number),
+        (Field::Upn, present.upn),
+        (Field::PncId, present.pnc_id),
+    ] {
+        if has {
+            fields.push(field);
+        }
+    }
+    fields.extend((0..data.extra_names.len()).map(Field::Extra));
+    // Four bits per comparison in a u64.
+    fields.truncate(16);
+    fields
+}
+
+/// A comparison vector: four bits per comparison.
+pub type Gamma = u64;
+
+pub fn level_of(gamma: Gamma, comparison: usize) -> u8 {
+    ((gamma >> (4 * comparison)) & 0xF) as u8
+}
+
+/// Compares records `a` and `b` on every comparison.
+pub fn gamma(data: &Dataset, fields: &[Field], a: usize, b: usize) -> Gamma {
+    let names = NamePair::new(data, a, b);
+    let mut gamma = 0u64;
+    for (at, &field) in fields.iter().enumerate() {
+        let level = match field {
+            Field::GivenName => names.given_level(data),
+            Field::FamilyName => names.family_level(data),
+            Field::OtherNames => other_names_level(data, a, b),
+            Field::DateOfBirth => birth_level(data.birth[a], data.birth[b]),
+            Field::Sex => exact_level(u32::from(data.sex[a]), u32::from(data.sex[b]), 0),
+            Field::Postcode => postcode_level(data, a, b),
+            Field::Town => extra_level(data, data.town[a], data.town[b]),
+            Field::LocalAuthority => {
+                extra_level(data, data.local_authority[a], data.local_authority[b])
+            }
+            Field::NhsNumber => exact_level(data.nhs_number[a], data.nhs_number[b], NONE),
+            Field::Upn => exact_level(data.upn[a], data.upn[b], NONE),
+            Field::PncId => exact_level(data.pnc_id[a], data.pnc_id[b], NONE),
+            Field::Extra(at) => extra_level(data, data.extra(a, at), data.extra(b, at)),
+        };
+        gamma |= u64::from(level) << (4 * at);
+    }
+    gamma
+}
+
+fn exact_level(a: u32, b: u32, none: u32) -> u8 {
+    if a == none || b == none {
+        0
+    } else if a == b {
+        1
+    } else {
+        2
+    }
+}
+
+fn extra_level(data: &Dataset, a: u32, b: u32) -> u8 {
+    if a == NONE || b == NONE {
+        0
+    } else if a == b {
+        1
+    } else if jaro_winkler(data.places.get(a), data.places.get(b)) >= 0.90 {
+        2
+    } else {
+        3
+    }
+}
+
+/// The names of a pair, with whether they look swapped.
+struct NamePair {
+    given: (u32, u32),
+    family: (u32, u32),
+    swapped: bool,
+}
+
+fn similar(data: &Dataset, a: u32, b: u32) -> bool {
+    a != NONE && b != NONE && (a == b || jaro_winkler(data.names.get(a), data.names.get(b)) >= 0.88)
+}
+
+impl NamePair {
+    fn new(data: &Dataset, a: usize, b: usize) -> NamePair {
+        let given = (data.given[a], data.given[b]);
+        let family = (data.family[a], data.family[b]);
+        let swapped = given.0 != given.1
+            && family.0 != family.1
+            && similar(data, given.0, family.1)
+            && similar(data, family.0, given.1);
+        NamePair {
+            given,
+            family,
+            swapped,
+        }
+    }
+
+    fn given_level(&self, data: &Dataset) -> u8 {
+        let (a, b) = self.given;
+        if a == NONE || b == NONE {
+            return 0;
+        }
+        if a == b {
+            return 1;
+        }
+        if self.swapped {
+            return 2;
+        }
+        let groups = |id: u32| data.name_groups.get(id as usize).copied().unwrap_or(0);
+        if groups(a) & groups(b) != 0 {
+            return 3;
+        }
+        let (x, y) = (data.names.get(a), data.names.get(b));
+        if x.len() == 1 || y.len() == 1 {
+            return if x.as_bytes()[0] == y.as_bytes()[0] {
+                7
+            } else {
+                8
+            };
+        }
+        let similarity = jaro_winkler(x, y);
+        if similarity >= 0.92 {
+            4
+        } else if data.phonetic(a) == data.phonetic(b) {
+            5
+        } else if similarity >= 0.80 {
+            6
+        } else {
+            8
+        }
+    }
+
+    fn family_level(&self, data: &Dataset) -> u8 {
+        let (a, b) = self.family;
+        if a == NONE || b == NONE {
+            return 0;
+        }
+        if a == b {
+            return 1;
+        }
+        if self.swapped {
+            return 2;
+        }
+        let (x, y) = (data.names.get(a), data.names.get(b));
+        let similarity = jaro_winkler(x, y);
+        if similarity >= 0.92 {
+            3
+        } else if data.phonetic(a) == data.phonetic(b) {
+            4
+        } else if similarity >= 0.80 {
+            5
+        } else if x.len().min(y.len()) >= 3 && (x.contains(y) || y.contains(x)) {
+            6
+        } else {
+            7
+        }
+    }
+}
+
+fn other_names_level(data: &Dataset, a: usize, b: usize) -> u8 {
+    let (aliases_a, aliases_b) = (data.aliases_of(a), data.aliases_of(b));
+    if aliases_a.is_empty() && aliases_b.is_empty() {
+        return 0;
+    }
+    let name_a = (data.given[a], data.family[a]);
+    let name_b = (data.given[b], data.family[b]);
+    let matches = |alias: &(u32, u32), name: (u32, u32)| {
+        alias.1 != NONE && alias.1 == name.1 && (alias.0 == name.0 || alias.0 == alias.1)
+    };
+    let hit = aliases_a.iter().any(|alias| matches(alias, name_b))
+        || aliases_b.iter().any(|alias| matches(alias, name_a))
+        || aliases_a.iter().any(|x| aliases_b.contains(x));
+    if hit { 1 } else { 2 }
+}
+
+/// Dates of birth compared at the precision both have.
+pub fn birth_level(a: Birth, b: Birth) -> u8 {
+    if !a.is_known() || !b.is_known() {
+        return 0;
+    }
+    if a.year == 0 || b.year == 0 {
+        // At least one has only an age: does the other's year (range) fit?
+        let overlap = a.year_min <= b.year_max + 1 && b.year_min <= a.year_max + 1;
+        return if overlap { 6 } else { 7 };
+    }
+    let full = a.day != 0 && b.day != 0 && a.month != 0 && b.month != 0;
+    if full {
+        if a == b {
+            return 1;
+        }
+        if a.year == b.year && a.day == b.month && a.month == b.day {
+            return 2;
+        }
+        if one_digit_apart(a, b) {
+            return 3;
+        }
+    }
+    if a.year == b.year {
+        if a.month != 0 && a.month == b.month {
+            return 4;
+        }
+        return 5;
+    }
+    if a.year.abs_diff(b.year) == 1 { 6 } else { 7 }
+}
+
+/// Whether the eight digits of `yyyymmdd` differ in one place, or by one adjacent swap.
+fn one_digit_apart(a: Birth, b: Birth) -> bool {
+    let digits = |birth: Birth| {
+        let value =
+            u32::from(birth.year) * 10_000 + u32::from(birth.month) * 100 + u32::from(birth.day);
+        let mut out = [0u8; 8];
+        let mut rest = value;
+        for slot in out.iter_mut().rev() {
+            *slot = (rest % 10) as u8;
+            rest /= 10;
+        }
+        out
+    };
+    let (x, y) = (digits(a), digits(b));
+    one_edit_apart(&x, &y)
+}
+
+/// Same length and one substitution, or one swap of neighbours, apart.
+fn one_edit_apart(x: &[u8], y: &[u8]) -> bool {
+    if x.len() != y.len() {
+        return false;
+    }
+    let differ: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).take(3).collect();
+    match differ.as_slice() {
+        [_] => true,
+        [i, j] => *j == i + 1 && x[*i] == y[*j] && x[*j] == y[*i],
+        _ => false,
+    }
+}
+
+/// One insertion, deletion, substitution or swap of neighbours apart (Damerau-Levenshtein 1).
+fn one_character_apart(x: &str, y: &str) -> bool {
+    let (x, y) = (x.as_bytes(), y.as_bytes());
+    if x.len() == y.len() {
+        return one_edit_apart(x, y);
+    }
+    let (short, long) = if x.len() < y.len() { (x, y) } else { (y, x) };
+    if long.len() != short.len() + 1 {
+        return false;
+    }
+    let start = short.iter().zip(long).take_while(|(p, q)| p == q).count();
+    short[start..] == long[start + 1..]
+}
+
+fn postcode_level(data: &Dataset, a: usize, b: usize) -> u8 {
+    let (full_a, full_b) = (data.postcode[a], data.postcode[b]);
+    let (district_a, district_b) = (data.district[a], data.district[b]);
+    let has = |full: u32, district: u32| full != NONE || district != NONE;
+    if !has(full_a, district_a) || !has(full_b, district_b) {
+        return 0;
+    }
+    if full_a != NONE && full_a == full_b {
+        return 1;
+    }
+    if full_a != NONE
+        && full_b != NONE
+        && one_character_apart(data.places.get(full_a), data.places.get(full_b))
+    {
+        return 2;
+    }
+    if data.sector[a] != NONE && data.sector[a] == data.sector[b] {
+        return 3;
+    }
+    if district_a != NONE && district_a == district_b {
+        return 4;
+    }
+    if data.area[a] != NONE && data.area[a] == data.area[b] {
+        return 5;
+    }
+    6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::PersonInput;
+    use sightline_standard::dates::PartialDate;
+
+    fn birth(year: u16, month: u8, day: u8) -> Birth {
+        Birth {
+            year,
+            month,
+            day,
+            year_min: year,
+            year_max: year,
+        }
+    }
+
+    fn age_only(year_min: u16) -> Birth {
+        Birth {
+            year_min,
+            year_max: year_min + 1,
+            ..Birth::default()
+        }
+    }
+
+    #[test]
+    fn every_birth_level() {
+        let base = birth(2008, 4, 7);
+        assert_eq!(birth_level(base, Birth::default()), 0);
+        assert_eq!(birth_level(base, birth(2008, 4, 7)), 1);
+        assert_eq!(birth_level(base, birth(2008, 7, 4)), 2);
+        assert_eq!(birth_level(base, birth(2009, 4, 7)), 3);
+        assert_eq!(
+            birth_level(birth(1972, 6, 15), birth(1972, 6, 28)),
+            4,
+            "two digits, not a swap"
+        );
+        assert_eq!(
+            birth_level(birth(1972, 6, 15), birth(1927, 6, 15)),
+            3,
+            "7 and 2 swapped"
+        );
+        assert_eq!(birth_level(base, birth(2008, 4, 19)), 4);
+        assert_eq!(birth_level(base, birth(2008, 4, 0)), 4, "month precision");
+        assert_eq!(birth_level(base, birth(2008, 11, 30)), 5);
+        assert_eq!(birth_level(base, birth(2008, 0, 0)), 5, "year precision");
+        assert_eq!(birth_level(base, birth(2007, 12, 30)), 6);
+        assert_eq!(birth_level(base, age_only(2007)), 6, "the age fits");
+        assert_eq!(birth_level(base, age_only(2001)), 7);
+        assert_eq!(birth_level(base, birth(1990, 1, 1)), 7);
+    }
+
+    fn person<'a>(given: &'a str, family: &'a str, postcode: &'a str) -> PersonInput<'a> {
+        PersonInput {
+            id: "x",
+            given_name: given,
+            family_name: family,
+            postcode,
+            birth: PartialDate::full(2008, 4, 7),
+            sex: "F",
+            ..PersonInput::default()
+        }
+    }
+
+    fn levels(a: PersonInput, b: PersonInput) -> Vec<u8> {
+        let mut data = Dataset::new(vec![]);
+        data.push(&a);
+        data.push(&b);
+        let fields = comparisons_for(&data);
+        let gamma = gamma(&data, &fields, 0, 1);
+        (0..fields.len()).map(|at| level_of(gamma, at)).collect()
+    }
+
+    #[test]
+    fn every_name_level() {
+        // fields: given, family, birth, sex, postcode
+        let given = |a: &str, b: &str| levels(person(a, "Smith", ""), person(b, "Smith", ""))[0];
+        assert_eq!(given("Katie", ""), 0);
+        assert_eq!(given("Katie", "katie"), 1);
+        assert_eq!(given("Katie", "Kathryn"), 3);
+        assert_eq!(given("Jonathon", "Jonathan"), 4);
+        assert_eq!(given("Stephen", "Steven"), 3, "a nickname group");
+        assert_eq!(
+            given("Aisha", "Ayesha"),
+            5,
+            "sound alike, Jaro-Winkler 0.84"
+        );
+        assert_eq!(given("Philip", "Fillip"), 5);
+        assert_eq!(
+            given("Shaun", "Sean"),
+            6,
+            "Jaro-Winkler 0.805, different codes"
+        );
+        assert_eq!(given("Chloe", "Chole"), 4);
+        assert_eq!(given("Mariam", "Marian"), 4);
+        assert_eq!(given("Niamh", "Neve"), 8);
+        assert_eq!(given("K", "Katie"), 7);
+        assert_eq!(given("K", "Mary"), 8);
+        assert_eq!(given("Katie", "Mary"), 8);
+        let family = |a: &str, b: &str| levels(person("Amy", a, ""), person("Amy", b, ""))[1];
+        assert_eq!(family("Smith", "SMITH"), 1);
+        assert_eq!(family("Robinson", "Robinsno"), 3);
+        assert_eq!(family("Smith", "Smyth"), 4, "Jaro-Winkler 0.89, same code");
+        assert_eq!(family("Thomson", "Tomsen"), 4);
+        assert_eq!(family("Hussain", "Husein"), 4);
+        assert_eq!(family("Smith-Jones", "Jones"), 6);
+        assert_eq!(family("Smith", "Begum"), 7);
+        let swapped = levels(person("Smith", "Amy", ""), person("Amy", "Smith", ""));
+        assert_eq!((swapped[0], swapped[1]), (2, 2));
+        let swapped = levels(person("Stubbs", "Jaxck", ""), person("Jack", "Stubbs", ""));
+        assert_eq!((swapped[0], swapped[1]), (2, 2), "swapped, with a typo");
+    }
+
+    #[test]
+    fn postcode_levels_and_identifiers() {
+        let postcode =
+            |a: &str, b: &str| levels(person("Amy", "Lee", a), person("Amy", "Lee", b))[4];
+        assert_eq!(postcode("LS6 1AB", "ls61ab"), 1);
+        assert_eq!(postcode("LS6 1AB", "LS6 1AV"), 2, "a typo");
+        assert_eq!(postcode("LS6 1AB", "LS6 1BA"), 2, "neighbours swapped");
+        assert_eq!(postcode("LS6 1AB", "LS6 1ZZ"), 3);
+        assert_eq!(postcode("LS6 1AB", "LS6 2AD"), 4);
+        assert_eq!(postcode("LS6 1AB", "LS6"), 4, "a district alone");
+        assert_eq!(postcode("LS6 1AB", "LS17 1AD"), 5);
+        assert_eq!(postcode("LS6 1AB", "M1 1AA"), 6);
+        assert_eq!(postcode("75001 Paris", "75001 PARIS"), 1, "plain text");
+        assert_eq!(postcode("3070", "3020"), 2, "plain text, one character");
+        assert_eq!(postcode("3070", "30700"), 2, "plain text, one inserted");
+        assert_eq!(postcode("3070", "3170"), 2);
+        assert_eq!(postcode("3070", "4170"), 6);
+        let mut a = person("Amy", "Lee", "");
+        a.nhs_number = "943 476 5919";
+        let mut b = person("Amy", "Lee", "");
+        b.nhs_number = "9434765919";
+        b.other_names = "Amy Smith";
+        // fields: given, family, other names, birth, sex, nhs
+        assert_eq!(levels(a.clone(), b.clone())[5], 1);
+        assert_eq!(levels(a.clone(), b.clone())[2], 2);
+        b.nhs_number = "9434765870";
+        assert_eq!(levels(a.clone(), b.clone())[5], 2);
+        a.family_name = "Smith";
+        assert_eq!(levels(a, b)[2], 1, "the alias is the other's name");
+    }
+}

@@ -1,0 +1,437 @@
+//! What does the engine know about each record, in a form that is cheap to compare?
+//!
+//! Records arrive one at a time as [`PersonInput`] (borrowed text) and are stored column by
+//! column: every text value is folded (ASCII, upper case, letters only for names) and interned,
+//! so that equality is an integer comparison, phonetic codes are computed once per distinct
+//! name, and term frequencies are counts per interned value.
+
+use rphonetic::DoubleMetaphone;
+use rustc_hash::FxHashMap;
+use sightline_standard::dates::PartialDate;
+use sightline_standard::identifiers::parse_postcode;
+
+/// No value: the field is missing or could not be read.
+pub const NONE: u32 = u32::MAX;
+
+/// One person record as read: borrowed text, nothing interpreted yet except dates.
+#[derive(Debug, Clone, Default)]
+pub struct PersonInput<'a> {
+    pub id: &'a str,
+    /// The agency (or file) the record came from; with `local_key`, what that source says about
+    /// identity: the same key is the same person, different keys are different people.
+    pub source: Option<u32>,
+    pub local_key: Option<u64>,
+    pub given_name: &'a str,
+    pub family_name: &'a str,
+    pub other_names: &'a str,
+    pub birth: Option<PartialDate>,
+    /// An age and the date it was true, when there is no date of birth.
+    pub age: Option<(u16, PartialDate)>,
+    pub sex: &'a str,
+    pub postcode: &'a str,
+    pub town: &'a str,
+    pub local_authority: &'a str,
+    pub nhs_number: &'a str,
+    pub upn: &'a str,
+    pub pnc_id: &'a str,
+    pub extras: Vec<&'a str>,
+}
+
+/// A birth date at whatever precision is known; zero for an unknown part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Birth {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+    /// With only an age: the earliest and latest possible birth years.
+    pub year_min: u16,
+    pub year_max: u16,
+}
+
+impl Birth {
+    pub fn is_known(&self) -> bool {
+        self.year != 0 || self.year_min != 0
+    }
+
+    fn from_input(birth: Option<PartialDate>, age: Option<(u16, PartialDate)>) -> Birth {
+        if let Some(date) = birth
+            && (1..=9999).contains(&date.year)
+        {
+            let year = date.year as u16;
+            return Birth {
+                year,
+                month: date.month.unwrap_or(0),
+                day: date.day.unwrap_or(0),
+                year_min: year,
+                year_max: year,
+            };
+        }
+        if let Some((age, on)) = age
+            && on.year > i32::from(age)
+            && on.year <= 9999
+        {
+            let latest = (on.year - i32::from(age)) as u16;
+            return Birth {
+                year_min: latest.saturating_sub(1),
+                year_max: latest,
+                ..Birth::default()
+            };
+        }
+        Birth::default()
+    }
+}
+
+/// Interned strings with their counts.
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: FxHashMap<Box<str>, u32>,
+    pub values: Vec<Box<str>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, value: &str) -> u32 {
+        if value.is_empty() {
+            return NONE;
+        }
+        if let Some(&id) = self.ids.get(value) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(value.into());
+        self.ids.insert(value.into(), id);
+        id
+    }
+
+    pub fn get(&self, id: u32) -> &str {
+        self.values.get(id as usize).map_or("", |v| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// Counts of each interned value in one field, for term-frequency adjustment.
+#[derive(Debug, Default, Clone)]
+pub struct Frequencies {
+    counts: Vec<u32>,
+    pub total: u64,
+}
+
+impl Frequencies {
+    fn add(&mut self, id: u32) {
+        if id == NONE {
+            return;
+        }
+        let at = id as usize;
+        if self.counts.len() <= at {
+            self.counts.resize(at + 1, 0);
+        }
+        self.counts[at] += 1;
+        self.total += 1;
+    }
+
+    /// The share of non-missing values that are `id`.
+    pub fn share(&self, id: u32) -> f64 {
+        let count = self.counts.get(id as usize).copied().unwrap_or(0);
+        if self.total == 0 {
+            0.0
+        } else {
+            f64::from(count) / self.total as f64
+        }
+    }
+}
+
+/// Which optional fields any record has: comparisons are made only for these.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Present {
+    pub given_name: bool,
+    pub family_name: bool,
+    pub other_names: bool,
+    pub birth: bool,
+    pub sex: bool,
+    pub postcode: bool,
+    pub town: bool,
+    pub local_authority: bool,
+    pub nhs_number: bool,
+    pub upn: bool,
+    pub pnc_id: bool,
+}
+
+/// Every record, column by column.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    pub ids: Vec<Box<str>>,
+    pub source: Vec<u32>,
+    pub local_key: Vec<u64>,
+    /// Names (given, family and aliases share one interner so that swaps can be seen).
+    pub names: Interner,
+    pub given: Vec<u32>,
+    pub family: Vec<u32>,
+    /// Double Metaphone code of each interned name (indexed by name id), interned in `phonetics`.
+    pub name_phonetic: Vec<u32>,
+    pub phonetics: Interner,
+    /// Nickname groups of each interned name (indexed by name id).
+    pub name_groups: Vec<u128>,
+    /// Alias names per record: index into `alias_lists`, or NONE.
+    pub aliases: Vec<u32>,
+    pub alias_lists: Vec<Vec<(u32, u32)>>,
+    pub birth: Vec<Birth>,
+    pub sex: Vec<u8>,
+    pub places: Interner,
+    pub postcode: Vec<u32>,
+    pub sector: Vec<u32>,
+    pub district: Vec<u32>,
+    pub area: Vec<u32>,
+    pub town: Vec<u32>,
+    pub local_authority: Vec<u32>,
+    pub identifiers: Interner,
+    pub nhs_number: Vec<u32>,
+    pub upn: Vec<u32>,
+    pub pnc_id: Vec<u32>,
+    /// Extra text columns, `extra_names.len()` values per record.
+    pub extra_names: Vec<String>,
+    pub extras: Vec<u32>,
+    pub given_tf: Frequencies,
+    pub family_tf: Frequencies,
+    pub postcode_tf: Frequencies,
+    pub present: Present,
+    encoder: DoubleMetaphone,
+}
+
+/// Folds a name: ASCII, upper case, letters only ("O'Brien-Smith" → "OBRIENSMITH").
+pub fn fold_name(text: &str) -> String {
+    let folded;
+    let ascii = if text.is_ascii() {
+        text
+    } else {
+        folded = deunicode::deunicode(text);
+        &folded
+    };
+    ascii
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .map(|b| b.to_ascii_uppercase() as char)
+        .collect()
+}
+
+/// Folds other text: ASCII, upper case, letters and digits, single spaces.
+pub fn fold_text(text: &str) -> String {
+    sightline_standard::fold::fold(text).to_ascii_uppercase()
+}
+
+fn fold_identifier(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+impl Dataset {
+    pub fn new(extra_names: Vec<String>) -> Dataset {
+        Dataset {
+            extra_names,
+            encoder: DoubleMetaphone::default(),
+            ..Dataset::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    fn name(&mut self, text: &str) -> u32 {
+        let folded = fold_name(text);
+        let id = self.names.intern(&folded);
+        if id != NONE && id as usize == self.name_phonetic.len() {
+            // A new name: its code, once. Folding made it ASCII, which the encoder needs.
+            let code = self.encoder.double_metaphone(&folded).primary();
+            let code = if code.is_empty() { folded } else { code };
+            let phonetic = self.phonetics.intern(&code);
+            self.name_phonetic.push(phonetic);
+            self.name_groups
+                .push(crate::nicknames::group_bits(self.names.get(id)));
+        }
+        id
+    }
+
+    pub fn phonetic(&self, name: u32) -> u32 {
+        self.name_phonetic
+            .get(name as usize)
+            .copied()
+            .unwrap_or(NONE)
+    }
+
+    /// Adds one record.
+    pub fn push(&mut self, input: &PersonInput) {
+        self.ids.push(input.id.into());
+        self.source.push(input.source.unwrap_or(NONE));
+        self.local_key.push(input.local_key.unwrap_or(u64::MAX));
+        let given = self.name(input.given_name);
+        let family = self.name(input.family_name);
+        self.given.push(given);
+        self.family.push(family);
+        self.given_tf.add(given);
+        self.family_tf.add(family);
+        self.present.given_name |= given != NONE;
+        self.present.family_name |= family != NONE;
+
+        let mut aliases = Vec::new();
+        for alias in input
+            .other_names
+            .split([';', ',', '/', '|'])
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
+            let mut words = alias.split_whitespace();
+            let first = words.next().unwrap_or("");
+            let last = words.last().unwrap_or("");
+            let pair = (self.name(first), self.name(last));
+            aliases.push(pair);
+        }
+        if aliases.is_empty() {
+            self.aliases.push(NONE);
+        } else {
+            self.present.other_names = true;
+            self.aliases.push(self.alias_lists.len() as u32);
+            self.alias_lists.push(aliases);
+        }
+
+        let birth = Birth::from_input(input.birth, input.age);
+        self.present.birth |= birth.is_known();
+        self.birth.push(birth);
+
+        let sex = match fold_text(input.sex).as_str() {
+            "" => 0,
+            "M" | "MALE" | "1" => 1,
+            "F" | "FEMALE" | "2" => 2,
+            "NOT KNOWN" | "NOT RECORDED" | "NOT STATED" | "UNKNOWN" | "U" | "0" | "9" => 0,
+            _ => 3,
+        };
+        self.present.sex |= sex != 0;
+        self.sex.push(sex);
+
+        let (postcode, sector, district, area) = match parse_postcode(input.postcode) {
+            Some(parsed) => {
+                let full = parsed.inward.as_ref().map_or(NONE, |inward| {
+                    self.places.intern(&format!("{} {inward}", parsed.district))
+                });
+                let sector = parsed.inward.as_ref().map_or(NONE, |inward| {
+                    self.places
+                        .intern(&format!("{} {}", parsed.district, &inward[..1]))
+                });
+                let area = self.places.intern(&format!("{}#", parsed.area()));
+                let district = self.places.intern(&parsed.district);
+                (full, sector, district, area)
+            }
+            None => {
+                // Not UK-shaped: compared as plain text.
+                let text = fold_text(input.postcode);
+                (self.places.intern(&text), NONE, NONE, NONE)
+            }
+        };
+        self.present.postcode |= postcode != NONE || district != NONE;
+        self.postcode.push(postcode);
+        self.postcode_tf.add(postcode);
+        self.sector.push(sector);
+        self.district.push(district);
+        self.area.push(area);
+
+        let town = self.places.intern(&fold_text(input.town));
+        self.present.town |= town != NONE;
+        self.town.push(town);
+        let la = self.places.intern(&fold_text(input.local_authority));
+        self.present.local_authority |= la != NONE;
+        self.local_authority.push(la);
+
+        let nhs = self.identifiers.intern(&fold_identifier(input.nhs_number));
+        let upn = self.identifiers.intern(&fold_identifier(input.upn));
+        let pnc = self.identifiers.intern(&fold_identifier(input.pnc_id));
+        self.present.nhs_number |= nhs != NONE;
+        self.present.upn |= upn != NONE;
+        self.present.pnc_id |= pnc != NONE;
+        self.nhs_number.push(nhs);
+        self.upn.push(upn);
+        self.pnc_id.push(pnc);
+
+        for at in 0..self.extra_names.len() {
+            let value = input.extras.get(at).copied().unwrap_or("");
+            let id = self.places.intern(&fold_text(value));
+            self.extras.push(id);
+        }
+    }
+
+    /// The record's aliases as (given, family) name ids.
+    pub fn aliases_of(&self, record: usize) -> &[(u32, u32)] {
+        match self.aliases[record] {
+            NONE => &[],
+            list => &self.alias_lists[list as usize],
+        }
+    }
+
+    pub fn extra(&self, record: usize, at: usize) -> u32 {
+        self.extras[record * self.extra_names.len() + at]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fold_to_letters() {
+        assert_eq!(fold_name("O'Brien-Smith"), "OBRIENSMITH");
+        assert_eq!(fold_name("Zoë"), "ZOE");
+        assert_eq!(fold_name("Łukasz"), "LUKASZ");
+        assert_eq!(fold_name("  "), "");
+    }
+
+    #[test]
+    fn records_are_interned_and_coded() {
+        let mut data = Dataset::new(vec![]);
+        data.push(&PersonInput {
+            id: "a",
+            given_name: "Katie",
+            family_name: "Smith",
+            postcode: "ls6 1ab",
+            sex: "F",
+            birth: PartialDate::full(2008, 4, 17),
+            ..PersonInput::default()
+        });
+        data.push(&PersonInput {
+            id: "b",
+            given_name: "Smith",
+            family_name: "Smyth",
+            postcode: "75001 Paris",
+            sex: "not known",
+            age: PartialDate::full(2020, 6, 1).map(|on| (14, on)),
+            ..PersonInput::default()
+        });
+        assert_eq!(data.len(), 2);
+        assert_eq!(data.family[0], data.given[1], "one interner for all names");
+        assert_eq!(
+            data.phonetic(data.family[0]),
+            data.phonetic(data.family[1]),
+            "Smith and Smyth sound alike"
+        );
+        assert_eq!(data.places.get(data.postcode[0]), "LS6 1AB");
+        assert_eq!(data.places.get(data.district[0]), "LS6");
+        assert_eq!(data.places.get(data.postcode[1]), "75001 PARIS");
+        assert_eq!(data.district[1], NONE);
+        assert_eq!((data.sex[0], data.sex[1]), (2, 0));
+        assert_eq!(data.birth[1].year, 0);
+        assert_eq!(
+            (data.birth[1].year_min, data.birth[1].year_max),
+            (2005, 2006)
+        );
+        assert!(data.present.birth && !data.present.nhs_number);
+    }
+}

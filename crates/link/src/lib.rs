@@ -1,0 +1,233 @@
+//! Person linkage: which records are the same person?
+//!
+//! Probabilistic linkage in the Fellegi–Sunter tradition. [`dataset`] holds the records in a
+//! form cheap to compare; [`compare`] sorts a pair into levels per field; [`block`] chooses the
+//! pairs worth comparing; [`model`] estimates how much each level is worth (u from random
+//! pairs, m by EM, term frequencies for names and postcodes); [`cluster`] turns scored links into
+//! people without chaining; [`evaluate`] measures the result against a truth. [`link`] runs the
+//! whole sequence; [`explain`] shows the evidence for one pair. Deterministic: the same records
+//! and seed give the same people.
+
+pub mod block;
+pub mod cluster;
+pub mod compare;
+pub mod dataset;
+pub mod evaluate;
+pub mod model;
+pub mod nicknames;
+
+use block::{Blocked, Rule, RuleReport};
+use cluster::{ClusterOptions, Clustering};
+use compare::{Gamma, gamma, level_of};
+use dataset::Dataset;
+use model::Model;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::time::Instant;
+
+/// How to link.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub seed: u64,
+    pub rules: Vec<Rule>,
+    /// A blocking rule holding more pairs than this is refused (default: 200 per record, at
+    /// least ten million).
+    pub max_pairs_per_rule: Option<u64>,
+    pub u_sample_pairs: usize,
+    pub em_iterations: usize,
+    pub cluster: ClusterOptions,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            seed: 42,
+            rules: Rule::DEFAULT.to_vec(),
+            max_pairs_per_rule: None,
+            u_sample_pairs: 2_000_000,
+            em_iterations: 50,
+            cluster: ClusterOptions::default(),
+        }
+    }
+}
+
+/// How long a phase took.
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    pub phase: String,
+    pub seconds: f64,
+}
+
+/// The result of linking.
+pub struct Linked {
+    pub model: Model,
+    pub blocking: Vec<RuleReport>,
+    pub pairs_scored: u64,
+    pub links_above_threshold: u64,
+    pub clustering: Clustering,
+    pub phases: Vec<Phase>,
+}
+
+/// Runs blocking, estimation, scoring and clustering. `on_phase` is told each phase's name
+/// as it starts.
+pub fn link(data: &Dataset, options: &Options, on_phase: &mut dyn FnMut(&str)) -> Linked {
+    let mut phases = Vec::new();
+    let mut clock = Instant::now();
+    let done = |name: &str, phases: &mut Vec<Phase>, clock: &mut Instant| {
+        phases.push(Phase {
+            phase: name.to_string(),
+            seconds: clock.elapsed().as_secs_f64(),
+        });
+        *clock = Instant::now();
+    };
+    let fields = compare::comparisons_for(data);
+    let n = data.len() as u64;
+
+    on_phase("estimating u from random pairs");
+    let u = estimate_u_parallel(data, &fields, options.u_sample_pairs, options.seed);
+    done("u from random pairs", &mut phases, &mut clock);
+
+    on_phase("blocking");
+    let max_pairs = options
+        .max_pairs_per_rule
+        .unwrap_or_else(|| (n * 200).max(10_000_000));
+    let Blocked { pairs, rules } = block::block(data, &options.rules, max_pairs);
+    done("blocking", &mut phases, &mut clock);
+
+    on_phase("comparing blocked pairs");
+    let gammas: Vec<Gamma> = pairs
+        .par_iter()
+        .map(|&(a, b)| gamma(data, &fields, a as usize, b as usize))
+        .collect();
+    done("comparing", &mut phases, &mut clock);
+
+    on_phase("estimating m by expectation-maximisation");
+    let patterns = model::count_patterns(&gammas);
+    let (m, share, iterations) =
+        model::expectation_maximisation(&fields, &patterns, &u, options.em_iterations);
+    let all_pairs = (n * n.saturating_sub(1) / 2).max(1) as f64;
+    let prior = share * pairs.len() as f64 / all_pairs;
+    let estimates = model::Estimates {
+        prior,
+        blocked_match_share: share,
+        em_iterations: iterations,
+        u_sample_pairs: options.u_sample_pairs,
+    };
+    let model = model::build(data, &fields, &m, &u, estimates);
+    done("expectation-maximisation", &mut phases, &mut clock);
+
+    on_phase("scoring pairs");
+    let threshold = options.cluster.threshold;
+    let threshold_weight = (threshold / (1.0 - threshold)).log2();
+    let links: Vec<(u32, u32, f64)> = pairs
+        .par_iter()
+        .zip(gammas.par_iter())
+        .filter_map(|(&(a, b), &g)| {
+            let weight = model.weight(data, a as usize, b as usize, g);
+            (weight >= threshold_weight).then_some((a, b, weight))
+        })
+        .collect();
+    done("scoring", &mut phases, &mut clock);
+
+    on_phase("clustering");
+    let clustering = cluster::cluster(data, &model, &links, &options.cluster);
+    done("clustering", &mut phases, &mut clock);
+
+    Linked {
+        model,
+        blocking: rules,
+        pairs_scored: pairs.len() as u64,
+        links_above_threshold: links.len() as u64,
+        clustering,
+        phases,
+    }
+}
+
+/// u from random pairs, drawn in fixed chunks with their own seeds so that the result does not
+/// depend on the number of threads.
+fn estimate_u_parallel(
+    data: &Dataset,
+    fields: &[compare::Field],
+    pairs: usize,
+    seed: u64,
+) -> Vec<Vec<f64>> {
+    const CHUNKS: usize = 16;
+    let per_chunk = pairs.div_ceil(CHUNKS);
+    let parts: Vec<Vec<Vec<f64>>> = (0..CHUNKS as u64)
+        .into_par_iter()
+        .map(|chunk| {
+            model::estimate_u(
+                data,
+                fields,
+                per_chunk,
+                seed.wrapping_add(chunk.wrapping_mul(0x9E37_79B9)),
+            )
+        })
+        .collect();
+    // Each chunk's estimate is normalised; the mean of equal-sized chunks is the estimate.
+    let mut mean: Vec<Vec<f64>> = fields.iter().map(|f| vec![0.0; f.levels().len()]).collect();
+    for part in &parts {
+        for (row, part_row) in mean.iter_mut().zip(part) {
+            for (value, p) in row.iter_mut().zip(part_row) {
+                *value += p / CHUNKS as f64;
+            }
+        }
+    }
+    mean
+}
+
+/// One comparison's part in a pair's evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub comparison: String,
+    pub level: String,
+    pub m: Option<f64>,
+    pub u: Option<f64>,
+    pub weight: f64,
+    pub term_frequency_adjusted: bool,
+}
+
+/// The evidence for one pair, comparison by comparison: a waterfall from the prior to the
+/// final probability.
+#[derive(Debug, Clone, Serialize)]
+pub struct Waterfall {
+    pub prior_weight: f64,
+    pub steps: Vec<Step>,
+    pub total_weight: f64,
+    pub probability: f64,
+}
+
+pub fn explain(data: &Dataset, model: &Model, a: usize, b: usize) -> Waterfall {
+    let fields = model.fields();
+    let g = gamma(data, &fields, a, b);
+    let steps = model
+        .comparisons
+        .iter()
+        .enumerate()
+        .map(|(at, comparison)| {
+            let level = level_of(g, at);
+            let entry = (level > 0)
+                .then(|| comparison.levels.get(usize::from(level) - 1))
+                .flatten();
+            let weight = model.level_weight(data, at, level, a);
+            Step {
+                comparison: comparison.name.clone(),
+                level: entry.map_or("missing on one side (no evidence)".to_string(), |e| {
+                    e.label.clone()
+                }),
+                m: entry.map(|e| e.m),
+                u: entry.map(|e| e.u),
+                weight,
+                term_frequency_adjusted: entry
+                    .is_some_and(|e| e.term_frequency && (weight - e.weight).abs() > 1e-9),
+            }
+        })
+        .collect();
+    let total_weight = model.weight(data, a, b, g);
+    Waterfall {
+        prior_weight: model.prior_weight(),
+        steps,
+        total_weight,
+        probability: model::probability(total_weight),
+    }
+}
