@@ -4,6 +4,7 @@
 
 mod check;
 mod dedupe;
+mod link;
 mod progress;
 mod render;
 mod workspace;
@@ -62,6 +63,10 @@ enum Command {
     },
     /// Find the people in any person CSV: the linkage engine without a workspace.
     Dedupe(dedupe::DedupeArgs),
+    /// Link every person record in the workspace into people; stores them with their evidence.
+    Link(link::LinkArgs),
+    /// The records of a person and the evidence for each link between them.
+    Explain(link::ExplainArgs),
     /// Create a workspace: config, embedded store, key file.
     Init {
         /// The folder (created if needed); the current directory by default.
@@ -177,6 +182,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Synth { out, scale, seed } => synth(&out, scale, seed),
         Command::Dedupe(args) => dedupe::dedupe(&args),
+        Command::Link(args) => link::link(&context, &args),
+        Command::Explain(args) => link::explain(&context, &args),
         Command::Init { dir } => {
             let dir = dir
                 .or(context.workspace.clone())

@@ -409,7 +409,7 @@ pub fn returns(context: &Context, all: bool, json: bool) -> anyhow::Result<Outco
     Ok(Outcome::Clean)
 }
 
-fn require_reason(reason: Option<&str>) -> anyhow::Result<&str> {
+pub fn require_reason(reason: Option<&str>) -> anyhow::Result<&str> {
     match reason.map(str::trim) {
         Some(reason) if !reason.is_empty() => Ok(reason),
         _ => bail!("reading identifiers needs --reason TEXT: it is written to the audit log"),

@@ -6,6 +6,7 @@
 //! from its block sizes, and a rule that would generate more pairs than the guard allows is
 //! refused and reported, not run.
 
+use crate::compare::Field;
 use crate::dataset::{Dataset, NONE};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -40,6 +41,28 @@ impl Rule {
         Rule::GivenSoundPostcode,
         Rule::FamilyNamePostcode,
     ];
+
+    /// The rules whose pairs train m: between them, every comparison is estimated in a
+    /// session that does not block on it.
+    pub const TRAINING: [Rule; 2] = [Rule::NameSoundsEitherOrder, Rule::BirthDatePostcodeDistrict];
+
+    /// The comparisons this rule's key is made of.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Rule::FamilySoundBirthYear => &[Field::FamilyName, Field::DateOfBirth],
+            Rule::GivenSoundBirthDate | Rule::BirthDateGivenInitial => {
+                &[Field::GivenName, Field::DateOfBirth]
+            }
+            Rule::BirthDateFamilyInitial => &[Field::FamilyName, Field::DateOfBirth],
+            Rule::BirthDatePostcodeDistrict => &[Field::DateOfBirth, Field::Postcode],
+            Rule::NameSoundsEitherOrder => &[Field::GivenName, Field::FamilyName],
+            Rule::GivenSoundPostcode => &[Field::GivenName, Field::Postcode],
+            Rule::FamilyNamePostcode => &[Field::FamilyName, Field::Postcode],
+            Rule::NhsNumber => &[Field::NhsNumber],
+            Rule::Upn => &[Field::Upn],
+            Rule::PncId => &[Field::PncId],
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {

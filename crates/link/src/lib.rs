@@ -102,9 +102,7 @@ pub fn link(data: &Dataset, options: &Options, on_phase: &mut dyn FnMut(&str)) -
     done("comparing", &mut phases, &mut clock);
 
     on_phase("estimating m by expectation-maximisation");
-    let patterns = model::count_patterns(&gammas);
-    let (m, share, iterations) =
-        model::expectation_maximisation(&fields, &patterns, &u, options.em_iterations);
+    let (m, share, iterations) = train(data, &fields, &pairs, &gammas, &u, options);
     let all_pairs = (n * n.saturating_sub(1) / 2).max(1) as f64;
     let prior = share * pairs.len() as f64 / all_pairs;
     let estimates = model::Estimates {
@@ -141,6 +139,82 @@ pub fn link(data: &Dataset, options: &Options, on_phase: &mut dyn FnMut(&str)) -
         clustering,
         phases,
     }
+}
+
+/// Estimates m in training sessions, each over the blocked pairs that one rule finds and
+/// leaving out the comparisons that rule blocks on; each comparison's m is the mean over the
+/// sessions that estimated it (a comparison no session could estimate keeps its m from EM over
+/// all pairs). Then the share of matches among all blocked pairs, m and u fixed.
+fn train(
+    data: &Dataset,
+    fields: &[compare::Field],
+    pairs: &[(u32, u32)],
+    gammas: &[Gamma],
+    u: &[Vec<f64>],
+    options: &Options,
+) -> (Vec<Vec<f64>>, f64, usize) {
+    let all_patterns = model::count_patterns(gammas);
+    let everyone = vec![true; fields.len()];
+    let (fallback, _, mut iterations) = model::expectation_maximisation(
+        &all_patterns,
+        &model::starting_m(fields),
+        u,
+        &everyone,
+        model::Estimate::MAndShare,
+        options.em_iterations,
+    );
+    let mut sums: Vec<Vec<f64>> = fields.iter().map(|f| vec![0.0; f.levels().len()]).collect();
+    let mut sessions = vec![0usize; fields.len()];
+    for rule in Rule::TRAINING {
+        let keys: Vec<u64> = (0..data.len())
+            .into_par_iter()
+            .map(|r| rule.key(data, r))
+            .collect();
+        let selected: Vec<Gamma> = pairs
+            .iter()
+            .zip(gammas)
+            .filter(|&(&(a, b), _)| {
+                let key = keys[a as usize];
+                key != u64::MAX && key == keys[b as usize]
+            })
+            .map(|(_, &g)| g)
+            .collect();
+        if selected.len() < 100 {
+            continue;
+        }
+        let blocked_on = rule.fields();
+        let active: Vec<bool> = fields.iter().map(|f| !blocked_on.contains(f)).collect();
+        let (m, _, used) = model::expectation_maximisation(
+            &model::count_patterns(&selected),
+            &model::starting_m(fields),
+            u,
+            &active,
+            model::Estimate::MAndShare,
+            options.em_iterations,
+        );
+        iterations += used;
+        for (at, row) in m.iter().enumerate().filter(|&(at, _)| active[at]) {
+            sessions[at] += 1;
+            for (sum, value) in sums[at].iter_mut().zip(row) {
+                *sum += value;
+            }
+        }
+    }
+    let m: Vec<Vec<f64>> = (0..fields.len())
+        .map(|at| match sessions[at] {
+            0 => fallback[at].clone(),
+            count => sums[at].iter().map(|s| s / count as f64).collect(),
+        })
+        .collect();
+    let (m, share, used) = model::expectation_maximisation(
+        &all_patterns,
+        &m,
+        u,
+        &everyone,
+        model::Estimate::Share,
+        options.em_iterations,
+    );
+    (m, share, iterations + used)
 }
 
 /// u from random pairs, drawn in fixed chunks with their own seeds so that the result does not

@@ -139,31 +139,51 @@ pub fn count_patterns(gammas: &[Gamma]) -> Vec<(Gamma, f64)> {
     patterns
 }
 
-/// Estimates m, and u among blocked pairs, and the match share, by EM over counted patterns.
-/// Starts from m favouring the best levels and from the random-pair `u`. Returns (m, share,
-/// iterations).
-pub fn expectation_maximisation(
-    fields: &[Field],
-    patterns: &[(Gamma, f64)],
-    u_random: &[Vec<f64>],
-    max_iterations: usize,
-) -> (Vec<Vec<f64>>, f64, usize) {
-    let mut m: Vec<Vec<f64>> = fields
+/// What EM may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Estimate {
+    /// m, u and the share of matches (classic two-class EM).
+    Everything,
+    /// m and the share; u stays the random-pair estimate, as in Splink. Anchoring the
+    /// non-match class stops EM from settling on "pairs with common names" as its match class.
+    MAndShare,
+    /// The share alone, m and u fixed.
+    Share,
+}
+
+/// m starting values: favouring the best levels, the last ("different") rare.
+pub fn starting_m(fields: &[Field]) -> Vec<Vec<f64>> {
+    fields
         .iter()
         .map(|field| {
             let levels = field.levels().len();
             let mut row: Vec<f64> = (0..levels).map(|at| 0.5f64.powi(at as i32 + 1)).collect();
-            // The last level ("different") is rare among matches.
             if let Some(last) = row.last_mut() {
                 *last = 0.02;
             }
             let total: f64 = row.iter().sum();
             row.iter().map(|p| p / total).collect()
         })
-        .collect();
+        .collect()
+}
+
+/// Expectation–maximisation over counted patterns. Only comparisons marked `active` take part
+/// (the others are ignored in both steps and their m is returned unchanged): a training
+/// session over pairs blocked on a field must leave that field out, since the blocking, not
+/// the person, made those pairs agree on it. Returns (m, share, iterations).
+pub fn expectation_maximisation(
+    patterns: &[(Gamma, f64)],
+    start_m: &[Vec<f64>],
+    u_random: &[Vec<f64>],
+    active: &[bool],
+    estimate: Estimate,
+    max_iterations: usize,
+) -> (Vec<Vec<f64>>, f64, usize) {
+    let mut m = start_m.to_vec();
     let mut u = u_random.to_vec();
     let mut share = 0.01;
     let mut iterations = 0;
+    let comparisons = m.len().min(active.len());
     for _ in 0..max_iterations {
         iterations += 1;
         let mut m_counts: Vec<Vec<f64>> = m.iter().map(|row| vec![0.0; row.len()]).collect();
@@ -171,7 +191,7 @@ pub fn expectation_maximisation(
         let (mut matched, mut total) = (0.0, 0.0);
         for &(g, count) in patterns {
             let (mut pm, mut pu) = (share, 1.0 - share);
-            for at in 0..fields.len() {
+            for at in (0..comparisons).filter(|&at| active[at]) {
                 let level = level_of(g, at);
                 if level > 0 {
                     pm *= m[at][usize::from(level) - 1];
@@ -181,7 +201,7 @@ pub fn expectation_maximisation(
             let p = if pm + pu > 0.0 { pm / (pm + pu) } else { 0.0 };
             matched += p * count;
             total += count;
-            for at in 0..fields.len() {
+            for at in (0..comparisons).filter(|&at| active[at]) {
                 let level = level_of(g, at);
                 if level > 0 {
                     m_counts[at][usize::from(level) - 1] += p * count;
@@ -190,15 +210,21 @@ pub fn expectation_maximisation(
             }
         }
         let new_share = if total > 0.0 { matched / total } else { 0.0 };
-        let new_m: Vec<Vec<f64>> = m_counts.iter().map(|row| normalise(row)).collect();
-        u = u_counts.iter().map(|row| normalise(row)).collect();
-        let change = new_m
-            .iter()
-            .flatten()
-            .zip(m.iter().flatten())
-            .map(|(a, b)| (a - b).abs())
-            .fold((new_share - share).abs(), f64::max);
-        m = new_m;
+        let mut change = (new_share - share).abs();
+        if estimate != Estimate::Share {
+            for at in (0..comparisons).filter(|&at| active[at]) {
+                let row = normalise(&m_counts[at]);
+                for (new, old) in row.iter().zip(&m[at]) {
+                    change = change.max((new - old).abs());
+                }
+                m[at] = row;
+            }
+        }
+        if estimate == Estimate::Everything {
+            for at in (0..comparisons).filter(|&at| active[at]) {
+                u[at] = normalise(&u_counts[at]);
+            }
+        }
         share = new_share.clamp(1e-9, 1.0 - 1e-9);
         if change < 1e-5 {
             break;
@@ -284,7 +310,14 @@ mod tests {
             }
         }
         let u_start = vec![vec![0.05, 0.15, 0.8]; 3];
-        let (m, share, iterations) = expectation_maximisation(&fields, &patterns, &u_start, 500);
+        let (m, share, iterations) = expectation_maximisation(
+            &patterns,
+            &starting_m(&fields),
+            &u_start,
+            &[true; 3],
+            Estimate::Everything,
+            500,
+        );
         assert!(iterations > 1);
         assert!((share - 0.1).abs() < 0.005, "share {share}");
         for row in &m {

@@ -12,6 +12,7 @@
 pub mod audit;
 mod ingest;
 pub mod keys;
+pub mod linkage;
 mod sqlite;
 pub mod workspace;
 
@@ -36,6 +37,8 @@ pub enum StoreError {
     NotFound(String),
     #[error(transparent)]
     Intake(#[from] sightline_intake::IntakeError),
+    #[error("the store is damaged: {0}")]
+    Corrupt(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -167,6 +170,34 @@ pub trait Store {
         user: &str,
         reason: &str,
     ) -> Result<Identity>;
+    /// Every person record of a current return, identifiers decrypted, for linkage; the read is
+    /// audited as a consultation.
+    fn linkage_records(
+        &mut self,
+        keys: &Keys,
+        user: &str,
+        visit: &mut dyn FnMut(linkage::LinkageRecord),
+    ) -> Result<usize>;
+    /// Stores a linkage run (people = (record_id, person)) with a combination event, in one
+    /// transaction; returns the run id.
+    fn save_linkage(
+        &mut self,
+        user: &str,
+        model: &serde_json::Value,
+        report: &serde_json::Value,
+        people: &[(i64, i64)],
+        evidence: &[linkage::Evidence],
+    ) -> Result<i64>;
+    /// The current (latest) linkage run.
+    fn linkage_run(&self) -> Result<Option<linkage::LinkageRun>>;
+    /// The person a record is in, in a run.
+    fn person_of(&self, run_id: i64, record_id: i64) -> Result<Option<i64>>;
+    /// A person's records and the links that joined them.
+    fn person(
+        &self,
+        run_id: i64,
+        person: i64,
+    ) -> Result<(Vec<linkage::MemberRecord>, Vec<linkage::Evidence>)>;
     fn audit_events(&self) -> Result<Vec<AuditEvent>>;
     fn verify_audit(&self) -> Result<Verdict> {
         Ok(audit::verify(&self.audit_events()?))

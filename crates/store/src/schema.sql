@@ -172,3 +172,36 @@ CREATE TABLE IF NOT EXISTS audit (
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL
 );
+
+-- Linkage: each run of `sightline link`, the person each record was put in, and the links that
+-- joined records into people with their evidence (per-comparison weights, no identifiers).
+-- The latest run is the current one.
+CREATE TABLE IF NOT EXISTS linkage_runs (
+    run_id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    records INTEGER NOT NULL,
+    people INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    report TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS linked_records (
+    run_id INTEGER NOT NULL REFERENCES linkage_runs(run_id),
+    record_id INTEGER NOT NULL REFERENCES people(record_id),
+    person INTEGER NOT NULL,
+    PRIMARY KEY (run_id, record_id)
+);
+CREATE INDEX IF NOT EXISTS linked_records_by_person ON linked_records(run_id, person);
+
+CREATE TABLE IF NOT EXISTS linkage_evidence (
+    run_id INTEGER NOT NULL REFERENCES linkage_runs(run_id),
+    record_a INTEGER NOT NULL,
+    record_b INTEGER NOT NULL,
+    person INTEGER NOT NULL,
+    weight REAL NOT NULL,
+    levels TEXT NOT NULL,
+    weights TEXT NOT NULL,
+    PRIMARY KEY (run_id, record_a, record_b)
+);
+CREATE INDEX IF NOT EXISTS linkage_evidence_by_person ON linkage_evidence(run_id, person);

@@ -368,6 +368,78 @@ impl Store for SqliteStore {
         })
     }
 
+    fn linkage_records(
+        &mut self,
+        keys: &Keys,
+        user: &str,
+        visit: &mut dyn FnMut(crate::linkage::LinkageRecord),
+    ) -> Result<usize> {
+        let transaction = self.conn.transaction()?;
+        let count = crate::linkage::read_records(&transaction, keys, visit)?;
+        append_audit(
+            &transaction,
+            user,
+            Action::Consultation,
+            &format!("identifiers of {count} person records"),
+            "read for linkage (compared in memory, not shown)",
+        )?;
+        transaction.commit()?;
+        Ok(count)
+    }
+
+    fn save_linkage(
+        &mut self,
+        user: &str,
+        model: &serde_json::Value,
+        report: &serde_json::Value,
+        people: &[(i64, i64)],
+        evidence: &[crate::linkage::Evidence],
+    ) -> Result<i64> {
+        let transaction = self.conn.transaction()?;
+        let run_id =
+            crate::linkage::write_run(&transaction, user, model, report, people, evidence)?;
+        let persons = {
+            let mut persons: Vec<i64> = people.iter().map(|&(_, p)| p).collect();
+            persons.sort_unstable();
+            persons.dedup();
+            persons.len()
+        };
+        append_audit(
+            &transaction,
+            user,
+            Action::Combination,
+            &format!("linkage run {run_id}"),
+            &format!(
+                "{} person records linked into {persons} people",
+                people.len()
+            ),
+        )?;
+        transaction.commit()?;
+        Ok(run_id)
+    }
+
+    fn linkage_run(&self) -> Result<Option<crate::linkage::LinkageRun>> {
+        crate::linkage::latest_run(&self.conn)
+    }
+
+    fn person_of(&self, run_id: i64, record_id: i64) -> Result<Option<i64>> {
+        crate::linkage::person_of(&self.conn, run_id, record_id)
+    }
+
+    fn person(
+        &self,
+        run_id: i64,
+        person: i64,
+    ) -> Result<(
+        Vec<crate::linkage::MemberRecord>,
+        Vec<crate::linkage::Evidence>,
+    )> {
+        Ok((
+            crate::linkage::members(&self.conn, run_id, person)?,
+            crate::linkage::evidence(&self.conn, run_id, person)?,
+        ))
+    }
+
     fn audit_events(&self) -> Result<Vec<AuditEvent>> {
         let mut statement = self
             .conn

@@ -1,0 +1,294 @@
+//! What does the store keep of linkage? The records handed to the linkage engine (identifiers
+//! decrypted in memory only), and each run's result: the person every record was put in, and
+//! the links that joined them with their per-comparison evidence (weights, no identifiers).
+
+use crate::keys::Keys;
+use crate::{Result, StoreError};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+/// A person record of a current return, as linkage needs it.
+#[derive(Debug, Clone, Default)]
+pub struct LinkageRecord {
+    pub record_id: i64,
+    pub agency_id: String,
+    /// The pseudonymous key of the agency's person id (the same in every return of the agency).
+    pub person_key: String,
+    pub person_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub other_names: String,
+    /// As stored: ISO, at the precision given (`2008`, `2008-04`, `2008-04-17`).
+    pub date_of_birth: String,
+    pub age: Option<i64>,
+    pub age_date: Option<String>,
+    pub sex: String,
+    pub postcode: String,
+    pub local_authority: String,
+    pub nhs_number: String,
+    pub upn: String,
+    pub pnc_id: String,
+}
+
+/// One link that joined two records into a person, with its evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub record_a: i64,
+    pub record_b: i64,
+    pub person: i64,
+    pub weight: f64,
+    /// The level of each comparison (0 = missing on a side), in the model's order.
+    pub levels: Vec<u8>,
+    /// The weight of each comparison, term frequency applied.
+    pub weights: Vec<f64>,
+}
+
+/// A linkage run.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkageRun {
+    pub run_id: i64,
+    pub at: String,
+    pub user: String,
+    pub records: i64,
+    pub people: i64,
+    pub model: serde_json::Value,
+    pub report: serde_json::Value,
+}
+
+/// A record in a person: where it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberRecord {
+    pub record_id: i64,
+    pub return_id: i64,
+    pub agency_id: String,
+    pub person_key: String,
+    pub roles: String,
+    pub birth_year: Option<i64>,
+    pub sex: String,
+}
+
+const SELECT_RECORDS: &str = "SELECT p.record_id, r.agency_id, p.person_key, p.age, p.age_date, p.sex, p.local_authority,
+        i.person_id, i.given_name, i.family_name, i.other_names, i.date_of_birth, i.postcode, i.nhs_number, i.upn, i.pnc_id
+    FROM people p JOIN returns r ON r.return_id = p.return_id JOIN people_identity i ON i.record_id = p.record_id
+    WHERE r.status = 'current' ORDER BY p.record_id";
+
+const VAULT: [&str; 9] = [
+    "person_id",
+    "given_name",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "postcode",
+    "nhs_number",
+    "upn",
+    "pnc_id",
+];
+
+/// Calls `visit` for every person record of a current return, identifiers decrypted.
+pub(crate) fn read_records(
+    conn: &Connection,
+    keys: &Keys,
+    visit: &mut dyn FnMut(LinkageRecord),
+) -> Result<usize> {
+    let mut statement = conn.prepare(SELECT_RECORDS)?;
+    let mut rows = statement.query([])?;
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        let record_id: i64 = row.get(0)?;
+        let mut opened: Vec<String> = Vec::with_capacity(VAULT.len());
+        for (at, column) in VAULT.iter().enumerate() {
+            let blob: Option<Vec<u8>> = row.get(7 + at)?;
+            opened.push(match blob {
+                Some(blob) => keys.open(&blob, &format!("people/{record_id}/{column}"))?,
+                None => String::new(),
+            });
+        }
+        let mut opened = opened.into_iter();
+        let mut next = || opened.next().unwrap_or_default();
+        visit(LinkageRecord {
+            record_id,
+            agency_id: row.get(1)?,
+            person_key: row.get(2)?,
+            age: row.get(3)?,
+            age_date: row.get(4)?,
+            sex: row.get(5)?,
+            local_authority: row.get::<_, Option<String>>(6)?.unwrap_or_default(),
+            person_id: next(),
+            given_name: next(),
+            family_name: next(),
+            other_names: next(),
+            date_of_birth: next(),
+            postcode: next(),
+            nhs_number: next(),
+            upn: next(),
+            pnc_id: next(),
+        });
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn join<T: ToString>(values: &[T]) -> String {
+    values
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Writes a run, its people and its evidence; returns the run id. The caller commits.
+pub(crate) fn write_run(
+    conn: &Connection,
+    user: &str,
+    model: &serde_json::Value,
+    report: &serde_json::Value,
+    people: &[(i64, i64)],
+    evidence: &[Evidence],
+) -> Result<i64> {
+    let distinct = {
+        let mut persons: Vec<i64> = people.iter().map(|&(_, p)| p).collect();
+        persons.sort_unstable();
+        persons.dedup();
+        persons.len()
+    };
+    conn.execute(
+        "INSERT INTO linkage_runs (at, user, records, people, model, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            crate::audit::now(),
+            user,
+            people.len() as i64,
+            distinct as i64,
+            model.to_string(),
+            report.to_string()
+        ],
+    )?;
+    let run_id = conn.last_insert_rowid();
+    {
+        let mut insert = conn.prepare(
+            "INSERT INTO linked_records (run_id, record_id, person) VALUES (?1, ?2, ?3)",
+        )?;
+        for &(record, person) in people {
+            insert.execute(params![run_id, record, person])?;
+        }
+        let mut insert = conn.prepare(
+            "INSERT INTO linkage_evidence (run_id, record_a, record_b, person, weight, levels, weights) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for link in evidence {
+            let weights: Vec<String> = link.weights.iter().map(|w| format!("{w:.4}")).collect();
+            insert.execute(params![
+                run_id,
+                link.record_a,
+                link.record_b,
+                link.person,
+                link.weight,
+                join(&link.levels),
+                weights.join(",")
+            ])?;
+        }
+    }
+    Ok(run_id)
+}
+
+pub(crate) fn latest_run(conn: &Connection) -> Result<Option<LinkageRun>> {
+    let found = conn
+        .query_row(
+            "SELECT run_id, at, user, records, people, model, report FROM linkage_runs ORDER BY run_id DESC LIMIT 1",
+            [],
+            |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                    row.get::<_, i64>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((run_id, at, user, records, people, model, report)) = found else {
+        return Ok(None);
+    };
+    let parse = |text: &str| {
+        serde_json::from_str(text)
+            .map_err(|e| StoreError::Corrupt(format!("linkage run {run_id}: {e}")))
+    };
+    Ok(Some(LinkageRun {
+        run_id,
+        at,
+        user,
+        records,
+        people,
+        model: parse(&model)?,
+        report: parse(&report)?,
+    }))
+}
+
+pub(crate) fn person_of(conn: &Connection, run_id: i64, record_id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT person FROM linked_records WHERE run_id = ?1 AND record_id = ?2",
+            params![run_id, record_id],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+pub(crate) fn members(conn: &Connection, run_id: i64, person: i64) -> Result<Vec<MemberRecord>> {
+    let mut statement = conn.prepare(
+        "SELECT p.record_id, p.return_id, r.agency_id, p.person_key, p.roles, p.birth_year, p.sex
+         FROM linked_records l JOIN people p ON p.record_id = l.record_id JOIN returns r ON r.return_id = p.return_id
+         WHERE l.run_id = ?1 AND l.person = ?2 ORDER BY p.record_id",
+    )?;
+    let rows = statement.query_map(params![run_id, person], |row| {
+        Ok(MemberRecord {
+            record_id: row.get(0)?,
+            return_id: row.get(1)?,
+            agency_id: row.get(2)?,
+            person_key: row.get(3)?,
+            roles: row.get(4)?,
+            birth_year: row.get(5)?,
+            sex: row.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+}
+
+pub(crate) fn evidence(conn: &Connection, run_id: i64, person: i64) -> Result<Vec<Evidence>> {
+    let mut statement = conn.prepare(
+        "SELECT record_a, record_b, person, weight, levels, weights FROM linkage_evidence
+         WHERE run_id = ?1 AND person = ?2 ORDER BY weight DESC, record_a, record_b",
+    )?;
+    let rows = statement.query_map(params![run_id, person], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, f64>(3)?,
+            row.get::<_, String>(4)?,
+            row.get::<_, String>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (record_a, record_b, person, weight, levels, weights) = row?;
+        out.push(Evidence {
+            record_a,
+            record_b,
+            person,
+            weight,
+            levels: levels
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().unwrap_or(0))
+                .collect(),
+            weights: weights
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().unwrap_or(0.0))
+                .collect(),
+        });
+    }
+    Ok(out)
+}
