@@ -6,6 +6,8 @@
 //! Nothing here is real; names come from generic lists ([`names`]).
 
 pub mod names;
+pub mod people;
+pub mod people_names;
 pub mod returns;
 pub mod truth;
 pub mod world;
