@@ -1,6 +1,9 @@
 //! Writes the person-record linkage benchmark set.
 //!
-//! `cargo run --release -p sightline-synth --example people -- --records 1000000 --seed 1 --out people.csv`
+//! ```text
+//! cargo run --release -p sightline-synth --example people -- \
+//!     --records 1000000 --seed 1 --out people.csv
+//! ```
 
 use sightline_synth::people::{PeopleOptions, write_people_file};
 use std::path::PathBuf;

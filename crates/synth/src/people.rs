@@ -86,8 +86,8 @@ const P_TWIN_HOUSEHOLD: f64 = 0.027;
 const P_COMMON_SURNAME: f64 = 0.6;
 
 /// Rates at which one record differs from the person, for every record after the person's
-/// first. The first is corrupted at [`FIRST_RECORD_FACTOR`] times these rates. Within one
-/// field the kinds of error exclude each other.
+/// first. The first is corrupted at [`rates::FIRST_RECORD_FACTOR`] times these rates. Within
+/// one field the kinds of error exclude each other.
 pub mod rates {
     /// The given name written as a nickname or formal form, when the name has one.
     pub const GIVEN_NICKNAME: f64 = 0.12;
