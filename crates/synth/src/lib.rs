@@ -4,8 +4,14 @@
 //! draws a world ([`world`]), lets each returning agency record its part of it in its own
 //! layout and with its own gaps ([`returns`]), and writes the truth beside it for evaluation.
 //! Nothing here is real; names come from generic lists ([`names`]).
+//!
+//! Separately, [`people`] writes a person-record CSV with its ground truth for benchmarking
+//! record linkage: many records per person, heavily corrupted, among people who share names,
+//! households and dates of birth.
 
 pub mod names;
+pub mod people;
+pub mod people_names;
 pub mod returns;
 pub mod truth;
 pub mod world;
