@@ -51,10 +51,13 @@ enum Command {
     /// Validate a return before sending it: every problem, row by row. Needs no workspace.
     Check(check::CheckArgs),
     /// Write synthetic national returns with their ground truth (nothing in them is real).
+    #[command(args_conflicts_with_subcommands = true)]
     Synth {
+        #[command(subcommand)]
+        command: Option<SynthCommand>,
         /// Folder to write into.
         #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
         /// Multiplies the population (1 = the 2011 assessment's size).
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
@@ -115,6 +118,21 @@ enum Command {
         command: Option<AuditCommand>,
         #[arg(long, global = true)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SynthCommand {
+    /// A person-record CSV with heavy corruption and a true_id column, for linkage benchmarks
+    /// (`sightline dedupe FILE --id record_id --truth true_id`).
+    People {
+        /// The CSV to write.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        records: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -180,7 +198,21 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         user: cli.user,
     };
     match cli.command {
-        Command::Synth { out, scale, seed } => synth(&out, scale, seed),
+        Command::Synth {
+            command: Some(SynthCommand::People { out, records, seed }),
+            ..
+        } => synth_people(&out, records, seed),
+        Command::Synth {
+            command: None,
+            out,
+            scale,
+            seed,
+        } => match out {
+            Some(out) => synth(&out, scale, seed),
+            None => anyhow::bail!(
+                "synth needs --out DIR (or `synth people --out FILE.csv` for a person CSV)"
+            ),
+        },
         Command::Dedupe(args) => dedupe::dedupe(&args),
         Command::Link(args) => link::link(&context, &args),
         Command::Explain(args) => link::explain(&context, &args),
@@ -233,6 +265,20 @@ fn synth(out: &std::path::Path, scale: f64, seed: u64) -> anyhow::Result<Outcome
         generated.returns,
         generated.rows,
         generated.defects,
+        out.display()
+    );
+    Ok(Outcome::Clean)
+}
+
+fn synth_people(out: &std::path::Path, records: usize, seed: u64) -> anyhow::Result<Outcome> {
+    use anyhow::Context as _;
+    let options = sightline_synth::people::PeopleOptions { records, seed };
+    let written = sightline_synth::people::write_people_file(out, &options)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "Wrote {} person records of {} people to {} (true_id says who is who).",
+        written.records,
+        written.entities,
         out.display()
     );
     Ok(Outcome::Clean)

@@ -66,7 +66,7 @@ impl Rule {
 
     pub fn name(self) -> &'static str {
         match self {
-            Rule::FamilySoundBirthYear => "family name sound + birth year",
+            Rule::FamilySoundBirthYear => "family name sound + birth year and month",
             Rule::GivenSoundBirthDate => "given name sound + date of birth",
             Rule::BirthDatePostcodeDistrict => "date of birth + postcode district",
             Rule::BirthDateGivenInitial => "date of birth + given name initial",
@@ -95,8 +95,13 @@ impl Rule {
             u32::from(birth.year) << 16 | u32::from(low) << 8 | u32::from(high)
         });
         let parts: Option<[u32; 2]> = match self {
-            Rule::FamilySoundBirthYear => (family != NONE && birth.year != 0)
-                .then(|| [data.phonetic(family), u32::from(birth.year)]),
+            Rule::FamilySoundBirthYear => (family != NONE && birth.year != 0 && birth.month != 0)
+                .then(|| {
+                    [
+                        data.phonetic(family),
+                        u32::from(birth.year) << 8 | u32::from(birth.month),
+                    ]
+                }),
             Rule::GivenSoundBirthDate => date
                 .filter(|_| given != NONE)
                 .map(|date| [data.phonetic(given), date]),

@@ -27,8 +27,8 @@ pub struct ClusterOptions {
 impl Default for ClusterOptions {
     fn default() -> Self {
         ClusterOptions {
-            threshold: 0.9,
-            cohesion: 0.5,
+            threshold: 0.8,
+            cohesion: 0.3,
             max_size: 50,
         }
     }
