@@ -1,8 +1,8 @@
 use crate::util::Sandbox;
 
 /// The whole first wave on synthetic data: synth → init → agencies import → ingest every
-/// return with its profile. Every row is stored or rejected, and the rejected ones are exactly
-/// the rows the generator made invalid.
+/// return with its profile → link. Every row is stored or rejected, and the rejected ones are
+/// exactly the rows the generator made invalid; linkage finds the true people.
 #[test]
 fn synthetic_returns_ingest_with_exactly_the_planted_rejections() {
     let sandbox = Sandbox::new();
@@ -78,7 +78,136 @@ fn synthetic_returns_ingest_with_exactly_the_planted_rejections() {
     assert!(defective > 0);
     assert_eq!(sum("rows_rejected"), defective);
     assert_eq!(sum("rows_accepted") + sum("rows_rejected"), written);
+    let linked = sandbox
+        .run(&[
+            "--workspace",
+            "ws",
+            "link",
+            "--truth",
+            "syn/truth/records.csv",
+            "--json",
+        ])
+        .expect_code(0)
+        .json();
+    let metrics = &linked["metrics"];
+    let f1 = metrics["bcubed_f1"].as_f64().expect("bcubed_f1");
+    let error = metrics["entity_count_error_pct"].as_f64().expect("error");
+    assert!(f1 >= 0.95, "B-cubed F1 {f1}");
+    assert!(error.abs() <= 5.0, "people {error:+}%");
+    assert_eq!(linked["records_without_truth"], 0);
+    let people = linked["people"].as_u64().expect("people");
+    assert!(people < linked["records"].as_u64().expect("records"));
+
+    // A person of several records: explain shows each link's evidence, no identifiers.
+    let flagged_or_any = sandbox
+        .run(&["--workspace", "ws", "explain", "1", "--json"])
+        .expect_code(0)
+        .json();
+    assert!(
+        flagged_or_any["records"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
+    let audit = sandbox
+        .run(&["--workspace", "ws", "audit", "--json"])
+        .expect_code(0)
+        .json();
+    let actions: Vec<&str> = audit
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(actions.contains(&"combination"), "{actions:?}");
     sandbox
         .run(&["--workspace", "ws", "audit", "verify"])
         .expect_code(0);
+}
+
+/// `link` twice gives the same people; `explain` of a merged person shows the waterfall of
+/// every link, and identifiers only with a reason.
+#[test]
+fn linkage_is_deterministic_and_explained() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&[
+            "synth",
+            "people",
+            "--out",
+            "people.csv",
+            "--records",
+            "20000",
+            "--seed",
+            "3",
+        ])
+        .expect_code(0);
+    let dedupe = |out: &str| {
+        sandbox
+            .run(&[
+                "dedupe",
+                "people.csv",
+                "--id",
+                "record_id",
+                "--truth",
+                "true_id",
+                "--out",
+                out,
+                "--json",
+            ])
+            .expect_code(0)
+            .json()
+    };
+    let first = dedupe("first.csv");
+    dedupe("second.csv");
+    assert_eq!(sandbox.read("first.csv"), sandbox.read("second.csv"));
+    assert_eq!(first["records"], 20000);
+    let f1 = first["metrics"]["bcubed_f1"].as_f64().expect("bcubed_f1");
+    assert!(f1 >= 0.95, "B-cubed F1 {f1}");
+    let rows = sandbox.read_csv("first.csv");
+    assert_eq!(rows.len(), 20000);
+    assert_eq!(
+        first["entities"].as_u64(),
+        Some(
+            rows.iter()
+                .map(|r| r["cluster_id"].clone())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len() as u64
+        )
+    );
+    // Two records of one cluster: the waterfall adds up to the total weight.
+    let mut by_cluster: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for row in &rows {
+        by_cluster
+            .entry(&row["cluster_id"])
+            .or_default()
+            .push(&row["id"]);
+    }
+    let pair = by_cluster
+        .values()
+        .find(|ids| ids.len() >= 2)
+        .expect("a merged cluster");
+    let pair_arg = format!("{},{}", pair[0], pair[1]);
+    let explained = sandbox
+        .run(&[
+            "dedupe",
+            "people.csv",
+            "--id",
+            "record_id",
+            "--explain",
+            &pair_arg,
+            "--json",
+        ])
+        .expect_code(0)
+        .json();
+    assert_eq!(explained["same_cluster"], true);
+    let waterfall = &explained["waterfall"];
+    let sum: f64 = waterfall["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| s["weight"].as_f64().expect("weight"))
+        .sum::<f64>()
+        + waterfall["prior_weight"].as_f64().expect("prior");
+    let total = waterfall["total_weight"].as_f64().expect("total");
+    assert!((sum - total).abs() < 1e-6, "{sum} vs {total}");
 }

@@ -33,7 +33,8 @@ pub struct Options {
     /// A blocking rule holding more pairs than this is refused (default: 200 per record, at
     /// least ten million).
     pub max_pairs_per_rule: Option<u64>,
-    pub u_sample_pairs: usize,
+    /// Random pairs for u (default: 50 per record, at least 100,000, at most 2,000,000).
+    pub u_sample_pairs: Option<usize>,
     pub em_iterations: usize,
     pub cluster: ClusterOptions,
 }
@@ -44,7 +45,7 @@ impl Default for Options {
             seed: 42,
             rules: Rule::DEFAULT.to_vec(),
             max_pairs_per_rule: None,
-            u_sample_pairs: 2_000_000,
+            u_sample_pairs: None,
             em_iterations: 50,
             cluster: ClusterOptions::default(),
         }
@@ -84,7 +85,10 @@ pub fn link(data: &Dataset, options: &Options, on_phase: &mut dyn FnMut(&str)) -
     let n = data.len() as u64;
 
     on_phase("estimating u from random pairs");
-    let u = estimate_u_parallel(data, &fields, options.u_sample_pairs, options.seed);
+    let u_pairs = options
+        .u_sample_pairs
+        .unwrap_or_else(|| (data.len() * 50).clamp(100_000, 2_000_000));
+    let u = estimate_u_parallel(data, &fields, u_pairs, options.seed);
     done("u from random pairs", &mut phases, &mut clock);
 
     on_phase("blocking");
@@ -109,7 +113,7 @@ pub fn link(data: &Dataset, options: &Options, on_phase: &mut dyn FnMut(&str)) -
         prior,
         blocked_match_share: share,
         em_iterations: iterations,
-        u_sample_pairs: options.u_sample_pairs,
+        u_sample_pairs: u_pairs,
     };
     let model = model::build(data, &fields, &m, &u, estimates);
     done("expectation-maximisation", &mut phases, &mut clock);
