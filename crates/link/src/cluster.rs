@@ -228,3 +228,99 @@ pub fn cluster(
         merges,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::{Field, gamma};
+    use crate::dataset::PersonInput;
+    use crate::model::{Estimates, build};
+    use sightline_standard::dates::PartialDate;
+
+    /// A and C share a name with B, who has no date of birth; A's and C's dates differ by
+    /// decades. Connected components would make one person of all three.
+    fn chain(sources: [Option<(u32, u64)>; 3]) -> (Dataset, Model, Vec<(u32, u32, f64)>) {
+        let mut data = Dataset::new(vec!["name".to_string()]);
+        let births = [
+            PartialDate::full(2008, 4, 7),
+            None,
+            PartialDate::full(1970, 1, 1),
+        ];
+        for (birth, source) in births.into_iter().zip(sources) {
+            data.push(&PersonInput {
+                id: "r",
+                source: source.map(|s| s.0),
+                local_key: source.map(|s| s.1),
+                birth,
+                extras: vec!["KATIE SMITH"],
+                ..PersonInput::default()
+            });
+        }
+        let fields = [Field::DateOfBirth, Field::Extra(0)];
+        let m = vec![
+            vec![0.9, 0.02, 0.02, 0.02, 0.02, 0.019, 0.001],
+            vec![0.9, 0.05, 0.05],
+        ];
+        let u = vec![
+            vec![0.001, 0.001, 0.001, 0.001, 0.01, 0.02, 0.966],
+            vec![0.001, 0.009, 0.99],
+        ];
+        let estimates = Estimates {
+            prior: 0.1,
+            blocked_match_share: 0.1,
+            em_iterations: 0,
+            u_sample_pairs: 0,
+        };
+        let model = build(&data, &fields, &m, &u, estimates);
+        let links = [(0u32, 1u32), (1, 2)]
+            .iter()
+            .map(|&(a, b)| {
+                let g = gamma(&data, &fields, a as usize, b as usize);
+                (a, b, model.weight(&data, a as usize, b as usize, g))
+            })
+            .collect();
+        (data, model, links)
+    }
+
+    #[test]
+    fn a_chain_whose_ends_disagree_is_not_one_person() {
+        let (data, model, links) = chain([None; 3]);
+        let a_c = gamma(&data, &model.fields(), 0, 2);
+        assert!(
+            probability(model.weight(&data, 0, 2, a_c)) < 0.2,
+            "the ends disagree"
+        );
+        let cohesive = ClusterOptions {
+            threshold: 0.5,
+            cohesion: 0.6,
+            max_size: 50,
+        };
+        let split = cluster(&data, &model, &links, &cohesive);
+        assert_eq!(split.clusters, 2);
+        assert_eq!(split.refusals.not_cohesive, 1);
+        let components = ClusterOptions {
+            cohesion: 0.0,
+            ..cohesive
+        };
+        assert_eq!(cluster(&data, &model, &links, &components).clusters, 1);
+    }
+
+    #[test]
+    fn what_a_source_says_about_identity_wins() {
+        // A and B: one agency, different ids → never merged, however alike.
+        let (data, model, links) = chain([Some((0, 1)), Some((0, 2)), None]);
+        let options = ClusterOptions {
+            threshold: 0.5,
+            cohesion: 0.0,
+            max_size: 50,
+        };
+        let result = cluster(&data, &model, &links, &options);
+        assert_ne!(result.cluster_of[0], result.cluster_of[1]);
+        assert_eq!(result.refusals.source_says_different, 1);
+        // A and C: one agency, the same id → one person, though their dates disagree.
+        let (data, model, _) = chain([Some((0, 1)), None, Some((0, 1))]);
+        let result = cluster(&data, &model, &[], &options);
+        assert_eq!(result.cluster_of[0], result.cluster_of[2]);
+        assert_eq!(result.clusters, 2);
+    }
+}
