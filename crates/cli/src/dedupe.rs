@@ -2,7 +2,6 @@
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use sightline_link::cluster::ClusterOptions;
 use sightline_link::dataset::{Dataset, PersonInput};
@@ -11,7 +10,7 @@ use sightline_link::{Linked, Options, Phase};
 use sightline_standard::dates::{DateFormat, parse_with};
 use sightline_standard::fold::fold_header;
 use std::borrow::Cow;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -48,6 +47,7 @@ pub struct DedupeArgs {
     json: bool,
 }
 
+/// The standard's person fields, in the order `read` destructures them.
 const FIELDS: [&str; 11] = [
     "given_name",
     "family_name",
@@ -62,27 +62,26 @@ const FIELDS: [&str; 11] = [
     "pnc_id",
 ];
 
-/// Header spellings read as a field when `--columns` does not say otherwise.
-fn field_for_header(header: &str) -> Option<&'static str> {
+/// The field (its index in [`FIELDS`]) a header names, when `--columns` does not say otherwise.
+fn field_for_header(header: &str) -> Option<usize> {
     let folded = fold_header(header);
     FIELDS
         .iter()
-        .copied()
-        .find(|field| fold_header(field) == folded)
+        .position(|field| fold_header(field) == folded)
         .or(match folded.as_str() {
-            "forename" | "firstname" | "givenname" => Some("given_name"),
-            "surname" | "lastname" | "familyname" => Some("family_name"),
-            "dob" | "birthdate" | "dateofbirth" => Some("date_of_birth"),
-            "gender" => Some("sex"),
+            "forename" | "firstname" => Some(0),
+            "surname" | "lastname" => Some(1),
+            "dob" | "birthdate" => Some(3),
+            "gender" => Some(4),
             _ => None,
         })
 }
 
-/// Where each field is in the file.
+/// Where each field is in the file: `fields` in the order of [`FIELDS`].
 struct Layout {
     id: usize,
     truth: Option<usize>,
-    fields: Vec<(String, usize)>,
+    fields: [Option<usize>; FIELDS.len()],
     extras: Vec<(String, usize)>,
 }
 
@@ -105,7 +104,7 @@ fn layout(headers: &[String], args: &DedupeArgs) -> anyhow::Result<Layout> {
     };
     let id = find(&args.id)?;
     let truth = args.truth.as_deref().map(find).transpose()?;
-    let mut fields: Vec<(String, usize)> = Vec::new();
+    let mut fields = [None; FIELDS.len()];
     let mut extras = Vec::new();
     for pair in &args.columns {
         let Some((field, column)) = pair.split_once('=') else {
@@ -115,9 +114,8 @@ fn layout(headers: &[String], args: &DedupeArgs) -> anyhow::Result<Layout> {
         let field = field.trim();
         if let Some(name) = field.strip_prefix("extra:") {
             extras.push((name.to_string(), column));
-        } else if FIELDS.contains(&field) {
-            fields.retain(|(f, _)| f != field);
-            fields.push((field.to_string(), column));
+        } else if let Some(slot) = FIELDS.iter().position(|f| *f == field) {
+            fields[slot] = Some(column);
         } else {
             bail!(
                 "unknown field {field:?} in --columns; fields are {} and extra:NAME",
@@ -127,16 +125,16 @@ fn layout(headers: &[String], args: &DedupeArgs) -> anyhow::Result<Layout> {
     }
     if args.columns.is_empty() {
         for (at, header) in headers.iter().enumerate() {
-            if let Some(field) = field_for_header(header)
+            if let Some(slot) = field_for_header(header)
                 && at != id
                 && Some(at) != truth
-                && !fields.iter().any(|(f, _)| f == field)
+                && fields[slot].is_none()
             {
-                fields.push((field.to_string(), at));
+                fields[slot] = Some(at);
             }
         }
     }
-    if fields.is_empty() && extras.is_empty() {
+    if fields.iter().all(Option::is_none) && extras.is_empty() {
         bail!(
             "no column to compare: name them with --columns FIELD=COLUMN (fields: {})",
             FIELDS.join(", ")
@@ -202,31 +200,35 @@ fn read(path: &Path, args: &DedupeArgs) -> anyhow::Result<(Dataset, Vec<u32>)> {
                 path.display()
             );
         }
-        let values: Vec<(&str, Cow<str>)> = layout
-            .fields
-            .iter()
-            .map(|(field, at)| (field.as_str(), cell(*at)))
-            .collect();
-        let get = |name: &str| {
-            values
-                .iter()
-                .find(|(f, _)| *f == name)
-                .map_or("", |(_, v)| v.as_ref())
-        };
+        let values: [Cow<str>; FIELDS.len()] =
+            std::array::from_fn(|slot| layout.fields[slot].map_or(Cow::Borrowed(""), cell));
         let extras: Vec<Cow<str>> = layout.extras.iter().map(|(_, at)| cell(*at)).collect();
+        let [
+            given_name,
+            family_name,
+            other_names,
+            date_of_birth,
+            sex,
+            postcode,
+            town,
+            local_authority,
+            nhs_number,
+            upn,
+            pnc_id,
+        ] = &values;
         let input = PersonInput {
             id: &id,
-            given_name: get("given_name"),
-            family_name: get("family_name"),
-            other_names: get("other_names"),
-            birth: parse_with(get("date_of_birth"), &DateFormat::DEFAULT),
-            sex: get("sex"),
-            postcode: get("postcode"),
-            town: get("town"),
-            local_authority: get("local_authority"),
-            nhs_number: get("nhs_number"),
-            upn: get("upn"),
-            pnc_id: get("pnc_id"),
+            given_name,
+            family_name,
+            other_names,
+            birth: parse_with(date_of_birth, &DateFormat::DEFAULT),
+            sex,
+            postcode,
+            town,
+            local_authority,
+            nhs_number,
+            upn,
+            pnc_id,
             extras: extras.iter().map(|e| e.as_ref()).collect(),
             ..PersonInput::default()
         };
@@ -256,21 +258,6 @@ struct Report<'a> {
     metrics: Option<Metrics>,
 }
 
-/// A spinner on stderr naming the phase, on a terminal only.
-pub fn phase_spinner(show: bool) -> ProgressBar {
-    let target = if show && std::io::stderr().is_terminal() {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    };
-    let bar = ProgressBar::with_draw_target(None, target);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    bar
-}
-
 pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
     if !(args.threshold > 0.0 && args.threshold < 1.0) {
         bail!(
@@ -279,7 +266,7 @@ pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
         );
     }
     let started = Instant::now();
-    let spinner = phase_spinner(!args.json);
+    let spinner = crate::progress::phase_spinner(!args.json);
     spinner.set_message(format!("reading {}", args.file.display()));
     let (data, truth) = read(&args.file, args)?;
     let mut options = Options {
@@ -360,19 +347,7 @@ fn print_report(report: &Report) -> anyhow::Result<()> {
         report.links_above_threshold,
         report.threshold
     )?;
-    writeln!(out, "Blocking rules (pairs in blocks / new pairs):")?;
-    for rule in report.blocking {
-        let note = if rule.refused {
-            "  REFUSED: too many pairs"
-        } else {
-            ""
-        };
-        writeln!(
-            out,
-            "  {:<44} {:>12} {:>12}{note}",
-            rule.rule, rule.pairs, rule.new_pairs
-        )?;
-    }
+    crate::render::blocking_rules(&mut out, report.blocking)?;
     let refused = report.refused_merges;
     writeln!(
         out,
@@ -382,25 +357,11 @@ fn print_report(report: &Report) -> anyhow::Result<()> {
         refused.too_large,
         report.flagged_clusters
     )?;
-    let phases: Vec<String> = report
-        .phases
-        .iter()
-        .map(|p| format!("{} {:.2} s", p.phase, p.seconds))
-        .collect();
-    writeln!(out, "Time: {}.", phases.join(", "))?;
-    if let Some(m) = &report.metrics {
-        writeln!(
-            out,
-            "Against the truth ({} true entities): pairwise P {:.4} R {:.4} F1 {:.4}; B-cubed P {:.4} R {:.4} F1 {:.4}; people {:+.2}%.",
-            m.true_entities,
-            m.pairwise_precision,
-            m.pairwise_recall,
-            m.pairwise_f1,
-            m.bcubed_precision,
-            m.bcubed_recall,
-            m.bcubed_f1,
-            m.entity_count_error_pct
-        )?;
-    }
+    crate::render::linkage_timing_and_accuracy(
+        &mut out,
+        report.phases,
+        report.metrics.as_ref(),
+        "entities",
+    )?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! evidence for any person.
 
 use crate::Outcome;
-use crate::dedupe::phase_spinner;
+use crate::progress::phase_spinner;
 use crate::workspace::{Context, print_json};
 use anyhow::Context as _;
 use clap::Args;
@@ -11,7 +11,7 @@ use serde::Serialize;
 use sightline_link::dataset::{Dataset, PersonInput};
 use sightline_link::evaluate::{Metrics, evaluate};
 use sightline_link::model::Model;
-use sightline_link::{Options, Step, Waterfall};
+use sightline_link::{Options, Waterfall};
 use sightline_standard::dates::DateFormat;
 use sightline_store::linkage::{Evidence, LinkageRecord};
 use std::io::Write as _;
@@ -108,18 +108,15 @@ pub fn link(context: &Context, args: &LinkArgs) -> anyhow::Result<Outcome> {
         .merges
         .iter()
         .map(|&(a, b, weight)| {
-            let waterfall = sightline_link::explain(&data, &linked.model, a as usize, b as usize);
-            let fields = linked.model.fields();
-            let gamma = sightline_link::compare::gamma(&data, &fields, a as usize, b as usize);
+            let (levels, weights) =
+                sightline_link::evidence(&data, &linked.model, a as usize, b as usize);
             Evidence {
                 record_a: record_ids[a as usize],
                 record_b: record_ids[b as usize],
                 person: person_of(a as usize),
                 weight,
-                levels: (0..fields.len())
-                    .map(|at| sightline_link::compare::level_of(gamma, at))
-                    .collect(),
-                weights: waterfall.steps.iter().map(|s| s.weight).collect(),
+                levels,
+                weights,
             }
         })
         .collect();
@@ -257,19 +254,7 @@ fn print_link_report(report: &LinkReport) -> anyhow::Result<()> {
         report.links_above_threshold,
         report.threshold
     )?;
-    writeln!(out, "Blocking rules (pairs in blocks / new pairs):")?;
-    for rule in &report.blocking {
-        let note = if rule.refused {
-            "  REFUSED: too many pairs"
-        } else {
-            ""
-        };
-        writeln!(
-            out,
-            "  {:<44} {:>12} {:>12}{note}",
-            rule.rule, rule.pairs, rule.new_pairs
-        )?;
-    }
+    crate::render::blocking_rules(&mut out, &report.blocking)?;
     let refused = &report.refused_merges;
     writeln!(
         out,
@@ -290,26 +275,12 @@ fn print_link_report(report: &LinkReport) -> anyhow::Result<()> {
             )?;
         }
     }
-    let phases: Vec<String> = report
-        .phases
-        .iter()
-        .map(|p| format!("{} {:.2} s", p.phase, p.seconds))
-        .collect();
-    writeln!(out, "Time: {}.", phases.join(", "))?;
-    if let Some(m) = &report.metrics {
-        writeln!(
-            out,
-            "Against the truth ({} true people): pairwise P {:.4} R {:.4} F1 {:.4}; B-cubed P {:.4} R {:.4} F1 {:.4}; people {:+.2}%.",
-            m.true_entities,
-            m.pairwise_precision,
-            m.pairwise_recall,
-            m.pairwise_f1,
-            m.bcubed_precision,
-            m.bcubed_recall,
-            m.bcubed_f1,
-            m.entity_count_error_pct
-        )?;
-    }
+    crate::render::linkage_timing_and_accuracy(
+        &mut out,
+        &report.phases,
+        report.metrics.as_ref(),
+        "people",
+    )?;
     writeln!(out, "The combination is on the audit log.")?;
     Ok(())
 }
@@ -359,7 +330,7 @@ pub fn explain(context: &Context, args: &ExplainArgs) -> anyhow::Result<Outcome>
         .map(|e| Link {
             record_a: e.record_a,
             record_b: e.record_b,
-            waterfall: waterfall_from(&model, e),
+            waterfall: sightline_link::waterfall(&model, &e.levels, &e.weights),
         })
         .collect();
     let mut identities = Vec::new();
@@ -431,37 +402,4 @@ pub fn explain(context: &Context, args: &ExplainArgs) -> anyhow::Result<Outcome>
         writeln!(out, "This look is on the audit log.")?;
     }
     Ok(Outcome::Clean)
-}
-
-/// The waterfall of a stored link, from its levels and weights and the run's model.
-fn waterfall_from(model: &Model, evidence: &Evidence) -> Waterfall {
-    let steps = model
-        .comparisons
-        .iter()
-        .enumerate()
-        .map(|(at, comparison)| {
-            let level = evidence.levels.get(at).copied().unwrap_or(0);
-            let entry = (level > 0)
-                .then(|| comparison.levels.get(usize::from(level) - 1))
-                .flatten();
-            let weight = evidence.weights.get(at).copied().unwrap_or(0.0);
-            Step {
-                comparison: comparison.name.clone(),
-                level: entry.map_or("missing on one side (no evidence)".to_string(), |e| {
-                    e.label.clone()
-                }),
-                m: entry.map(|e| e.m),
-                u: entry.map(|e| e.u),
-                weight,
-                term_frequency_adjusted: entry
-                    .is_some_and(|e| e.term_frequency && (weight - e.weight).abs() > 1e-3),
-            }
-        })
-        .collect();
-    Waterfall {
-        prior_weight: model.prior_weight(),
-        steps,
-        total_weight: evidence.weight,
-        probability: sightline_link::model::probability(evidence.weight),
-    }
 }

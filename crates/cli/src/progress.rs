@@ -1,5 +1,5 @@
-//! A progress bar on stderr while a return is read: shown only on a terminal, never with
-//! `--json`.
+//! Progress on stderr: a bar while a return is read, a spinner naming the phase while records
+//! are linked. Shown only on a terminal, never with `--json`.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sightline_intake::check::{RowRef, Sink};
@@ -53,4 +53,20 @@ impl Sink for WithProgress<'_> {
         self.bar.set_position(rows_read);
         self.inner.progress(table, rows_read, rows_expected);
     }
+}
+
+/// A spinner on stderr naming the phase, on a terminal only.
+pub fn phase_spinner(show: bool) -> ProgressBar {
+    use std::io::IsTerminal as _;
+    let target = if show && std::io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(None, target);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }

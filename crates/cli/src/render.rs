@@ -253,3 +253,54 @@ pub fn waterfall(
         }
     )
 }
+
+/// The blocking rules of a linkage run: pairs in their blocks and pairs new to the union.
+pub fn blocking_rules(
+    out: &mut dyn std::io::Write,
+    rules: &[sightline_link::block::RuleReport],
+) -> std::io::Result<()> {
+    writeln!(out, "Blocking rules (pairs in blocks / new pairs):")?;
+    for rule in rules {
+        let note = if rule.refused {
+            "  REFUSED: too many pairs"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {:<44} {:>12} {:>12}{note}",
+            rule.rule, rule.pairs, rule.new_pairs
+        )?;
+    }
+    Ok(())
+}
+
+/// Time per phase, and accuracy against a truth when there is one; `unit` names what the
+/// truth's entities are ("entities", "people").
+pub fn linkage_timing_and_accuracy(
+    out: &mut dyn std::io::Write,
+    phases: &[sightline_link::Phase],
+    metrics: Option<&sightline_link::evaluate::Metrics>,
+    unit: &str,
+) -> std::io::Result<()> {
+    let phases: Vec<String> = phases
+        .iter()
+        .map(|p| format!("{} {:.2} s", p.phase, p.seconds))
+        .collect();
+    writeln!(out, "Time: {}.", phases.join(", "))?;
+    if let Some(m) = metrics {
+        writeln!(
+            out,
+            "Against the truth ({} true {unit}): pairwise P {:.4} R {:.4} F1 {:.4}; B-cubed P {:.4} R {:.4} F1 {:.4}; people {:+.2}%.",
+            m.true_entities,
+            m.pairwise_precision,
+            m.pairwise_recall,
+            m.pairwise_f1,
+            m.bcubed_precision,
+            m.bcubed_recall,
+            m.bcubed_f1,
+            m.entity_count_error_pct
+        )?;
+    }
+    Ok(())
+}

@@ -175,7 +175,7 @@ pub fn cluster(
             for &x in ma {
                 for &y in mb {
                     let g = gamma(data, &fields, x as usize, y as usize);
-                    total += probability(model.weight(data, x as usize, y as usize, g));
+                    total += probability(model.weight(data, x as usize, g));
                 }
             }
             total / (ma.len() * mb.len()) as f64
@@ -276,7 +276,7 @@ mod tests {
             .iter()
             .map(|&(a, b)| {
                 let g = gamma(&data, &fields, a as usize, b as usize);
-                (a, b, model.weight(&data, a as usize, b as usize, g))
+                (a, b, model.weight(&data, a as usize, g))
             })
             .collect();
         (data, model, links)
@@ -287,7 +287,7 @@ mod tests {
         let (data, model, links) = chain([None; 3]);
         let a_c = gamma(&data, &model.fields(), 0, 2);
         assert!(
-            probability(model.weight(&data, 0, 2, a_c)) < 0.2,
+            probability(model.weight(&data, 0, a_c)) < 0.2,
             "the ends disagree"
         );
         let cohesive = ClusterOptions {

@@ -219,17 +219,24 @@ impl NamePair {
         }
     }
 
-    fn given_level(&self, data: &Dataset) -> u8 {
-        let (a, b) = self.given;
+    /// The levels both name comparisons start with: missing (0), exact (1), swapped (2).
+    fn common_level(&self, (a, b): (u32, u32)) -> Option<u8> {
         if a == NONE || b == NONE {
-            return 0;
+            Some(0)
+        } else if a == b {
+            Some(1)
+        } else if self.swapped {
+            Some(2)
+        } else {
+            None
         }
-        if a == b {
-            return 1;
+    }
+
+    fn given_level(&self, data: &Dataset) -> u8 {
+        if let Some(level) = self.common_level(self.given) {
+            return level;
         }
-        if self.swapped {
-            return 2;
-        }
+        let (a, b) = self.given;
         let groups = |id: u32| data.name_groups.get(id as usize).copied().unwrap_or(0);
         if groups(a) & groups(b) != 0 {
             return 3;
@@ -255,16 +262,10 @@ impl NamePair {
     }
 
     fn family_level(&self, data: &Dataset) -> u8 {
+        if let Some(level) = self.common_level(self.family) {
+            return level;
+        }
         let (a, b) = self.family;
-        if a == NONE || b == NONE {
-            return 0;
-        }
-        if a == b {
-            return 1;
-        }
-        if self.swapped {
-            return 2;
-        }
         let (x, y) = (data.names.get(a), data.names.get(b));
         let similarity = jaro_winkler(x, y);
         if similarity >= 0.92 {

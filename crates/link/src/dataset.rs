@@ -105,14 +105,6 @@ impl Interner {
     pub fn get(&self, id: u32) -> &str {
         self.values.get(id as usize).map_or("", |v| v)
     }
-
-    pub fn len(&self) -> usize {
-        self.values.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
-    }
 }
 
 /// Counts of each interned value in one field, for term-frequency adjustment.
@@ -203,16 +195,10 @@ pub struct Dataset {
     encoder: DoubleMetaphone,
 }
 
-/// Folds a name: ASCII, upper case, letters only ("O'Brien-Smith" → "OBRIENSMITH").
+/// Folds a name: the standard's lookup fold (ASCII, no accents) with letters only, upper case
+/// ("O'Brien-Smith" → "OBRIENSMITH").
 pub fn fold_name(text: &str) -> String {
-    let folded;
-    let ascii = if text.is_ascii() {
-        text
-    } else {
-        folded = deunicode::deunicode(text);
-        &folded
-    };
-    ascii
+    sightline_standard::fold::fold(text)
         .bytes()
         .filter(u8::is_ascii_alphabetic)
         .map(|b| b.to_ascii_uppercase() as char)

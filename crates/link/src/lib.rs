@@ -125,7 +125,7 @@ pub fn link(data: &Dataset, options: &Options, on_phase: &mut dyn FnMut(&str)) -
         .par_iter()
         .zip(gammas.par_iter())
         .filter_map(|(&(a, b), &g)| {
-            let weight = model.weight(data, a as usize, b as usize, g);
+            let weight = model.weight(data, a as usize, g);
             (weight >= threshold_weight).then_some((a, b, weight))
         })
         .collect();
@@ -275,19 +275,31 @@ pub struct Waterfall {
     pub probability: f64,
 }
 
-pub fn explain(data: &Dataset, model: &Model, a: usize, b: usize) -> Waterfall {
-    let fields = model.fields();
-    let g = gamma(data, &fields, a, b);
-    let steps = model
+/// Each comparison's level and weight (term frequency applied) for records `a` and `b`: what a
+/// stored link keeps as its evidence.
+pub fn evidence(data: &Dataset, model: &Model, a: usize, b: usize) -> (Vec<u8>, Vec<f64>) {
+    let g = gamma(data, &model.fields(), a, b);
+    (0..model.comparisons.len())
+        .map(|at| {
+            let level = level_of(g, at);
+            (level, model.level_weight(data, at, level, a))
+        })
+        .unzip()
+}
+
+/// The waterfall of a pair from its levels and weights (as [`evidence`] gives them, or as
+/// stored).
+pub fn waterfall(model: &Model, levels: &[u8], weights: &[f64]) -> Waterfall {
+    let steps: Vec<Step> = model
         .comparisons
         .iter()
         .enumerate()
         .map(|(at, comparison)| {
-            let level = level_of(g, at);
+            let level = levels.get(at).copied().unwrap_or(0);
             let entry = (level > 0)
                 .then(|| comparison.levels.get(usize::from(level) - 1))
                 .flatten();
-            let weight = model.level_weight(data, at, level, a);
+            let weight = weights.get(at).copied().unwrap_or(0.0);
             Step {
                 comparison: comparison.name.clone(),
                 level: entry.map_or("missing on one side (no evidence)".to_string(), |e| {
@@ -297,15 +309,21 @@ pub fn explain(data: &Dataset, model: &Model, a: usize, b: usize) -> Waterfall {
                 u: entry.map(|e| e.u),
                 weight,
                 term_frequency_adjusted: entry
-                    .is_some_and(|e| e.term_frequency && (weight - e.weight).abs() > 1e-9),
+                    .is_some_and(|e| e.term_frequency && (weight - e.weight).abs() > 1e-3),
             }
         })
         .collect();
-    let total_weight = model.weight(data, a, b, g);
+    let total_weight = model.prior_weight() + steps.iter().map(|s| s.weight).sum::<f64>();
     Waterfall {
         prior_weight: model.prior_weight(),
         steps,
         total_weight,
         probability: model::probability(total_weight),
     }
+}
+
+/// The evidence for records `a` and `b`, comparison by comparison.
+pub fn explain(data: &Dataset, model: &Model, a: usize, b: usize) -> Waterfall {
+    let (levels, weights) = evidence(data, model, a, b);
+    waterfall(model, &levels, &weights)
 }

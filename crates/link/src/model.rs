@@ -9,7 +9,7 @@
 //! that value's frequency, so that "Smith" weighs less than "Przybylski".
 
 use crate::compare::{Field, Gamma, gamma, level_of};
-use crate::dataset::{Dataset, NONE};
+use crate::dataset::Dataset;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHashMap;
@@ -83,13 +83,14 @@ impl Model {
         entry.weight
     }
 
-    /// The total match weight of a pair (prior included).
-    pub fn weight(&self, data: &Dataset, a: usize, b: usize, gamma: Gamma) -> f64 {
+    /// The total match weight (prior included) of a pair whose first record is `a` and whose
+    /// comparison vector is `gamma` (term frequencies are those of `a`'s values, which an exact
+    /// match shares with the other record).
+    pub fn weight(&self, data: &Dataset, a: usize, gamma: Gamma) -> f64 {
         let mut total = self.prior_weight();
         for comparison in 0..self.comparisons.len() {
             total += self.level_weight(data, comparison, level_of(gamma, comparison), a);
         }
-        let _ = b;
         total
     }
 }
@@ -279,11 +280,6 @@ pub fn build(
         em_iterations: estimates.em_iterations,
         u_sample_pairs: estimates.u_sample_pairs,
     }
-}
-
-/// Records that have a value in a field (for reporting).
-pub fn has_value(values: &[u32]) -> usize {
-    values.iter().filter(|&&v| v != NONE).count()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! the links that joined them with their per-comparison evidence (weights, no identifiers).
 
 use crate::keys::Keys;
+use crate::sqlite::IDENTITY_COLUMNS;
 use crate::{Result, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -72,18 +73,6 @@ const SELECT_RECORDS: &str = "SELECT p.record_id, r.agency_id, p.person_key, p.a
     FROM people p JOIN returns r ON r.return_id = p.return_id JOIN people_identity i ON i.record_id = p.record_id
     WHERE r.status = 'current' ORDER BY p.record_id";
 
-const VAULT: [&str; 9] = [
-    "person_id",
-    "given_name",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "postcode",
-    "nhs_number",
-    "upn",
-    "pnc_id",
-];
-
 /// Calls `visit` for every person record of a current return, identifiers decrypted.
 pub(crate) fn read_records(
     conn: &Connection,
@@ -95,8 +84,8 @@ pub(crate) fn read_records(
     let mut count = 0;
     while let Some(row) = rows.next()? {
         let record_id: i64 = row.get(0)?;
-        let mut opened: Vec<String> = Vec::with_capacity(VAULT.len());
-        for (at, column) in VAULT.iter().enumerate() {
+        let mut opened: Vec<String> = Vec::with_capacity(IDENTITY_COLUMNS.len());
+        for (at, column) in IDENTITY_COLUMNS.iter().enumerate() {
             let blob: Option<Vec<u8>> = row.get(7 + at)?;
             opened.push(match blob {
                 Some(blob) => keys.open(&blob, &format!("people/{record_id}/{column}"))?,
@@ -136,7 +125,8 @@ fn join<T: ToString>(values: &[T]) -> String {
         .join(",")
 }
 
-/// Writes a run, its people and its evidence; returns the run id. The caller commits.
+/// Writes a run, its people and its evidence; returns the run id and the number of people.
+/// The caller commits.
 pub(crate) fn write_run(
     conn: &Connection,
     user: &str,
@@ -144,7 +134,7 @@ pub(crate) fn write_run(
     report: &serde_json::Value,
     people: &[(i64, i64)],
     evidence: &[Evidence],
-) -> Result<i64> {
+) -> Result<(i64, usize)> {
     let distinct = {
         let mut persons: Vec<i64> = people.iter().map(|&(_, p)| p).collect();
         persons.sort_unstable();
@@ -186,7 +176,7 @@ pub(crate) fn write_run(
             ])?;
         }
     }
-    Ok(run_id)
+    Ok((run_id, distinct))
 }
 
 pub(crate) fn latest_run(conn: &Connection) -> Result<Option<LinkageRun>> {

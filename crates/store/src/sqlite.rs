@@ -396,14 +396,8 @@ impl Store for SqliteStore {
         evidence: &[crate::linkage::Evidence],
     ) -> Result<i64> {
         let transaction = self.conn.transaction()?;
-        let run_id =
+        let (run_id, persons) =
             crate::linkage::write_run(&transaction, user, model, report, people, evidence)?;
-        let persons = {
-            let mut persons: Vec<i64> = people.iter().map(|&(_, p)| p).collect();
-            persons.sort_unstable();
-            persons.dedup();
-            persons.len()
-        };
         append_audit(
             &transaction,
             user,
