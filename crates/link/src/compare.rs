@@ -74,11 +74,14 @@ impl Field {
         }
     }
 
-    /// The level whose u probability is replaced by the value's frequency, if any.
-    pub fn term_frequency_level(self) -> Option<u8> {
+    /// Whether a level's u is replaced by the frequency of the value the records share: an exact
+    /// name or postcode, and swapped names (each record's given name is the other's family
+    /// name, as likely by chance as that name is common).
+    pub fn term_frequency_level(self, level: u8) -> bool {
         match self {
-            Field::GivenName | Field::FamilyName | Field::Postcode => Some(1),
-            _ => None,
+            Field::GivenName | Field::FamilyName => level == 1 || level == 2,
+            Field::Postcode => level == 1,
+            _ => false,
         }
     }
 

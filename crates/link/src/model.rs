@@ -69,10 +69,15 @@ impl Model {
             return 0.0;
         };
         if entry.term_frequency {
-            let share = match model.field {
-                Field::GivenName => data.given_tf.share(data.given[a]),
-                Field::FamilyName => data.family_tf.share(data.family[a]),
-                Field::Postcode => data.postcode_tf.share(data.postcode[a]),
+            // Exact: the chance another record has this value in the same field. Swapped: the
+            // chance another record has this record's given name as its family name, and the
+            // other way round.
+            let share = match (model.field, level) {
+                (Field::GivenName, 1) => data.given_tf.share(data.given[a]),
+                (Field::GivenName, _) => data.family_tf.share(data.given[a]),
+                (Field::FamilyName, 1) => data.family_tf.share(data.family[a]),
+                (Field::FamilyName, _) => data.given_tf.share(data.family[a]),
+                (Field::Postcode, _) => data.postcode_tf.share(data.postcode[a]),
                 _ => 0.0,
             };
             if share > 0.0 {
@@ -267,7 +272,7 @@ pub fn build(
                         m,
                         u,
                         weight: (m / u).log2(),
-                        term_frequency: field.term_frequency_level() == Some(level as u8 + 1),
+                        term_frequency: field.term_frequency_level(level as u8 + 1),
                     }
                 })
                 .collect(),
