@@ -4,7 +4,6 @@
 //! agencies), groups that offend together, incidents and missing episodes, drawn from one
 //! seeded ChaCha generator. At scale 1 the totals follow the 2011 assessment in BRIEF.md.
 
-use crate::names::{FAMILY, GIVEN_FEMALE, GIVEN_MALE};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sightline_standard::PartialDate;
@@ -260,6 +259,7 @@ impl World {
         let n_groups = count(230.0);
 
         let mut persons = Vec::with_capacity(n_victims + n_offenders + n_background);
+        let names = crate::names::world_names();
         let person = |rng: &mut ChaCha8Rng, role: Role, id: u32| {
             let female = match role {
                 Role::Victim => rng.random_bool(0.87),
@@ -292,11 +292,11 @@ impl World {
                 looked_after: role != Role::Offender
                     && rng.random_bool(if role == Role::Victim { 0.35 } else { 0.08 }),
                 given: if female {
-                    GIVEN_FEMALE[rng.random_range(0..GIVEN_FEMALE.len())]
+                    names.female[rng.random_range(0..names.female.len())]
                 } else {
-                    GIVEN_MALE[rng.random_range(0..GIVEN_MALE.len())]
+                    names.male[rng.random_range(0..names.male.len())]
                 },
-                family: FAMILY[rng.random_range(0..FAMILY.len())],
+                family: names.family[rng.random_range(0..names.family.len())],
                 postcode: format!(
                     "ZZ{} {}{}{}",
                     1 + la % 99,
