@@ -266,8 +266,8 @@ pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
         );
     }
     let started = Instant::now();
-    let spinner = crate::progress::phase_spinner(!args.json);
-    spinner.set_message(format!("reading {}", args.file.display()));
+    let progress = crate::progress::PhaseBar::new(!args.json);
+    progress.set_message(format!("reading {}", args.file.display()));
     let (data, truth) = read(&args.file, args)?;
     let mut options = Options {
         seed: args.seed,
@@ -275,10 +275,8 @@ pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
     };
     options.cluster.threshold = args.threshold;
     options.cluster.cohesion = args.cohesion;
-    let linked = sightline_link::link(&data, &options, &mut |phase| {
-        spinner.set_message(phase.to_string())
-    });
-    spinner.finish_and_clear();
+    let linked = sightline_link::link(&data, &options, &progress);
+    progress.finish();
     let seconds = started.elapsed().as_secs_f64();
     let metrics = (!truth.is_empty()).then(|| evaluate(&linked.clustering.cluster_of, &truth));
     if let Some(out) = &args.out {

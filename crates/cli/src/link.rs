@@ -2,7 +2,7 @@
 //! evidence for any person.
 
 use crate::Outcome;
-use crate::progress::phase_spinner;
+use crate::progress::PhaseBar;
 use crate::workspace::{Context, print_json};
 use anyhow::Context as _;
 use clap::Args;
@@ -68,8 +68,8 @@ pub fn link(context: &Context, args: &LinkArgs) -> anyhow::Result<Outcome> {
     let workspace = context.open()?;
     let mut store = workspace.store()?;
     let keys = workspace.keys()?;
-    let spinner = phase_spinner(!args.json);
-    spinner.set_message("reading person records from the vault");
+    let progress = PhaseBar::new(!args.json);
+    progress.set_message("reading person records from the vault");
     let mut data = Dataset::new(vec![]);
     let mut record_ids: Vec<i64> = Vec::new();
     let mut origin: Vec<(String, String)> = Vec::new();
@@ -94,10 +94,8 @@ pub fn link(context: &Context, args: &LinkArgs) -> anyhow::Result<Outcome> {
         ..Options::default()
     };
     options.cluster.threshold = args.threshold;
-    let linked = sightline_link::link(&data, &options, &mut |phase| {
-        spinner.set_message(phase.to_string())
-    });
-    spinner.set_message("storing people and evidence");
+    let linked = sightline_link::link(&data, &options, &progress);
+    progress.set_message("storing people and evidence");
 
     let person_of = |index: usize| record_ids[linked.clustering.cluster_of[index] as usize];
     let people: Vec<(i64, i64)> = (0..data.len())
@@ -157,7 +155,7 @@ pub fn link(context: &Context, args: &LinkArgs) -> anyhow::Result<Outcome> {
     let model = serde_json::to_value(&linked.model)?;
     let summary = serde_json::to_value(&report)?;
     report.run_id = store.save_linkage(&context.user(), &model, &summary, &people, &evidence)?;
-    spinner.finish_and_clear();
+    progress.finish();
     report.seconds = started.elapsed().as_secs_f64();
     if args.json {
         print_json(&report)?;

@@ -1,5 +1,5 @@
-//! Progress on stderr: a bar while a return is read, a spinner naming the phase while records
-//! are linked. Shown only on a terminal, never with `--json`.
+//! Progress on stderr: a bar while a return is read, a bar (or a spinner) per phase while
+//! records are linked. Shown only on a terminal, never with `--json`.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sightline_intake::check::{RowRef, Sink};
@@ -55,18 +55,56 @@ impl Sink for WithProgress<'_> {
     }
 }
 
-/// A spinner on stderr naming the phase, on a terminal only.
-pub fn phase_spinner(show: bool) -> ProgressBar {
-    use std::io::IsTerminal as _;
-    let target = if show && std::io::stderr().is_terminal() {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    };
-    let bar = ProgressBar::with_draw_target(None, target);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
-        bar.set_style(style);
+/// Linkage progress on stderr, on a terminal only: a bar for phases whose work is counted, a
+/// spinner for the others.
+pub struct PhaseBar {
+    bar: ProgressBar,
+}
+
+impl PhaseBar {
+    pub fn new(show: bool) -> PhaseBar {
+        use std::io::IsTerminal as _;
+        let target = if show && std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        let phases = PhaseBar { bar };
+        phases.phase_named("".into(), 0);
+        phases
     }
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    bar
+
+    pub fn set_message(&self, message: impl Into<std::borrow::Cow<'static, str>>) {
+        self.phase_named(message.into(), 0);
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+
+    fn phase_named(&self, name: std::borrow::Cow<'static, str>, total: u64) {
+        let template = if total > 0 {
+            "{msg:<40} {wide_bar} {human_pos:>12}/{human_len:12} {eta}"
+        } else {
+            "{spinner} {msg} {elapsed}"
+        };
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            self.bar.set_style(style);
+        }
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+        self.bar.set_message(name);
+    }
+}
+
+impl sightline_link::Progress for PhaseBar {
+    fn phase(&self, name: &str, total: u64) {
+        self.phase_named(name.to_string().into(), total);
+    }
+
+    fn advance(&self, done: u64) {
+        self.bar.inc(done);
+    }
 }

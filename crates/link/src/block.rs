@@ -6,6 +6,7 @@
 //! from its block sizes, and a rule that would generate more pairs than the guard allows is
 //! refused and reported, not run.
 
+use crate::Progress;
 use crate::compare::Field;
 use crate::dataset::{Dataset, NONE};
 use rayon::prelude::*;
@@ -157,13 +158,14 @@ pub struct Blocked {
 }
 
 /// Generates the union of the rules' pairs. A rule whose blocks hold more than `max_pairs`
-/// pairs is refused.
-pub fn block(data: &Dataset, rules: &[Rule], max_pairs: u64) -> Blocked {
+/// pairs is refused. `progress` advances by one per rule.
+pub fn block(data: &Dataset, rules: &[Rule], max_pairs: u64, progress: &dyn Progress) -> Blocked {
     let n = data.len();
     let mut keys: Vec<Vec<u64>> = Vec::new();
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut reports = Vec::new();
     for &rule in rules {
+        progress.advance(1);
         let rule_keys: Vec<u64> = (0..n).into_par_iter().map(|r| rule.key(data, r)).collect();
         let mut order: Vec<(u64, u32)> = rule_keys
             .iter()
@@ -264,7 +266,7 @@ mod tests {
     #[test]
     fn the_union_has_each_pair_once() {
         let data = data();
-        let blocked = block(&data, &Rule::DEFAULT, 1_000);
+        let blocked = block(&data, &Rule::DEFAULT, 1_000, &crate::Quiet);
         let mut pairs = blocked.pairs.clone();
         pairs.sort_unstable();
         // Smith/Smyth sound alike and share a year; the swapped record shares name sounds with
@@ -285,7 +287,7 @@ mod tests {
     fn a_rule_over_the_guard_is_refused() {
         let data = data();
         let rules = [Rule::FamilySoundBirthYear, Rule::NameSoundsEitherOrder];
-        let blocked = block(&data, &rules, 1);
+        let blocked = block(&data, &rules, 1, &crate::Quiet);
         assert!(!blocked.rules[0].refused, "one pair is within the guard");
         assert!(blocked.rules[1].refused, "two pairs are not");
         assert_eq!(blocked.rules[1].pairs, 2);

@@ -69,9 +69,26 @@ pub struct Linked {
     pub phases: Vec<Phase>,
 }
 
-/// Runs blocking, estimation, scoring and clustering. `on_phase` is told each phase's name
-/// as it starts.
-pub fn link(data: &Dataset, options: &Options, on_phase: &mut dyn FnMut(&str)) -> Linked {
+/// What a caller hears while records are linked: each phase as it starts, with the amount of
+/// work in it when that is known (0 when not), and the work done as it is done.
+pub trait Progress: Sync {
+    fn phase(&self, name: &str, total: u64);
+    fn advance(&self, done: u64);
+}
+
+/// Progress nobody watches.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn phase(&self, _: &str, _: u64) {}
+    fn advance(&self, _: u64) {}
+}
+
+/// Pairs handled between two progress reports.
+const PROGRESS_CHUNK: usize = 1 << 16;
+
+/// Runs blocking, estimation, scoring and clustering, telling `progress` as it goes.
+pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linked {
     let mut phases = Vec::new();
     let mut clock = Instant::now();
     let done = |name: &str, phases: &mut Vec<Phase>, clock: &mut Instant| {
@@ -84,28 +101,35 @@ pub fn link(data: &Dataset, options: &Options, on_phase: &mut dyn FnMut(&str)) -
     let fields = compare::comparisons_for(data);
     let n = data.len() as u64;
 
-    on_phase("estimating u from random pairs");
+    progress.phase("estimating u from random pairs", 0);
     let u_pairs = options
         .u_sample_pairs
         .unwrap_or_else(|| (data.len() * 50).clamp(100_000, 2_000_000));
     let u = estimate_u_parallel(data, &fields, u_pairs, options.seed);
     done("u from random pairs", &mut phases, &mut clock);
 
-    on_phase("blocking");
+    progress.phase("blocking", options.rules.len() as u64);
     let max_pairs = options
         .max_pairs_per_rule
         .unwrap_or_else(|| (n * 200).max(10_000_000));
-    let Blocked { pairs, rules } = block::block(data, &options.rules, max_pairs);
+    let Blocked { pairs, rules } = block::block(data, &options.rules, max_pairs, progress);
     done("blocking", &mut phases, &mut clock);
 
-    on_phase("comparing blocked pairs");
+    progress.phase("comparing blocked pairs", pairs.len() as u64);
     let gammas: Vec<Gamma> = pairs
-        .par_iter()
-        .map(|&(a, b)| gamma(data, &fields, a as usize, b as usize))
+        .par_chunks(PROGRESS_CHUNK)
+        .flat_map_iter(|chunk| {
+            let out: Vec<Gamma> = chunk
+                .iter()
+                .map(|&(a, b)| gamma(data, &fields, a as usize, b as usize))
+                .collect();
+            progress.advance(chunk.len() as u64);
+            out
+        })
         .collect();
     done("comparing", &mut phases, &mut clock);
 
-    on_phase("estimating m by expectation-maximisation");
+    progress.phase("estimating m by expectation-maximisation", 0);
     let (m, share, iterations) = train(data, &fields, &pairs, &gammas, &u, options);
     let all_pairs = (n * n.saturating_sub(1) / 2).max(1) as f64;
     let prior = share * pairs.len() as f64 / all_pairs;
@@ -118,20 +142,28 @@ pub fn link(data: &Dataset, options: &Options, on_phase: &mut dyn FnMut(&str)) -
     let model = model::build(data, &fields, &m, &u, estimates);
     done("expectation-maximisation", &mut phases, &mut clock);
 
-    on_phase("scoring pairs");
+    progress.phase("scoring pairs", pairs.len() as u64);
     let threshold = options.cluster.threshold;
     let threshold_weight = (threshold / (1.0 - threshold)).log2();
     let links: Vec<(u32, u32, f64)> = pairs
-        .par_iter()
-        .zip(gammas.par_iter())
-        .filter_map(|(&(a, b), &g)| {
-            let weight = model.weight(data, a as usize, g);
-            (weight >= threshold_weight).then_some((a, b, weight))
+        .par_chunks(PROGRESS_CHUNK)
+        .zip(gammas.par_chunks(PROGRESS_CHUNK))
+        .flat_map_iter(|(pairs, gammas)| {
+            let out: Vec<(u32, u32, f64)> = pairs
+                .iter()
+                .zip(gammas)
+                .filter_map(|(&(a, b), &g)| {
+                    let weight = model.weight(data, a as usize, g);
+                    (weight >= threshold_weight).then_some((a, b, weight))
+                })
+                .collect();
+            progress.advance(pairs.len() as u64);
+            out
         })
         .collect();
     done("scoring", &mut phases, &mut clock);
 
-    on_phase("clustering");
+    progress.phase("clustering", 0);
     let clustering = cluster::cluster(data, &model, &links, &options.cluster);
     done("clustering", &mut phases, &mut clock);
 
