@@ -47,18 +47,23 @@ impl Rule {
     /// session that does not block on it.
     pub const TRAINING: [Rule; 2] = [Rule::NameSoundsEitherOrder, Rule::BirthDatePostcodeDistrict];
 
-    /// The comparisons this rule's key is made of.
+    /// The comparisons this rule's key decides: the fields it is made of, and for a postcode
+    /// the town and local authority that follow from it (pairs blocked on a district agree on
+    /// those by construction, not because they are one person).
     pub fn fields(self) -> &'static [Field] {
+        const ADDRESS: [Field; 3] = [Field::Postcode, Field::Town, Field::LocalAuthority];
         match self {
             Rule::FamilySoundBirthYear => &[Field::FamilyName, Field::DateOfBirth],
             Rule::GivenSoundBirthDate | Rule::BirthDateGivenInitial => {
                 &[Field::GivenName, Field::DateOfBirth]
             }
             Rule::BirthDateFamilyInitial => &[Field::FamilyName, Field::DateOfBirth],
-            Rule::BirthDatePostcodeDistrict => &[Field::DateOfBirth, Field::Postcode],
+            Rule::BirthDatePostcodeDistrict => {
+                &[Field::DateOfBirth, ADDRESS[0], ADDRESS[1], ADDRESS[2]]
+            }
             Rule::NameSoundsEitherOrder => &[Field::GivenName, Field::FamilyName],
-            Rule::GivenSoundPostcode => &[Field::GivenName, Field::Postcode],
-            Rule::FamilyNamePostcode => &[Field::FamilyName, Field::Postcode],
+            Rule::GivenSoundPostcode => &[Field::GivenName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
+            Rule::FamilyNamePostcode => &[Field::FamilyName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
             Rule::NhsNumber => &[Field::NhsNumber],
             Rule::Upn => &[Field::Upn],
             Rule::PncId => &[Field::PncId],

@@ -27,7 +27,7 @@ pub struct ClusterOptions {
 impl Default for ClusterOptions {
     fn default() -> Self {
         ClusterOptions {
-            threshold: 0.8,
+            threshold: 0.7,
             cohesion: 0.3,
             max_size: 50,
         }

@@ -152,15 +152,14 @@ pub fn gamma(data: &Dataset, fields: &[Field], a: usize, b: usize) -> Gamma {
             Field::DateOfBirth => birth_level(data.birth[a], data.birth[b]),
             Field::Sex => exact_level(u32::from(data.sex[a]), u32::from(data.sex[b]), 0),
             Field::Postcode => postcode_level(data, a, b),
-            // Town follows a UK postcode: compared only when one is missing, so that one
-            // address is not counted twice.
-            Field::Town => {
-                if data.district[a] != NONE && data.district[b] != NONE {
-                    0
-                } else {
-                    extra_level(data, data.town[a], data.town[b])
-                }
+            // Town and local authority follow a UK postcode: compared only when one is
+            // missing, so that one address is not counted two or three times.
+            Field::Town | Field::LocalAuthority
+                if data.district[a] != NONE && data.district[b] != NONE =>
+            {
+                0
             }
+            Field::Town => extra_level(data, data.town[a], data.town[b]),
             Field::LocalAuthority => {
                 extra_level(data, data.local_authority[a], data.local_authority[b])
             }
