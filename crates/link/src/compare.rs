@@ -545,4 +545,50 @@ mod tests {
         a.family_name = "Smith";
         assert_eq!(levels(a, b)[2], 1, "the alias is the other's name");
     }
+
+    #[test]
+    fn sex_text_fields_and_the_address_counted_once() {
+        let with = |sex: &'static str, town: &'static str, la: &'static str, postcode| {
+            let mut person = person("Amy", "Lee", postcode);
+            person.sex = sex;
+            person.town = town;
+            person.local_authority = la;
+            person.extras = vec![town];
+            person
+        };
+        let compare = |a: PersonInput, b: PersonInput| {
+            let mut data = Dataset::new(vec!["place".to_string()]);
+            data.push(&a);
+            data.push(&b);
+            let fields = comparisons_for(&data);
+            let g = gamma(&data, &fields, 0, 1);
+            let level = |field: Field| {
+                let at = fields.iter().position(|f| *f == field).expect("field");
+                level_of(g, at)
+            };
+            [
+                level(Field::Sex),
+                level(Field::Town),
+                level(Field::LocalAuthority),
+                level(Field::Extra(0)),
+            ]
+        };
+        // Postcodes on both sides: town and local authority carry no evidence of their own.
+        let both = compare(
+            with("F", "Leeds", "E08000035", "LS6 1AB"),
+            with("M", "Leeds", "E08000035", "LS6 1AB"),
+        );
+        assert_eq!(both, [2, 0, 0, 1]);
+        // A postcode missing: they are compared (exact, close spelling, different).
+        let one = compare(
+            with("F", "Leeds", "E08000035", ""),
+            with("female", "Leds", "E08000036", "LS6 1AB"),
+        );
+        assert_eq!(one, [1, 2, 2, 2]);
+        let other = compare(
+            with("", "Leeds", "E08000035", ""),
+            with("F", "Bradford", "E08000035", ""),
+        );
+        assert_eq!(other, [0, 3, 1, 3]);
+    }
 }
