@@ -2,6 +2,7 @@
 //! code (0 fine, 1 ran and found problems, 2 could not run). Only this crate knows about
 //! terminals; the work is done by the library crates.
 
+mod assess;
 mod check;
 mod dedupe;
 mod link;
@@ -70,6 +71,9 @@ enum Command {
     Link(link::LinkArgs),
     /// The records of a person and the evidence for each link between them.
     Explain(link::ExplainArgs),
+    /// The national picture: every figure with its base, groups, the missing link, justice,
+    /// coverage and data quality.
+    Assess(assess::AssessArgs),
     /// Create a workspace: config, embedded store, key file.
     Init {
         /// The folder (created if needed); the current directory by default.
@@ -216,6 +220,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Dedupe(args) => dedupe::dedupe(&args),
         Command::Link(args) => link::link(&context, &args),
         Command::Explain(args) => link::explain(&context, &args),
+        Command::Assess(args) => assess::assess(&context, &args),
         Command::Init { dir } => {
             let dir = dir
                 .or(context.workspace.clone())

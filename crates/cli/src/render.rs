@@ -8,7 +8,7 @@ use std::path::Path;
 /// Problems shown per rule before "and N more".
 const EXAMPLES_PER_RULE: usize = 20;
 
-fn thousands(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

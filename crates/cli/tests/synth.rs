@@ -6,59 +6,7 @@ use crate::util::Sandbox;
 #[test]
 fn synthetic_returns_ingest_with_exactly_the_planted_rejections() {
     let sandbox = Sandbox::new();
-    sandbox
-        .run(&["synth", "--out", "syn", "--scale", "0.1", "--seed", "4"])
-        .expect_code(0);
-    sandbox.run(&["init", "ws"]).expect_code(0);
-    sandbox
-        .run(&[
-            "--workspace",
-            "ws",
-            "agencies",
-            "import",
-            "syn/agencies.csv",
-        ])
-        .expect_code(0);
-    let mut returns: Vec<String> = std::fs::read_dir(sandbox.join("syn/returns"))
-        .expect("returns")
-        .map(|entry| {
-            entry
-                .expect("entry")
-                .file_name()
-                .to_string_lossy()
-                .to_string()
-        })
-        .collect();
-    returns.sort();
-    assert!(returns.len() > 150, "{} returns", returns.len());
-    for agency in &returns {
-        let mut files: Vec<String> =
-            std::fs::read_dir(sandbox.join(&format!("syn/returns/{agency}")))
-                .expect("files")
-                .map(|entry| {
-                    format!(
-                        "syn/returns/{agency}/{}",
-                        entry.expect("entry").file_name().to_string_lossy()
-                    )
-                })
-                .collect();
-        files.sort();
-        let profile = format!("syn/profiles/{agency}.toml");
-        let mut args = vec![
-            "--workspace",
-            "ws",
-            "ingest",
-            "--agency",
-            agency.as_str(),
-            "--json",
-        ];
-        if sandbox.join(&profile).exists() {
-            args.extend(["--profile", profile.as_str()]);
-        }
-        args.extend(files.iter().map(String::as_str));
-        let run = sandbox.run(&args);
-        assert_ne!(run.code, 2, "{agency}: {}", run.stderr);
-    }
+    let returns = synth_workspace(&sandbox, "0.1", "4");
     let agencies = sandbox
         .run(&["--workspace", "ws", "agencies", "--json"])
         .json();
@@ -210,4 +158,63 @@ fn linkage_is_deterministic_and_explained() {
         + waterfall["prior_weight"].as_f64().expect("prior");
     let total = waterfall["total_weight"].as_f64().expect("total");
     assert!((sum - total).abs() < 1e-6, "{sum} vs {total}");
+}
+
+/// synth → init → agencies import → ingest every return with its profile, into `syn/` and
+/// `ws/` of the sandbox; returns the agencies that returned.
+pub fn synth_workspace(sandbox: &Sandbox, scale: &str, seed: &str) -> Vec<String> {
+    sandbox
+        .run(&["synth", "--out", "syn", "--scale", scale, "--seed", seed])
+        .expect_code(0);
+    sandbox.run(&["init", "ws"]).expect_code(0);
+    sandbox
+        .run(&[
+            "--workspace",
+            "ws",
+            "agencies",
+            "import",
+            "syn/agencies.csv",
+        ])
+        .expect_code(0);
+    let mut returns: Vec<String> = std::fs::read_dir(sandbox.join("syn/returns"))
+        .expect("returns")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .to_string()
+        })
+        .collect();
+    returns.sort();
+    assert!(returns.len() > 150, "{} returns", returns.len());
+    for agency in &returns {
+        let mut files: Vec<String> =
+            std::fs::read_dir(sandbox.join(&format!("syn/returns/{agency}")))
+                .expect("files")
+                .map(|entry| {
+                    format!(
+                        "syn/returns/{agency}/{}",
+                        entry.expect("entry").file_name().to_string_lossy()
+                    )
+                })
+                .collect();
+        files.sort();
+        let profile = format!("syn/profiles/{agency}.toml");
+        let mut args = vec![
+            "--workspace",
+            "ws",
+            "ingest",
+            "--agency",
+            agency.as_str(),
+            "--json",
+        ];
+        if sandbox.join(&profile).exists() {
+            args.extend(["--profile", profile.as_str()]);
+        }
+        args.extend(files.iter().map(String::as_str));
+        let run = sandbox.run(&args);
+        assert_ne!(run.code, 2, "{agency}: {}", run.stderr);
+    }
+    returns
 }

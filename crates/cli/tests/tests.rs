@@ -3,6 +3,8 @@
 //! Each test runs the real binary on real files in a temporary folder of its own
 //! ([`util::Sandbox`]). All data is synthetic.
 
+// `sightline assess` on synthetic returns against their truth; every share with its base.
+mod assess;
 // `sightline check`: exit codes 0 and 1, the JSON and human reports, the problems CSV.
 mod check;
 // `sightline check` failing to run (exit 2): missing files, unknown tables, bad profiles, periods.

@@ -9,6 +9,7 @@
 //! is killed); the same bytes from the same agency are stored once; identifiers are stored only
 //! encrypted; every read of the vault and every change is on the hash-chained audit log.
 
+pub mod analysis;
 pub mod audit;
 mod ingest;
 pub mod keys;
@@ -198,6 +199,9 @@ pub trait Store {
         run_id: i64,
         person: i64,
     ) -> Result<(Vec<linkage::MemberRecord>, Vec<linkage::Evidence>)>;
+    /// The analysis tables of the current returns with the latest linkage run's people, for
+    /// the assessment. Reads no identifiers.
+    fn analysis(&self) -> Result<analysis::Analysis>;
     fn audit_events(&self) -> Result<Vec<AuditEvent>>;
     fn verify_audit(&self) -> Result<Verdict> {
         Ok(audit::verify(&self.audit_events()?))

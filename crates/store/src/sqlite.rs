@@ -412,6 +412,10 @@ impl Store for SqliteStore {
         Ok(run_id)
     }
 
+    fn analysis(&self) -> Result<crate::analysis::Analysis> {
+        crate::analysis::read(&self.conn, self)
+    }
+
     fn linkage_run(&self) -> Result<Option<crate::linkage::LinkageRun>> {
         crate::linkage::latest_run(&self.conn)
     }

@@ -1,0 +1,300 @@
+//! What does the assessment read? The analysis tables of the current returns — pseudonymous
+//! keys, birth years and months, postcode districts and coded values, never the vault — with
+//! the person each person record was put in by the latest linkage run.
+//!
+//! Keys are agency-scoped pseudonyms (an HMAC of agency and id), so a key is unique across
+//! agencies; they are carried as the first 64 bits of the HMAC.
+
+use crate::{AgencySummary, Result, ReturnSummary, Store};
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A person record of a current return.
+#[derive(Debug, Clone, Default)]
+pub struct PersonRow {
+    pub record_id: i64,
+    /// Index into [`Analysis::agencies`].
+    pub agency: usize,
+    pub person_key: u64,
+    /// The linked person (the latest run's person id); `None` when the record came in after it.
+    pub person: Option<i64>,
+    /// `;`-separated role codes.
+    pub roles: String,
+    pub birth_year: Option<i32>,
+    pub birth_month: Option<u8>,
+    pub age: Option<i64>,
+    pub age_date: Option<String>,
+    pub sex: String,
+    pub ethnicity_group: String,
+    pub ethnicity_code: Option<String>,
+    pub ethnicity_precision: String,
+    pub ethnicity_source: String,
+    pub ethnicity_observed_group: String,
+    pub nationality: String,
+    pub postcode_district: Option<String>,
+    pub local_authority: Option<String>,
+    pub looked_after: String,
+    pub missing_history: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IncidentRow {
+    pub agency: usize,
+    pub incident_key: u64,
+    pub first_date: Option<String>,
+    pub offence: String,
+    pub cse_flag: String,
+    pub location_type: String,
+    pub local_authority: Option<String>,
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InvolvementRow {
+    pub agency: usize,
+    pub incident_key: u64,
+    pub person_key: u64,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EpisodeRow {
+    pub agency: usize,
+    pub person_key: u64,
+    pub start: String,
+    pub kind: String,
+    pub missing_from: String,
+}
+
+/// A safeguarding board's arrangements, as the board's return states them.
+#[derive(Debug, Clone, Default)]
+pub struct GovernanceRow {
+    /// The board the row is about.
+    pub board: String,
+    pub date: String,
+    pub cse_subgroup: String,
+    pub cse_lead: String,
+    pub cse_strategy: String,
+    pub assumes_cse_present: String,
+}
+
+/// Rows rejected from an agency's current returns for one rule and table.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RejectCount {
+    pub agency: usize,
+    pub table: String,
+    pub rule: String,
+    pub rows: u64,
+}
+
+/// Everything the assessment reads, in record order.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub agencies: Vec<AgencySummary>,
+    /// Current returns.
+    pub returns: Vec<ReturnSummary>,
+    pub linkage_run: Option<i64>,
+    pub people: Vec<PersonRow>,
+    pub incidents: Vec<IncidentRow>,
+    pub involvements: Vec<InvolvementRow>,
+    pub episodes: Vec<EpisodeRow>,
+    pub governance: Vec<GovernanceRow>,
+    pub rejects: Vec<RejectCount>,
+}
+
+/// The first 64 bits of a hex key (any other text is hashed, so nothing is dropped).
+pub fn key64(key: &str) -> u64 {
+    key.get(..16)
+        .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+        .unwrap_or_else(|| {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            key.hash(&mut hasher);
+            hasher.finish()
+        })
+}
+
+/// Reads the analysis tables of the current returns.
+pub(crate) fn read(conn: &Connection, store: &dyn Store) -> Result<Analysis> {
+    let agencies = store.agencies()?;
+    let returns = store.returns(false)?;
+    let agency_at: HashMap<&str, usize> = agencies
+        .iter()
+        .enumerate()
+        .map(|(at, a)| (a.agency.agency_id.as_str(), at))
+        .collect();
+    let return_agency: HashMap<i64, usize> = returns
+        .iter()
+        .filter_map(|r| Some((r.return_id, *agency_at.get(r.agency_id.as_str())?)))
+        .collect();
+    let agency_of = |return_id: i64| return_agency.get(&return_id).copied();
+    let linkage_run: Option<i64> =
+        conn.query_row("SELECT MAX(run_id) FROM linkage_runs", [], |row| row.get(0))?;
+
+    let mut people = Vec::new();
+    let mut statement = conn.prepare(
+        "SELECT p.record_id, p.return_id, p.person_key, l.person, p.roles, p.birth_year, p.birth_month,
+                p.age, p.age_date, p.sex, p.ethnicity_group, p.ethnicity_code, p.ethnicity_precision,
+                p.ethnicity_source, p.ethnicity_observed_group, p.nationality, p.postcode_district,
+                p.local_authority, p.looked_after, p.missing_history
+         FROM people p LEFT JOIN linked_records l ON l.record_id = p.record_id AND l.run_id = ?1
+         ORDER BY p.record_id",
+    )?;
+    let mut rows = statement.query([linkage_run.unwrap_or(-1)])?;
+    while let Some(row) = rows.next()? {
+        let Some(agency) = agency_of(row.get(1)?) else {
+            continue; // a superseded return
+        };
+        people.push(PersonRow {
+            record_id: row.get(0)?,
+            agency,
+            person_key: key64(&row.get::<_, String>(2)?),
+            person: row.get(3)?,
+            roles: row.get(4)?,
+            birth_year: row.get(5)?,
+            birth_month: row.get(6)?,
+            age: row.get(7)?,
+            age_date: row.get(8)?,
+            sex: row.get(9)?,
+            ethnicity_group: row.get(10)?,
+            ethnicity_code: row.get(11)?,
+            ethnicity_precision: row.get(12)?,
+            ethnicity_source: row.get(13)?,
+            ethnicity_observed_group: row.get(14)?,
+            nationality: row.get(15)?,
+            postcode_district: row.get(16)?,
+            local_authority: row.get(17)?,
+            looked_after: row.get(18)?,
+            missing_history: row.get(19)?,
+        });
+    }
+
+    let mut incidents = Vec::new();
+    let mut statement = conn.prepare(
+        "SELECT return_id, incident_key, first_date, offence, cse_flag, location_type, local_authority, outcome
+         FROM incidents ORDER BY record_id",
+    )?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let Some(agency) = agency_of(row.get(0)?) else {
+            continue;
+        };
+        incidents.push(IncidentRow {
+            agency,
+            incident_key: key64(&row.get::<_, String>(1)?),
+            first_date: row.get(2)?,
+            offence: row.get(3)?,
+            cse_flag: row.get(4)?,
+            location_type: row.get(5)?,
+            local_authority: row.get(6)?,
+            outcome: row.get(7)?,
+        });
+    }
+
+    let mut involvements = Vec::new();
+    let mut statement = conn.prepare(
+        "SELECT return_id, incident_key, person_key, role FROM involvements ORDER BY record_id",
+    )?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let Some(agency) = agency_of(row.get(0)?) else {
+            continue;
+        };
+        involvements.push(InvolvementRow {
+            agency,
+            incident_key: key64(&row.get::<_, String>(1)?),
+            person_key: key64(&row.get::<_, String>(2)?),
+            role: row.get(3)?,
+        });
+    }
+
+    let mut episodes = Vec::new();
+    let mut statement = conn.prepare(
+        "SELECT return_id, person_key, start, kind, missing_from FROM missing_episodes ORDER BY record_id",
+    )?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let Some(agency) = agency_of(row.get(0)?) else {
+            continue;
+        };
+        episodes.push(EpisodeRow {
+            agency,
+            person_key: key64(&row.get::<_, String>(1)?),
+            start: row.get(2)?,
+            kind: row.get(3)?,
+            missing_from: row.get(4)?,
+        });
+    }
+
+    let mut governance = Vec::new();
+    let mut statement = conn.prepare(
+        "SELECT return_id, agency_id, date, cse_subgroup, cse_lead, cse_strategy, assumes_cse_present
+         FROM governance ORDER BY record_id",
+    )?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        if agency_of(row.get(0)?).is_none() {
+            continue;
+        }
+        governance.push(GovernanceRow {
+            board: row.get(1)?,
+            date: row.get(2)?,
+            cse_subgroup: row.get(3)?,
+            cse_lead: row.get(4)?,
+            cse_strategy: row.get(5)?,
+            assumes_cse_present: row.get(6)?,
+        });
+    }
+
+    let mut counts: std::collections::BTreeMap<(usize, String, String), u64> =
+        std::collections::BTreeMap::new();
+    let mut statement = conn.prepare("SELECT return_id, table_name, rules FROM rejects")?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let Some(agency) = agency_of(row.get(0)?) else {
+            continue;
+        };
+        let table: String = row.get(1)?;
+        let rules: String = row.get(2)?;
+        let mut rules: Vec<String> = serde_json::from_str(&rules).unwrap_or_else(|_| vec![rules]);
+        rules.sort();
+        rules.dedup();
+        for rule in rules {
+            *counts.entry((agency, table.clone(), rule)).or_default() += 1;
+        }
+    }
+    let rejects = counts
+        .into_iter()
+        .map(|((agency, table, rule), rows)| RejectCount {
+            agency,
+            table,
+            rule,
+            rows,
+        })
+        .collect();
+
+    Ok(Analysis {
+        agencies,
+        returns,
+        linkage_run,
+        people,
+        incidents,
+        involvements,
+        episodes,
+        governance,
+        rejects,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key64;
+
+    #[test]
+    fn keys_are_their_first_64_bits_and_other_text_is_hashed_not_dropped() {
+        assert_eq!(key64("00000000000000ffabcdef"), 255);
+        assert_ne!(key64("not hex at all!!"), key64("not hex at all??"));
+        assert_ne!(key64("short"), 0);
+    }
+}
