@@ -228,6 +228,8 @@ pub struct Breakdown {
     /// Those with a known value: the base of the categories.
     pub known: u64,
     pub unknown: Unknowns,
+    /// Those with a known value, of the population.
+    pub recorded: Figure,
     pub categories: Vec<Figure>,
     pub unknowns: Vec<Figure>,
 }
@@ -313,6 +315,15 @@ pub fn breakdown<'v>(
             )
         })
         .collect();
+    let recorded = Figure::of_all(
+        format!("{id}.recorded"),
+        format!("{label} known"),
+        known,
+        population,
+        base_label,
+        Unknowns::default(),
+        funnel.to_vec(),
+    );
     Breakdown {
         id: id.to_string(),
         label: label.to_string(),
@@ -320,6 +331,7 @@ pub fn breakdown<'v>(
         population,
         known,
         unknown,
+        recorded,
         categories: figures,
         unknowns,
     }

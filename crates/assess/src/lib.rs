@@ -111,6 +111,7 @@ impl Assessment {
     pub fn figures(&self) -> Vec<&Figure> {
         let mut all: Vec<&Figure> = self.headline.iter().collect();
         for b in self.all_breakdowns() {
+            all.push(&b.recorded);
             all.extend(b.categories.iter().chain(&b.unknowns));
         }
         for g in &self.groups {

@@ -23,21 +23,21 @@ pub struct LinkArgs {
     /// A truth file (`agency_id,person_id,true_id`, as `synth` writes in truth/records.csv):
     /// prints accuracy.
     #[arg(long)]
-    truth: Option<PathBuf>,
+    pub truth: Option<PathBuf>,
     /// Links must reach this match probability.
     #[arg(long, default_value_t = sightline_link::cluster::ClusterOptions::default().threshold)]
-    threshold: f64,
+    pub threshold: f64,
     #[arg(long, default_value_t = 42)]
-    seed: u64,
+    pub seed: u64,
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 #[derive(Serialize)]
-struct LinkReport {
-    run_id: i64,
-    records: usize,
-    people: usize,
+pub struct LinkReport {
+    pub run_id: i64,
+    pub records: usize,
+    pub people: usize,
     pairs_scored: u64,
     links_above_threshold: u64,
     threshold: f64,
@@ -58,6 +58,17 @@ fn local_key(person_key: &str) -> Option<u64> {
 }
 
 pub fn link(context: &Context, args: &LinkArgs) -> anyhow::Result<Outcome> {
+    let report = run(context, args, !args.json)?;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        print_link_report(&report)?;
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Links every person record of the workspace and stores the result; progress on stderr.
+pub fn run(context: &Context, args: &LinkArgs, show_progress: bool) -> anyhow::Result<LinkReport> {
     if !(args.threshold > 0.0 && args.threshold < 1.0) {
         anyhow::bail!(
             "--threshold must be between 0 and 1; got {}",
@@ -68,7 +79,7 @@ pub fn link(context: &Context, args: &LinkArgs) -> anyhow::Result<Outcome> {
     let workspace = context.open()?;
     let mut store = workspace.store()?;
     let keys = workspace.keys()?;
-    let progress = PhaseBar::new(!args.json);
+    let progress = PhaseBar::new(show_progress);
     progress.set_message("reading person records from the vault");
     let mut data = Dataset::new(vec![]);
     let mut record_ids: Vec<i64> = Vec::new();
@@ -157,12 +168,7 @@ pub fn link(context: &Context, args: &LinkArgs) -> anyhow::Result<Outcome> {
     report.run_id = store.save_linkage(&context.user(), &model, &summary, &people, &evidence)?;
     progress.finish();
     report.seconds = started.elapsed().as_secs_f64();
-    if args.json {
-        print_json(&report)?;
-    } else {
-        print_link_report(&report)?;
-    }
-    Ok(Outcome::Clean)
+    Ok(report)
 }
 
 fn input<'a>(record: &'a LinkageRecord, source: u32) -> PersonInput<'a> {

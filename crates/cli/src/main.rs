@@ -8,6 +8,7 @@ mod dedupe;
 mod link;
 mod progress;
 mod render;
+mod report;
 mod workspace;
 
 /// mimalloc: normalising allocates and frees small strings for every row; the system allocator
@@ -74,6 +75,11 @@ enum Command {
     /// The national picture: every figure with its base, groups, the missing link, justice,
     /// coverage and data quality.
     Assess(assess::AssessArgs),
+    /// The published assessment: report.html, tables (CSV and XLSX) and figures.json, with
+    /// disclosure control.
+    Report(report::ReportArgs),
+    /// The whole pipeline on synthetic data: synth → ingest → link → assess → report.
+    Demo(report::DemoArgs),
     /// Create a workspace: config, embedded store, key file.
     Init {
         /// The folder (created if needed); the current directory by default.
@@ -221,6 +227,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Link(args) => link::link(&context, &args),
         Command::Explain(args) => link::explain(&context, &args),
         Command::Assess(args) => assess::assess(&context, &args),
+        Command::Report(args) => report::report(&context, &args),
+        Command::Demo(args) => report::demo(&context, &args),
         Command::Init { dir } => {
             let dir = dir
                 .or(context.workspace.clone())

@@ -40,7 +40,7 @@ impl Context {
     }
 }
 
-fn key_override() -> Option<PathBuf> {
+pub fn key_override() -> Option<PathBuf> {
     std::env::var_os("SIGHTLINE_KEY_FILE").map(PathBuf::from)
 }
 
@@ -73,7 +73,7 @@ pub fn init(dir: &Path) -> anyhow::Result<Outcome> {
 
 /// Reads an agency register CSV: `agency_id`, `name`, `type`, `area`, `requested`.
 /// Every problem is listed; nothing is imported unless every row is good.
-fn read_register(path: &Path) -> anyhow::Result<(Vec<Agency>, Vec<String>)> {
+pub fn read_register(path: &Path) -> anyhow::Result<(Vec<Agency>, Vec<String>)> {
     use sightline_standard::Coded;
     use sightline_standard::codes::{AGENCY_TYPE, YES_NO};
     let mut reader = csv::ReaderBuilder::new()
@@ -250,22 +250,33 @@ fn content_hash(
 pub struct IngestArgs {
     /// The return's files: CSVs and/or workbooks.
     #[arg(required = true)]
-    files: Vec<PathBuf>,
+    pub files: Vec<PathBuf>,
     /// The agency that sent it (as in the register).
     #[arg(long)]
-    agency: String,
+    pub agency: String,
     /// How the files map onto the standard.
     #[arg(long)]
-    profile: Option<PathBuf>,
+    pub profile: Option<PathBuf>,
     /// The period the return covers, FROM..TO.
     #[arg(long)]
-    period: Option<String>,
+    pub period: Option<String>,
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
-pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
-    let mut out = std::io::stdout().lock();
+/// What storing a return did.
+pub enum Ingested {
+    /// The same bytes were already stored as this return.
+    Already(i64),
+    Stored(sightline_intake::CheckReport, sightline_store::StoredReturn),
+}
+
+/// Checks a return and stores it whole or not at all; progress on stderr if asked.
+pub fn store_return(
+    context: &Context,
+    args: &IngestArgs,
+    show_progress: bool,
+) -> anyhow::Result<Ingested> {
     let workspace = context.open()?;
     let mut store = workspace.store()?;
     if store.agency(&args.agency)?.is_none() {
@@ -277,17 +288,7 @@ pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
     let options = crate::check::options(args.profile.as_deref(), args.period.as_deref())?;
     let hash = content_hash(&args.files, args.profile.as_deref(), args.period.as_deref())?;
     if let Some(existing) = store.find_return(&args.agency, &hash)? {
-        if args.json {
-            print_json(
-                &serde_json::json!({ "already_ingested": existing, "return_id": existing }),
-            )?;
-        } else {
-            writeln!(
-                out,
-                "Already ingested as return {existing}; nothing changed."
-            )?;
-        }
-        return Ok(Outcome::Clean);
+        return Ok(Ingested::Already(existing));
     }
     let mut keys = workspace.keys()?;
     let new = NewReturn {
@@ -310,11 +311,32 @@ pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
         user: context.user(),
     };
     let (report, stored) = store.ingest(&new, &mut keys, &mut |sink| {
-        let mut sink = WithProgress::new(sink, !args.json);
+        let mut sink = WithProgress::new(sink, show_progress);
         let report = sightline_intake::check(&args.files, &options, &mut sink);
         sink.finish();
         report
     })?;
+    Ok(Ingested::Stored(report, stored))
+}
+
+pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
+    let (report, stored) = match store_return(context, args, !args.json)? {
+        Ingested::Already(existing) => {
+            if args.json {
+                print_json(
+                    &serde_json::json!({ "already_ingested": existing, "return_id": existing }),
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "Already ingested as return {existing}; nothing changed."
+                )?;
+            }
+            return Ok(Outcome::Clean);
+        }
+        Ingested::Stored(report, stored) => (report, stored),
+    };
     let rejected = report.rows_rejected();
     if args.json {
         print_json(&serde_json::json!({

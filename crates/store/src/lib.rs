@@ -199,6 +199,14 @@ pub trait Store {
         run_id: i64,
         person: i64,
     ) -> Result<(Vec<linkage::MemberRecord>, Vec<linkage::Evidence>)>;
+    /// Writes an audit event of its own (an export, a report).
+    fn record_event(
+        &mut self,
+        user: &str,
+        action: Action,
+        subject: &str,
+        reason: &str,
+    ) -> Result<()>;
     /// The analysis tables of the current returns with the latest linkage run's people, for
     /// the assessment. Reads no identifiers.
     fn analysis(&self) -> Result<analysis::Analysis>;

@@ -119,17 +119,6 @@ impl SqliteStore {
         Ok(value)
     }
 
-    /// Writes an audit event of its own (an export, a report).
-    pub fn record_event(
-        &mut self,
-        user: &str,
-        action: Action,
-        subject: &str,
-        reason: &str,
-    ) -> Result<()> {
-        self.audited(user, action, subject, reason, |_| Ok(()))
-    }
-
     fn read_rejects(&self, return_id: i64) -> Result<Vec<(RejectedRow, Vec<u8>)>> {
         let exists: Option<i64> = self
             .conn
@@ -410,6 +399,16 @@ impl Store for SqliteStore {
         )?;
         transaction.commit()?;
         Ok(run_id)
+    }
+
+    fn record_event(
+        &mut self,
+        user: &str,
+        action: Action,
+        subject: &str,
+        reason: &str,
+    ) -> Result<()> {
+        self.audited(user, action, subject, reason, |_| Ok(()))
     }
 
     fn analysis(&self) -> Result<crate::analysis::Analysis> {

@@ -1,0 +1,291 @@
+//! What do we publish? The assessment as one self-contained HTML report (inline CSS and SVG,
+//! no scripts), every table as CSV and in one XLSX workbook, and the figure objects as
+//! published (`figures.json`) — all after disclosure control unless the output is restricted.
+//!
+//! Published output is marked OFFICIAL; restricted output (no suppression, for authorised
+//! analysts) is marked OFFICIAL-SENSITIVE on every page and in every file. Before anything is
+//! written, the disclosure checker runs over all tables together and publication is refused if
+//! any hidden value can be worked out.
+
+mod charts;
+mod html;
+pub mod tables;
+
+use serde::Serialize;
+use sightline_assess::Assessment;
+use sightline_assess::figure::Figure;
+use sightline_disclosure::{Rules, Shown};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tables::Published;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("disclosure check failed, nothing was written: {0}")]
+    Disclosure(String),
+    #[error("cannot write {path}: {message}")]
+    Write { path: String, message: String },
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub rules: Rules,
+    /// No suppression; every page and file marked OFFICIAL-SENSITIVE.
+    pub restricted: bool,
+}
+
+impl Options {
+    pub fn marking(&self) -> &'static str {
+        if self.restricted {
+            "OFFICIAL-SENSITIVE"
+        } else {
+            "OFFICIAL"
+        }
+    }
+}
+
+/// A figure as published: n and base shown or hidden, and the share only when both are shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublishedFigure {
+    pub id: String,
+    pub label: String,
+    pub n: Shown,
+    pub base: Shown,
+    pub base_label: String,
+    pub unknowns_in_base: bool,
+    pub share: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+    pub bounds: Option<[f64; 2]>,
+}
+
+/// Everything that will be written.
+#[derive(Debug, Clone)]
+pub struct Publication {
+    pub options: Options,
+    pub tables: Vec<Published>,
+    pub figures: Vec<PublishedFigure>,
+    pub html: String,
+}
+
+impl Publication {
+    pub fn figure(&self, id: &str) -> Option<&PublishedFigure> {
+        self.figures.iter().find(|f| f.id == id)
+    }
+}
+
+/// Builds the publication; refuses if the checker finds a recoverable hidden value.
+pub fn publish(assessment: &Assessment, options: &Options) -> Result<Publication, PublishError> {
+    let rules = if options.restricted {
+        Rules {
+            threshold: 0,
+            round: None,
+        }
+    } else {
+        options.rules
+    };
+    let mut published = tables::tables(assessment, &rules);
+    // n of a base: a complement of 1 to the threshold gives the small count away too.
+    for table in &mut published {
+        if table.table.columns.len() == 2 && table.table.columns[1] == "Of" {
+            for (row, cells) in table.table.cells.iter().enumerate() {
+                let complement = cells[1].saturating_sub(cells[0]);
+                if !tables::showable(complement, &rules) {
+                    table.protected.cells[row][0] = Shown::Hidden;
+                }
+            }
+        }
+    }
+    if !options.restricted {
+        let pairs: Vec<_> = published.iter().map(|p| (&p.table, &p.protected)).collect();
+        let leaks = sightline_disclosure::check(&pairs);
+        if let Some(leak) = leaks.first() {
+            return Err(PublishError::Disclosure(format!(
+                "{leak} ({} in all)",
+                leaks.len()
+            )));
+        }
+    }
+    let figures = publish_figures(assessment, &published, &rules);
+    let by_id: BTreeMap<&str, &PublishedFigure> =
+        figures.iter().map(|f| (f.id.as_str(), f)).collect();
+    let html = html::report(assessment, &published, &by_id, options);
+    Ok(Publication {
+        options: *options,
+        tables: published,
+        figures,
+        html,
+    })
+}
+
+fn publish_figures(a: &Assessment, tables: &[Published], rules: &Rules) -> Vec<PublishedFigure> {
+    // Where each figure's n and base sit in a table.
+    let mut placed: BTreeMap<&str, (Shown, Shown)> = BTreeMap::new();
+    for table in tables {
+        let known_row = table.table.subtotals.first().map(|(row, _)| *row);
+        for (&(row, column), id) in &table.figures {
+            let n = table.protected.cells[row][column];
+            let base = if table.table.columns.len() == 2 && table.table.columns[1] == "Of" {
+                table.protected.cells[row][1]
+            } else if known_row.is_some_and(|k| row < k) {
+                table.protected.cells[known_row.unwrap_or(0)][column]
+            } else {
+                table.protected.grand_total.unwrap_or(Shown::Hidden)
+            };
+            placed.insert(id.as_str(), (n, base));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for figure in a.figures() {
+        if !seen.insert(figure.id.clone()) {
+            continue;
+        }
+        out.push(publish_figure(
+            figure,
+            placed.get(figure.id.as_str()).copied(),
+            rules,
+        ));
+    }
+    out
+}
+
+fn publish_figure(
+    figure: &Figure,
+    placed: Option<(Shown, Shown)>,
+    rules: &Rules,
+) -> PublishedFigure {
+    let (n, base) = placed.unwrap_or_else(|| {
+        let complement = figure.base.saturating_sub(figure.n);
+        let n = if tables::showable(complement, rules) {
+            tables::shown(figure.n, rules)
+        } else {
+            Shown::Hidden
+        };
+        (n, tables::shown(figure.base, rules))
+    });
+    let visible = !n.is_hidden() && !base.is_hidden();
+    PublishedFigure {
+        id: figure.id.clone(),
+        label: figure.label.clone(),
+        n,
+        base,
+        base_label: figure.base_label.clone(),
+        unknowns_in_base: figure.unknowns_in_base,
+        share: figure.share.filter(|_| visible),
+        ci95: figure.ci95.filter(|_| visible),
+        bounds: figure.bounds.filter(|_| visible),
+    }
+}
+
+/// Writes `report.html`, `tables/*.csv`, `tables/tables.xlsx` and `figures.json` under `out`;
+/// returns the paths written.
+pub fn write(publication: &Publication, out: &Path) -> Result<Vec<PathBuf>, PublishError> {
+    let fail = |path: &Path, e: &dyn std::fmt::Display| PublishError::Write {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let table_dir = out.join("tables");
+    std::fs::create_dir_all(&table_dir).map_err(|e| fail(&table_dir, &e))?;
+    let mut written = Vec::new();
+    let report = out.join("report.html");
+    std::fs::write(&report, &publication.html).map_err(|e| fail(&report, &e))?;
+    written.push(report);
+    let marking = publication.options.marking();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    for table in &publication.tables {
+        let rows = table_rows(table);
+        let path = table_dir.join(format!("{}.csv", table.table.id));
+        let mut writer = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_path(&path)
+            .map_err(|e| fail(&path, &e))?;
+        writer
+            .write_record([format!("{marking}: {}", table.table.title)])
+            .map_err(|e| fail(&path, &e))?;
+        for row in &rows {
+            writer.write_record(row).map_err(|e| fail(&path, &e))?;
+        }
+        writer.flush().map_err(|e| fail(&path, &e))?;
+        written.push(path);
+        let sheet = workbook.add_worksheet();
+        let name: String = table
+            .table
+            .id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let mut name = name;
+        name.truncate(31);
+        let xlsx = out.join("tables").join("tables.xlsx");
+        sheet.set_name(&name).map_err(|e| fail(&xlsx, &e))?;
+        sheet
+            .write_string(0, 0, format!("{marking}: {}", table.table.title))
+            .map_err(|e| fail(&xlsx, &e))?;
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = ((r + 1) as u32, c as u16);
+                match cell.parse::<f64>() {
+                    Ok(number) if c > 0 => sheet.write_number(r, c, number),
+                    _ => sheet.write_string(r, c, cell),
+                }
+                .map_err(|e| fail(&xlsx, &e))?;
+            }
+        }
+    }
+    let xlsx = table_dir.join("tables.xlsx");
+    workbook.save(&xlsx).map_err(|e| fail(&xlsx, &e))?;
+    written.push(xlsx);
+    let figures = out.join("figures.json");
+    let json = serde_json::json!({
+        "marking": marking,
+        "disclosure": {
+            "restricted": publication.options.restricted,
+            "threshold": publication.options.rules.threshold,
+            "round": publication.options.rules.round,
+        },
+        "figures": publication.figures,
+    });
+    std::fs::write(
+        &figures,
+        serde_json::to_string_pretty(&json).unwrap_or_default() + "\n",
+    )
+    .map_err(|e| fail(&figures, &e))?;
+    written.push(figures);
+    Ok(written)
+}
+
+/// A table's rows as text: a header, then each row; `%` columns beside counts of tables with
+/// shares of their total.
+pub fn table_rows(table: &Published) -> Vec<Vec<String>> {
+    let t = &table.table;
+    let p = &table.protected;
+    let mut header = vec![String::new()];
+    header.extend(t.columns.iter().cloned());
+    if !p.row_totals.is_empty() {
+        header.push("Total".to_string());
+    }
+    let mut rows = vec![header];
+    for (r, label) in t.rows.iter().enumerate() {
+        let mut row = vec![label.clone()];
+        row.extend(p.cells[r].iter().map(Shown::to_string));
+        if let Some(total) = p.row_totals.get(r) {
+            row.push(total.to_string());
+        }
+        rows.push(row);
+    }
+    if !p.column_totals.is_empty() {
+        let mut row = vec!["Total".to_string()];
+        row.extend(p.column_totals.iter().map(Shown::to_string));
+        if let Some(grand) = p.grand_total.filter(|_| !p.row_totals.is_empty()) {
+            row.push(grand.to_string());
+        }
+        rows.push(row);
+    }
+    rows
+}
