@@ -89,9 +89,12 @@ pub fn report(context: &Context, args: &ReportArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// Marks a folder as made by `demo`, so that a later demo may replace it.
+const DEMO_MARKER: &str = ".sightline-demo";
+
 #[derive(Args)]
 pub struct DemoArgs {
-    /// The folder for everything the demo makes (must not exist, or be empty).
+    /// The folder for everything the demo makes: new, empty, or an earlier demo's (replaced).
     #[arg(long, default_value = "sightline-demo")]
     out: PathBuf,
     #[arg(long, default_value_t = 1.0)]
@@ -120,16 +123,29 @@ fn files_of(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// synth → init → agencies import → ingest every return → link → assess → report.
 pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
     let total = Instant::now();
-    if args.out.exists()
+    let marker = args.out.join(DEMO_MARKER);
+    let occupied = args.out.exists()
         && std::fs::read_dir(&args.out)
             .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
+            .unwrap_or(true);
+    if occupied && !marker.exists() {
         anyhow::bail!(
-            "{} already exists and is not empty: remove it, or pass --out with a new folder",
+            "{} already exists and is not an earlier demo: remove it, or pass --out with a new folder",
             args.out.display()
         );
     }
+    if occupied {
+        eprintln!("Replacing the earlier demo in {}", args.out.display());
+        std::fs::remove_dir_all(&args.out)
+            .with_context(|| format!("cannot remove the earlier demo in {}", args.out.display()))?;
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    std::fs::write(
+        &marker,
+        "Made by `sightline demo`; a later demo may replace this folder.\n",
+    )
+    .with_context(|| format!("cannot write {}", marker.display()))?;
     if !(args.scale > 0.0 && args.scale <= 1000.0) {
         anyhow::bail!(
             "--scale must be above 0 and at most 1000; got {}",

@@ -13,6 +13,8 @@ mod errors;
 mod help;
 // `sightline check --normalised DIR`: the accepted rows in the standard's own terms.
 mod normalised;
+// `sightline report` and `sightline demo`: disclosure control, bases, no identifiers, a browser.
+mod report;
 // The workspace: init, agencies, ingest, returns, rejects, reveal, audit; what is kept and how.
 mod store;
 // `sightline profile suggest` on a messy agency file, then `check --profile` with the draft.

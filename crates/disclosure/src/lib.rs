@@ -259,6 +259,12 @@ pub fn protect(table: &Table, rules: &Rules) -> Protected {
         .filter(|p| matches!(p, Position::Cell(..)))
         .count();
     let lines = lines(table);
+    // A total shared with other tables is published there: never hidden here to protect a cell.
+    let shared_total = |p: &Position| {
+        table.total_key.is_some()
+            && (matches!(p, Position::Grand)
+                || (matches!(p, Position::ColumnTotal(_)) && table.columns.len() == 1))
+    };
     // Hide a non-zero shown entry of `line`: the smallest (cells before totals) that leaves no
     // other line with a lone hidden entry, else the smallest; false if there is none.
     let hide_one =
@@ -301,7 +307,11 @@ pub fn protect(table: &Table, rules: &Rules) -> Protected {
                 .iter()
                 .filter(|line| line.iter().any(|(p, _)| *p == leak.position))
                 .flat_map(|line| line.iter().map(|(p, _)| *p))
-                .filter(|p| !hidden.contains(p) && values.get(p).copied().unwrap_or(0) > 0)
+                .filter(|p| {
+                    !hidden.contains(p)
+                        && values.get(p).copied().unwrap_or(0) > 0
+                        && !shared_total(p)
+                })
                 .collect();
             candidates.sort_by_key(|p| (!matches!(p, Position::Cell(..)), values[p], *p));
             candidates.dedup();
@@ -317,10 +327,13 @@ pub fn protect(table: &Table, rules: &Rules) -> Protected {
                     hidden.insert(p);
                 }
                 None => {
-                    // Nothing left to hide in its lines: hide the whole table.
+                    // Nothing left to hide in its lines: hide every cell of the table.
                     for p in values.keys() {
-                        hidden.insert(*p);
+                        if !shared_total(p) {
+                            hidden.insert(*p);
+                        }
                     }
+                    break;
                 }
             }
         }

@@ -49,6 +49,15 @@ pub fn data(figure: &PublishedFigure) -> String {
     )
 }
 
+/// A label cut to `max` characters with an ellipsis (the data table has it whole).
+fn short(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        label.to_string()
+    } else {
+        label.chars().take(max - 1).collect::<String>() + "…"
+    }
+}
+
 pub struct Bar<'a> {
     pub label: String,
     pub figure: &'a PublishedFigure,
@@ -89,7 +98,7 @@ pub fn bars(id: &str, title: &str, description: &str, bars: &[Bar<'_>]) -> Strin
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">{}</text>",
             label_width - 8,
             y + 14,
-            escape(&bar.label)
+            escape(&short(&bar.label, 36))
         );
         let value = match bar.figure.n {
             Shown::Count(n) => {
@@ -130,7 +139,7 @@ pub fn bars(id: &str, title: &str, description: &str, bars: &[Bar<'_>]) -> Strin
 pub fn funnel(id: &str, title: &str, description: &str, steps: &[(String, Shown)]) -> String {
     let row = 26;
     let height = 10 + row * steps.len() as u32 + 10;
-    let mut svg = open(id, title, description, 720, height);
+    let mut svg = open(id, title, description, 820, height);
     let max = steps
         .iter()
         .filter_map(|(_, s)| s.count())
@@ -142,10 +151,10 @@ pub fn funnel(id: &str, title: &str, description: &str, steps: &[(String, Shown)
         let length = value
             .count()
             .map_or(0.0, |n| (n as f64 / max * 420.0).round().max(1.0));
-        let x = 150.0 + (420.0 - length) / 2.0;
+        let x = 240.0 + (420.0 - length) / 2.0;
         let _ = write!(
             svg,
-            "<rect x=\"{x}\" y=\"{}\" width=\"{length}\" height=\"20\" fill=\"{ORANGE}\"/><text x=\"140\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">{}</text><text x=\"580\" y=\"{}\" font-size=\"12\">{}</text>",
+            "<rect x=\"{x}\" y=\"{}\" width=\"{length}\" height=\"20\" fill=\"{ORANGE}\"/><text x=\"230\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">{}</text><text x=\"670\" y=\"{}\" font-size=\"12\">{}</text>",
             y + 2,
             y + 16,
             escape(label),

@@ -112,7 +112,7 @@ fn sentence(breakdown: &Breakdown, category: &str, says: &str, figures: &Figures
             )
         }
         None => format!(
-            " Of those {}, {} were {says} (the count is too small to publish).",
+            " Of those {}, {} were {says}.",
             shown(recorded.n),
             shown(figure.n)
         ),
@@ -153,7 +153,10 @@ fn table_html(table: &Published, figures: &Figures<'_>) -> String {
                     Some(share) => {
                         let _ = write!(html, "<td {}>{}</td>", data(figure), percent(share));
                     }
-                    None => html.push_str("<td>[c]</td>"),
+                    None if figure.n.is_hidden() || figure.base.is_hidden() => {
+                        html.push_str("<td>[c]</td>");
+                    }
+                    None => html.push_str("<td>–</td>"),
                 },
                 None => html.push_str("<td></td>"),
             }
@@ -366,8 +369,9 @@ pub fn report(
             let rules = options_rules(options);
             let _ = write!(
                 h,
-                "<p>{} {id} records from {} agencies became {} people.</p>",
+                "<p>{} {} records from {} agencies became {} people.</p>",
                 shown(crate::tables::shown(line.records, &rules)),
+                id.trim_end_matches('s'),
                 shown(crate::tables::shown(line.agencies, &rules)),
                 shown(crate::tables::shown(line.people, &rules)),
             );
@@ -626,15 +630,14 @@ pub fn report(
         );
         for f in &q.fields {
             match figures.get(f.completeness.id.as_str()) {
-                Some(p) if p.share.is_some() => {
-                    let _ = write!(
-                        h,
-                        "<td {}>{}</td>",
-                        data(p),
-                        percent(p.share.unwrap_or(0.0))
-                    );
-                }
-                _ => h.push_str("<td>[c]</td>"),
+                Some(p) => match p.share {
+                    Some(share) => {
+                        let _ = write!(h, "<td {}>{}</td>", data(p), percent(share));
+                    }
+                    None if p.n.is_hidden() || p.base.is_hidden() => h.push_str("<td>[c]</td>"),
+                    None => h.push_str("<td>–</td>"),
+                },
+                None => h.push_str("<td>–</td>"),
             }
         }
         h.push_str("</tr>");

@@ -43,6 +43,9 @@ pub fn label(code: &str) -> String {
         "11_plus" => "11 or more".into(),
         "21_plus" => "21 or more".into(),
         other => {
+            if let Some(label) = standard_label(other) {
+                return label;
+            }
             let text = other.replace('_', " ");
             let mut chars = text.chars();
             match chars.next() {
@@ -53,6 +56,58 @@ pub fn label(code: &str) -> String {
             }
         }
     }
+}
+
+/// The standard's own label for a code: ethnicity groups and codes, code lists, countries.
+fn standard_label(code: &str) -> Option<String> {
+    use sightline_standard::codes::{
+        LOCATION_TYPE, MISSING_FROM, MISSING_KIND, OFFENCE, OUTCOME, SEX, YES_NO,
+    };
+    use sightline_standard::ethnicity::{self, Group};
+    let short = |group: Group| match group {
+        Group::Asian => "Asian",
+        Group::Black => "Black",
+        Group::Mixed => "Mixed",
+        Group::White => "White",
+        Group::Other => "Other ethnic group",
+    };
+    for group in [
+        Group::Asian,
+        Group::Black,
+        Group::Mixed,
+        Group::White,
+        Group::Other,
+    ] {
+        if group.code() == code {
+            return Some(short(group).to_string());
+        }
+        if code.strip_suffix("_not_detailed") == Some(group.code()) {
+            return Some(format!("{}: not detailed", short(group)));
+        }
+    }
+    if let Some(entry) = ethnicity::code(code) {
+        return Some(format!("{}: {}", short(entry.group), entry.label));
+    }
+    if code == "GBR" {
+        return Some("United Kingdom".to_string());
+    }
+    for list in [
+        &SEX,
+        &YES_NO,
+        &MISSING_KIND,
+        &MISSING_FROM,
+        &LOCATION_TYPE,
+        &OFFENCE,
+        &OUTCOME,
+    ] {
+        if let Some(found) = list.codes.iter().find(|c| c.code == code) {
+            return Some(found.label.to_string());
+        }
+    }
+    if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
+        return sightline_standard::nationality::by_alpha3(code).map(|c| c.name.to_string());
+    }
+    None
 }
 
 /// A breakdown as a one-column table: categories, their known subtotal, then unknown kinds;
