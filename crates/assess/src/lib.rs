@@ -87,10 +87,25 @@ pub struct Missing {
     pub other_children_missing: Figure,
 }
 
+/// What linkage did, and how sure its own model is of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Linkage {
+    pub run: Option<i64>,
+    pub records: u64,
+    pub people: u64,
+    /// Links the run made between records.
+    pub links: u64,
+    /// The sum over links of 1 − their match probability: how many of them the model itself
+    /// expects to join records of different people.
+    pub expected_false_links: f64,
+    pub mean_link_probability: Option<f64>,
+}
+
 /// The whole assessment.
 #[derive(Debug, Clone, Serialize)]
 pub struct Assessment {
     pub linkage_run: Option<i64>,
+    pub linkage: Linkage,
     pub caveats: Vec<String>,
     pub counts: Vec<Count>,
     /// The figures the report leads with.
@@ -258,8 +273,19 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
         headline.push(g.offenders_in_groups.clone());
     }
 
+    let links = data.link_probabilities.len() as u64;
+    let linkage = Linkage {
+        run: data.linkage_run,
+        records: data.people.len() as u64,
+        people: people.people.len() as u64,
+        links,
+        expected_false_links: data.link_probabilities.iter().map(|p| 1.0 - p).sum(),
+        mean_link_probability: (links > 0)
+            .then(|| data.link_probabilities.iter().sum::<f64>() / links as f64),
+    };
     Ok(Assessment {
         linkage_run: data.linkage_run,
+        linkage,
         caveats,
         counts,
         headline,

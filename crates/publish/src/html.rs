@@ -93,6 +93,7 @@ fn sentence(breakdown: &Breakdown, category: &str, says: &str, figures: &Figures
                 .unwrap_or_default();
             let bounds = figure
                 .bounds
+                .filter(|[l, h]| (h - l).abs() > 1e-9)
                 .map(|[l, h]| {
                     format!(
                         " Counting every unknown as {says} or as not, the share of all {} would lie between {} and {}.",
@@ -140,7 +141,8 @@ fn table_html(table: &Published, figures: &Figures<'_>) -> String {
             if c == 0 {
                 let _ = write!(html, "<th scope=\"row\">{}</th>", escape(cell));
             } else {
-                let _ = write!(html, "<td>{}</td>", escape(cell));
+                let text = cell.parse::<u64>().map_or_else(|_| cell.clone(), thousands);
+                let _ = write!(html, "<td>{}</td>", escape(&text));
             }
         }
         if shares {
@@ -298,6 +300,41 @@ pub fn report(
         if let Some(b) = find(attributes, breakdown) {
             h.push_str(&sentence(&b, category, says, figures));
         }
+    }
+    if let Some(sex) = find(&a.victims, "sex") {
+        let rules = options_rules(options);
+        let steps: Vec<(String, Shown)> = sex
+            .recorded
+            .funnel
+            .iter()
+            .map(|s| (capitalise(&s.label), crate::tables::shown(s.count, &rules)))
+            .chain(std::iter::once((
+                "Victims with sex recorded".to_string(),
+                figures
+                    .get(sex.recorded.id.as_str())
+                    .map_or(Shown::Hidden, |f| f.n),
+            )))
+            .collect();
+        let rows: String = steps
+            .iter()
+            .map(|(label, n)| {
+                format!(
+                    "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+                    escape(label),
+                    shown(*n)
+                )
+            })
+            .collect();
+        let _ = write!(
+            h,
+            "<figure><figcaption>From person records to the base of a figure</figcaption>{}<details><summary>Data table</summary><table><caption>From person records to victims with sex recorded</caption><tbody>{rows}</tbody></table></details></figure>",
+            charts::funnel(
+                "population-funnel",
+                "From person records to the base of a figure",
+                "Bars for all person records, the people they were linked into, the victims among them, and the victims whose sex was recorded: the base of the share of victims who were female.",
+                &steps
+            )
+        );
     }
     for id in [
         "missing.victims_missing",
@@ -549,6 +586,11 @@ pub fn report(
         "<figure><figcaption>From incident to conviction</figcaption>{}</figure><ul>",
         charts::funnel("justice-funnel", "From incident to conviction", "Bars for incidents, those with a suspect identified, those charged or summonsed, and those convicted.", &steps)
     ));
+    if let Some(t) = table("justice") {
+        h.push_str("</ul><details><summary>Data table</summary>");
+        h.push_str(&table_html(t, figures));
+        h.push_str("</details><ul>");
+    }
     for figure in &a.justice.steps {
         if let Some(published) = figures.get(figure.id.as_str()) {
             let _ = write!(
@@ -651,10 +693,20 @@ pub fn report(
     h.push_str("<section id=\"methodology\"><h2>Methodology</h2>");
     let _ = write!(
         h,
-        "<p>Each agency's return was read through a profile into one standard, row by row; rejected rows are kept with their reasons and are not counted. Person records were linked into people by probabilistic record linkage (Fellegi–Sunter, with m probabilities estimated by expectation–maximisation and u probabilities from random pairs, term frequencies for names and postcodes), and clustered without chaining: two groups of records join only if the links across them are strong on average, and records one agency gave different ids are never joined. Linkage was run {}.</p>",
+        "<p>Each agency's return was read through a profile into one standard, row by row; rejected rows are kept with their reasons and are not counted. Person records were linked into people by probabilistic record linkage (Fellegi–Sunter, with m probabilities estimated by expectation–maximisation and u probabilities from random pairs, term frequencies for names and postcodes), and clustered without chaining: two groups of records join only if the links across them are strong on average, and records one agency gave different ids are never joined. {}</p>",
         a.linkage_run
-            .map(|r| format!("as run {r} of this workspace"))
+            .map(|r| format!("The figures use linkage run {r} of this workspace."))
             .unwrap_or_default()
+    );
+    let l = &a.linkage;
+    let _ = write!(
+        h,
+        "<p>The linkage joined {} person records into {} people through {} links. By the model's own match probabilities, about {:.0} of those links would join records of different people (a mean link probability of {:.3}); people split across records that were not linked are not counted by this estimate, and the counts of people are more likely too high than too low when records are sparse.</p>",
+        thousands(l.records),
+        thousands(l.people),
+        thousands(l.links),
+        l.expected_false_links,
+        l.mean_link_probability.unwrap_or(1.0)
     );
     if let Some(t) = table("population.records") {
         h.push_str(&table_html(t, figures));

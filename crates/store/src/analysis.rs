@@ -95,6 +95,8 @@ pub struct Analysis {
     /// Current returns.
     pub returns: Vec<ReturnSummary>,
     pub linkage_run: Option<i64>,
+    /// The match probability of each link the latest run made between records.
+    pub link_probabilities: Vec<f64>,
     pub people: Vec<PersonRow>,
     pub incidents: Vec<IncidentRow>,
     pub involvements: Vec<InvolvementRow>,
@@ -131,6 +133,16 @@ pub(crate) fn read(conn: &Connection, store: &dyn Store) -> Result<Analysis> {
     let agency_of = |return_id: i64| return_agency.get(&return_id).copied();
     let linkage_run: Option<i64> =
         conn.query_row("SELECT MAX(run_id) FROM linkage_runs", [], |row| row.get(0))?;
+
+    let mut link_probabilities = Vec::new();
+    let mut statement = conn.prepare(
+        "SELECT weight FROM linkage_evidence WHERE run_id = ?1 ORDER BY record_a, record_b",
+    )?;
+    let mut rows = statement.query([linkage_run.unwrap_or(-1)])?;
+    while let Some(row) = rows.next()? {
+        let weight: f64 = row.get(0)?;
+        link_probabilities.push(1.0 / (1.0 + (-weight).exp2()));
+    }
 
     let mut people = Vec::new();
     let mut statement = conn.prepare(
@@ -278,6 +290,7 @@ pub(crate) fn read(conn: &Connection, store: &dyn Store) -> Result<Analysis> {
         agencies,
         returns,
         linkage_run,
+        link_probabilities,
         people,
         incidents,
         involvements,
