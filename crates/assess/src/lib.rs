@@ -26,7 +26,9 @@ use sightline_store::analysis::Analysis;
 
 pub use groups::{GroupSummary, GroupsSection};
 pub use quality::{AgencyQuality, FieldQuality, Quality};
-pub use sections::{Coverage, Justice, Offending, Population, PopulationLine, TypeCoverage};
+pub use sections::{
+    Coverage, Justice, Offending, Population, PopulationLine, TypeCoverage, plural,
+};
 
 /// Why an assessment could not be made.
 #[derive(Debug, thiserror::Error)]

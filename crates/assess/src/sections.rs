@@ -472,13 +472,14 @@ pub(crate) fn justice(data: &Analysis) -> Justice {
 }
 
 /// An agency type as a plural noun.
-pub(crate) fn plural(agency_type: &str) -> String {
+pub fn plural(agency_type: &str) -> String {
     match agency_type {
         "police" => "police forces".to_string(),
         "childrens_services" => "children's services".to_string(),
         "safeguarding_board" => "safeguarding boards".to_string(),
         "health" => "health bodies".to_string(),
         "charity" => "charities".to_string(),
+        "all" => "all agencies".to_string(),
         other => other.replace('_', " "),
     }
 }

@@ -2,23 +2,12 @@
 
 use sightline_intake::report::CheckReport;
 use sightline_intake::{Diagnostic, Severity};
+pub use sightline_publish::thousands;
 use std::fmt::Write as _;
 use std::path::Path;
 
 /// Problems shown per rule before "and N more".
 const EXAMPLES_PER_RULE: usize = 20;
-
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 fn location(d: &Diagnostic) -> String {
     let mut at = d.file.clone();

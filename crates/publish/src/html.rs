@@ -121,6 +121,20 @@ fn sentence(breakdown: &Breakdown, category: &str, says: &str, figures: &Figures
     format!("<p>{known}{of}</p>")
 }
 
+/// A figure as a list item: its label, then n of base with the share.
+fn item(figure: &sightline_assess::figure::Figure, figures: &Figures<'_>) -> String {
+    figures
+        .get(figure.id.as_str())
+        .map(|published| {
+            format!(
+                "<li>{}: {}</li>",
+                capitalise(&escape(&published.label)),
+                quote(published)
+            )
+        })
+        .unwrap_or_default()
+}
+
 fn table_html(table: &Published, figures: &Figures<'_>) -> String {
     let rows = crate::table_rows(table);
     let mut html = format!(
@@ -376,14 +390,7 @@ pub fn report(
         thousands(a.coverage.returns_without_period)
     );
     for figure in &a.coverage.governance {
-        if let Some(published) = figures.get(figure.id.as_str()) {
-            let _ = write!(
-                h,
-                "<li>{}: {}</li>",
-                capitalise(&escape(&published.label)),
-                quote(published)
-            );
-        }
+        h.push_str(&item(figure, figures));
     }
     h.push_str("</ul>");
     if let Some(t) = table("coverage") {
@@ -455,14 +462,7 @@ pub fn report(
             ))
         );
         for figure in [&section.offenders_in_groups, &section.crossing_forces] {
-            if let Some(published) = figures.get(figure.id.as_str()) {
-                let _ = write!(
-                    h,
-                    "<li>{}: {}</li>",
-                    capitalise(&escape(&published.label)),
-                    quote(published)
-                );
-            }
+            h.push_str(&item(figure, figures));
         }
         h.push_str("</ul>");
         h.push_str(&breakdown_figure(
@@ -490,14 +490,7 @@ pub fn report(
         &m.other_children_with_episode,
         &m.other_children_missing,
     ]) {
-        if let Some(published) = figures.get(figure.id.as_str()) {
-            let _ = write!(
-                h,
-                "<li>{}: {}</li>",
-                capitalise(&escape(&published.label)),
-                quote(published)
-            );
-        }
+        h.push_str(&item(figure, figures));
     }
     h.push_str("</ul>");
     let days = &m.days_first_episode_to_first_incident;
@@ -592,14 +585,7 @@ pub fn report(
         h.push_str("</details><ul>");
     }
     for figure in &a.justice.steps {
-        if let Some(published) = figures.get(figure.id.as_str()) {
-            let _ = write!(
-                h,
-                "<li>{}: {}</li>",
-                capitalise(&escape(&published.label)),
-                quote(published)
-            );
-        }
+        h.push_str(&item(figure, figures));
     }
     h.push_str("</ul>");
     if let Some(b) = a.justice.outcomes.first() {

@@ -8,6 +8,7 @@
 //! any hidden value can be worked out.
 
 mod charts;
+pub use charts::thousands;
 mod html;
 pub mod tables;
 

@@ -4,6 +4,7 @@
 
 use sightline_assess::Assessment;
 use sightline_assess::figure::{Breakdown, Figure};
+pub use sightline_assess::plural;
 use sightline_disclosure::{Protected, Rules, Shown, Table, protect};
 use std::collections::BTreeMap;
 
@@ -350,19 +351,6 @@ pub fn tables(a: &Assessment, rules: &Rules) -> Vec<Published> {
             }
         })
         .collect()
-}
-
-/// An agency type as a plural noun.
-pub fn plural(agency_type: &str) -> String {
-    match agency_type {
-        "police" => "police forces".to_string(),
-        "childrens_services" => "children's services".to_string(),
-        "safeguarding_board" => "safeguarding boards".to_string(),
-        "health" => "health bodies".to_string(),
-        "charity" => "charities".to_string(),
-        "all" => "all agencies".to_string(),
-        other => other.replace('_', " "),
-    }
 }
 
 /// Whether a count may be shown under the rules (0 and counts above the threshold).
