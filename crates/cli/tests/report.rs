@@ -131,6 +131,15 @@ fn every_percentage_sits_in_an_element_with_its_n_and_base_and_no_small_count_is
     let list = figures["figures"].as_array().expect("figures");
     assert!(list.len() > 300);
     for figure in list {
+        for step in figure["funnel"].as_array().expect("funnel") {
+            if let Some(n) = step["count"].as_u64() {
+                assert!(
+                    !(1..=4).contains(&n),
+                    "{}: a funnel step of {n}",
+                    figure["id"]
+                );
+            }
+        }
         for key in ["n", "base"] {
             if let Some(n) = figure[key].as_u64() {
                 assert!(!(1..=4).contains(&n), "{}: {key} {n}", figure["id"]);

@@ -57,6 +57,14 @@ pub struct PublishedFigure {
     pub share: Option<f64>,
     pub ci95: Option<[f64; 2]>,
     pub bounds: Option<[f64; 2]>,
+    /// The steps from the whole population to the base, each count under the same rules.
+    pub funnel: Vec<PublishedStep>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PublishedStep {
+    pub label: String,
+    pub count: Shown,
 }
 
 /// Everything that will be written.
@@ -175,6 +183,19 @@ fn publish_figure(
         share: figure.share.filter(|_| visible),
         ci95: figure.ci95.filter(|_| visible),
         bounds: figure.bounds.filter(|_| visible),
+        funnel: figure
+            .funnel
+            .iter()
+            .map(|step| PublishedStep {
+                label: step.label.clone(),
+                // The base may be hidden in its table beyond the small-count rule.
+                count: if step.count == figure.base {
+                    base
+                } else {
+                    tables::shown(step.count, rules)
+                },
+            })
+            .collect(),
     }
 }
 
