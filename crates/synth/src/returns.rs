@@ -638,41 +638,78 @@ impl Index {
 /// Writes every returning agency's return under `out/returns/AGENCY/` and its profile under
 /// `out/profiles/`.
 pub fn write_returns(world: &World, seed: u64, out: &Path) -> std::io::Result<Written> {
-    let mut written = Written::default();
+    use rayon::prelude::*;
     let index = Index::new(world);
     std::fs::create_dir_all(out.join("profiles"))?;
-    for agency in world.agencies.iter().filter(|a| a.returned) {
-        let relative = format!("returns/{}", agency.id);
-        let dir = out.join(&relative);
-        std::fs::create_dir_all(&dir)?;
-        let layout = layout(agency);
-        let mut files = ReturnFiles {
-            dir,
-            relative,
-            layout,
-            written: &mut written,
-            workbook: None,
-        };
-        match agency.kind {
-            AgencyKind::Police => police(world, &index, agency, seed, &mut files)?,
-            AgencyKind::ChildrensServices => {
-                childrens_services(world, &index, agency, seed, &mut files)?
-            }
-            AgencyKind::SafeguardingBoard => governance(agency, seed, &mut files)?,
-            AgencyKind::Health | AgencyKind::Charity => {
-                people_only(world, &index, agency, seed, &mut files)?
-            }
-        }
-        files.finish()?;
-        if let Some(profile) = profile(agency, layout) {
-            std::fs::write(
-                out.join("profiles").join(format!("{}.toml", agency.id)),
-                profile,
-            )?;
+    // Each agency's return depends only on the seed, the agency and the people (every random
+    // choice is drawn from a generator seeded by those), so agencies are written in parallel
+    // and their results merged in agency order: the same bytes for any number of threads.
+    let returning: Vec<&Agency> = world.agencies.iter().filter(|a| a.returned).collect();
+    let parts: Vec<std::io::Result<Written>> = returning
+        .par_iter()
+        .map(|agency| {
+            let mut written = Written::default();
+            write_return(world, &index, agency, seed, out, &mut written)?;
+            Ok(written)
+        })
+        .collect();
+    let mut written = Written::default();
+    for part in parts {
+        let part = part?;
+        written.defects.extend(part.defects);
+        written.records.extend(part.records);
+        written.rows += part.rows;
+        for (person, recorded) in part.recorded {
+            let entry = written.recorded.entry(person).or_default();
+            entry.sex |= recorded.sex;
+            entry.self_defined |= recorded.self_defined;
+            entry.observed |= recorded.observed;
+            entry.missing_yes |= recorded.missing_yes;
+            entry.missing_no |= recorded.missing_no;
         }
     }
     written.defects.sort();
     Ok(written)
+}
+
+/// One agency's return and its profile.
+fn write_return(
+    world: &World,
+    index: &Index,
+    agency: &Agency,
+    seed: u64,
+    out: &Path,
+    written: &mut Written,
+) -> std::io::Result<()> {
+    let relative = format!("returns/{}", agency.id);
+    let dir = out.join(&relative);
+    std::fs::create_dir_all(&dir)?;
+    let layout = layout(agency);
+    let mut files = ReturnFiles {
+        dir,
+        relative,
+        layout,
+        written,
+        workbook: None,
+    };
+    match agency.kind {
+        AgencyKind::Police => police(world, index, agency, seed, &mut files)?,
+        AgencyKind::ChildrensServices => {
+            childrens_services(world, index, agency, seed, &mut files)?
+        }
+        AgencyKind::SafeguardingBoard => governance(agency, seed, &mut files)?,
+        AgencyKind::Health | AgencyKind::Charity => {
+            people_only(world, index, agency, seed, &mut files)?
+        }
+    }
+    files.finish()?;
+    if let Some(profile) = profile(agency, layout) {
+        std::fs::write(
+            out.join("profiles").join(format!("{}.toml", agency.id)),
+            profile,
+        )?;
+    }
+    Ok(())
 }
 
 /// Agencies' own layouts: (the standard's field, the agency's header) for each column, in file
