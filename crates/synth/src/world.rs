@@ -488,7 +488,14 @@ impl World {
             if !rng.random_bool(share) {
                 continue;
             }
-            for _ in 0..1 + rng.random_range(0..4) {
+            // Repeat episodes: children in care who go missing do so again and again (on
+            // average about 20 times over the period here), children at home a few times.
+            let mean_repeats = if person.looked_after { 19.0 } else { 2.0 };
+            let mut count = 1;
+            while count < 200 && !rng.random_bool(1.0 / (1.0 + mean_repeats)) {
+                count += 1;
+            }
+            for _ in 0..count {
                 let start = rng.random_range(PERIOD_START - 365..PERIOD_END - 5);
                 episodes.push(Episode {
                     person: person.id,
