@@ -244,7 +244,7 @@ pub fn report(
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Child sexual exploitation: the national picture</title><style>{STYLE}</style></head><body><p class=\"marking\">{marking}</p><header><h1>Child sexual exploitation: the national picture</h1><p class=\"lead\">Built from {} returns by police forces, children's services, health bodies, charities and safeguarding boards. {} person records were linked into {} people.</p></header>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Child sexual exploitation: the national picture</title><style>{STYLE}@page {{ @top-center {{ content: \"{marking}\"; font-weight: bold; }} @bottom-center {{ content: \"{marking}\"; font-weight: bold; }} }}</style></head><body><p class=\"marking\">{marking}</p><header><h1>Child sexual exploitation: the national picture</h1><p class=\"lead\">Built from {} returns by police forces, children's services, health bodies, charities and safeguarding boards. {} person records were linked into {} people.</p></header>",
         thousands(a.coverage.returns),
         count("person_records"),
         count("people"),
