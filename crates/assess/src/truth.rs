@@ -18,6 +18,7 @@ pub struct TruthRow {
     /// Relative error for counts ((estimate − truth) / truth); estimate − truth for shares.
     pub error: f64,
     pub bounds: Option<[f64; 2]>,
+    /// Whether the bounds contain the truth; absent when the figure has no unknowns.
     pub within_bounds: Option<bool>,
     pub ci95: Option<[f64; 2]>,
     pub within_ci95: Option<bool>,
@@ -104,8 +105,11 @@ pub fn compare(assessment: &Assessment, summary: &Value) -> Vec<TruthRow> {
                 truth,
                 error: estimate - truth,
                 bounds: figure.bounds,
+                // Without unknowns the bounds are the share itself: say nothing rather than
+                // report a point estimate's sampling error as a miss.
                 within_bounds: figure
                     .bounds
+                    .filter(|[low, high]| high - low > 1e-12)
                     .map(|[low, high]| low - 1e-9 <= truth && truth <= high + 1e-9),
                 ci95: figure.ci95,
                 within_ci95: figure

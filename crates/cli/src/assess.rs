@@ -295,6 +295,7 @@ fn render_truth(rows: &[truth::TruthRow]) -> String {
                     "MISSES the truth"
                 }
             ),
+            (Some(_), None) => "no unknowns".to_string(),
             _ => String::new(),
         };
         let ci = row
