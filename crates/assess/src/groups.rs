@@ -99,7 +99,7 @@ pub(crate) fn groups(data: &Analysis, people: &People, options: &Options) -> Vec
         ) else {
             continue;
         };
-        match involvement.role.as_str() {
+        match &*involvement.role {
             "offender" | "paying_abuser" => {
                 if let Some(&o) = offender_of.get(&p) {
                     events[e].offenders.push(o);
@@ -132,8 +132,10 @@ pub(crate) fn groups(data: &Analysis, people: &People, options: &Options) -> Vec
                     let mut ages = BTreeMap::new();
                     for &m in &group.members {
                         let person = &people.people[offenders[m as usize]];
-                        *sex.entry(person.sex.clone()).or_default() += 1;
-                        *ethnicity.entry(person.ethnicity_group.clone()).or_default() += 1;
+                        *sex.entry(person.sex.to_string()).or_default() += 1;
+                        *ethnicity
+                            .entry(person.ethnicity_group.to_string())
+                            .or_default() += 1;
                         *ages
                             .entry(age_band(person.birth, person.first_incident).to_string())
                             .or_default() += 1;

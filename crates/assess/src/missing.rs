@@ -13,9 +13,9 @@ use crate::people::{People, Person};
 use crate::sections::Role;
 
 fn status(person: &Person) -> &'static str {
-    if person.episodes > 0 || person.missing_history == "yes" {
+    if person.episodes > 0 || *person.missing_history == *"yes" {
         "missing"
-    } else if person.missing_history == "no" {
+    } else if *person.missing_history == *"no" {
         "not_missing"
     } else {
         "not_known"
@@ -138,7 +138,7 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
         "where the child went missing from",
         "missing episodes of victims",
         &episode_funnel,
-        episodes.iter().map(|e| e.missing_from.as_str()),
+        episodes.iter().map(|e| &*e.missing_from),
         Order::Fixed(&["home", "care"]),
     );
     let victims_episode_kind = breakdown(
@@ -146,7 +146,7 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
         "missing or away",
         "missing episodes of victims",
         &episode_funnel,
-        episodes.iter().map(|e| e.kind.as_str()),
+        episodes.iter().map(|e| &*e.kind),
         Order::Fixed(&["missing", "away"]),
     );
 

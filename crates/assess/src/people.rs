@@ -12,7 +12,7 @@
 //! - looked-after and missing history: `yes` if any record says yes.
 
 use rustc_hash::FxHashMap;
-use sightline_store::analysis::{Analysis, PersonRow};
+use sightline_store::analysis::{Analysis, PersonRow, Text};
 
 use crate::figure::unknown_kind;
 
@@ -27,15 +27,15 @@ pub struct Person {
     pub offender: bool,
     /// A child known to an agency (at risk) who is neither a victim nor an offender here.
     pub other_child: bool,
-    pub sex: String,
-    pub ethnicity_group: String,
+    pub sex: Text,
+    pub ethnicity_group: Text,
     /// The detailed self-defined code, or the group's unknown kind.
-    pub ethnicity_detail: String,
-    pub observed_group: String,
-    pub nationality: String,
-    pub looked_after: String,
-    pub missing_history: String,
-    pub local_authority: String,
+    pub ethnicity_detail: Text,
+    pub observed_group: Text,
+    pub nationality: Text,
+    pub looked_after: Text,
+    pub missing_history: Text,
+    pub local_authority: Text,
     /// Days since 1970-01-01 of the earliest and latest possible birth date: the month or year
     /// recorded, or the year an age implies.
     pub birth: Option<(i64, i64)>,
@@ -59,10 +59,28 @@ pub struct People {
 
 const UNKNOWN_PRIORITY: [&str; 4] = ["refused", "not_stated", "not_known", "not_recorded"];
 
+/// Shared copies of the values a resolved attribute can be without coming from a record.
+struct Words {
+    /// In `UNKNOWN_PRIORITY` order.
+    unknown: [Text; 4],
+    yes: Text,
+    no: Text,
+}
+
+impl Words {
+    fn new() -> Words {
+        Words {
+            unknown: UNKNOWN_PRIORITY.map(Text::from),
+            yes: Text::from("yes"),
+            no: Text::from("no"),
+        }
+    }
+}
+
 /// The person's value of one attribute from their records' values, and whether known values
 /// disagree.
-fn resolve<'a>(values: impl Iterator<Item = &'a str>) -> (String, bool) {
-    let mut known: Vec<(&str, usize)> = Vec::new();
+fn resolve<'a>(values: impl Iterator<Item = &'a Text>, words: &Words) -> (Text, bool) {
+    let mut known: Vec<(&Text, usize)> = Vec::new();
     let mut unknown_rank = UNKNOWN_PRIORITY.len() - 1;
     for value in values {
         match unknown_kind(value) {
@@ -71,7 +89,7 @@ fn resolve<'a>(values: impl Iterator<Item = &'a str>) -> (String, bool) {
                     unknown_rank = unknown_rank.min(rank);
                 }
             }
-            None => match known.iter_mut().find(|(v, _)| *v == value) {
+            None => match known.iter_mut().find(|(v, _)| v == &value) {
                 Some((_, n)) => *n += 1,
                 None => known.push((value, 1)),
             },
@@ -80,19 +98,19 @@ fn resolve<'a>(values: impl Iterator<Item = &'a str>) -> (String, bool) {
     let conflict = known.len() > 1;
     // max_by_key keeps the last maximum; iterate reversed so ties go to the earliest record.
     match known.iter().rev().max_by_key(|(_, n)| *n) {
-        Some((value, _)) => (value.to_string(), conflict),
-        None => (UNKNOWN_PRIORITY[unknown_rank].to_string(), false),
+        Some((value, _)) => (Text::clone(value), conflict),
+        None => (words.unknown[unknown_rank].clone(), false),
     }
 }
 
 /// `yes` if any record says yes, else `no` if any says no, else the most informative unknown.
-fn any_yes<'a>(values: impl Iterator<Item = &'a str> + Clone) -> String {
-    if values.clone().any(|v| v == "yes") {
-        "yes".to_string()
-    } else if values.clone().any(|v| v == "no") {
-        "no".to_string()
+fn any_yes<'a>(values: impl Iterator<Item = &'a Text> + Clone, words: &Words) -> Text {
+    if values.clone().any(|v| &**v == "yes") {
+        words.yes.clone()
+    } else if values.clone().any(|v| &**v == "no") {
+        words.no.clone()
     } else {
-        resolve(values).0
+        resolve(values, words).0
     }
 }
 
@@ -190,6 +208,7 @@ pub fn people(data: &Analysis) -> People {
         people[slot].records.push(at);
     }
     let mut by_key: FxHashMap<u64, usize> = FxHashMap::default();
+    let words = Words::new();
     for (p, person) in people.iter_mut().enumerate() {
         let records: Vec<&PersonRow> = person.records.iter().map(|&r| &data.people[r]).collect();
         for record in &records {
@@ -199,40 +218,42 @@ pub fn people(data: &Analysis) -> People {
         person.offender = records
             .iter()
             .any(|r| has_role(&r.roles, &["suspect", "offender"]));
-        let (sex, sex_conflict) = resolve(records.iter().map(|r| r.sex.as_str()));
+        let (sex, sex_conflict) = resolve(records.iter().map(|r| &r.sex), &words);
         person.sex = sex;
         person.sex_conflict = sex_conflict;
         let self_defined: Vec<&&PersonRow> = records
             .iter()
-            .filter(|r| r.ethnicity_source != "none")
+            .filter(|r| &*r.ethnicity_source != "none")
             .collect();
-        let (group, conflict) = resolve(self_defined.iter().map(|r| r.ethnicity_group.as_str()));
+        let (group, conflict) = resolve(self_defined.iter().map(|r| &r.ethnicity_group), &words);
         person.ethnicity_conflict = conflict;
         person.ethnicity_detail = self_defined
             .iter()
-            .filter(|r| r.ethnicity_group == group && r.ethnicity_precision == "detailed")
+            .filter(|r| r.ethnicity_group == group && &*r.ethnicity_precision == "detailed")
             .find_map(|r| r.ethnicity_code.clone())
             .unwrap_or_else(|| {
                 if unknown_kind(&group).is_some() {
                     group.clone()
                 } else {
-                    format!("{group}_not_detailed")
+                    Text::from(format!("{group}_not_detailed"))
                 }
             });
         person.ethnicity_group = if self_defined.is_empty() {
-            "not_recorded".to_string()
+            words.unknown[3].clone()
         } else {
             group
         };
         person.observed_group =
-            resolve(records.iter().map(|r| r.ethnicity_observed_group.as_str())).0;
-        person.nationality = resolve(records.iter().map(|r| r.nationality.as_str())).0;
-        person.looked_after = any_yes(records.iter().map(|r| r.looked_after.as_str()));
-        person.missing_history = any_yes(records.iter().map(|r| r.missing_history.as_str()));
+            resolve(records.iter().map(|r| &r.ethnicity_observed_group), &words).0;
+        person.nationality = resolve(records.iter().map(|r| &r.nationality), &words).0;
+        person.looked_after = any_yes(records.iter().map(|r| &r.looked_after), &words);
+        person.missing_history = any_yes(records.iter().map(|r| &r.missing_history), &words);
+        let blank = Text::from("");
         person.local_authority = resolve(
             records
                 .iter()
-                .map(|r| r.local_authority.as_deref().unwrap_or("")),
+                .map(|r| r.local_authority.as_ref().unwrap_or(&blank)),
+            &words,
         )
         .0;
         person.birth = birth_range(&records);
@@ -249,7 +270,7 @@ pub fn people(data: &Analysis) -> People {
             continue;
         };
         let person = &mut people[p];
-        match involvement.role.as_str() {
+        match &*involvement.role {
             "victim" => person.victim = true,
             "offender" | "paying_abuser" => person.offender = true,
             _ => {}
@@ -350,25 +371,27 @@ mod tests {
 
     #[test]
     fn known_values_win_over_unknowns_the_most_frequent_wins_and_conflicts_are_counted() {
+        let words = Words::new();
+        let texts = |values: &[&str]| values.iter().map(|v| Text::from(*v)).collect::<Vec<_>>();
+        let resolved = |values: &[&str]| {
+            let (value, conflict) = resolve(texts(values).iter(), &words);
+            (value.to_string(), conflict)
+        };
         assert_eq!(
-            resolve(["not_recorded", "female", "female", "male"].into_iter()),
+            resolved(&["not_recorded", "female", "female", "male"]),
             ("female".to_string(), true)
         );
         // A tie goes to the earliest record.
+        assert_eq!(resolved(&["male", "female"]), ("male".to_string(), true));
         assert_eq!(
-            resolve(["male", "female"].into_iter()),
-            ("male".to_string(), true)
-        );
-        assert_eq!(
-            resolve(["not_recorded", "refused", "not_known"].into_iter()),
+            resolved(&["not_recorded", "refused", "not_known"]),
             ("refused".to_string(), false)
         );
-        assert_eq!(
-            resolve([""].into_iter()),
-            ("not_recorded".to_string(), false)
-        );
-        assert_eq!(any_yes(["no", "not_known", "yes"].into_iter()), "yes");
-        assert_eq!(any_yes(["not_known", "no"].into_iter()), "no");
+        assert_eq!(resolved(&[""]), ("not_recorded".to_string(), false));
+        let yes = any_yes(texts(&["no", "not_known", "yes"]).iter(), &words);
+        assert_eq!(&*yes, "yes");
+        let no = any_yes(texts(&["not_known", "no"]).iter(), &words);
+        assert_eq!(&*no, "no");
     }
 
     #[test]
@@ -404,7 +427,7 @@ mod tests {
         assert_eq!(years, Some((civil(2008, 1, 1), civil(2008, 12, 31))));
         let aged = PersonRow {
             age: Some(14),
-            age_date: Some("2023-03-23".to_string()),
+            age_date: Some(Text::from("2023-03-23")),
             ..PersonRow::default()
         };
         let range = birth_range(&[&aged]);

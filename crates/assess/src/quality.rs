@@ -55,12 +55,12 @@ type Getter = fn(&PersonRow) -> &str;
 /// The fields scored, and how to read each from a record. Date of birth counts as known with a
 /// birth year or an age.
 const FIELDS: [(&str, Getter); 8] = [
-    ("sex", |r| r.sex.as_str()),
+    ("sex", |r| &*r.sex),
     ("ethnicity", |r| {
-        if r.ethnicity_source == "none" {
+        if *r.ethnicity_source == *"none" {
             "not_recorded"
         } else {
-            r.ethnicity_group.as_str()
+            &*r.ethnicity_group
         }
     }),
     ("date_of_birth", |r| {
@@ -70,15 +70,15 @@ const FIELDS: [(&str, Getter); 8] = [
             "not_recorded"
         }
     }),
-    ("nationality", |r| r.nationality.as_str()),
+    ("nationality", |r| &*r.nationality),
     ("postcode_district", |r| {
         r.postcode_district.as_deref().unwrap_or("")
     }),
     ("local_authority", |r| {
         r.local_authority.as_deref().unwrap_or("")
     }),
-    ("looked_after", |r| r.looked_after.as_str()),
-    ("missing_history", |r| r.missing_history.as_str()),
+    ("looked_after", |r| &*r.looked_after),
+    ("missing_history", |r| &*r.missing_history),
 ];
 
 /// Fields compared across agencies for consistency.
@@ -152,10 +152,10 @@ pub(crate) fn quality(data: &Analysis, people: &People) -> Quality {
             &[step(label.clone(), total)],
             records.iter().map(|&r| {
                 let row = &data.people[r];
-                if row.ethnicity_source == "none" {
+                if *row.ethnicity_source == *"none" {
                     "not_recorded"
                 } else {
-                    match row.ethnicity_precision.as_str() {
+                    match &*row.ethnicity_precision {
                         "unknown" => "not_known",
                         other => other,
                     }

@@ -154,7 +154,7 @@ pub(crate) fn attributes(
         make(
             "sex",
             "sex",
-            members.iter().map(|p| p.sex.as_str()).collect(),
+            members.iter().map(|p| &*p.sex).collect(),
             Order::Fixed(&["female", "male"]),
         ),
         make(
@@ -172,40 +172,37 @@ pub(crate) fn attributes(
         make(
             "ethnicity_group",
             "ethnicity (self-defined, group)",
-            members.iter().map(|p| p.ethnicity_group.as_str()).collect(),
+            members.iter().map(|p| &*p.ethnicity_group).collect(),
             Order::Largest,
         ),
         make(
             "ethnicity_detail",
             "ethnicity (self-defined, detail)",
-            members
-                .iter()
-                .map(|p| p.ethnicity_detail.as_str())
-                .collect(),
+            members.iter().map(|p| &*p.ethnicity_detail).collect(),
             Order::Largest,
         ),
         make(
             "observed_ethnicity",
             "ethnicity (observed by an officer, IC group)",
-            members.iter().map(|p| p.observed_group.as_str()).collect(),
+            members.iter().map(|p| &*p.observed_group).collect(),
             Order::Largest,
         ),
         make(
             "nationality",
             "nationality",
-            members.iter().map(|p| p.nationality.as_str()).collect(),
+            members.iter().map(|p| &*p.nationality).collect(),
             Order::Top(options.top_nationalities),
         ),
         make(
             "looked_after",
             "looked-after status",
-            members.iter().map(|p| p.looked_after.as_str()).collect(),
+            members.iter().map(|p| &*p.looked_after).collect(),
             Order::Fixed(&["yes", "no"]),
         ),
         make(
             "local_authority",
             "local authority",
-            members.iter().map(|p| p.local_authority.as_str()).collect(),
+            members.iter().map(|p| &*p.local_authority).collect(),
             Order::Largest,
         ),
     ];
@@ -274,7 +271,7 @@ pub(crate) fn offending(data: &Analysis, people: &People) -> Offending {
         let Some(&p) = people.by_key.get(&inv.person_key) else {
             continue;
         };
-        match inv.role.as_str() {
+        match &*inv.role {
             "offender" | "paying_abuser" => {
                 offenders_of.entry(inv.incident_key).or_default().insert(p);
             }
@@ -316,19 +313,19 @@ pub(crate) fn offending(data: &Analysis, people: &People) -> Offending {
         by(
             "offence",
             "offence",
-            incidents.iter().map(|i| i.offence.as_str()).collect(),
+            incidents.iter().map(|i| &*i.offence).collect(),
             Order::Largest,
         ),
         by(
             "location_type",
             "location type",
-            incidents.iter().map(|i| i.location_type.as_str()).collect(),
+            incidents.iter().map(|i| &*i.location_type).collect(),
             Order::Largest,
         ),
         by(
             "cse_flag",
             "flagged as child sexual exploitation",
-            incidents.iter().map(|i| i.cse_flag.as_str()).collect(),
+            incidents.iter().map(|i| &*i.cse_flag).collect(),
             Order::Fixed(&["yes", "no"]),
         ),
         by(
@@ -394,7 +391,7 @@ pub(crate) fn justice(data: &Analysis) -> Justice {
     let with_suspect: FxHashSet<u64> = data
         .involvements
         .iter()
-        .filter(|i| matches!(i.role.as_str(), "offender" | "paying_abuser"))
+        .filter(|i| matches!(&*i.role, "offender" | "paying_abuser"))
         .map(|i| i.incident_key)
         .collect();
     let all = data.incidents.len() as u64;
@@ -402,14 +399,17 @@ pub(crate) fn justice(data: &Analysis) -> Justice {
         .incidents
         .iter()
         .filter(|i| {
-            with_suspect.contains(&i.incident_key) && i.outcome != "nfa_suspect_not_identified"
+            with_suspect.contains(&i.incident_key) && *i.outcome != *"nfa_suspect_not_identified"
         })
         .collect();
     let charged: Vec<_> = identified
         .iter()
-        .filter(|i| CHARGED.contains(&i.outcome.as_str()))
+        .filter(|i| CHARGED.contains(&&*i.outcome))
         .collect();
-    let convicted = charged.iter().filter(|i| i.outcome == "convicted").count() as u64;
+    let convicted = charged
+        .iter()
+        .filter(|i| *i.outcome == *"convicted")
+        .count() as u64;
     let (identified_n, charged_n) = (identified.len() as u64, charged.len() as u64);
     let funnel = |upto: usize| -> Vec<Step> {
         [
@@ -465,7 +465,7 @@ pub(crate) fn justice(data: &Analysis) -> Justice {
         "outcome",
         "incidents",
         &funnel(1),
-        data.incidents.iter().map(|i| i.outcome.as_str()),
+        data.incidents.iter().map(|i| &*i.outcome),
         Order::Largest,
     )];
     Justice { steps, outcomes }

@@ -9,6 +9,37 @@ use crate::{AgencySummary, Result, ReturnSummary, Store};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A coded value or date as the assessment reads it: shared, so that two million records with
+/// the value `not_recorded` hold it once.
+pub type Text = Arc<str>;
+
+/// Hands out one shared copy of each distinct text.
+#[derive(Default)]
+struct Interner(HashMap<Box<str>, Text>);
+
+impl Interner {
+    fn text(&mut self, row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Text> {
+        Ok(self.optional(row, at)?.unwrap_or_else(|| self.intern("")))
+    }
+
+    fn optional(&mut self, row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<Text>> {
+        match row.get_ref(at)? {
+            rusqlite::types::ValueRef::Null => Ok(None),
+            value => Ok(Some(self.intern(value.as_str()?))),
+        }
+    }
+
+    fn intern(&mut self, text: &str) -> Text {
+        if let Some(shared) = self.0.get(text) {
+            return shared.clone();
+        }
+        let shared: Text = Arc::from(text);
+        self.0.insert(text.into(), shared.clone());
+        shared
+    }
+}
 
 /// A person record of a current return.
 #[derive(Debug, Clone, Default)]
@@ -20,34 +51,34 @@ pub struct PersonRow {
     /// The linked person (the latest run's person id); `None` when the record came in after it.
     pub person: Option<i64>,
     /// `;`-separated role codes.
-    pub roles: String,
+    pub roles: Text,
     pub birth_year: Option<i32>,
     pub birth_month: Option<u8>,
     pub age: Option<i64>,
-    pub age_date: Option<String>,
-    pub sex: String,
-    pub ethnicity_group: String,
-    pub ethnicity_code: Option<String>,
-    pub ethnicity_precision: String,
-    pub ethnicity_source: String,
-    pub ethnicity_observed_group: String,
-    pub nationality: String,
-    pub postcode_district: Option<String>,
-    pub local_authority: Option<String>,
-    pub looked_after: String,
-    pub missing_history: String,
+    pub age_date: Option<Text>,
+    pub sex: Text,
+    pub ethnicity_group: Text,
+    pub ethnicity_code: Option<Text>,
+    pub ethnicity_precision: Text,
+    pub ethnicity_source: Text,
+    pub ethnicity_observed_group: Text,
+    pub nationality: Text,
+    pub postcode_district: Option<Text>,
+    pub local_authority: Option<Text>,
+    pub looked_after: Text,
+    pub missing_history: Text,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct IncidentRow {
     pub agency: usize,
     pub incident_key: u64,
-    pub first_date: Option<String>,
-    pub offence: String,
-    pub cse_flag: String,
-    pub location_type: String,
-    pub local_authority: Option<String>,
-    pub outcome: String,
+    pub first_date: Option<Text>,
+    pub offence: Text,
+    pub cse_flag: Text,
+    pub location_type: Text,
+    pub local_authority: Option<Text>,
+    pub outcome: Text,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -55,16 +86,16 @@ pub struct InvolvementRow {
     pub agency: usize,
     pub incident_key: u64,
     pub person_key: u64,
-    pub role: String,
+    pub role: Text,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct EpisodeRow {
     pub agency: usize,
     pub person_key: u64,
-    pub start: String,
-    pub kind: String,
-    pub missing_from: String,
+    pub start: Text,
+    pub kind: Text,
+    pub missing_from: Text,
 }
 
 /// A safeguarding board's arrangements, as the board's return states them.
@@ -117,6 +148,11 @@ pub fn key64(key: &str) -> u64 {
         })
 }
 
+/// The key in column `at`, without copying it.
+fn key_at(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<u64> {
+    Ok(key64(row.get_ref(at)?.as_str()?))
+}
+
 /// Reads the analysis tables of the current returns.
 pub(crate) fn read(conn: &Connection, store: &dyn Store) -> Result<Analysis> {
     let agencies = store.agencies()?;
@@ -134,6 +170,7 @@ pub(crate) fn read(conn: &Connection, store: &dyn Store) -> Result<Analysis> {
     let linkage_run: Option<i64> =
         conn.query_row("SELECT MAX(run_id) FROM linkage_runs", [], |row| row.get(0))?;
 
+    let mut texts = Interner::default();
     let mut link_probabilities = Vec::new();
     let mut statement = conn.prepare(
         "SELECT weight FROM linkage_evidence WHERE run_id = ?1 ORDER BY record_a, record_b",
@@ -161,24 +198,24 @@ pub(crate) fn read(conn: &Connection, store: &dyn Store) -> Result<Analysis> {
         people.push(PersonRow {
             record_id: row.get(0)?,
             agency,
-            person_key: key64(&row.get::<_, String>(2)?),
+            person_key: key_at(row, 2)?,
             person: row.get(3)?,
-            roles: row.get(4)?,
+            roles: texts.text(row, 4)?,
             birth_year: row.get(5)?,
             birth_month: row.get(6)?,
             age: row.get(7)?,
-            age_date: row.get(8)?,
-            sex: row.get(9)?,
-            ethnicity_group: row.get(10)?,
-            ethnicity_code: row.get(11)?,
-            ethnicity_precision: row.get(12)?,
-            ethnicity_source: row.get(13)?,
-            ethnicity_observed_group: row.get(14)?,
-            nationality: row.get(15)?,
-            postcode_district: row.get(16)?,
-            local_authority: row.get(17)?,
-            looked_after: row.get(18)?,
-            missing_history: row.get(19)?,
+            age_date: texts.optional(row, 8)?,
+            sex: texts.text(row, 9)?,
+            ethnicity_group: texts.text(row, 10)?,
+            ethnicity_code: texts.optional(row, 11)?,
+            ethnicity_precision: texts.text(row, 12)?,
+            ethnicity_source: texts.text(row, 13)?,
+            ethnicity_observed_group: texts.text(row, 14)?,
+            nationality: texts.text(row, 15)?,
+            postcode_district: texts.optional(row, 16)?,
+            local_authority: texts.optional(row, 17)?,
+            looked_after: texts.text(row, 18)?,
+            missing_history: texts.text(row, 19)?,
         });
     }
 
@@ -194,13 +231,13 @@ pub(crate) fn read(conn: &Connection, store: &dyn Store) -> Result<Analysis> {
         };
         incidents.push(IncidentRow {
             agency,
-            incident_key: key64(&row.get::<_, String>(1)?),
-            first_date: row.get(2)?,
-            offence: row.get(3)?,
-            cse_flag: row.get(4)?,
-            location_type: row.get(5)?,
-            local_authority: row.get(6)?,
-            outcome: row.get(7)?,
+            incident_key: key_at(row, 1)?,
+            first_date: texts.optional(row, 2)?,
+            offence: texts.text(row, 3)?,
+            cse_flag: texts.text(row, 4)?,
+            location_type: texts.text(row, 5)?,
+            local_authority: texts.optional(row, 6)?,
+            outcome: texts.text(row, 7)?,
         });
     }
 
@@ -215,9 +252,9 @@ pub(crate) fn read(conn: &Connection, store: &dyn Store) -> Result<Analysis> {
         };
         involvements.push(InvolvementRow {
             agency,
-            incident_key: key64(&row.get::<_, String>(1)?),
-            person_key: key64(&row.get::<_, String>(2)?),
-            role: row.get(3)?,
+            incident_key: key_at(row, 1)?,
+            person_key: key_at(row, 2)?,
+            role: texts.text(row, 3)?,
         });
     }
 
@@ -232,10 +269,10 @@ pub(crate) fn read(conn: &Connection, store: &dyn Store) -> Result<Analysis> {
         };
         episodes.push(EpisodeRow {
             agency,
-            person_key: key64(&row.get::<_, String>(1)?),
-            start: row.get(2)?,
-            kind: row.get(3)?,
-            missing_from: row.get(4)?,
+            person_key: key_at(row, 1)?,
+            start: texts.text(row, 2)?,
+            kind: texts.text(row, 3)?,
+            missing_from: texts.text(row, 4)?,
         });
     }
 
