@@ -61,9 +61,7 @@ pub fn label(code: &str) -> String {
 
 /// The standard's own label for a code: ethnicity groups and codes, code lists, countries.
 fn standard_label(code: &str) -> Option<String> {
-    use sightline_standard::codes::{
-        LOCATION_TYPE, MISSING_FROM, MISSING_KIND, OFFENCE, OUTCOME, SEX, YES_NO,
-    };
+    use sightline_standard::codes::ALL_LISTS;
     use sightline_standard::ethnicity::{self, Group};
     let short = |group: Group| match group {
         Group::Asian => "Asian",
@@ -92,15 +90,7 @@ fn standard_label(code: &str) -> Option<String> {
     if code == "GBR" {
         return Some("United Kingdom".to_string());
     }
-    for list in [
-        &SEX,
-        &YES_NO,
-        &MISSING_KIND,
-        &MISSING_FROM,
-        &LOCATION_TYPE,
-        &OFFENCE,
-        &OUTCOME,
-    ] {
+    for list in ALL_LISTS {
         if let Some(found) = list.codes.iter().find(|c| c.code == code) {
             return Some(found.label.to_string());
         }
