@@ -53,6 +53,8 @@ pub struct People {
     pub people: Vec<Person>,
     /// Agency-scoped person key → index into `people`.
     pub by_key: FxHashMap<u64, usize>,
+    /// Record (index into `Analysis::people`) → index into `people`.
+    pub person_of: Vec<usize>,
     /// Records not in the latest linkage run (ingested after it).
     pub unlinked_records: usize,
 }
@@ -208,6 +210,12 @@ pub fn people(data: &Analysis) -> People {
         people[slot].records.push(at);
     }
     let mut by_key: FxHashMap<u64, usize> = FxHashMap::default();
+    let mut person_of = vec![0usize; data.people.len()];
+    for (p, person) in people.iter().enumerate() {
+        for &r in &person.records {
+            person_of[r] = p;
+        }
+    }
     let words = Words::new();
     for (p, person) in people.iter_mut().enumerate() {
         let records: Vec<&PersonRow> = person.records.iter().map(|&r| &data.people[r]).collect();
@@ -300,6 +308,7 @@ pub fn people(data: &Analysis) -> People {
     People {
         people,
         by_key,
+        person_of,
         unlinked_records,
     }
 }

@@ -85,12 +85,7 @@ const FIELDS: [(&str, Getter); 8] = [
 const COMPARED: [&str; 3] = ["sex", "ethnicity", "nationality"];
 
 pub(crate) fn quality(data: &Analysis, people: &People) -> Quality {
-    let mut person_of = vec![0usize; data.people.len()];
-    for (p, person) in people.people.iter().enumerate() {
-        for &r in &person.records {
-            person_of[r] = p;
-        }
-    }
+    let person_of = &people.person_of;
     let mut records_of: Vec<Vec<usize>> = vec![Vec::new(); data.agencies.len()];
     for (r, row) in data.people.iter().enumerate() {
         records_of[row.agency].push(r);
@@ -136,7 +131,7 @@ pub(crate) fn quality(data: &Analysis, people: &People) -> Quality {
             );
             let consistency = COMPARED
                 .contains(&field)
-                .then(|| consistency(data, people, &person_of, a, records, field, get))
+                .then(|| consistency(data, people, person_of, a, records, field, get))
                 .flatten();
             fields.push(FieldQuality {
                 field: field.to_string(),

@@ -63,12 +63,7 @@ pub struct Population {
 }
 
 pub(crate) fn population(data: &Analysis, people: &People) -> Population {
-    let mut person_of = vec![0usize; data.people.len()];
-    for (p, person) in people.people.iter().enumerate() {
-        for &r in &person.records {
-            person_of[r] = p;
-        }
-    }
+    let person_of = &people.person_of;
     let mut lines = Vec::new();
     for role in [Role::Victim, Role::Offender, Role::OtherChild] {
         let mut by_type: BTreeMap<&str, (u64, BTreeSet<usize>, BTreeSet<usize>)> = BTreeMap::new();

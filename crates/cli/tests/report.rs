@@ -251,6 +251,25 @@ fn identifiers(syn: &Path) -> BTreeSet<String> {
 #[test]
 fn nothing_published_holds_a_name_a_date_of_birth_a_postcode_or_an_id() {
     let sandbox = published(&[]);
+    // The same workspace gives the same publication, byte for byte (the workbook included).
+    sandbox
+        .run(&["--workspace", "ws", "report", "--out", "again"])
+        .expect_code(0);
+    let mut files: Vec<String> = vec!["report.html".into(), "figures.json".into()];
+    for entry in std::fs::read_dir(sandbox.join("report/tables")).expect("tables") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .to_string();
+        files.push(format!("tables/{name}"));
+    }
+    assert!(files.iter().any(|f| f.ends_with(".xlsx")));
+    for file in &files {
+        let first = std::fs::read(sandbox.join(&format!("report/{file}"))).expect("first");
+        let second = std::fs::read(sandbox.join(&format!("again/{file}"))).expect("second");
+        assert!(first == second, "{file} differs between two runs");
+    }
     let planted = identifiers(&sandbox.join("syn"));
     assert!(
         planted.len() > 1000,

@@ -95,7 +95,7 @@ pub fn publish(assessment: &Assessment, options: &Options) -> Result<Publication
     let mut published = tables::tables(assessment, &rules);
     // n of a base: a complement of 1 to the threshold gives the small count away too.
     for table in &mut published {
-        if table.table.columns.len() == 2 && table.table.columns[1] == "Of" {
+        if table.n_of_base {
             for (row, cells) in table.table.cells.iter().enumerate() {
                 let complement = cells[1].saturating_sub(cells[0]);
                 if !tables::showable(complement, &rules) {
@@ -133,7 +133,7 @@ fn publish_figures(a: &Assessment, tables: &[Published], rules: &Rules) -> Vec<P
         let known_row = table.table.subtotals.first().map(|(row, _)| *row);
         for (&(row, column), id) in &table.figures {
             let n = table.protected.cells[row][column];
-            let base = if table.table.columns.len() == 2 && table.table.columns[1] == "Of" {
+            let base = if table.n_of_base {
                 table.protected.cells[row][1]
             } else if known_row.is_some_and(|k| row < k) {
                 table.protected.cells[known_row.unwrap_or(0)][column]
@@ -214,6 +214,17 @@ pub fn write(publication: &Publication, out: &Path) -> Result<Vec<PathBuf>, Publ
     written.push(report);
     let marking = publication.options.marking();
     let mut workbook = rust_xlsxwriter::Workbook::new();
+    // A fixed creation date: the same assessment gives the same bytes.
+    let xlsx = table_dir.join("tables.xlsx");
+    let created =
+        rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 1, 1).map_err(|e| fail(&xlsx, &e))?;
+    workbook.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_title(format!(
+                "{marking}: child sexual exploitation, the national picture"
+            ))
+            .set_creation_datetime(&created),
+    );
     for table in &publication.tables {
         let rows = table_rows(table);
         let path = table_dir.join(format!("{}.csv", table.table.id));
@@ -244,7 +255,6 @@ pub fn write(publication: &Publication, out: &Path) -> Result<Vec<PathBuf>, Publ
             .collect();
         let mut name = name;
         name.truncate(31);
-        let xlsx = out.join("tables").join("tables.xlsx");
         sheet.set_name(&name).map_err(|e| fail(&xlsx, &e))?;
         sheet
             .write_string(0, 0, format!("{marking}: {}", table.table.title))
@@ -260,7 +270,6 @@ pub fn write(publication: &Publication, out: &Path) -> Result<Vec<PathBuf>, Publ
             }
         }
     }
-    let xlsx = table_dir.join("tables.xlsx");
     workbook.save(&xlsx).map_err(|e| fail(&xlsx, &e))?;
     written.push(xlsx);
     let figures = out.join("figures.json");

@@ -18,9 +18,10 @@ pub struct Published {
     pub protected: Protected,
     /// (row, column) → figure id.
     pub figures: BTreeMap<(usize, usize), String>,
-    /// Headers of the value columns for CSV (a `%` column follows each count column when the
-    /// table has shares).
+    /// Whether the report shows a share beside each count.
     pub shares: bool,
+    /// Whether each row is a figure's n (first column) and its base (second).
+    pub n_of_base: bool,
 }
 
 /// Readable label for a code.
@@ -179,7 +180,8 @@ fn counts_table(
 
 /// Every table of the publication, protected (or, restricted, with nothing hidden).
 pub fn tables(a: &Assessment, rules: &Rules) -> Vec<Published> {
-    let mut built: Vec<(Table, FigureCells, bool)> = Vec::new();
+    // (table, which figure each cell is, shares shown, rows are n and base)
+    let mut built: Vec<(Table, FigureCells, bool, bool)> = Vec::new();
     let population_key = |id: &str| -> Option<&'static str> {
         if id.starts_with("victims.") {
             Some("victims")
@@ -207,7 +209,7 @@ pub fn tables(a: &Assessment, rules: &Rules) -> Vec<Published> {
         .chain(&a.justice.outcomes)
     {
         let (table, figures) = breakdown_table(breakdown, population_key(&breakdown.id));
-        built.push((table, figures, true));
+        built.push((table, figures, true, false));
     }
 
     // Records → people.
@@ -228,7 +230,7 @@ pub fn tables(a: &Assessment, rules: &Rules) -> Vec<Published> {
     for (row, (_, n, _)) in records_table.cells.iter_mut().zip(people) {
         row.push(n);
     }
-    built.push((records_table, BTreeMap::new(), false));
+    built.push((records_table, BTreeMap::new(), false, false));
 
     // Single figures: justice, the missing link, groups, coverage, governance.
     let singles: Vec<(&str, &str, Vec<&Figure>)> = vec![
@@ -293,7 +295,7 @@ pub fn tables(a: &Assessment, rules: &Rules) -> Vec<Published> {
             table.cells.push(vec![figure.n, figure.base]);
             ids.insert((at, 0), figure.id.clone());
         }
-        built.push((table, ids, true));
+        built.push((table, ids, true, true));
     }
 
     // Groups one by one (shared-incident definition), without identifiers.
@@ -326,18 +328,19 @@ pub fn tables(a: &Assessment, rules: &Rules) -> Vec<Published> {
                 group.forces,
             ]);
         }
-        built.push((table, BTreeMap::new(), false));
+        built.push((table, BTreeMap::new(), false, false));
     }
 
     built
         .into_iter()
-        .map(|(table, figures, shares)| {
+        .map(|(table, figures, shares, n_of_base)| {
             let protected = protect(&table, rules);
             Published {
                 table,
                 protected,
                 figures,
                 shares,
+                n_of_base,
             }
         })
         .collect()
