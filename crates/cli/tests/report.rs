@@ -125,6 +125,8 @@ fn every_percentage_sits_in_an_element_with_its_n_and_base_and_no_small_count_is
     }
     assert!(cells > 200, "only {cells} cells");
     assert!(sandbox.join("report/tables/tables.xlsx").exists());
+    // Groups one by one are for restricted output only.
+    assert!(!sandbox.join("report/tables/groups.list.csv").exists());
     let figures: serde_json::Value =
         serde_json::from_str(&sandbox.read("report/figures.json")).expect("figures.json");
     assert_eq!(figures["marking"], "OFFICIAL");
@@ -329,6 +331,7 @@ fn restricted_output_is_marked_and_audited_and_rounding_gives_multiples_of_five(
             "analysis for the board",
         ])
         .expect_code(0);
+    assert!(sandbox.join("restricted/tables/groups.list.csv").exists());
     let html = sandbox.read("restricted/report.html");
     assert!(
         html.matches("OFFICIAL-SENSITIVE").count() >= 2,

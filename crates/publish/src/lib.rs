@@ -92,7 +92,7 @@ pub fn publish(assessment: &Assessment, options: &Options) -> Result<Publication
     } else {
         options.rules
     };
-    let mut published = tables::tables(assessment, &rules);
+    let mut published = tables::tables(assessment, &rules, options.restricted);
     // n of a base: a complement of 1 to the threshold gives the small count away too.
     for table in &mut published {
         if table.n_of_base {

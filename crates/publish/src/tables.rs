@@ -178,8 +178,10 @@ fn counts_table(
     )
 }
 
-/// Every table of the publication, protected (or, restricted, with nothing hidden).
-pub fn tables(a: &Assessment, rules: &Rules) -> Vec<Published> {
+/// Every table of the publication, protected (or, restricted, with nothing hidden). Groups one
+/// by one (their sizes, reach and months) are in restricted output only: published output
+/// gives their distribution.
+pub fn tables(a: &Assessment, rules: &Rules, restricted: bool) -> Vec<Published> {
     // (table, which figure each cell is, shares shown, rows are n and base)
     let mut built: Vec<(Table, FigureCells, bool, bool)> = Vec::new();
     let population_key = |id: &str| -> Option<&'static str> {
@@ -299,7 +301,7 @@ pub fn tables(a: &Assessment, rules: &Rules) -> Vec<Published> {
     }
 
     // Groups one by one (shared-incident definition), without identifiers.
-    if let Some(section) = a.groups.first() {
+    if let Some(section) = a.groups.first().filter(|_| restricted) {
         let mut table = Table {
             id: "groups.list".to_string(),
             title: "Groups of offenders who shared an incident".to_string(),
