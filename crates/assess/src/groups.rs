@@ -46,6 +46,13 @@ pub struct GroupsSection {
     pub offenders_without_incident: u64,
 }
 
+impl GroupsSection {
+    /// The single figures (not the size breakdown), in the order they are shown.
+    pub fn figures(&self) -> [&Figure; 2] {
+        [&self.offenders_in_groups, &self.crossing_forces]
+    }
+}
+
 fn month(day: Option<i64>) -> Option<String> {
     let date = sightline_standard::dates::PartialDate::from_days_since_epoch(day?)?;
     let (year, month, _) = date.earliest();

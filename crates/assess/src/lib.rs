@@ -89,6 +89,21 @@ pub struct Missing {
     pub other_children_missing: Figure,
 }
 
+impl Missing {
+    /// The single figures (not the breakdowns), in the order they are shown.
+    pub fn figures(&self) -> Vec<&Figure> {
+        let mut all: Vec<&Figure> = self.victims_status.iter().collect();
+        all.extend([
+            &self.victims_missing,
+            &self.victims_with_episode,
+            &self.episode_before_first_incident,
+            &self.other_children_with_episode,
+            &self.other_children_missing,
+        ]);
+        all
+    }
+}
+
 /// What linkage did, and how sure its own model is of it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Linkage {
@@ -132,18 +147,9 @@ impl Assessment {
             all.extend(b.categories.iter().chain(&b.unknowns));
         }
         for g in &self.groups {
-            all.push(&g.offenders_in_groups);
-            all.push(&g.crossing_forces);
+            all.extend(g.figures());
         }
-        let m = &self.missing;
-        all.extend(&m.victims_status);
-        all.extend([
-            &m.victims_missing,
-            &m.victims_with_episode,
-            &m.episode_before_first_incident,
-            &m.other_children_with_episode,
-            &m.other_children_missing,
-        ]);
+        all.extend(self.missing.figures());
         all.extend(&self.justice.steps);
         all.extend(self.coverage.types.iter().map(|t| &t.returned_share));
         all.extend(&self.coverage.governance);

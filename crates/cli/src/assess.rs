@@ -185,19 +185,14 @@ pub fn render(a: &Assessment) -> String {
             thousands(section.groups.len() as u64),
             largest
         );
-        let _ = writeln!(out, "  {}", sentence(&section.offenders_in_groups));
-        let _ = writeln!(out, "  {}", sentence(&section.crossing_forces));
+        for figure in section.figures() {
+            let _ = writeln!(out, "  {}", sentence(figure));
+        }
         render_breakdown(&mut out, &section.sizes);
     }
     let m = &a.missing;
     let _ = writeln!(out, "\nThe missing link");
-    for figure in m.victims_status.iter().chain([
-        &m.victims_missing,
-        &m.victims_with_episode,
-        &m.episode_before_first_incident,
-        &m.other_children_with_episode,
-        &m.other_children_missing,
-    ]) {
+    for figure in m.figures() {
         let _ = writeln!(out, "  {}", sentence(figure));
     }
     let days = &m.days_first_episode_to_first_incident;

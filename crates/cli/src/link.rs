@@ -52,11 +52,6 @@ pub struct LinkReport {
     records_without_truth: Option<usize>,
 }
 
-/// The first 16 hex digits of a pseudonym as a number: the same agency id, the same key.
-fn local_key(person_key: &str) -> Option<u64> {
-    u64::from_str_radix(person_key.get(..16)?, 16).ok()
-}
-
 pub fn link(context: &Context, args: &LinkArgs) -> anyhow::Result<Outcome> {
     let report = run(context, args, !args.json)?;
     if args.json {
@@ -182,7 +177,8 @@ fn input<'a>(record: &'a LinkageRecord, source: u32) -> PersonInput<'a> {
     PersonInput {
         id: "",
         source: Some(source),
-        local_key: local_key(&record.person_key),
+        // The same agency id, the same key (as the assessment reads it).
+        local_key: Some(sightline_store::analysis::key64(&record.person_key)),
         given_name: &record.given_name,
         family_name: &record.family_name,
         other_names: &record.other_names,

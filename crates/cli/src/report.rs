@@ -46,10 +46,18 @@ pub fn write_report(context: &Context, args: &ReportArgs) -> anyhow::Result<Writ
     if args.round == Some(0) {
         anyhow::bail!("--round must be at least 1");
     }
-    let workspace = context.open()?;
-    let mut store = workspace.store()?;
-    let data = store.analysis()?;
+    let data = context.open()?.store()?.analysis()?;
     let assessment = sightline_assess::assess(&data, &sightline_assess::Options::default())?;
+    publish(context, &assessment, args)
+}
+
+/// Applies disclosure control to an assessment of the workspace, writes the publication and
+/// puts it on the workspace's audit log.
+fn publish(
+    context: &Context,
+    assessment: &sightline_assess::Assessment,
+    args: &ReportArgs,
+) -> anyhow::Result<Written> {
     let options = sightline_publish::Options {
         rules: Rules {
             threshold: args.threshold,
@@ -57,10 +65,15 @@ pub fn write_report(context: &Context, args: &ReportArgs) -> anyhow::Result<Writ
         },
         restricted: args.restricted,
     };
-    let publication = sightline_publish::publish(&assessment, &options)?;
+    let publication = sightline_publish::publish(assessment, &options)?;
     let written = sightline_publish::write(&publication, &args.out)?;
     let subject = format!("{} report to {}", options.marking(), args.out.display());
-    store.record_event(&context.user(), Action::Disclosure, &subject, &args.reason)?;
+    context.open()?.store()?.record_event(
+        &context.user(),
+        Action::Disclosure,
+        &subject,
+        &args.reason,
+    )?;
     Ok(Written {
         report: args.out.join("report.html"),
         files: written.len(),
@@ -110,14 +123,15 @@ fn stage(number: usize, name: &str, started: Instant, detail: &str) {
     );
 }
 
-fn files_of(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+/// The files (or, `dirs`, the folders) directly in `dir`, sorted.
+fn entries(dir: &Path, dirs: bool) -> anyhow::Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
+        .filter(|p| if dirs { p.is_dir() } else { p.is_file() })
         .collect();
-    files.sort();
-    Ok(files)
+    found.sort();
+    Ok(found)
 }
 
 /// synth → init → agencies import → ingest every return → link → assess → report.
@@ -198,14 +212,14 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
 
     let started = Instant::now();
     let (mut returns, mut accepted, mut rejected) = (0, 0, 0);
-    for dir in files_of_dirs(&syn.join("returns"))? {
+    for dir in entries(&syn.join("returns"), true)? {
         let agency = dir
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         let profile = syn.join("profiles").join(format!("{agency}.toml"));
         let ingest = IngestArgs {
-            files: files_of(&dir)?,
+            files: entries(&dir, false)?,
             agency: agency.clone(),
             profile: profile.exists().then_some(profile),
             period: None,
@@ -264,8 +278,9 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
 
     let started = Instant::now();
     let report_dir = args.out.join("report");
-    let written = write_report(
+    let written = publish(
         &context,
+        &assessment,
         &ReportArgs {
             out: report_dir,
             restricted: false,
@@ -288,14 +303,4 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
     );
     println!("Report: {}", written.report.display());
     Ok(Outcome::Clean)
-}
-
-fn files_of_dirs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    Ok(dirs)
 }

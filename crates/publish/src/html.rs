@@ -135,6 +135,11 @@ fn item(figure: &sightline_assess::figure::Figure, figures: &Figures<'_>) -> Str
         .unwrap_or_default()
 }
 
+/// A count as published under the rules, with thousands separators or `[c]`.
+fn count(n: u64, rules: &sightline_disclosure::Rules) -> String {
+    shown(crate::tables::shown(n, rules))
+}
+
 fn table_html(table: &Published, figures: &Figures<'_>) -> String {
     let rows = crate::table_rows(table);
     let mut html = format!(
@@ -234,20 +239,16 @@ pub fn report(
     options: &Options,
 ) -> String {
     let marking = options.marking();
+    let rules = options.effective_rules();
     let table = |id: &str| tables.iter().find(|t| t.table.id == id);
-    let count = |id: &str| {
-        shown(crate::tables::shown(
-            a.count(id).unwrap_or(0),
-            &options_rules(options),
-        ))
-    };
+    let total = |id: &str| count(a.count(id).unwrap_or(0), &rules);
     let mut h = String::new();
     let _ = write!(
         h,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Child sexual exploitation: the national picture</title><style>{STYLE}@page {{ @top-center {{ content: \"{marking}\"; font-weight: bold; }} @bottom-center {{ content: \"{marking}\"; font-weight: bold; }} }}</style></head><body><p class=\"marking\">{marking}</p><header><h1>Child sexual exploitation: the national picture</h1><p class=\"lead\">Built from {} returns by police forces, children's services, health bodies, charities and safeguarding boards. {} person records were linked into {} people.</p></header>",
         thousands(a.coverage.returns),
-        count("person_records"),
-        count("people"),
+        total("person_records"),
+        total("people"),
     );
     let sections = [
         ("headline", "Headline figures"),
@@ -273,8 +274,8 @@ pub fn report(
     let _ = write!(
         h,
         "<p>The returns name {} victims and {} offenders as linked people (records of the same person from different agencies counted once).</p>",
-        count("victims"),
-        count("offenders")
+        total("victims"),
+        total("offenders")
     );
     let find = |attributes: &sightline_assess::Attributes, id: &str| {
         attributes
@@ -316,7 +317,6 @@ pub fn report(
         }
     }
     if let Some(sex) = find(&a.victims, "sex") {
-        let rules = options_rules(options);
         let steps: Vec<(String, Shown)> = sex
             .recorded
             .funnel
@@ -410,14 +410,13 @@ pub fn report(
             .iter()
             .filter(|l| l.role == id && l.agency_type == "all")
         {
-            let rules = options_rules(options);
             let _ = write!(
                 h,
                 "<p>{} {} records from {} agencies became {} people.</p>",
-                shown(crate::tables::shown(line.records, &rules)),
+                count(line.records, &rules),
                 id.trim_end_matches('s'),
-                shown(crate::tables::shown(line.agencies, &rules)),
-                shown(crate::tables::shown(line.people, &rules)),
+                count(line.agencies, &rules),
+                count(line.people, &rules),
             );
         }
         for breakdown in &attributes.breakdowns {
@@ -456,12 +455,9 @@ pub fn report(
         let _ = write!(
             h,
             "<h3>{name}</h3><p>{} groups.</p><ul>",
-            shown(crate::tables::shown(
-                section.groups.len() as u64,
-                &options_rules(options)
-            ))
+            count(section.groups.len() as u64, &rules)
         );
-        for figure in [&section.offenders_in_groups, &section.crossing_forces] {
+        for figure in section.figures() {
             h.push_str(&item(figure, figures));
         }
         h.push_str("</ul>");
@@ -483,19 +479,13 @@ pub fn report(
     // The missing link.
     h.push_str("<section id=\"missing\"><h2>The missing link</h2><ul>");
     let m = &a.missing;
-    for figure in m.victims_status.iter().chain([
-        &m.victims_missing,
-        &m.victims_with_episode,
-        &m.episode_before_first_incident,
-        &m.other_children_with_episode,
-        &m.other_children_missing,
-    ]) {
+    for figure in m.figures() {
         h.push_str(&item(figure, figures));
     }
     h.push_str("</ul>");
     let days = &m.days_first_episode_to_first_incident;
     if let (Some(q1), Some(median), Some(q3)) = (days.q1, days.median, days.q3)
-        && crate::tables::showable(days.n, &options_rules(options))
+        && crate::tables::showable(days.n, &rules)
     {
         let _ = write!(
             h,
@@ -650,10 +640,7 @@ pub fn report(
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{:.1}</td>",
             escape(&q.agency_id),
             escape(&plural(&q.agency_type)),
-            shown(crate::tables::shown(
-                q.person_records,
-                &options_rules(options)
-            )),
+            count(q.person_records, &rules),
             q.score
         );
         for f in &q.fields {
@@ -673,7 +660,6 @@ pub fn report(
     h.push_str("</tbody></table></details></figure></section>");
 
     // Methodology.
-    let rules = options_rules(options);
     let hidden: usize = tables.iter().map(|t| t.protected.primary).sum();
     let secondary: usize = tables.iter().map(|t| t.protected.secondary).sum();
     h.push_str("<section id=\"methodology\"><h2>Methodology</h2>");
@@ -724,15 +710,4 @@ pub fn report(
         "</ul></section><p class=\"marking\">{marking}</p></body></html>"
     );
     h
-}
-
-fn options_rules(options: &Options) -> sightline_disclosure::Rules {
-    if options.restricted {
-        sightline_disclosure::Rules {
-            threshold: 0,
-            round: None,
-        }
-    } else {
-        options.rules
-    }
 }

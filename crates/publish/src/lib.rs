@@ -36,6 +36,18 @@ pub struct Options {
 }
 
 impl Options {
+    /// The rules actually applied: restricted output hides nothing.
+    pub fn effective_rules(&self) -> Rules {
+        if self.restricted {
+            Rules {
+                threshold: 0,
+                round: None,
+            }
+        } else {
+            self.rules
+        }
+    }
+
     pub fn marking(&self) -> &'static str {
         if self.restricted {
             "OFFICIAL-SENSITIVE"
@@ -76,22 +88,9 @@ pub struct Publication {
     pub html: String,
 }
 
-impl Publication {
-    pub fn figure(&self, id: &str) -> Option<&PublishedFigure> {
-        self.figures.iter().find(|f| f.id == id)
-    }
-}
-
 /// Builds the publication; refuses if the checker finds a recoverable hidden value.
 pub fn publish(assessment: &Assessment, options: &Options) -> Result<Publication, PublishError> {
-    let rules = if options.restricted {
-        Rules {
-            threshold: 0,
-            round: None,
-        }
-    } else {
-        options.rules
-    };
+    let rules = options.effective_rules();
     let mut published = tables::tables(assessment, &rules, options.restricted);
     // n of a base: a complement of 1 to the threshold gives the small count away too.
     for table in &mut published {

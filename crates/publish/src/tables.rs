@@ -241,28 +241,11 @@ pub fn tables(a: &Assessment, rules: &Rules, restricted: bool) -> Vec<Published>
             "From incident to conviction",
             a.justice.steps.iter().collect(),
         ),
-        (
-            "missing",
-            "Victims and going missing",
-            a.missing
-                .victims_status
-                .iter()
-                .chain([
-                    &a.missing.victims_missing,
-                    &a.missing.victims_with_episode,
-                    &a.missing.episode_before_first_incident,
-                    &a.missing.other_children_with_episode,
-                    &a.missing.other_children_missing,
-                ])
-                .collect(),
-        ),
+        ("missing", "Victims and going missing", a.missing.figures()),
         (
             "groups",
             "Offending in groups",
-            a.groups
-                .iter()
-                .flat_map(|g| [&g.offenders_in_groups, &g.crossing_forces])
-                .collect(),
+            a.groups.iter().flat_map(|g| g.figures()).collect(),
         ),
         (
             "coverage",
