@@ -187,6 +187,11 @@ fn input<'a>(record: &'a LinkageRecord, source: u32) -> PersonInput<'a> {
         sex: &record.sex,
         postcode: &record.postcode,
         local_authority: &record.local_authority,
+        incident_local_authorities: record
+            .incident_local_authorities
+            .iter()
+            .map(String::as_str)
+            .collect(),
         nhs_number: &record.nhs_number,
         upn: &record.upn,
         pnc_id: &record.pnc_id,

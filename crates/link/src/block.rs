@@ -11,6 +11,7 @@ use crate::compare::Field;
 use crate::dataset::{Dataset, NONE};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::hash::{Hash, Hasher};
 
 /// A blocking rule: a name and the record parts that make its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +22,8 @@ pub enum Rule {
     BirthDateGivenInitial,
     BirthDateFamilyInitial,
     NameSoundsEitherOrder,
+    FamilySoundGivenNickname,
+    GivenSoundFamilyLetters,
     GivenSoundPostcode,
     FamilyNamePostcode,
     NhsNumber,
@@ -29,7 +32,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const DEFAULT: [Rule; 11] = [
+    pub const DEFAULT: [Rule; 13] = [
         Rule::NhsNumber,
         Rule::Upn,
         Rule::PncId,
@@ -39,6 +42,8 @@ impl Rule {
         Rule::BirthDateGivenInitial,
         Rule::BirthDateFamilyInitial,
         Rule::NameSoundsEitherOrder,
+        Rule::FamilySoundGivenNickname,
+        Rule::GivenSoundFamilyLetters,
         Rule::GivenSoundPostcode,
         Rule::FamilyNamePostcode,
     ];
@@ -61,7 +66,9 @@ impl Rule {
             Rule::BirthDatePostcodeDistrict => {
                 &[Field::DateOfBirth, ADDRESS[0], ADDRESS[1], ADDRESS[2]]
             }
-            Rule::NameSoundsEitherOrder => &[Field::GivenName, Field::FamilyName],
+            Rule::NameSoundsEitherOrder
+            | Rule::FamilySoundGivenNickname
+            | Rule::GivenSoundFamilyLetters => &[Field::GivenName, Field::FamilyName],
             Rule::GivenSoundPostcode => &[Field::GivenName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
             Rule::FamilyNamePostcode => &[Field::FamilyName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
             Rule::NhsNumber => &[Field::NhsNumber],
@@ -78,6 +85,8 @@ impl Rule {
             Rule::BirthDateGivenInitial => "date of birth + given name initial",
             Rule::BirthDateFamilyInitial => "date of birth + family name initial",
             Rule::NameSoundsEitherOrder => "given and family name sounds, either order",
+            Rule::FamilySoundGivenNickname => "family name sound + given name's short-form group",
+            Rule::GivenSoundFamilyLetters => "given name sound + family name's letters, any order",
             Rule::GivenSoundPostcode => "given name sound + postcode",
             Rule::FamilyNamePostcode => "family name + postcode",
             Rule::NhsNumber => "NHS number",
@@ -130,6 +139,24 @@ impl Rule {
             Rule::NameSoundsEitherOrder => (given != NONE && family != NONE).then(|| {
                 let (x, y) = (data.phonetic(given), data.phonetic(family));
                 [x.min(y), x.max(y)]
+            }),
+            // Katie and Kathryn: the first group the given name is in.
+            Rule::FamilySoundGivenNickname => {
+                let groups = if given == NONE {
+                    0
+                } else {
+                    data.name_groups[given as usize]
+                };
+                (family != NONE && groups != 0)
+                    .then(|| [data.phonetic(family), groups.trailing_zeros()])
+            }
+            // Transposed letters ("Logn", "Thompsno") change the sound, not the letters.
+            Rule::GivenSoundFamilyLetters => (given != NONE && family != NONE).then(|| {
+                let mut letters = data.names.get(family).as_bytes().to_vec();
+                letters.sort_unstable();
+                let mut hasher = rustc_hash::FxHasher::default();
+                letters.hash(&mut hasher);
+                [data.phonetic(given), hasher.finish() as u32]
             }),
             Rule::GivenSoundPostcode => (given != NONE && data.postcode[record] != NONE)
                 .then(|| [data.phonetic(given), data.postcode[record]]),
@@ -286,6 +313,35 @@ mod tests {
             .map(|r| (r.pairs, r.new_pairs));
         // Only the Omar Khans share surname sound, year and month (Katie's dates are transposed).
         assert_eq!(first, Some((1, 1)));
+    }
+
+    #[test]
+    fn short_forms_and_transposed_letters_block_without_a_date() {
+        let mut data = Dataset::new(vec![]);
+        for (given, family) in [
+            ("Fran", "Lee"),
+            ("Frances", "Lee"),
+            ("Sarah", "Long"),
+            ("Sarah", "Logn"),
+            ("Sarah", "Lee"),
+        ] {
+            data.push(&PersonInput {
+                id: "x",
+                given_name: given,
+                family_name: family,
+                ..PersonInput::default()
+            });
+        }
+        let rules = [Rule::FamilySoundGivenNickname];
+        assert_eq!(
+            block(&data, &rules, 1_000, &crate::Quiet).pairs,
+            vec![(0, 1)]
+        );
+        let rules = [Rule::GivenSoundFamilyLetters];
+        assert_eq!(
+            block(&data, &rules, 1_000, &crate::Quiet).pairs,
+            vec![(2, 3)]
+        );
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub enum Field {
     Postcode,
     Town,
     LocalAuthority,
+    /// Where a record's incidents took place, against the other record's local authority:
+    /// where a child lives and where they were harmed are mostly one place.
+    IncidentLocalAuthority,
     NhsNumber,
     Upn,
     PncId,
@@ -56,7 +59,8 @@ impl Field {
                 "one digit different, or two adjacent digits swapped",
                 "same year and month",
                 "same year",
-                "one year apart, or the age fits",
+                "the age fits",
+                "one year apart",
                 "different",
             ],
             Field::Postcode => &[
@@ -70,6 +74,10 @@ impl Field {
             Field::Extra(_) | Field::Town | Field::LocalAuthority => {
                 &["exact", "Jaro-Winkler >= 0.90", "different"]
             }
+            Field::IncidentLocalAuthority => &[
+                "an incident in the other's local authority",
+                "no incident in the other's local authority",
+            ],
             Field::Sex | Field::NhsNumber | Field::Upn | Field::PncId => &["exact", "different"],
         }
     }
@@ -95,6 +103,7 @@ impl Field {
             Field::Postcode => "postcode".into(),
             Field::Town => "town".into(),
             Field::LocalAuthority => "local_authority".into(),
+            Field::IncidentLocalAuthority => "incident_local_authority".into(),
             Field::NhsNumber => "nhs_number".into(),
             Field::Upn => "upn".into(),
             Field::PncId => "pnc_id".into(),
@@ -119,6 +128,10 @@ pub fn comparisons_for(data: &Dataset) -> Vec<Field> {
         (Field::Postcode, present.postcode),
         (Field::Town, present.town),
         (Field::LocalAuthority, present.local_authority),
+        (
+            Field::IncidentLocalAuthority,
+            present.incident_local_authority,
+        ),
         (Field::NhsNumber, present.nhs_number),
         (Field::Upn, present.upn),
         (Field::PncId, present.pnc_id),
@@ -163,6 +176,7 @@ pub fn gamma(data: &Dataset, fields: &[Field], a: usize, b: usize) -> Gamma {
             Field::LocalAuthority => {
                 extra_level(data, data.local_authority[a], data.local_authority[b])
             }
+            Field::IncidentLocalAuthority => incident_la_level(data, a, b),
             Field::NhsNumber => exact_level(data.nhs_number[a], data.nhs_number[b], NONE),
             Field::Upn => exact_level(data.upn[a], data.upn[b], NONE),
             Field::PncId => exact_level(data.pnc_id[a], data.pnc_id[b], NONE),
@@ -171,6 +185,23 @@ pub fn gamma(data: &Dataset, fields: &[Field], a: usize, b: usize) -> Gamma {
         gamma |= u64::from(level) << (4 * at);
     }
     gamma
+}
+
+/// Whether one record's incidents took place in the other record's local authority; null
+/// unless one record has incidents and the other a local authority. Incidents are not compared
+/// with incidents: people who offend in groups do so across force boundaries.
+fn incident_la_level(data: &Dataset, a: usize, b: usize) -> u8 {
+    let (own_a, own_b) = (data.local_authority[a], data.local_authority[b]);
+    let (incidents_a, incidents_b) = (data.incident_las_of(a), data.incident_las_of(b));
+    let a_in_b = own_a != NONE && !incidents_b.is_empty();
+    let b_in_a = own_b != NONE && !incidents_a.is_empty();
+    if !a_in_b && !b_in_a {
+        0
+    } else if (a_in_b && incidents_b.contains(&own_a)) || (b_in_a && incidents_a.contains(&own_b)) {
+        1
+    } else {
+        2
+    }
 }
 
 fn exact_level(a: u32, b: u32, none: u32) -> u8 {
@@ -306,9 +337,14 @@ pub fn birth_level(a: Birth, b: Birth) -> u8 {
         return 0;
     }
     if a.year == 0 || b.year == 0 {
-        // At least one has only an age: does the other's year (range) fit?
-        let overlap = a.year_min <= b.year_max + 1 && b.year_min <= a.year_max + 1;
-        return if overlap { 6 } else { 7 };
+        // At least one has only an age: does the other's year (range) fit, or nearly?
+        return if a.year_min <= b.year_max && b.year_min <= a.year_max {
+            6
+        } else if a.year_min <= b.year_max + 1 && b.year_min <= a.year_max + 1 {
+            7
+        } else {
+            8
+        };
     }
     let full = a.day != 0 && b.day != 0 && a.month != 0 && b.month != 0;
     if full {
@@ -328,7 +364,7 @@ pub fn birth_level(a: Birth, b: Birth) -> u8 {
         }
         return 5;
     }
-    if a.year.abs_diff(b.year) == 1 { 6 } else { 7 }
+    if a.year.abs_diff(b.year) == 1 { 7 } else { 8 }
 }
 
 /// Whether the eight digits of `yyyymmdd` differ in one place, or by one adjacent swap.
@@ -448,10 +484,11 @@ mod tests {
         assert_eq!(birth_level(base, birth(2008, 4, 0)), 4, "month precision");
         assert_eq!(birth_level(base, birth(2008, 11, 30)), 5);
         assert_eq!(birth_level(base, birth(2008, 0, 0)), 5, "year precision");
-        assert_eq!(birth_level(base, birth(2007, 12, 30)), 6);
         assert_eq!(birth_level(base, age_only(2007)), 6, "the age fits");
-        assert_eq!(birth_level(base, age_only(2001)), 7);
-        assert_eq!(birth_level(base, birth(1990, 1, 1)), 7);
+        assert_eq!(birth_level(base, age_only(2009)), 7, "a year out");
+        assert_eq!(birth_level(base, birth(2007, 12, 30)), 7);
+        assert_eq!(birth_level(base, age_only(2001)), 8);
+        assert_eq!(birth_level(base, birth(1990, 1, 1)), 8);
     }
 
     fn person<'a>(given: &'a str, family: &'a str, postcode: &'a str) -> PersonInput<'a> {
@@ -513,6 +550,29 @@ mod tests {
         assert_eq!((swapped[0], swapped[1]), (2, 2));
         let swapped = levels(person("Stubbs", "Jaxck", ""), person("Jack", "Stubbs", ""));
         assert_eq!((swapped[0], swapped[1]), (2, 2), "swapped, with a typo");
+    }
+
+    #[test]
+    fn incidents_against_the_other_records_local_authority() {
+        let record = |la: &'static str, incidents: Vec<&'static str>| PersonInput {
+            local_authority: la,
+            incident_local_authorities: incidents,
+            ..person("Amy", "Lee", "")
+        };
+        // fields: given, family, birth, sex, local authority, incident local authority
+        let level = |a, b| levels(a, b)[5];
+        let csc = || record("E06000034", vec![]);
+        assert_eq!(level(csc(), record("", vec!["E06000034"])), 1);
+        assert_eq!(level(record("", vec!["E06000001", "E06000034"]), csc()), 1);
+        assert_eq!(level(csc(), record("", vec!["E06000051"])), 2);
+        // Two forces' incidents are not compared with each other: groups cross boundaries.
+        let police = || record("", vec!["E06000034"]);
+        // fields: given, family, birth, sex, incident local authority
+        assert_eq!(
+            levels(police(), police())[4],
+            0,
+            "no local authority to compare"
+        );
     }
 
     #[test]

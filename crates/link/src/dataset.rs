@@ -31,6 +31,8 @@ pub struct PersonInput<'a> {
     pub postcode: &'a str,
     pub town: &'a str,
     pub local_authority: &'a str,
+    /// Local authorities where the incidents the record is involved in took place.
+    pub incident_local_authorities: Vec<&'a str>,
     pub nhs_number: &'a str,
     pub upn: &'a str,
     pub pnc_id: &'a str,
@@ -149,6 +151,7 @@ pub struct Present {
     pub postcode: bool,
     pub town: bool,
     pub local_authority: bool,
+    pub incident_local_authority: bool,
     pub nhs_number: bool,
     pub upn: bool,
     pub pnc_id: bool,
@@ -181,6 +184,10 @@ pub struct Dataset {
     pub area: Vec<u32>,
     pub town: Vec<u32>,
     pub local_authority: Vec<u32>,
+    /// The local authorities of each record's incidents (interned in `places`): index into
+    /// `incident_la_lists`, or NONE.
+    pub incident_las: Vec<u32>,
+    pub incident_la_lists: Vec<Vec<u32>>,
     pub identifiers: Interner,
     pub nhs_number: Vec<u32>,
     pub upn: Vec<u32>,
@@ -337,6 +344,21 @@ impl Dataset {
         let la = self.places.intern(&fold_text(input.local_authority));
         self.present.local_authority |= la != NONE;
         self.local_authority.push(la);
+        let mut incident_las: Vec<u32> = input
+            .incident_local_authorities
+            .iter()
+            .map(|text| self.places.intern(&fold_text(text)))
+            .filter(|&id| id != NONE)
+            .collect();
+        incident_las.sort_unstable();
+        incident_las.dedup();
+        if incident_las.is_empty() {
+            self.incident_las.push(NONE);
+        } else {
+            self.present.incident_local_authority = true;
+            self.incident_las.push(self.incident_la_lists.len() as u32);
+            self.incident_la_lists.push(incident_las);
+        }
 
         let nhs = self.identifiers.intern(&fold_identifier(input.nhs_number));
         let upn = self.identifiers.intern(&fold_identifier(input.upn));
@@ -360,6 +382,14 @@ impl Dataset {
         match self.aliases[record] {
             NONE => &[],
             list => &self.alias_lists[list as usize],
+        }
+    }
+
+    /// The local authorities of the record's incidents.
+    pub fn incident_las_of(&self, record: usize) -> &[u32] {
+        match self.incident_las[record] {
+            NONE => &[],
+            list => &self.incident_la_lists[list as usize],
         }
     }
 

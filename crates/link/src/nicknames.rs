@@ -1,12 +1,12 @@
 //! Which given names are the same name? Groups of formal names and their usual short forms,
-//! from generic English usage. A name may sit in more than one group ("ALEX").
+//! from generic English usage and the Polish short forms common in UK records. A name may sit in more than one group ("ALEX").
 
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 /// Each line is one group of equivalent given names, folded (upper case, letters only).
 const GROUPS: &[&str] = &[
-    "KATHRYN KATHERINE CATHERINE KATIE KATY KATE KAT CATH CATHY KATHY KITTY",
+    "KATHRYN KATHERINE CATHERINE KATHLEEN KATARZYNA KATIE KATY KATE KAT KATH CATH CATHY KATHY KITTY KASIA",
     "ELIZABETH BETH BETHANY LIZ LIZZIE LIZZY ELIZA BETSY BETTY LIBBY ELLIE",
     "ISABELLA ISABELLE ISABEL BELLA IZZY IZZIE ISSY",
     "ABIGAIL ABBY ABBIE ABI",
@@ -15,10 +15,10 @@ const GROUPS: &[&str] = &[
     "DANIEL DANNY DAN",
     "SAMUEL SAM SAMMY",
     "SAMANTHA SAM SAMMY SAMMIE",
-    "THOMAS TOM TOMMY",
+    "THOMAS TOMASZ TOM TOMMY TOMEK",
     "WILLIAM WILL WILLIE BILL BILLY LIAM",
     "OLIVER OLLIE OLLY",
-    "HARRY HAL HENRY HARRI",
+    "HARRY HAL HENRY HARRI HARRISON",
     "JACK JACKY JOHN JOHNNY JON",
     "JONATHAN JON JONNY JONNIE",
     "SOPHIE SOPHIA SOPH",
@@ -28,8 +28,8 @@ const GROUPS: &[&str] = &[
     "JOSHUA JOSH",
     "MATTHEW MATT MATTY",
     "MICHAEL MIKE MICKY MICK",
-    "CHRISTOPHER CHRIS KIT",
-    "CHRISTINA CHRISTINE CHRIS TINA",
+    "CHRISTOPHER KRZYSZTOF CHRIS KIT KRZYS",
+    "CHRISTINA CHRISTINE CHRIS CHRISSIE TINA",
     "NICHOLAS NICK NICKY",
     "NICOLA NICOLE NICKY NIKKI",
     "ALEXANDER ALEX ALEXANDRA ALEXIS LEXI SANDY XANDER",
@@ -38,14 +38,14 @@ const GROUPS: &[&str] = &[
     "BENJAMIN BEN BENNY",
     "CHARLOTTE CHARLIE LOTTIE LOTTY",
     "CHARLES CHARLIE CHARLEY CHAS",
-    "DAVID DAVE DAVEY",
+    "DAVID DAVE DAVEY DAVY",
     "EDWARD ED EDDIE TED TEDDY NED",
-    "ELEANOR ELLIE ELLA NORA",
+    "ELEANOR ELLIE ELLA NORA NELL NELLIE",
     "EMILY EM EMMY MILLIE",
     "EMMA EM EMMY",
     "AMELIA AMY MILLIE MILLY",
     "FREDERICK FRED FREDDIE FREDDY",
-    "GABRIELLE GABRIELLA GABBY GABI",
+    "GABRIELLE GABRIELLA GABRIELA GABRIEL GABBY GABI GABY GABE",
     "GEORGE GEORDIE",
     "GEORGIA GEORGINA GEORGIE",
     "JACQUELINE JACKIE JACQUI",
@@ -59,11 +59,11 @@ const GROUPS: &[&str] = &[
     "MEGAN MEG",
     "NATHAN NATE NAT",
     "NATASHA TASHA NAT",
-    "NATALIE NATALIA NAT",
+    "NATALIE NATALIA NAT TALA",
     "PATRICK PAT PADDY",
     "PATRICIA PAT TRICIA TRISH",
     "PETER PETE",
-    "RICHARD RICH RICHIE RICKY DICK",
+    "RICHARD RICH RICHIE RICK RICKY DICK",
     "ROBERT ROB ROBBIE BOB BOBBY BERT",
     "RONALD RON RONNIE",
     "STEPHEN STEVEN STEVE STEVIE",
@@ -85,10 +85,10 @@ const GROUPS: &[&str] = &[
     "ANNA ANNE ANN ANNIE",
     "GRACE GRACIE",
     "LUCY LUCIA LUCIE",
-    "MOLLY MOLLIE MARY",
+    "MOLLY MOLLIE MARY MARIA",
     "POPPY POPPIE",
     "RUBY RUBIE",
-    "DEBORAH DEBBIE DEB",
+    "DEBORAH DEBBIE DEB DEBS",
     "GEMMA JEMMA",
     "KAYLEIGH KAYLEY KAYLA",
     "TYLER TY",
@@ -98,6 +98,40 @@ const GROUPS: &[&str] = &[
     "LUKASZ LUKE LUCAS",
     "PATRYK PATRICK",
     "YUSUF YOUSEF YOUSSEF JOSEPH",
+    "GILLIAN JILL GILL",
+    "PAMELA PAM",
+    "VALERIE VAL",
+    "DOROTHY DOT DOTTIE",
+    "DANIELLE DANI DANNI",
+    "FRANCES FRANCIS FRAN FRANK FRANKIE",
+    "CAROLINE CARRIE CARO",
+    "MATILDA TILLY TILDA",
+    "FLORENCE FLO FLOSSIE",
+    "HARRIET HATTIE",
+    "OLIVIA LIV LIVVY LIVVIE",
+    "MAGDALENA MAGDA",
+    "AGNIESZKA AGA",
+    "EVELYN EVIE EVE",
+    "ALFRED ALFIE ALF",
+    "PHILIP PHILLIP PHIL",
+    "KENNETH KEN KENNY",
+    "RAYMOND RAY",
+    "LEONARD LEN LENNY",
+    "GERALD GERARD GERRY",
+    "ARCHIBALD ARCHIE",
+    "CAMERON CAM",
+    "DOUGLAS DOUG DOUGIE",
+    "GORDON GORDY",
+    "JAKUB JACOB JAKE KUBA",
+    "STANISLAW STANLEY STAN",
+    "OLUWASEUN SEUN",
+    "ABDIRAHMAN ABDULRAHMAN ABDI",
+    "KWABENA KOBBY KOBI",
+    "DOMINIC DOM",
+    "MAURICE MO",
+    "BERNARD BERNIE",
+    "LESLIE LESLEY LES",
+    "REUBEN RUBEN RUBE",
 ];
 
 /// For a folded name, a bit per group it belongs to (at most 128 groups); 0 when none.
@@ -124,6 +158,8 @@ mod tests {
         assert_ne!(group_bits("KATIE") & group_bits("KATHRYN"), 0);
         assert_ne!(group_bits("ALEX") & group_bits("ALEXANDRA"), 0);
         assert_eq!(group_bits("KATIE") & group_bits("ELIZABETH"), 0);
+        assert_ne!(group_bits("TILLY") & group_bits("MATILDA"), 0);
+        assert_ne!(group_bits("KASIA") & group_bits("KATARZYNA"), 0);
         assert_eq!(group_bits("PRZEMYSLAW"), 0);
         assert!(GROUPS.len() <= 128);
         for group in GROUPS {

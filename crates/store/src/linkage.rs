@@ -7,6 +7,7 @@ use crate::sqlite::IDENTITY_COLUMNS;
 use crate::{Result, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// A person record of a current return, as linkage needs it.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +27,8 @@ pub struct LinkageRecord {
     pub sex: String,
     pub postcode: String,
     pub local_authority: String,
+    /// Where the incidents the agency links this person to took place (local authority codes).
+    pub incident_local_authorities: Vec<String>,
     pub nhs_number: String,
     pub upn: String,
     pub pnc_id: String,
@@ -73,12 +76,30 @@ const SELECT_RECORDS: &str = "SELECT p.record_id, r.agency_id, p.person_key, p.a
     FROM people p JOIN returns r ON r.return_id = p.return_id JOIN people_identity i ON i.record_id = p.record_id
     WHERE r.status = 'current' ORDER BY p.record_id";
 
+/// The local authority of every incident a person key is involved in, in current returns.
+const SELECT_INCIDENT_PLACES: &str = "SELECT DISTINCT v.person_key, n.local_authority
+    FROM involvements v JOIN returns rv ON rv.return_id = v.return_id
+    JOIN incidents n ON n.incident_key = v.incident_key JOIN returns rn ON rn.return_id = n.return_id
+    WHERE rv.status = 'current' AND rn.status = 'current' AND rn.agency_id = rv.agency_id
+        AND n.local_authority IS NOT NULL AND n.local_authority != ''
+    ORDER BY v.person_key, n.local_authority";
+
 /// Calls `visit` for every person record of a current return, identifiers decrypted.
 pub(crate) fn read_records(
     conn: &Connection,
     keys: &Keys,
     visit: &mut dyn FnMut(LinkageRecord),
 ) -> Result<usize> {
+    let mut incident_places: HashMap<String, Vec<String>> = HashMap::new();
+    let mut statement = conn.prepare(SELECT_INCIDENT_PLACES)?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let places = incident_places.entry(row.get(0)?).or_default();
+        let place: String = row.get(1)?;
+        if !places.contains(&place) {
+            places.push(place);
+        }
+    }
     let mut statement = conn.prepare(SELECT_RECORDS)?;
     let mut rows = statement.query([])?;
     let mut count = 0;
@@ -94,10 +115,15 @@ pub(crate) fn read_records(
         }
         let mut opened = opened.into_iter();
         let mut next = || opened.next().unwrap_or_default();
+        let person_key: String = row.get(2)?;
         visit(LinkageRecord {
             record_id,
             agency_id: row.get(1)?,
-            person_key: row.get(2)?,
+            incident_local_authorities: incident_places
+                .get(&person_key)
+                .cloned()
+                .unwrap_or_default(),
+            person_key,
             age: row.get(3)?,
             age_date: row.get(4)?,
             sex: row.get(5)?,
