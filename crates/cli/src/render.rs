@@ -72,7 +72,7 @@ pub fn check_report(
         "table", "read", "accepted", "rejected"
     );
     for table in &report.tables {
-        let _ = writeln!(
+        let _ = write!(
             out,
             "  {:<18} {:>10} {:>10} {:>10}",
             table.table.name(),
@@ -80,6 +80,14 @@ pub fn check_report(
             thousands(table.accepted),
             thousands(table.rejected)
         );
+        if table.repeated > 0 {
+            let _ = write!(
+                out,
+                "   (and {} rows of a wide sheet repeating an accepted row)",
+                thousands(table.repeated)
+            );
+        }
+        let _ = writeln!(out);
     }
     if !report.rules.is_empty() {
         let _ = writeln!(out, "\nProblems, by rule:");

@@ -89,6 +89,9 @@ struct Seen {
     files: Vec<String>,
     /// id → its first row.
     ids: FxHashMap<Table, FxHashMap<u128, FirstRow>>,
+    /// In a wide sheet, what the first row of an id said (a digest of its cells), so that rows
+    /// repeating it can be told from rows contradicting it.
+    content: FxHashMap<(Table, u128), u64>,
 }
 
 impl Seen {
@@ -164,16 +167,24 @@ pub fn check(
         let expected = source.estimated_rows() as u64;
         let mut source_rows: u64 = 0;
         while let Some(row) = source.next_row(&mut cells)? {
-            table_counts.read += 1;
             source_rows += 1;
             if source_rows.is_multiple_of(PROGRESS_EVERY) {
                 sink.progress(source.table, source_rows, expected);
             }
+            let row_id = normaliser.row_id(&cells).map(|id| (id, id_digest(id)));
+            if source.shared
+                && let Some((_, digest)) = row_id
+                && repeats_accepted_row(&mut seen, source.table, digest, &normaliser, &cells)
+            {
+                table_counts.repeated += 1;
+                continue;
+            }
+            table_counts.read += 1;
             row_diagnostics.clear();
             let record = normaliser.normalise(row, &cells, &mut row_diagnostics);
-            let row_id = normaliser.row_id(&cells).map(|id| (id, id_digest(id)));
             check_references(
                 &origin,
+                source.shared,
                 row,
                 record.as_ref(),
                 row_id,
@@ -244,12 +255,67 @@ pub fn check(
                 .collect(),
         });
     }
+    forget_columns_of_other_tables(&source_reports, &mut diagnostics);
     Ok(CheckReport::new(
         source_reports,
         skipped_sheets,
         counts.into_values().collect(),
         diagnostics,
     ))
+}
+
+/// Whether a row of a wide sheet repeats, cell for cell, an accepted earlier row with the same
+/// id (the same person on another incident's row); remembers the first row's cells otherwise.
+fn repeats_accepted_row(
+    seen: &mut Seen,
+    table: Table,
+    digest: u128,
+    normaliser: &Normaliser<'_>,
+    cells: &[String],
+) -> bool {
+    let content = normaliser.content_digest(cells);
+    match seen.content.get(&(table, digest)) {
+        Some(&first) => {
+            first == content
+                && seen
+                    .ids
+                    .get(&table)
+                    .and_then(|ids| ids.get(&digest))
+                    .is_some_and(|&(_, _, accepted)| accepted)
+        }
+        None => {
+            seen.content.insert((table, digest), content);
+            false
+        }
+    }
+}
+
+/// In a wide sheet each table reads some columns: a column one table does not read (F201) is
+/// no news when another table on the same sheet reads it.
+fn forget_columns_of_other_tables(sources: &[SourceReport], diagnostics: &mut Vec<Diagnostic>) {
+    let read: BTreeSet<(&str, Option<&str>, &str)> = sources
+        .iter()
+        .flat_map(|source| {
+            source
+                .columns
+                .iter()
+                .filter(|column| column.field.is_some())
+                .map(|column| {
+                    (
+                        source.file.as_str(),
+                        source.sheet.as_deref(),
+                        column.header.as_str(),
+                    )
+                })
+        })
+        .collect();
+    diagnostics.retain(|d| {
+        d.rule != Rule::F201
+            || !d
+                .column
+                .as_deref()
+                .is_some_and(|column| read.contains(&(d.file.as_str(), d.sheet.as_deref(), column)))
+    });
 }
 
 /// F204 when a table's references cannot be checked because the table they point at is absent.
@@ -277,6 +343,7 @@ fn note_missing_tables(
 #[allow(clippy::too_many_arguments)]
 fn check_references(
     origin: &Origin,
+    shared: bool,
     row: u64,
     record: Option<&Record>,
     row_id: Option<(&str, u128)>,
@@ -316,8 +383,13 @@ fn check_references(
             id,
             format!("{field} not used on another row"),
             format!(
-                "{field} '{id}' is already used in {} row {first_row}",
-                seen.files.get(*file as usize).map_or("", String::as_str)
+                "{field} '{id}' is already used in {} row {first_row}{}",
+                seen.files.get(*file as usize).map_or("", String::as_str),
+                if shared {
+                    ", with other values (a row of a wide sheet may repeat it, but cell for cell)"
+                } else {
+                    ""
+                }
             ),
         );
     }

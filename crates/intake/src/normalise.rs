@@ -283,6 +283,20 @@ impl<'p> Normaliser<'p> {
         (!text.is_empty()).then_some(text)
     }
 
+    /// A digest of the cells this table reads from a row: two rows of a wide sheet that repeat
+    /// one person (or incident) have the same digest.
+    pub fn content_digest(&self, cells: &[String]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        for column in self.columns.iter().chain(std::iter::once(&self.combined)) {
+            column
+                .and_then(|at| cells.get(at))
+                .map(|cell| trim_cell(cell))
+                .hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
     /// Whether rows carry their own unique identifier (people, incidents).
     pub fn has_id_column(&self) -> bool {
         self.id_column.is_some()

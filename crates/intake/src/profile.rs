@@ -22,6 +22,9 @@
 //! [tables.people.values.sex]
 //! U = "not_known"
 //! ```
+//!
+//! Several tables may name the same file or sheet (one wide sheet, a row per person in an
+//! incident): each reads its own columns from it.
 
 use serde::Deserialize;
 use sightline_standard::fold::{fold, fold_header};
@@ -222,26 +225,29 @@ impl Profile {
         }
     }
 
-    /// Which table a CSV file holds according to the profile's `file` patterns.
-    pub fn table_for_file(&self, file_name: &str) -> Option<Table> {
+    /// Which tables a CSV file holds according to the profile's `file` patterns: more than one
+    /// when the agency sends one wide file (a row per person in an incident).
+    pub fn tables_for_file(&self, file_name: &str) -> Vec<Table> {
         let name = file_name.to_lowercase();
         self.tables
             .iter()
-            .find(|(_, t)| {
+            .filter(|(_, t)| {
                 t.file
                     .as_ref()
                     .is_some_and(|p| name.contains(&p.to_lowercase()))
             })
             .map(|(table, _)| *table)
+            .collect()
     }
 
-    /// Which table a workbook sheet holds according to the profile's `sheet` names.
-    pub fn table_for_sheet(&self, sheet: &str) -> Option<Table> {
+    /// Which tables a workbook sheet holds according to the profile's `sheet` names.
+    pub fn tables_for_sheet(&self, sheet: &str) -> Vec<Table> {
         let key = fold_header(sheet);
         self.tables
             .iter()
-            .find(|(_, t)| t.sheet.as_ref().is_some_and(|s| fold_header(s) == key))
+            .filter(|(_, t)| t.sheet.as_ref().is_some_and(|s| fold_header(s) == key))
             .map(|(table, _)| *table)
+            .collect()
     }
 }
 
@@ -347,7 +353,7 @@ U = "not_known"
             vec![DateFormat::DayMonthYear]
         );
         assert_eq!(
-            profile.table_for_file("2024_VICTIMS.csv"),
+            profile.tables_for_file("2024_VICTIMS.csv").first().copied(),
             Some(Table::People)
         );
     }

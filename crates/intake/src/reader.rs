@@ -3,7 +3,8 @@
 //! CSV: the delimiter is sniffed (`,` `;` tab `|`), a UTF-8 byte-order mark is dropped, bytes
 //! that are not UTF-8 are read as Windows-1252, title lines above the header are skipped, and
 //! blank rows are not rows. Rows stream: memory does not grow with the file. XLSX: one table per
-//! sheet, Excel dates become ISO dates. Row numbers are those the user sees in a spreadsheet.
+//! sheet, Excel dates become ISO dates. A file or sheet that the profile gives several tables
+//! (one wide sheet, a row per person in an incident) is read once for each. Row numbers are those the user sees in a spreadsheet.
 
 use crate::IntakeError;
 use crate::profile::Profile;
@@ -36,6 +37,9 @@ pub struct TableSource {
     /// "utf-8" or "windows-1252", for CSV.
     pub encoding: Option<&'static str>,
     pub delimiter: Option<char>,
+    /// The file or sheet holds other tables too (one wide sheet, a row per person in an
+    /// incident): a person or incident repeats on every row it is part of.
+    pub shared: bool,
     rows: Rows,
 }
 
@@ -107,7 +111,7 @@ pub fn open_with(
         .to_ascii_lowercase();
     match extension.as_str() {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => open_workbook(path, profile, known),
-        _ => Ok((vec![open_csv(path, profile, known)?], Vec::new())),
+        _ => Ok((open_csv(path, profile, known)?, Vec::new())),
     }
 }
 
@@ -206,9 +210,37 @@ fn open_workbook(
             })
             .filter(|(_, cells)| cells.iter().any(|cell| !cell.trim().is_empty()))
             .collect();
-        let named = profile
-            .table_for_sheet(&sheet)
-            .or_else(|| Table::parse(&sheet));
+        let listed = profile.tables_for_sheet(&sheet);
+        if listed.len() > 1 {
+            // One wide sheet: each table the profile puts on it reads its own columns.
+            for table in listed {
+                let header_row = profile.table(table).and_then(|t| t.header_row);
+                let Some((header_index, _)) = find_header(&rows, Some(table), header_row, known)
+                else {
+                    skipped.push(SkippedSheet {
+                        file: file.clone(),
+                        sheet: sheet.clone(),
+                        reason: format!("no header of the {table} table"),
+                    });
+                    continue;
+                };
+                let (header_row, headers) = rows[header_index].clone();
+                let data: Vec<(u64, Vec<String>)> = rows[header_index + 1..].to_vec();
+                sources.push(TableSource {
+                    file: file.clone(),
+                    sheet: Some(sheet.clone()),
+                    table,
+                    header_row,
+                    headers,
+                    encoding: None,
+                    delimiter: None,
+                    shared: true,
+                    rows: Rows::Sheet(data.into_iter()),
+                });
+            }
+            continue;
+        }
+        let named = listed.first().copied().or_else(|| Table::parse(&sheet));
         let header_row = named
             .and_then(|t| profile.table(t))
             .and_then(|t| t.header_row);
@@ -246,6 +278,7 @@ fn open_workbook(
             headers,
             encoding: None,
             delimiter: None,
+            shared: false,
             rows: Rows::Sheet(data.into_iter()),
         });
     }
@@ -555,16 +588,43 @@ fn sniff_delimiter(sample: &[u8]) -> u8 {
     best.0
 }
 
+/// The tables of a CSV file: one, or in a wide file every table the profile puts in it, each
+/// read in a pass of its own.
 fn open_csv(
     path: &Path,
     profile: &Profile,
     known: KnownHeaders<'_>,
-) -> Result<TableSource, IntakeError> {
+) -> Result<Vec<TableSource>, IntakeError> {
     let file_name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_string();
+    let listed = profile.tables_for_file(&file_name);
+    if listed.len() > 1 {
+        return listed
+            .into_iter()
+            .map(|table| {
+                let mut source = open_csv_table(path, Some(table), profile, known)?;
+                source.shared = true;
+                Ok(source)
+            })
+            .collect();
+    }
+    let named = listed
+        .first()
+        .copied()
+        .or_else(|| table_from_name(&file_name));
+    Ok(vec![open_csv_table(path, named, profile, known)?])
+}
+
+/// A CSV file read as one table (`named`, or the one its header fits best).
+fn open_csv_table(
+    path: &Path,
+    named: Option<Table>,
+    profile: &Profile,
+    known: KnownHeaders<'_>,
+) -> Result<TableSource, IntakeError> {
     let mut file = File::open(path).map_err(|e| unreadable(path, e))?;
     let mut sample = Vec::with_capacity(SNIFF_BYTES);
     (&mut file)
@@ -614,9 +674,6 @@ fn open_csv(
             None => break,
         }
     }
-    let named = profile
-        .table_for_file(&file_name)
-        .or_else(|| table_from_name(&file_name));
     let header_row = named
         .and_then(|t| profile.table(t))
         .and_then(|t| t.header_row);
@@ -639,6 +696,7 @@ fn open_csv(
             "utf-8"
         }),
         delimiter: Some(delimiter as char),
+        shared: false,
         rows: Rows::Csv(Box::new(CsvStream::start(
             rows,
             data.into(),

@@ -13,6 +13,14 @@ pub struct TableCounts {
     pub read: u64,
     pub accepted: u64,
     pub rejected: u64,
+    /// Rows of a wide sheet that repeat an accepted row of this table (the same person on
+    /// another incident's row): read once, not counted in `read`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub repeated: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl TableCounts {
@@ -22,6 +30,7 @@ impl TableCounts {
             read: 0,
             accepted: 0,
             rejected: 0,
+            repeated: 0,
         }
     }
 }

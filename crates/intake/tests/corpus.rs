@@ -238,11 +238,15 @@ fn one_line(text: &str) -> String {
 fn render(report: &CheckReport, capture: &Capture, relative: &dyn Fn(&str) -> String) -> String {
     let mut out = String::new();
     for counts in &report.tables {
-        let _ = writeln!(
+        let _ = write!(
             out,
             "{} read={} accepted={} rejected={}",
             counts.table, counts.read, counts.accepted, counts.rejected
         );
+        if counts.repeated > 0 {
+            let _ = write!(out, " repeated={}", counts.repeated);
+        }
+        out.push('\n');
     }
     for diagnostic in &report.diagnostics {
         out.push_str(&render_diagnostic(diagnostic, relative));

@@ -116,20 +116,27 @@ enum Layout {
     CscRenamed,
     /// `|`-separated, dates as yyyymmdd, NHS-style headers.
     HealthPipe,
+    /// One workbook sheet, a row per person in an incident: the incident's and the person's
+    /// cells repeated on every row they are part of (a force's case-system extract).
+    PoliceWide,
 }
 
 impl Layout {
     fn is_workbook(self) -> bool {
-        matches!(self, Layout::PoliceWorkbook | Layout::CscWorkbook)
+        matches!(
+            self,
+            Layout::PoliceWorkbook | Layout::CscWorkbook | Layout::PoliceWide
+        )
     }
 }
 
 fn layout(agency: &Agency) -> Layout {
     match agency.kind {
-        AgencyKind::Police => match agency.index % 3 {
+        AgencyKind::Police => match agency.index % 4 {
             0 => Layout::PoliceLegacy,
             1 => Layout::PoliceWorkbook,
-            _ => Layout::PoliceTab,
+            2 => Layout::PoliceTab,
+            _ => Layout::PoliceWide,
         },
         AgencyKind::Charity => Layout::CharityCombined,
         AgencyKind::ChildrensServices if agency.index % 2 == 1 => Layout::CscRenamed,
@@ -325,7 +332,7 @@ fn iso(date: PartialDate) -> String {
 /// A date as a police layout writes it.
 fn police_date(layout: Layout, date: PartialDate) -> String {
     match layout {
-        Layout::PoliceWorkbook => iso(date),
+        Layout::PoliceWorkbook | Layout::PoliceWide => iso(date),
         Layout::PoliceTab => uk(date).replace('/', "."),
         _ => uk(date),
     }
@@ -426,6 +433,7 @@ fn sheet_name(layout: Layout, file: &str) -> &'static str {
         (Layout::PoliceWorkbook, "people.csv") => "Nominals",
         (Layout::PoliceWorkbook, "crimes.csv") => "Crimes",
         (Layout::PoliceWorkbook, _) => "Involved",
+        (Layout::PoliceWide, _) => "CSE Extract",
         (_, "missing_episodes.csv") => "missing_episodes",
         _ => "people",
     }
@@ -814,7 +822,9 @@ fn prelude(agency: &Agency) -> String {
 
 /// How a profile finds a table: by file name, or by sheet in a workbook layout.
 fn locate(layout: Layout, file: &str, sheet: &str) -> String {
-    if layout == Layout::PoliceWorkbook {
+    if layout == Layout::PoliceWide {
+        format!("sheet = \"{}\"", sheet_name(layout, file))
+    } else if layout == Layout::PoliceWorkbook {
         format!("sheet = \"{sheet}\"")
     } else {
         format!("file = \"{file}\"")
@@ -858,8 +868,9 @@ file = "patients"
             prelude = prelude(agency),
             health_people = columns_toml(HEALTH_PEOPLE)
         )),
-        Layout::PoliceLegacy | Layout::PoliceTab | Layout::PoliceWorkbook => Some(format!(
-            r#"{prelude}date_formats = ["dd/mm/yyyy"]
+        Layout::PoliceLegacy | Layout::PoliceTab | Layout::PoliceWorkbook | Layout::PoliceWide => {
+            Some(format!(
+                r#"{prelude}date_formats = ["dd/mm/yyyy"]
 
 [tables.people]
 {people}
@@ -877,14 +888,15 @@ ethnicity_scheme = "{scheme}"
 
 [tables.involvements.columns]
 {police_involved}"#,
-            prelude = prelude(agency),
-            police_people = columns_toml(POLICE_PEOPLE),
-            police_crimes = columns_toml(POLICE_CRIMES),
-            police_involved = columns_toml(POLICE_INVOLVED),
-            people = locate(layout, "people", "Nominals"),
-            crimes = locate(layout, "crimes", "Crimes"),
-            involved = locate(layout, "involved", "Involved"),
-        )),
+                prelude = prelude(agency),
+                police_people = columns_toml(POLICE_PEOPLE),
+                police_crimes = columns_toml(POLICE_CRIMES),
+                police_involved = columns_toml(POLICE_INVOLVED),
+                people = locate(layout, "people", "Nominals"),
+                crimes = locate(layout, "crimes", "Crimes"),
+                involved = locate(layout, "involved", "Involved"),
+            ))
+        }
         Layout::CharityCombined => Some(format!(
             r#"{prelude}date_formats = ["dd/mm/yyyy"]
 
@@ -935,7 +947,15 @@ fn police(
     };
     let practice = Practice::of(agency);
     let mut ids = std::collections::HashMap::new();
-    let mut rows = files.table("people.csv", &headers(POLICE_PEOPLE))?;
+    // One wide sheet: a person's cells wait for the rows of their incidents.
+    let wide = files.layout == Layout::PoliceWide;
+    let mut person_cells: std::collections::HashMap<u32, Vec<String>> =
+        std::collections::HashMap::new();
+    let mut rows = if wide {
+        None
+    } else {
+        Some(files.table("people.csv", &headers(POLICE_PEOPLE))?)
+    };
     for id in &people {
         let person = world.person(*id);
         let view = view(person, agency, seed, true);
@@ -985,7 +1005,7 @@ fn police(
             .map_or((String::new(), String::new()), |(age, on)| {
                 (age.to_string(), police_date(files.layout, on))
             });
-        rows.push(vec![
+        let cells = vec![
             view.person_id,
             view.family,
             view.given,
@@ -1009,9 +1029,20 @@ fn police(
                 Some(false) => "N".to_string(),
                 None => String::new(),
             },
-        ]);
+        ];
+        match &mut rows {
+            Some(rows) => rows.push(cells),
+            None => {
+                person_cells.insert(*id, cells);
+            }
+        }
     }
-    files.close(rows)?;
+    if let Some(rows) = rows {
+        files.close(rows)?;
+    }
+    if wide {
+        return police_wide(&incidents, &ids, &person_cells, agency, seed, files);
+    }
     let mut crimes = files.table("crimes.csv", &headers(POLICE_CRIMES))?;
     let mut involved = files.table("involved.csv", &headers(POLICE_INVOLVED))?;
     let mut defect_rows = Vec::new();
@@ -1022,20 +1053,7 @@ fn police(
             1_000_000 + u64::from(incident.id),
         );
         let crime_ref = format!("{}/CR/{:06}", agency.id, incident.id);
-        crimes.push(vec![
-            crime_ref.clone(),
-            police_date(files.layout, day(incident.first)),
-            police_date(files.layout, day(incident.last)),
-            incident.offence.to_string(),
-            if rng.random_bool(0.15) {
-                String::new()
-            } else {
-                "Y".to_string()
-            },
-            incident.location.to_string(),
-            format!("E06{:06}", incident.la + 1),
-            incident.outcome.to_string(),
-        ]);
+        crimes.push(crime_cells(incident, &crime_ref, files.layout, &mut rng));
         for (person, role) in incident
             .victims
             .iter()
@@ -1056,6 +1074,85 @@ fn police(
     for index in defect_rows {
         files.defect(
             "involved.csv",
+            "involvements",
+            first_row + index as u64,
+            "E010",
+        );
+    }
+    Ok(())
+}
+
+/// An incident as a police return writes it.
+fn crime_cells(
+    incident: &crate::world::Incident,
+    crime_ref: &str,
+    layout: Layout,
+    rng: &mut ChaCha8Rng,
+) -> Vec<String> {
+    vec![
+        crime_ref.to_string(),
+        police_date(layout, day(incident.first)),
+        police_date(layout, day(incident.last)),
+        incident.offence.to_string(),
+        if rng.random_bool(0.15) {
+            String::new()
+        } else {
+            "Y".to_string()
+        },
+        incident.location.to_string(),
+        format!("E06{:06}", incident.la + 1),
+        incident.outcome.to_string(),
+    ]
+}
+
+/// A force that sends one wide sheet: a row per person in an incident, the incident's cells
+/// and the person's repeated on each of their rows, and the person's part in it last.
+fn police_wide(
+    incidents: &[&crate::world::Incident],
+    ids: &std::collections::HashMap<u32, String>,
+    person_cells: &std::collections::HashMap<u32, Vec<String>>,
+    agency: &Agency,
+    seed: u64,
+    files: &mut ReturnFiles<'_>,
+) -> std::io::Result<()> {
+    let mut header = headers(POLICE_CRIMES);
+    header.extend(headers(POLICE_PEOPLE));
+    header.push(POLICE_INVOLVED[2].1);
+    let mut extract = files.table("extract.csv", &header)?;
+    let mut defect_rows = Vec::new();
+    for incident in incidents {
+        let mut rng = rng_for(
+            seed,
+            agency_number(agency),
+            1_000_000 + u64::from(incident.id),
+        );
+        let crime_ref = format!("{}/CR/{:06}", agency.id, incident.id);
+        let crime = crime_cells(incident, &crime_ref, files.layout, &mut rng);
+        for (person, role) in incident
+            .victims
+            .iter()
+            .map(|v| (v, "Victim"))
+            .chain(incident.offenders.iter().map(|o| (o, "Suspect")))
+        {
+            let (Some(_), Some(cells)) = (ids.get(person), person_cells.get(person)) else {
+                continue;
+            };
+            let role = if rng.random_bool(crate::returns::DEFECT_RATE) {
+                defect_rows.push(extract.len());
+                "Bystander?"
+            } else {
+                role
+            };
+            let mut row = crime.clone();
+            row.extend(cells.iter().cloned());
+            row.push(role.to_string());
+            extract.push(row);
+        }
+    }
+    let first_row = files.close(extract)?;
+    for index in defect_rows {
+        files.defect(
+            "extract.csv",
             "involvements",
             first_row + index as u64,
             "E010",
