@@ -1120,6 +1120,10 @@ fn police_wide(
     header.push(POLICE_INVOLVED[2].1);
     let mut extract = files.table("extract.csv", &header)?;
     let mut defect_rows = Vec::new();
+    // Rows written count table records, as a check reads them: each wide row is an
+    // involvement, and each person's and incident's first row is also a record of theirs.
+    let mut people_written: BTreeSet<u32> = BTreeSet::new();
+    let mut incidents_written = 0u64;
     for incident in incidents {
         let mut rng = rng_for(
             seed,
@@ -1128,6 +1132,7 @@ fn police_wide(
         );
         let crime_ref = format!("{}/CR/{:06}", agency.id, incident.id);
         let crime = crime_cells(incident, &crime_ref, files.layout, &mut rng);
+        let mut incident_written = false;
         for (person, role) in incident
             .victims
             .iter()
@@ -1147,9 +1152,13 @@ fn police_wide(
             row.extend(cells.iter().cloned());
             row.push(role.to_string());
             extract.push(row);
+            people_written.insert(*person);
+            incident_written = true;
         }
+        incidents_written += u64::from(incident_written);
     }
     let first_row = files.close(extract)?;
+    files.written.rows += people_written.len() as u64 + incidents_written;
     for index in defect_rows {
         files.defect(
             "extract.csv",
