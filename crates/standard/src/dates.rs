@@ -164,22 +164,29 @@ pub enum DateFormat {
     /// An Excel serial day number such as `39920`.
     #[serde(rename = "excel")]
     ExcelSerial,
+    /// `17-Apr-2009` or `17 April 2009` (English month names, any case), and the partial
+    /// `Apr-2009`.
+    #[serde(rename = "dd-mmm-yyyy")]
+    DayMonthName,
 }
 
 impl DateFormat {
-    pub const ALL: [DateFormat; 5] = [
+    pub const ALL: [DateFormat; 6] = [
         DateFormat::Iso,
         DateFormat::DayMonthYear,
         DateFormat::MonthDayYear,
         DateFormat::Compact,
         DateFormat::ExcelSerial,
+        DateFormat::DayMonthName,
     ];
 
-    /// Formats tried when a profile names none: ISO, UK day-first and `yyyymmdd`.
-    pub const DEFAULT: [DateFormat; 3] = [
+    /// Formats tried when a profile names none: ISO, UK day-first, `yyyymmdd` and the
+    /// unambiguous `17-Apr-2009`.
+    pub const DEFAULT: [DateFormat; 4] = [
         DateFormat::Iso,
         DateFormat::DayMonthYear,
         DateFormat::Compact,
+        DateFormat::DayMonthName,
     ];
 
     pub fn name(self) -> &'static str {
@@ -189,6 +196,7 @@ impl DateFormat {
             DateFormat::MonthDayYear => "mm/dd/yyyy",
             DateFormat::Compact => "yyyymmdd",
             DateFormat::ExcelSerial => "excel",
+            DateFormat::DayMonthName => "dd-mmm-yyyy",
         }
     }
 
@@ -202,6 +210,7 @@ impl DateFormat {
                 "dd-mm-yyyy" | "dd.mm.yyyy" | "d/m/yyyy" | "uk" => Some(DateFormat::DayMonthYear),
                 "mm-dd-yyyy" | "us" => Some(DateFormat::MonthDayYear),
                 "excel serial" | "serial" => Some(DateFormat::ExcelSerial),
+                "dd mmm yyyy" | "dd-mon-yyyy" | "d mmmm yyyy" => Some(DateFormat::DayMonthName),
                 _ => None,
             })
     }
@@ -259,8 +268,49 @@ impl DateFormat {
                 let serial: f64 = text.parse().ok()?;
                 PartialDate::from_excel_serial(serial)
             }
+            DateFormat::DayMonthName => {
+                let parts: Vec<&str> = text
+                    .split(['-', ' ', '/', '.'])
+                    .filter(|part| !part.is_empty())
+                    .collect();
+                match parts.as_slice() {
+                    [month, year] => {
+                        PartialDate::year_month(number(year, 4)?, month_number(month)?)
+                    }
+                    [day, month, year] => PartialDate::full(
+                        number(year, 4)?,
+                        month_number(month)?,
+                        number(day, 2)? as u8,
+                    ),
+                    _ => None,
+                }
+            }
         }
     }
+}
+
+/// An English month name, or its first three or more letters, in any case.
+fn month_number(text: &str) -> Option<u8> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let lower = text.to_ascii_lowercase();
+    if lower.len() < 3 {
+        return None;
+    }
+    let at = MONTHS.iter().position(|month| month.starts_with(&lower))?;
+    Some(at as u8 + 1)
 }
 
 /// Drops a midnight time that spreadsheets append ("2009-04-17 00:00:00", "17/04/2009 00:00").
@@ -354,6 +404,18 @@ mod tests {
             Some("2024-01-01")
         );
         assert_eq!(iso("2009-04-17", &[DateFormat::DayMonthYear]), None);
+        let named = &[DateFormat::DayMonthName];
+        assert_eq!(iso("17-Apr-2009", named).as_deref(), Some("2009-04-17"));
+        assert_eq!(iso("7 SEPT 2009", named).as_deref(), Some("2009-09-07"));
+        assert_eq!(iso("17 april 2009", named).as_deref(), Some("2009-04-17"));
+        assert_eq!(iso("Apr-2009", named).as_deref(), Some("2009-04"));
+        assert_eq!(iso("30-Feb-2008", named), None, "no such day");
+        assert_eq!(iso("17-Ap-2009", named), None, "too short to be a month");
+        assert_eq!(iso("17-04-2009", named), None);
+        assert_eq!(
+            DateFormat::parse_name("dd-mmm-yyyy"),
+            Some(DateFormat::DayMonthName)
+        );
     }
 
     #[test]

@@ -119,13 +119,24 @@ enum Layout {
     /// One workbook sheet, a row per person in an incident: the incident's and the person's
     /// cells repeated on every row they are part of (a force's case-system extract).
     PoliceWide,
+    /// Charities with a workbook: a title block above the header, real Excel dates, the
+    /// combined ethnicity/nationality column, and a notes sheet that holds no table.
+    CharityWorkbook,
+    /// Health CSV: CRLF line ends, every cell quoted, upper-case headers, dates as 17-Apr-2009.
+    HealthMonthNames,
+    /// Children's services' own headers in a CSV whose dates are Excel serial numbers (a
+    /// workbook saved as CSV with its date columns formatted as General).
+    CscSerialDates,
 }
 
 impl Layout {
     fn is_workbook(self) -> bool {
         matches!(
             self,
-            Layout::PoliceWorkbook | Layout::CscWorkbook | Layout::PoliceWide
+            Layout::PoliceWorkbook
+                | Layout::CscWorkbook
+                | Layout::PoliceWide
+                | Layout::CharityWorkbook
         )
     }
 }
@@ -138,10 +149,13 @@ fn layout(agency: &Agency) -> Layout {
             2 => Layout::PoliceTab,
             _ => Layout::PoliceWide,
         },
+        AgencyKind::Charity if agency.index % 2 == 1 => Layout::CharityWorkbook,
         AgencyKind::Charity => Layout::CharityCombined,
         AgencyKind::ChildrensServices if agency.index % 2 == 1 => Layout::CscRenamed,
         AgencyKind::ChildrensServices if agency.index % 8 == 2 => Layout::CscWorkbook,
+        AgencyKind::ChildrensServices if agency.index % 8 == 4 => Layout::CscSerialDates,
         AgencyKind::Health if agency.index % 2 == 1 => Layout::HealthPipe,
+        AgencyKind::Health if agency.index % 4 == 2 => Layout::HealthMonthNames,
         _ => Layout::Template,
     }
 }
@@ -346,6 +360,30 @@ fn uk(date: PartialDate) -> String {
     }
 }
 
+/// A full date as an Excel serial day number (`39920` for 2009-04-17); a partial one as it is.
+fn excel_serial(date: PartialDate) -> String {
+    if date.month.is_some() && date.day.is_some() {
+        (date.days_since_epoch() + 25_569).to_string()
+    } else {
+        iso(date)
+    }
+}
+
+/// A date as `17-Apr-2009`.
+fn month_name(date: PartialDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    match (date.month, date.day) {
+        (Some(month), Some(day)) => format!(
+            "{day:02}-{}-{:04}",
+            MONTHS[usize::from(month.clamp(1, 12)) - 1],
+            date.year
+        ),
+        _ => iso(date),
+    }
+}
+
 fn day(days: i64) -> PartialDate {
     PartialDate::from_days_since_epoch(days).unwrap_or(PartialDate {
         year: 2022,
@@ -427,6 +465,19 @@ fn xlsx_error(error: rust_xlsxwriter::XlsxError) -> std::io::Error {
     std::io::Error::other(error.to_string())
 }
 
+/// The title block above a charity workbook's header.
+const CHARITY_TITLES: &[&str] = &[
+    "Return to the national CSE assessment (synthetic)",
+    "Clients supported in the period",
+    "Prepared by the charity's data lead",
+];
+/// A charity workbook's notes sheet: prose, no table.
+const CHARITY_NOTES: &[&str] = &[
+    "Notes",
+    "Clients are counted once however many times they were supported.",
+    "Ethnicity/Nationality is as the client described it.",
+];
+
 /// The sheet a workbook gives each table: the police's own names, or the table's.
 fn sheet_name(layout: Layout, file: &str) -> &'static str {
     match (layout, file) {
@@ -434,6 +485,7 @@ fn sheet_name(layout: Layout, file: &str) -> &'static str {
         (Layout::PoliceWorkbook, "crimes.csv") => "Crimes",
         (Layout::PoliceWorkbook, _) => "Involved",
         (Layout::PoliceWide, _) => "CSE Extract",
+        (Layout::CharityWorkbook, _) => "Clients",
         (_, "missing_episodes.csv") => "missing_episodes",
         _ => "people",
     }
@@ -450,7 +502,11 @@ impl ReturnFiles<'_> {
                 header,
                 out: TableOut::Buffer(Vec::new()),
                 rows: 0,
-                first_row: 2,
+                first_row: if self.layout == Layout::CharityWorkbook {
+                    1 + CHARITY_TITLES.len() as u64 + 2
+                } else {
+                    2
+                },
                 error: None,
             });
         }
@@ -466,9 +522,15 @@ impl ReturnFiles<'_> {
         let mut file =
             BufWriter::with_capacity(256 * 1024, std::fs::File::create(self.dir.join(name))?);
         file.write_all(titles.as_bytes())?;
-        let crlf = self.layout == Layout::PoliceLegacy;
+        let windows_1252 = self.layout == Layout::PoliceLegacy;
+        let crlf = windows_1252 || self.layout == Layout::HealthMonthNames;
         let writer = csv::WriterBuilder::new()
             .delimiter(delimiter)
+            .quote_style(if self.layout == Layout::HealthMonthNames {
+                csv::QuoteStyle::Always
+            } else {
+                csv::QuoteStyle::Necessary
+            })
             .terminator(if crlf {
                 csv::Terminator::CRLF
             } else {
@@ -480,10 +542,10 @@ impl ReturnFiles<'_> {
             header: Vec::new(),
             out: TableOut::Csv {
                 writer: Box::new(writer),
-                windows_1252: crlf,
+                windows_1252,
             },
             rows: 0,
-            first_row: if crlf { 5 } else { 2 },
+            first_row: if windows_1252 { 5 } else { 2 },
             error: None,
         };
         table.write_row(&header);
@@ -540,13 +602,29 @@ impl ReturnFiles<'_> {
             .set_name(sheet_name(self.layout, name))
             .map_err(xlsx_error)?;
         let date_format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+        // A title block and a blank row above the header, as some agencies' sheets have.
+        let titles: &[&str] = if self.layout == Layout::CharityWorkbook {
+            CHARITY_TITLES
+        } else {
+            &[]
+        };
+        for (row, title) in titles.iter().enumerate() {
+            sheet
+                .write_string(row as u32, 0, *title)
+                .map_err(xlsx_error)?;
+        }
+        let header_row = if titles.is_empty() {
+            0
+        } else {
+            titles.len() as u32 + 1
+        };
         for (column, text) in header.iter().enumerate() {
             sheet
-                .write_string(0, column as u16, *text)
+                .write_string(header_row, column as u16, *text)
                 .map_err(xlsx_error)?;
         }
         for (index, row) in rows.iter().enumerate() {
-            let row_index = index as u32 + 1;
+            let row_index = header_row + index as u32 + 1;
             for (column, text) in row.iter().enumerate() {
                 let column = column as u16;
                 let date = (text.len() == 10)
@@ -578,6 +656,15 @@ impl ReturnFiles<'_> {
     /// seed gives the same bytes.
     fn finish(&mut self) -> std::io::Result<()> {
         if let Some(mut workbook) = self.workbook.take() {
+            if self.layout == Layout::CharityWorkbook {
+                let notes = workbook.add_worksheet();
+                notes.set_name("Notes").map_err(xlsx_error)?;
+                for (row, line) in CHARITY_NOTES.iter().enumerate() {
+                    notes
+                        .write_string(row as u32, 0, *line)
+                        .map_err(xlsx_error)?;
+                }
+            }
             let created =
                 rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 1, 1).map_err(xlsx_error)?;
             let properties = rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created);
@@ -757,6 +844,16 @@ const HEALTH_PEOPLE: Columns = &[
     ("nhs_number", "NHS No"),
     ("postcode", "Post Code"),
 ];
+const HEALTH_CASES: Columns = &[
+    ("person_id", "LOCAL_PATIENT_ID"),
+    ("role", "CASE_TYPE"),
+    ("given_name", "FORENAME"),
+    ("family_name", "SURNAME"),
+    ("date_of_birth", "BIRTH_DATE"),
+    ("sex", "GENDER"),
+    ("nhs_number", "NHS_NUMBER"),
+    ("postcode", "POSTCODE"),
+];
 const POLICE_PEOPLE: Columns = &[
     ("person_id", "Ref No"),
     ("family_name", "Surname"),
@@ -839,8 +936,8 @@ fn profile(agency: &Agency, layout: Layout) -> Option<String> {
     };
     match layout {
         Layout::Template | Layout::CscWorkbook => None,
-        Layout::CscRenamed => Some(format!(
-            r#"{prelude}date_formats = ["dd/mm/yyyy"]
+        Layout::CscRenamed | Layout::CscSerialDates => Some(format!(
+            r#"{prelude}date_formats = ["{dates}"]
 
 [tables.people]
 file = "people"
@@ -854,6 +951,11 @@ file = "missing_episodes"
 [tables.missing_episodes.columns]
 {csc_episodes}"#,
             prelude = prelude(agency),
+            dates = if layout == Layout::CscSerialDates {
+                "excel"
+            } else {
+                "dd/mm/yyyy"
+            },
             csc_people = columns_toml(CSC_PEOPLE),
             csc_episodes = columns_toml(CSC_EPISODES)
         )),
@@ -867,6 +969,17 @@ file = "patients"
 {health_people}"#,
             prelude = prelude(agency),
             health_people = columns_toml(HEALTH_PEOPLE)
+        )),
+        Layout::HealthMonthNames => Some(format!(
+            r#"{prelude}date_formats = ["dd-mmm-yyyy"]
+
+[tables.people]
+file = "safeguarding_cases"
+
+[tables.people.columns]
+{health_people}"#,
+            prelude = prelude(agency),
+            health_people = columns_toml(HEALTH_CASES)
         )),
         Layout::PoliceLegacy | Layout::PoliceTab | Layout::PoliceWorkbook | Layout::PoliceWide => {
             Some(format!(
@@ -897,16 +1010,21 @@ ethnicity_scheme = "{scheme}"
                 involved = locate(layout, "involved", "Involved"),
             ))
         }
-        Layout::CharityCombined => Some(format!(
+        Layout::CharityCombined | Layout::CharityWorkbook => Some(format!(
             r#"{prelude}date_formats = ["dd/mm/yyyy"]
 
 [tables.people]
-file = "clients"
+{clients}
 ethnicity_scheme = "free_text"
 
 [tables.people.columns]
 {charity_people}"#,
             prelude = prelude(agency),
+            clients = if layout == Layout::CharityWorkbook {
+                "sheet = \"Clients\""
+            } else {
+                "file = \"clients\""
+            },
             charity_people = columns_toml(CHARITY_PEOPLE)
         )),
     }
@@ -1177,7 +1295,8 @@ fn childrens_services(
     seed: u64,
     files: &mut ReturnFiles<'_>,
 ) -> std::io::Result<()> {
-    let renamed = files.layout == Layout::CscRenamed;
+    let renamed = matches!(files.layout, Layout::CscRenamed | Layout::CscSerialDates);
+    let serial = files.layout == Layout::CscSerialDates;
     let yes_no = |yes: bool| match (renamed, yes) {
         (true, true) => "Y",
         (true, false) => "N",
@@ -1250,7 +1369,9 @@ fn childrens_services(
         files
             .written
             .note(person.id, sex_recorded, ethnicity_recorded, false);
-        if renamed {
+        if serial {
+            birth = view.birth.map(excel_serial).unwrap_or_default();
+        } else if renamed {
             birth = view.birth.map(uk).unwrap_or_default();
         }
         if !with_episodes.contains(&person.id) && rng.random_bool(DEFECT_RATE) {
@@ -1329,7 +1450,15 @@ fn childrens_services(
         } else {
             (episode.start, episode.end)
         };
-        let date = |d: i64| if renamed { uk(day(d)) } else { iso(day(d)) };
+        let date = |d: i64| {
+            if serial {
+                excel_serial(day(d))
+            } else if renamed {
+                uk(day(d))
+            } else {
+                iso(day(d))
+            }
+        };
         let words = |yes: bool,
                      agency_words: [&'static str; 2],
                      standard: [&'static str; 2]|
@@ -1373,6 +1502,8 @@ fn people_only(
     };
     let (name, header): (&str, &[&str]) = if files.layout == Layout::HealthPipe {
         ("patients.csv", &headers(HEALTH_PEOPLE))
+    } else if files.layout == Layout::HealthMonthNames {
+        ("safeguarding_cases.csv", &headers(HEALTH_CASES))
     } else if agency.kind == AgencyKind::Health {
         (
             "people.csv",
@@ -1451,7 +1582,12 @@ fn people_only(
                             d.month.unwrap_or(1),
                             d.day.unwrap_or(1)
                         )
-                    } else if agency.kind == AgencyKind::Health {
+                    } else if files.layout == Layout::HealthMonthNames {
+                        month_name(d)
+                    } else if agency.kind == AgencyKind::Health
+                        || files.layout == Layout::CharityWorkbook
+                    {
+                        // ISO text becomes an Excel date in a workbook.
                         iso(d)
                     } else {
                         uk(d)
@@ -1465,9 +1601,12 @@ fn people_only(
                 "victim".to_string(),
                 view.given,
                 view.family,
-                match (defect, files.layout == Layout::HealthPipe) {
-                    (true, true) => format!("{}0230", person.birth.year),
-                    (true, false) => format!("{}-02-30", person.birth.year),
+                match (defect, files.layout) {
+                    (true, Layout::HealthPipe) => format!("{}0230", person.birth.year),
+                    (true, Layout::HealthMonthNames) => {
+                        format!("30-Feb-{}", person.birth.year)
+                    }
+                    (true, _) => format!("{}-02-30", person.birth.year),
                     (false, _) => birth,
                 },
                 sex_text(person, true, Layout::Template),
