@@ -49,7 +49,12 @@ pub fn generate(out: &Path, scale: f64, seed: u64) -> std::io::Result<Generated>
             .map_err(|e| std::io::Error::other(e.to_string()))?;
     }
     register.flush()?;
-    let written = returns::write_returns(&world, seed, out)?;
+    let (written, world_truth) = rayon::join(
+        || returns::write_returns(&world, seed, out),
+        || truth::write_world_truth(&world, out),
+    );
+    let written = written?;
+    world_truth?;
     let summary = truth::write_truth(&world, &written, out)?;
     Ok(Generated {
         agencies: world.agencies.len(),

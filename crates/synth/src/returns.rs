@@ -597,7 +597,11 @@ impl ReturnFiles<'_> {
         let workbook = self
             .workbook
             .get_or_insert_with(rust_xlsxwriter::Workbook::new);
-        let sheet = workbook.add_worksheet();
+        // Rows are written in order: each goes to a temporary file as XML at once, strings
+        // inline, instead of a cell table and a shared-string index kept to the end.
+        let sheet = workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_error)?;
         sheet
             .set_name(sheet_name(self.layout, name))
             .map_err(xlsx_error)?;
@@ -701,6 +705,20 @@ struct Index {
 }
 
 impl Index {
+    /// About how much writing an agency's return takes, to schedule the largest first.
+    fn work(&self, agency: &Agency) -> usize {
+        let rows = match agency.kind {
+            AgencyKind::Police => 4 * self.incidents_by_force[agency.index].len(),
+            AgencyKind::ChildrensServices => 2 * self.children_by_la[agency.index].len(),
+            _ => 0,
+        };
+        if layout(agency).is_workbook() {
+            3 * rows
+        } else {
+            rows
+        }
+    }
+
     fn new(world: &World) -> Index {
         let mut incidents_by_force = vec![Vec::new(); crate::world::POLICE_FORCES];
         for (i, incident) in world.incidents.iter().enumerate() {
@@ -740,16 +758,22 @@ pub fn write_returns(world: &World, seed: u64, out: &Path) -> std::io::Result<Wr
     // choice is drawn from a generator seeded by those), so agencies are written in parallel
     // and their results merged in agency order: the same bytes for any number of threads.
     let returning: Vec<&Agency> = world.agencies.iter().filter(|a| a.returned).collect();
-    let parts: Vec<std::io::Result<Written>> = returning
+    // The largest returns start first, one task each, so that no thread is left with a big
+    // workbook at the end; the results are put back in agency order.
+    let mut largest_first: Vec<&Agency> = returning.clone();
+    largest_first.sort_by_key(|agency| std::cmp::Reverse((index.work(agency), agency.position)));
+    let mut parts: Vec<(usize, std::io::Result<Written>)> = largest_first
         .par_iter()
+        .with_max_len(1)
         .map(|agency| {
             let mut written = Written::default();
-            write_return(world, &index, agency, seed, out, &mut written)?;
-            Ok(written)
+            let result = write_return(world, &index, agency, seed, out, &mut written);
+            (usize::from(agency.position), result.map(|()| written))
         })
         .collect();
+    parts.sort_by_key(|(position, _)| *position);
     let mut written = Written::default();
-    for part in parts {
+    for (_, part) in parts {
         let part = part?;
         written.defects.extend(part.defects);
         written.records.extend(part.records);

@@ -10,11 +10,9 @@ fn csv_error(error: csv::Error) -> std::io::Error {
     std::io::Error::other(error.to_string())
 }
 
-pub fn write_truth(
-    world: &World,
-    written: &Written,
-    out: &Path,
-) -> std::io::Result<serde_json::Value> {
+/// The truth that depends on the world alone (persons, incidents, groups): written while the
+/// returns are.
+pub fn write_world_truth(world: &World, out: &Path) -> std::io::Result<()> {
     let dir = out.join("truth");
     std::fs::create_dir_all(&dir)?;
     let role = |role: Role| match role {
@@ -50,23 +48,6 @@ pub fn write_truth(
             .map_err(csv_error)?;
     }
     persons.flush()?;
-    let mut records = csv::Writer::from_path(dir.join("records.csv")).map_err(csv_error)?;
-    records
-        .write_record(["agency_id", "person_id", "true_id"])
-        .map_err(csv_error)?;
-    for link in &written.records {
-        records
-            .write_record([
-                world
-                    .agencies
-                    .get(usize::from(link.agency))
-                    .map_or("", |a| a.id.as_str()),
-                &link.person_id,
-                &link.true_id.to_string(),
-            ])
-            .map_err(csv_error)?;
-    }
-    records.flush()?;
     let join = |ids: &[u32]| ids.iter().map(u32::to_string).collect::<Vec<_>>().join(";");
     let mut incidents = csv::Writer::from_path(dir.join("incidents.csv")).map_err(csv_error)?;
     incidents
@@ -112,6 +93,35 @@ pub fn write_truth(
         }
     }
     groups.flush()?;
+    Ok(())
+}
+
+/// The truth that depends on what the returns wrote (records, defects) and the headline
+/// totals; returns them as `summary.json` holds them.
+pub fn write_truth(
+    world: &World,
+    written: &Written,
+    out: &Path,
+) -> std::io::Result<serde_json::Value> {
+    let dir = out.join("truth");
+    std::fs::create_dir_all(&dir)?;
+    let mut records = csv::Writer::from_path(dir.join("records.csv")).map_err(csv_error)?;
+    records
+        .write_record(["agency_id", "person_id", "true_id"])
+        .map_err(csv_error)?;
+    for link in &written.records {
+        records
+            .write_record([
+                world
+                    .agencies
+                    .get(usize::from(link.agency))
+                    .map_or("", |a| a.id.as_str()),
+                &link.person_id,
+                &link.true_id.to_string(),
+            ])
+            .map_err(csv_error)?;
+    }
+    records.flush()?;
     let mut defects = csv::Writer::from_path(dir.join("defects.csv")).map_err(csv_error)?;
     defects
         .write_record(["file", "table", "row", "rule"])
