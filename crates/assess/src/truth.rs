@@ -64,6 +64,24 @@ const BREAKDOWNS: [(&str, &str); 8] = [
     ("offenders_by_nationality", "offenders.nationality"),
 ];
 
+fn count_row(id: &str, estimate: f64, truth: f64) -> TruthRow {
+    TruthRow {
+        id: id.to_string(),
+        kind: "count",
+        estimate,
+        truth,
+        error: if truth == 0.0 {
+            0.0
+        } else {
+            (estimate - truth) / truth
+        },
+        bounds: None,
+        within_bounds: None,
+        ci95: None,
+        within_ci95: None,
+    }
+}
+
 /// The headline comparison: counts, headline shares, then every category of the breakdowns
 /// the truth has (categories the assessment does not show separately are left out).
 pub fn compare(assessment: &Assessment, summary: &Value) -> Vec<TruthRow> {
@@ -76,22 +94,21 @@ pub fn compare(assessment: &Assessment, summary: &Value) -> Vec<TruthRow> {
         "incidents",
     ] {
         if let (Some(estimate), Some(truth)) = (assessment.count(id), summary[id].as_f64()) {
-            let estimate = estimate as f64;
-            rows.push(TruthRow {
-                id: id.to_string(),
-                kind: "count",
-                estimate,
-                truth,
-                error: if truth == 0.0 {
-                    0.0
-                } else {
-                    (estimate - truth) / truth
-                },
-                bounds: None,
-                within_bounds: None,
-                ci95: None,
-                within_ci95: None,
-            });
+            rows.push(count_row(id, estimate as f64, truth));
+        }
+    }
+    // Groups as the returns can show them: the truth's own co-offending graph.
+    for (id, estimate, truth) in [
+        ("groups_co_offending", "groups", "co_offending_groups"),
+        (
+            "offenders_in_groups_co_offending",
+            "offenders_in_groups",
+            "offenders_in_co_offending_groups",
+        ),
+    ] {
+        if let (Some(estimate), Some(truth)) = (assessment.count(estimate), summary[truth].as_f64())
+        {
+            rows.push(count_row(id, estimate as f64, truth));
         }
     }
     let mut share = |id: &str, truth: Option<f64>| {

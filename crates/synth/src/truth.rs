@@ -157,6 +157,7 @@ pub fn write_truth(
         .filter(|p| with_episode.contains(&p.id))
         .count();
     let in_groups: usize = world.groups.iter().map(Vec::len).sum();
+    let (co_offending_groups, co_offending_offenders) = co_offending(world);
     let recorded = |id: u32| written.recorded.get(&id).copied().unwrap_or_default();
     let sex_unrecorded = victims.iter().filter(|p| !recorded(p.id).sex).count();
     let reported_missing = victims
@@ -266,6 +267,10 @@ pub fn write_truth(
         "offenders": offenders,
         "groups": world.groups.len(),
         "offenders_in_groups": in_groups,
+        // What the returns can show of the groups: offenders linked by sharing an incident
+        // (a group whose members never offend together in one incident is not one here).
+        "co_offending_groups": co_offending_groups,
+        "offenders_in_co_offending_groups": co_offending_offenders,
         "incidents": world.incidents.len(),
         "victims_female": { "n": female, "base": victims.len(), "share": share(female, victims.len()) },
         "victims_with_missing_episode": { "n": missing, "base": victims.len(), "share": share(missing, victims.len()) },
@@ -287,4 +292,37 @@ pub fn write_truth(
         serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n",
     )?;
     Ok(summary)
+}
+
+/// Components of two or more offenders linked by sharing a true incident, and the offenders in
+/// them: the groups as the co-offending graph defines them.
+fn co_offending(world: &World) -> (usize, usize) {
+    fn root(parent: &mut [usize], mut at: usize) -> usize {
+        while parent[at] != at {
+            parent[at] = parent[parent[at]];
+            at = parent[at];
+        }
+        at
+    }
+    let mut parent: Vec<usize> = (0..=world.persons.len()).collect();
+    let mut offends = vec![false; parent.len()];
+    for incident in &world.incidents {
+        let Some(&first) = incident.offenders.first() else {
+            continue;
+        };
+        for &offender in &incident.offenders {
+            offends[offender as usize] = true;
+            let (a, b) = (
+                root(&mut parent, first as usize),
+                root(&mut parent, offender as usize),
+            );
+            parent[b] = a;
+        }
+    }
+    let mut sizes: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for person in (0..parent.len()).filter(|&p| offends[p]) {
+        *sizes.entry(root(&mut parent, person)).or_default() += 1;
+    }
+    let groups = sizes.values().filter(|&&size| size >= 2);
+    (groups.clone().count(), groups.sum())
 }
