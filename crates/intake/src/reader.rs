@@ -224,19 +224,9 @@ fn open_workbook(
                     });
                     continue;
                 };
-                let (header_row, headers) = rows[header_index].clone();
-                let data: Vec<(u64, Vec<String>)> = rows[header_index + 1..].to_vec();
-                sources.push(TableSource {
-                    file: file.clone(),
-                    sheet: Some(sheet.clone()),
-                    table,
-                    header_row,
-                    headers,
-                    encoding: None,
-                    delimiter: None,
-                    shared: true,
-                    rows: Rows::Sheet(data.into_iter()),
-                });
+                let data = rows[header_index + 1..].to_vec();
+                let header = rows[header_index].clone();
+                sources.push(sheet_source(&file, &sheet, table, header, data, true));
             }
             continue;
         }
@@ -269,20 +259,32 @@ fn open_workbook(
         }
         let mut rows = rows;
         let data = rows.split_off(header_index + 1);
-        let (header_row, headers) = rows.pop().unwrap_or_default();
-        sources.push(TableSource {
-            file: file.clone(),
-            sheet: Some(sheet.clone()),
-            table,
-            header_row,
-            headers,
-            encoding: None,
-            delimiter: None,
-            shared: false,
-            rows: Rows::Sheet(data.into_iter()),
-        });
+        let header = rows.pop().unwrap_or_default();
+        sources.push(sheet_source(&file, &sheet, table, header, data, false));
     }
     Ok((sources, skipped))
+}
+
+/// A table read from a workbook sheet: its header row and the rows below it.
+fn sheet_source(
+    file: &str,
+    sheet: &str,
+    table: Table,
+    (header_row, headers): (u64, Vec<String>),
+    data: Vec<(u64, Vec<String>)>,
+    shared: bool,
+) -> TableSource {
+    TableSource {
+        file: file.to_string(),
+        sheet: Some(sheet.to_string()),
+        table,
+        header_row,
+        headers,
+        encoding: None,
+        delimiter: None,
+        shared,
+        rows: Rows::Sheet(data.into_iter()),
+    }
 }
 
 /// A cell as text: numbers without a spurious ".0", dates as ISO dates.

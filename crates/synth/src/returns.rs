@@ -992,28 +992,24 @@ file = "missing_episodes"
             csc_people = columns_toml(CSC_PEOPLE),
             csc_episodes = columns_toml(CSC_EPISODES)
         )),
-        Layout::HealthPipe => Some(format!(
-            r#"{prelude}date_formats = ["yyyymmdd"]
+        Layout::HealthPipe | Layout::HealthMonthNames => {
+            let (dates, file, columns) = if layout == Layout::HealthPipe {
+                ("yyyymmdd", "patients", HEALTH_PEOPLE)
+            } else {
+                ("dd-mmm-yyyy", "safeguarding_cases", HEALTH_CASES)
+            };
+            Some(format!(
+                r#"{prelude}date_formats = ["{dates}"]
 
 [tables.people]
-file = "patients"
+file = "{file}"
 
 [tables.people.columns]
 {health_people}"#,
-            prelude = prelude(agency),
-            health_people = columns_toml(HEALTH_PEOPLE)
-        )),
-        Layout::HealthMonthNames => Some(format!(
-            r#"{prelude}date_formats = ["dd-mmm-yyyy"]
-
-[tables.people]
-file = "safeguarding_cases"
-
-[tables.people.columns]
-{health_people}"#,
-            prelude = prelude(agency),
-            health_people = columns_toml(HEALTH_CASES)
-        )),
+                prelude = prelude(agency),
+                health_people = columns_toml(columns)
+            ))
+        }
         Layout::PoliceLegacy | Layout::PoliceTab | Layout::PoliceWorkbook | Layout::PoliceWide => {
             Some(format!(
                 r#"{prelude}date_formats = ["dd/mm/yyyy"]
