@@ -261,3 +261,50 @@ fn editing_the_draft_maps_an_unmapped_value() {
     // 'Girl' is read as female by the standard itself.
     assert_eq!(np107["sex"], "female");
 }
+
+/// A police extract with a row per person in an incident: the draft reads it as people,
+/// incidents and involvements from the one file, and warns about the column two tables match.
+#[test]
+fn suggest_drafts_every_table_of_a_wide_sheet() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "extract.csv",
+        "Crime Ref,Date From,Offence,LA Code,Ref No,Surname,Forename,D.O.B.,Gender,Involvement\n\
+         CR1,03/02/2023,sexual_exploitation,E06000001,P1,Smith,Amy,14/05/2008,F,Victim\n\
+         CR1,03/02/2023,sexual_exploitation,E06000001,P2,Jones,Liam,01/01/1999,M,Suspect\n\
+         CR2,10/03/2023,rape,E06000002,P1,Smith,Amy,14/05/2008,F,Victim\n",
+    );
+    let run = sandbox.run(&["profile", "suggest", "extract.csv", "--out", "p.toml"]);
+    run.expect_code(0);
+    let toml = sandbox.read("p.toml");
+    for line in [
+        "[tables.people]",
+        "[tables.incidents]",
+        "[tables.involvements]",
+        "incident_id = \"Crime Ref\"",
+        "person_id = \"Ref No\"",
+        "# \"LA Code\" would also be read by the people table: keep it in the table it describes.",
+    ] {
+        assert!(toml.lines().any(|l| l == line), "no {line:?} in\n{toml}");
+    }
+    // Left in people as drafted, the incident's local authority makes Amy's two rows differ.
+    let (code, report) = check_with_draft(&sandbox, "extract.csv");
+    assert_eq!(code, 1);
+    assert_eq!(diagnostics(&report, "E002").len(), 1);
+    // Taken out of people, as the comment says: every row reads, the repeats once.
+    let people_la = "local_authority = \"LA Code\"\n";
+    let (people, rest) = toml.split_once("[tables.incidents]").expect("incidents");
+    sandbox.write(
+        "p.toml",
+        format!(
+            "{}[tables.incidents]{rest}",
+            people.replacen(people_la, "", 1)
+        ),
+    );
+    let (code, report) = check_with_draft(&sandbox, "extract.csv");
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(counts(&report, "people"), (2, 2, 0));
+    assert_eq!(counts(&report, "incidents"), (2, 2, 0));
+    assert_eq!(counts(&report, "involvements"), (3, 3, 0));
+    assert_counts_add_up(&report);
+}

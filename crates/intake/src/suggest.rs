@@ -13,7 +13,7 @@ use sightline_standard::codes::Coded;
 use sightline_standard::ethnicity::{self, Note, Scheme};
 use sightline_standard::fold::{fold, fold_header};
 use sightline_standard::{DateFormat, FieldKind, Table, nationality};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -222,6 +222,7 @@ fn synonyms(table: Table) -> &'static [(&'static str, &'static [&'static str])] 
                 "person_id",
                 &[
                     "personref",
+                    "refno",
                     "nominalid",
                     "nominalref",
                     "clientid",
@@ -378,6 +379,48 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
         )
     );
     let mut seen_tables = HashSet::new();
+    let mut sources: Vec<TableSource> = sources;
+    // A wide sheet (a row per person in an incident) holds other tables' columns too: read it
+    // again as each of them, from the same file or sheet.
+    let mut wide = Vec::new();
+    for source in &sources {
+        let others = other_tables_in(source);
+        if others.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n# {} is one wide sheet: it holds the {} table and also {}; each reads its own\n\
+             # columns, and a person or incident repeated cell for cell on later rows is read once.",
+            where_(source),
+            source.table,
+            others
+                .iter()
+                .map(|t| format!("the {t} table"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        );
+        wide.push((source.file.clone(), source.sheet.clone(), others));
+    }
+    // For each wide file or sheet, every table it holds.
+    let mut tables_of: HashMap<(String, Option<String>), Vec<Table>> = HashMap::new();
+    for (file, sheet, others) in &wide {
+        let own = sources
+            .iter()
+            .filter(|source| &source.file == file && &source.sheet == sheet)
+            .map(|source| source.table);
+        tables_of
+            .entry((file.clone(), sheet.clone()))
+            .or_default()
+            .extend(own.chain(others.iter().copied()));
+    }
+    for (file, sheet, others) in wide {
+        let profile = wide_profile(file_name, sheet.as_deref(), &others);
+        let (found, _) = reader::open_with(path, &profile, &known_headers)?;
+        sources.extend(found.into_iter().filter(|found| {
+            found.file == file && found.sheet == sheet && others.contains(&found.table)
+        }));
+    }
     for source in sources {
         if !seen_tables.insert(source.table) {
             let _ = writeln!(
@@ -388,9 +431,51 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
             );
             continue;
         }
-        draft_table(source, file_name, &mut out, &mut columns)?;
+        let siblings: Vec<Table> = tables_of
+            .get(&(source.file.clone(), source.sheet.clone()))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&table| table != source.table)
+            .collect();
+        draft_table(source, file_name, &siblings, &mut out, &mut columns)?;
     }
     Ok(Suggestion { toml: out, columns })
+}
+
+/// The tables besides its own whose identifiers, and at least one other field, a source's
+/// headers hold.
+fn other_tables_in(source: &TableSource) -> Vec<Table> {
+    [Table::People, Table::Incidents, Table::Involvements]
+        .into_iter()
+        .filter(|&table| table != source.table)
+        .filter(|&table| {
+            let fields: HashSet<&str> = source
+                .headers
+                .iter()
+                .filter_map(|header| field_for_header(table, header))
+                .collect();
+            let (ids, at_least): (&[&str], usize) = match table {
+                Table::People => (&["person_id"], 3),
+                Table::Incidents => (&["incident_id"], 3),
+                _ => (&["incident_id", "person_id"], 3),
+            };
+            ids.iter().all(|id| fields.contains(id)) && fields.len() >= at_least
+        })
+        .collect()
+}
+
+/// A profile that gives `tables` the file (or sheet) a wide source was found in.
+fn wide_profile(file_name: &str, sheet: Option<&str>, tables: &[Table]) -> Profile {
+    let place = match sheet {
+        Some(sheet) => format!("sheet = {}", quote(sheet)),
+        None => format!("file = {}", quote(file_name)),
+    };
+    let text: String = tables
+        .iter()
+        .map(|table| format!("[tables.{}]\n{place}\n", table.name()))
+        .collect();
+    Profile::parse(&text, "wide sheet").unwrap_or_default()
 }
 
 fn where_(source: &TableSource) -> String {
@@ -405,9 +490,11 @@ fn quote(text: &str) -> String {
     format!("\"{escaped}\"")
 }
 
+/// Drafts one table's section; `siblings` are the other tables of a wide sheet it shares.
 fn draft_table(
     mut source: TableSource,
     file_name: &str,
+    siblings: &[Table],
     out: &mut String,
     columns: &mut Vec<(Table, String, String)>,
 ) -> Result<(), IntakeError> {
@@ -537,10 +624,30 @@ fn draft_table(
                         "# One column for ethnicity and nationality: it is split when read (\"British Asian\" → asian + GBR; \"Pakistani\" → asian_pakistani, nationality not known)."
                     );
                 }
+                let also: Vec<String> = siblings
+                    .iter()
+                    .filter(|&&sibling| {
+                        !matches!(field, "person_id" | "incident_id")
+                            && field_for_header(sibling, header).is_some()
+                    })
+                    .map(|sibling| sibling.to_string())
+                    .collect();
+                if !also.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "# {} would also be read by the {} table: keep it in the table it describes.",
+                        quote(header),
+                        also.join(" and ")
+                    );
+                }
                 let _ = writeln!(out, "{field} = {}", quote(header));
                 columns.push((table, field.to_string(), header.clone()));
             }
             None if header.trim().is_empty() => {}
+            // Another table of the wide sheet reads it.
+            None if siblings
+                .iter()
+                .any(|&sibling| field_for_header(sibling, header).is_some()) => {}
             None => comments_after.push(format!(
                 "# not read: {} (no field matched; add `FIELD = {}` above if it should be)",
                 quote(header),
