@@ -121,7 +121,6 @@ pub struct Linkage {
 /// The whole assessment.
 #[derive(Debug, Clone, Serialize)]
 pub struct Assessment {
-    pub linkage_run: Option<i64>,
     pub linkage: Linkage,
     pub caveats: Vec<String>,
     pub counts: Vec<Count>,
@@ -292,7 +291,6 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
             .then(|| data.link_probabilities.iter().sum::<f64>() / links as f64),
     };
     Ok(Assessment {
-        linkage_run: data.linkage_run,
         linkage,
         caveats,
         counts,

@@ -130,7 +130,7 @@ pub fn render(a: &Assessment) -> String {
     let _ = writeln!(
         out,
         "Assessment from linkage run {}: {} person records → {} people.",
-        a.linkage_run.unwrap_or_default(),
+        a.linkage.run.unwrap_or_default(),
         count("person_records"),
         count("people")
     );

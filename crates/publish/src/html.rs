@@ -666,7 +666,8 @@ pub fn report(
     let _ = write!(
         h,
         "<p>Each agency's return was read through a profile into one standard, row by row; rejected rows are kept with their reasons and are not counted. Person records were linked into people by probabilistic record linkage (Fellegi–Sunter, with m probabilities estimated by expectation–maximisation and u probabilities from random pairs, term frequencies for names and postcodes), and clustered without chaining: two groups of records join only if the links across them are strong on average, and records one agency gave different ids are never joined. {}</p>",
-        a.linkage_run
+        a.linkage
+            .run
             .map(|r| format!("The figures use linkage run {r} of this workspace."))
             .unwrap_or_default()
     );
