@@ -397,14 +397,18 @@ enum TableOut {
         writer: Box<csv::Writer<BufWriter<std::fs::File>>>,
         windows_1252: bool,
     },
-    /// Rows of a workbook sheet, written when the table is closed.
-    Buffer(Vec<Vec<String>>),
+    /// A workbook sheet in constant-memory mode: each row goes to a temporary file as XML when
+    /// it is pushed; the sheet joins the workbook when the table is closed.
+    Sheet {
+        sheet: Box<rust_xlsxwriter::Worksheet>,
+        /// The sheet row (from 0) the next pushed row goes to.
+        next: u32,
+        date_format: rust_xlsxwriter::Format,
+    },
 }
 
 /// One table of a return being written, row by row.
 struct TableWriter {
-    name: String,
-    header: Vec<String>,
     out: TableOut,
     rows: usize,
     first_row: u64,
@@ -415,7 +419,18 @@ struct TableWriter {
 impl TableWriter {
     fn push(&mut self, row: Vec<String>) {
         match &mut self.out {
-            TableOut::Buffer(rows) => rows.push(row),
+            TableOut::Sheet {
+                sheet,
+                next,
+                date_format,
+            } => {
+                if let Err(error) = write_sheet_row(sheet, *next, &row, date_format)
+                    && self.error.is_none()
+                {
+                    self.error = Some(error);
+                }
+                *next += 1;
+            }
             TableOut::Csv { .. } => self.write_row(&row),
         }
         self.rows += 1;
@@ -465,6 +480,38 @@ fn xlsx_error(error: rust_xlsxwriter::XlsxError) -> std::io::Error {
     std::io::Error::other(error.to_string())
 }
 
+/// Writes one row to a sheet; ISO dates become Excel dates.
+fn write_sheet_row(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row_index: u32,
+    row: &[String],
+    date_format: &rust_xlsxwriter::Format,
+) -> std::io::Result<()> {
+    for (column, text) in row.iter().enumerate() {
+        let column = column as u16;
+        let date = (text.len() == 10)
+            .then(|| sightline_standard::DateFormat::Iso.parse(text))
+            .flatten()
+            .and_then(|d| Some((d.year, d.month?, d.day?)));
+        match date {
+            Some((year, month, day)) => {
+                let value = rust_xlsxwriter::ExcelDateTime::from_ymd(year as u16, month, day)
+                    .map_err(xlsx_error)?;
+                sheet
+                    .write_datetime_with_format(row_index, column, &value, date_format)
+                    .map_err(xlsx_error)?;
+            }
+            None if text.is_empty() => {}
+            None => {
+                sheet
+                    .write_string(row_index, column, text)
+                    .map_err(xlsx_error)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The title block above a charity workbook's header.
 const CHARITY_TITLES: &[&str] = &[
     "Return to the national CSE assessment (synthetic)",
@@ -492,21 +539,52 @@ fn sheet_name(layout: Layout, file: &str) -> &'static str {
 }
 
 impl ReturnFiles<'_> {
-    /// Opens a table of this return: rows pushed to it stream to its file (or, in a workbook
-    /// layout, wait for [`ReturnFiles::close`]).
+    /// Opens a table of this return: rows pushed to it stream to its file (in a workbook
+    /// layout, to its sheet's temporary file; the sheet joins the workbook on
+    /// [`ReturnFiles::close`]).
     fn table(&mut self, name: &str, header: &[&str]) -> std::io::Result<TableWriter> {
         let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
         if self.layout.is_workbook() {
+            let workbook = self
+                .workbook
+                .get_or_insert_with(rust_xlsxwriter::Workbook::new);
+            // Rows are written in order: each goes to a temporary file as XML at once, strings
+            // inline, instead of a cell table and a shared-string index kept to the end.
+            let mut sheet = workbook
+                .new_worksheet_with_constant_memory()
+                .map_err(xlsx_error)?;
+            sheet
+                .set_name(sheet_name(self.layout, name))
+                .map_err(xlsx_error)?;
+            // A title block and a blank row above the header, as some agencies' sheets have.
+            let titles: &[&str] = if self.layout == Layout::CharityWorkbook {
+                CHARITY_TITLES
+            } else {
+                &[]
+            };
+            for (row, title) in titles.iter().enumerate() {
+                sheet
+                    .write_string(row as u32, 0, *title)
+                    .map_err(xlsx_error)?;
+            }
+            let header_row = if titles.is_empty() {
+                0
+            } else {
+                titles.len() as u32 + 1
+            };
+            for (column, text) in header.iter().enumerate() {
+                sheet
+                    .write_string(header_row, column as u16, text)
+                    .map_err(xlsx_error)?;
+            }
             return Ok(TableWriter {
-                name: name.to_string(),
-                header,
-                out: TableOut::Buffer(Vec::new()),
-                rows: 0,
-                first_row: if self.layout == Layout::CharityWorkbook {
-                    1 + CHARITY_TITLES.len() as u64 + 2
-                } else {
-                    2
+                out: TableOut::Sheet {
+                    sheet: Box::new(sheet),
+                    next: header_row + 1,
+                    date_format: rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy"),
                 },
+                rows: 0,
+                first_row: u64::from(header_row) + 2,
                 error: None,
             });
         }
@@ -538,8 +616,6 @@ impl ReturnFiles<'_> {
             })
             .from_writer(file);
         let mut table = TableWriter {
-            name: name.to_string(),
-            header: Vec::new(),
             out: TableOut::Csv {
                 writer: Box::new(writer),
                 windows_1252,
@@ -550,15 +626,12 @@ impl ReturnFiles<'_> {
         };
         table.write_row(&header);
         table.rows = 0;
-        table.header = header;
         Ok(table)
     }
 
     /// Finishes a table; returns the spreadsheet row of its first data row.
     fn close(&mut self, table: TableWriter) -> std::io::Result<u64> {
         let TableWriter {
-            name,
-            header,
             out,
             rows,
             first_row,
@@ -569,9 +642,10 @@ impl ReturnFiles<'_> {
         }
         match out {
             TableOut::Csv { mut writer, .. } => writer.flush()?,
-            TableOut::Buffer(buffered) => {
-                let header: Vec<&str> = header.iter().map(String::as_str).collect();
-                self.write_sheet(&name, &header, &buffered)?;
+            TableOut::Sheet { sheet, .. } => {
+                if let Some(workbook) = self.workbook.as_mut() {
+                    workbook.push_worksheet(*sheet);
+                }
             }
         }
         self.written.rows += rows as u64;
@@ -585,75 +659,6 @@ impl ReturnFiles<'_> {
             table.push(row.clone());
         }
         self.close(table)
-    }
-
-    /// Writes rows to a sheet of the workbook; ISO dates become Excel dates.
-    fn write_sheet(
-        &mut self,
-        name: &str,
-        header: &[&str],
-        rows: &[Vec<String>],
-    ) -> std::io::Result<u64> {
-        let workbook = self
-            .workbook
-            .get_or_insert_with(rust_xlsxwriter::Workbook::new);
-        // Rows are written in order: each goes to a temporary file as XML at once, strings
-        // inline, instead of a cell table and a shared-string index kept to the end.
-        let sheet = workbook
-            .add_worksheet_with_constant_memory()
-            .map_err(xlsx_error)?;
-        sheet
-            .set_name(sheet_name(self.layout, name))
-            .map_err(xlsx_error)?;
-        let date_format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
-        // A title block and a blank row above the header, as some agencies' sheets have.
-        let titles: &[&str] = if self.layout == Layout::CharityWorkbook {
-            CHARITY_TITLES
-        } else {
-            &[]
-        };
-        for (row, title) in titles.iter().enumerate() {
-            sheet
-                .write_string(row as u32, 0, *title)
-                .map_err(xlsx_error)?;
-        }
-        let header_row = if titles.is_empty() {
-            0
-        } else {
-            titles.len() as u32 + 1
-        };
-        for (column, text) in header.iter().enumerate() {
-            sheet
-                .write_string(header_row, column as u16, *text)
-                .map_err(xlsx_error)?;
-        }
-        for (index, row) in rows.iter().enumerate() {
-            let row_index = header_row + index as u32 + 1;
-            for (column, text) in row.iter().enumerate() {
-                let column = column as u16;
-                let date = (text.len() == 10)
-                    .then(|| sightline_standard::DateFormat::Iso.parse(text))
-                    .flatten()
-                    .and_then(|d| Some((d.year, d.month?, d.day?)));
-                match date {
-                    Some((year, month, day)) => {
-                        let value =
-                            rust_xlsxwriter::ExcelDateTime::from_ymd(year as u16, month, day)
-                                .map_err(xlsx_error)?;
-                        sheet
-                            .write_datetime_with_format(row_index, column, &value, &date_format)
-                            .map_err(xlsx_error)?;
-                    }
-                    None if text.is_empty() => {}
-                    None => {
-                        sheet
-                            .write_string(row_index, column, text)
-                            .map_err(xlsx_error)?;
-                    }
-                }
-            }
-        }
-        Ok(2)
     }
 
     /// Saves the workbook, if the layout has one. The creation date is fixed so that the same
