@@ -47,7 +47,14 @@ fn synonyms(table: Table) -> &'static [(&'static str, &'static [&'static str])] 
             ),
             (
                 "role",
-                &["type", "persontype", "category", "involvement", "roles"],
+                &[
+                    "type",
+                    "persontype",
+                    "nominaltype",
+                    "category",
+                    "involvement",
+                    "roles",
+                ],
             ),
             (
                 "given_name",
