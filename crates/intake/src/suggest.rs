@@ -13,7 +13,7 @@ use sightline_standard::codes::Coded;
 use sightline_standard::ethnicity::{self, Note, Scheme};
 use sightline_standard::fold::{fold, fold_header};
 use sightline_standard::{DateFormat, FieldKind, Table, nationality};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -360,7 +360,7 @@ pub struct Suggestion {
 /// Drafts a profile for a file (CSV or workbook).
 pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
     let empty = Profile::default();
-    let (sources, _) = reader::open_with(path, &empty, &known_headers)?;
+    let (mut sources, _) = reader::open_with(path, &empty, &known_headers)?;
     let file_name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -386,7 +386,6 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
         )
     );
     let mut seen_tables = HashSet::new();
-    let mut sources: Vec<TableSource> = sources;
     // A wide sheet (a row per person in an incident) holds other tables' columns too: read it
     // again as each of them, from the same file or sheet.
     let mut wide = Vec::new();
@@ -407,25 +406,18 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
                 .collect::<Vec<_>>()
                 .join(" and ")
         );
-        wide.push((source.file.clone(), source.sheet.clone(), others));
+        wide.push((
+            source.file.clone(),
+            source.sheet.clone(),
+            source.table,
+            others,
+        ));
     }
-    // For each wide file or sheet, every table it holds.
-    let mut tables_of: HashMap<(String, Option<String>), Vec<Table>> = HashMap::new();
-    for (file, sheet, others) in &wide {
-        let own = sources
-            .iter()
-            .filter(|source| &source.file == file && &source.sheet == sheet)
-            .map(|source| source.table);
-        tables_of
-            .entry((file.clone(), sheet.clone()))
-            .or_default()
-            .extend(own.chain(others.iter().copied()));
-    }
-    for (file, sheet, others) in wide {
-        let profile = wide_profile(file_name, sheet.as_deref(), &others);
+    for (file, sheet, _, others) in &wide {
+        let profile = wide_profile(file_name, sheet.as_deref(), others);
         let (found, _) = reader::open_with(path, &profile, &known_headers)?;
         sources.extend(found.into_iter().filter(|found| {
-            found.file == file && found.sheet == sheet && others.contains(&found.table)
+            &found.file == file && &found.sheet == sheet && others.contains(&found.table)
         }));
     }
     for source in sources {
@@ -438,11 +430,11 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
             );
             continue;
         }
-        let siblings: Vec<Table> = tables_of
-            .get(&(source.file.clone(), source.sheet.clone()))
-            .into_iter()
-            .flatten()
-            .copied()
+        // The other tables of the wide sheet this source is on, if it is on one.
+        let siblings: Vec<Table> = wide
+            .iter()
+            .filter(|(file, sheet, _, _)| *file == source.file && *sheet == source.sheet)
+            .flat_map(|(_, _, own, others)| std::iter::once(*own).chain(others.iter().copied()))
             .filter(|&table| table != source.table)
             .collect();
         draft_table(source, file_name, &siblings, &mut out, &mut columns)?;
@@ -450,7 +442,7 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
     Ok(Suggestion { toml: out, columns })
 }
 
-/// The tables besides its own whose identifiers, and at least one other field, a source's
+/// The tables besides its own whose identifiers, and at least three fields in all, a source's
 /// headers hold.
 fn other_tables_in(source: &TableSource) -> Vec<Table> {
     [Table::People, Table::Incidents, Table::Involvements]
@@ -462,12 +454,12 @@ fn other_tables_in(source: &TableSource) -> Vec<Table> {
                 .iter()
                 .filter_map(|header| field_for_header(table, header))
                 .collect();
-            let (ids, at_least): (&[&str], usize) = match table {
-                Table::People => (&["person_id"], 3),
-                Table::Incidents => (&["incident_id"], 3),
-                _ => (&["incident_id", "person_id"], 3),
+            let ids: &[&str] = match table {
+                Table::People => &["person_id"],
+                Table::Incidents => &["incident_id"],
+                _ => &["incident_id", "person_id"],
             };
-            ids.iter().all(|id| fields.contains(id)) && fields.len() >= at_least
+            ids.iter().all(|id| fields.contains(id)) && fields.len() >= 3
         })
         .collect()
 }

@@ -157,6 +157,45 @@ pub struct Present {
     pub pnc_id: bool,
 }
 
+/// A list per record that most records do not have: an index per record (NONE for none)
+/// into the lists of the records that do.
+#[derive(Debug)]
+pub struct RecordLists<T> {
+    index: Vec<u32>,
+    lists: Vec<Vec<T>>,
+}
+
+impl<T> Default for RecordLists<T> {
+    fn default() -> Self {
+        RecordLists {
+            index: Vec::new(),
+            lists: Vec::new(),
+        }
+    }
+}
+
+impl<T> RecordLists<T> {
+    /// Adds the next record's list; returns whether it has anything in it.
+    fn push(&mut self, list: Vec<T>) -> bool {
+        if list.is_empty() {
+            self.index.push(NONE);
+            false
+        } else {
+            self.index.push(self.lists.len() as u32);
+            self.lists.push(list);
+            true
+        }
+    }
+
+    /// A record's list (empty when it has none).
+    pub fn of(&self, record: usize) -> &[T] {
+        match self.index[record] {
+            NONE => &[],
+            list => &self.lists[list as usize],
+        }
+    }
+}
+
 /// Every record, column by column.
 #[derive(Debug, Default)]
 pub struct Dataset {
@@ -172,9 +211,8 @@ pub struct Dataset {
     pub phonetics: Interner,
     /// Nickname groups of each interned name (indexed by name id).
     pub name_groups: Vec<u128>,
-    /// Alias names per record: index into `alias_lists`, or NONE.
-    pub aliases: Vec<u32>,
-    pub alias_lists: Vec<Vec<(u32, u32)>>,
+    /// Alias names per record, as (given, family) name ids.
+    pub aliases: RecordLists<(u32, u32)>,
     pub birth: Vec<Birth>,
     pub sex: Vec<u8>,
     pub places: Interner,
@@ -184,10 +222,8 @@ pub struct Dataset {
     pub area: Vec<u32>,
     pub town: Vec<u32>,
     pub local_authority: Vec<u32>,
-    /// The local authorities of each record's incidents (interned in `places`): index into
-    /// `incident_la_lists`, or NONE.
-    pub incident_las: Vec<u32>,
-    pub incident_la_lists: Vec<Vec<u32>>,
+    /// The local authorities of each record's incidents (interned in `places`).
+    pub incident_las: RecordLists<u32>,
     pub identifiers: Interner,
     pub nhs_number: Vec<u32>,
     pub upn: Vec<u32>,
@@ -290,13 +326,7 @@ impl Dataset {
             let pair = (self.name(first), self.name(last));
             aliases.push(pair);
         }
-        if aliases.is_empty() {
-            self.aliases.push(NONE);
-        } else {
-            self.present.other_names = true;
-            self.aliases.push(self.alias_lists.len() as u32);
-            self.alias_lists.push(aliases);
-        }
+        self.present.other_names |= self.aliases.push(aliases);
 
         let birth = Birth::from_input(input.birth, input.age);
         self.present.birth |= birth.is_known();
@@ -352,13 +382,7 @@ impl Dataset {
             .collect();
         incident_las.sort_unstable();
         incident_las.dedup();
-        if incident_las.is_empty() {
-            self.incident_las.push(NONE);
-        } else {
-            self.present.incident_local_authority = true;
-            self.incident_las.push(self.incident_la_lists.len() as u32);
-            self.incident_la_lists.push(incident_las);
-        }
+        self.present.incident_local_authority |= self.incident_las.push(incident_las);
 
         let nhs = self.identifiers.intern(&fold_identifier(input.nhs_number));
         let upn = self.identifiers.intern(&fold_identifier(input.upn));
@@ -379,18 +403,12 @@ impl Dataset {
 
     /// The record's aliases as (given, family) name ids.
     pub fn aliases_of(&self, record: usize) -> &[(u32, u32)] {
-        match self.aliases[record] {
-            NONE => &[],
-            list => &self.alias_lists[list as usize],
-        }
+        self.aliases.of(record)
     }
 
     /// The local authorities of the record's incidents.
     pub fn incident_las_of(&self, record: usize) -> &[u32] {
-        match self.incident_las[record] {
-            NONE => &[],
-            list => &self.incident_la_lists[list as usize],
-        }
+        self.incident_las.of(record)
     }
 
     pub fn extra(&self, record: usize, at: usize) -> u32 {

@@ -94,11 +94,11 @@ pub(crate) fn read_records(
     let mut statement = conn.prepare(SELECT_INCIDENT_PLACES)?;
     let mut rows = statement.query([])?;
     while let Some(row) = rows.next()? {
-        let places = incident_places.entry(row.get(0)?).or_default();
-        let place: String = row.get(1)?;
-        if !places.contains(&place) {
-            places.push(place);
-        }
+        // Distinct (person key, place) pairs already: no check for repeats here.
+        incident_places
+            .entry(row.get(0)?)
+            .or_default()
+            .push(row.get(1)?);
     }
     let mut statement = conn.prepare(SELECT_RECORDS)?;
     let mut rows = statement.query([])?;

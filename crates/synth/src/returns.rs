@@ -1193,7 +1193,7 @@ fn police(
         files.close(rows)?;
     }
     if wide {
-        return police_wide(&incidents, &ids, &person_cells, agency, seed, files);
+        return police_wide(&incidents, &person_cells, agency, seed, files);
     }
     let mut crimes = files.table("crimes.csv", &headers(POLICE_CRIMES))?;
     let mut involved = files.table("involved.csv", &headers(POLICE_INVOLVED))?;
@@ -1206,19 +1206,12 @@ fn police(
         );
         let crime_ref = format!("{}/CR/{:06}", agency.id, incident.id);
         crimes.push(crime_cells(incident, &crime_ref, files.layout, &mut rng));
-        for (person, role) in incident
-            .victims
-            .iter()
-            .map(|v| (v, "Victim"))
-            .chain(incident.offenders.iter().map(|o| (o, "Suspect")))
-        {
-            let person_id = ids.get(person).cloned().unwrap_or_default();
-            if rng.random_bool(crate::returns::DEFECT_RATE) {
+        for (person, role, defect) in involvements(incident, &mut rng) {
+            if defect {
                 defect_rows.push(involved.len());
-                involved.push(vec![crime_ref.clone(), person_id, "Bystander?".to_string()]);
-            } else {
-                involved.push(vec![crime_ref.clone(), person_id, role.to_string()]);
             }
+            let person_id = ids.get(&person).cloned().unwrap_or_default();
+            involved.push(vec![crime_ref.clone(), person_id, role.to_string()]);
         }
     }
     files.close(crimes)?;
@@ -1232,6 +1225,27 @@ fn police(
         );
     }
     Ok(())
+}
+
+/// Who took part in an incident and how, as a force records it: victims, then suspects, each
+/// role made invalid ("Bystander?") on the generator's draw for a defect.
+fn involvements(
+    incident: &crate::world::Incident,
+    rng: &mut ChaCha8Rng,
+) -> Vec<(u32, &'static str, bool)> {
+    incident
+        .victims
+        .iter()
+        .map(|&v| (v, "Victim"))
+        .chain(incident.offenders.iter().map(|&o| (o, "Suspect")))
+        .map(|(person, role)| {
+            if rng.random_bool(DEFECT_RATE) {
+                (person, "Bystander?", true)
+            } else {
+                (person, role, false)
+            }
+        })
+        .collect()
 }
 
 /// An incident as a police return writes it.
@@ -1261,7 +1275,6 @@ fn crime_cells(
 /// and the person's repeated on each of their rows, and the person's part in it last.
 fn police_wide(
     incidents: &[&crate::world::Incident],
-    ids: &std::collections::HashMap<u32, String>,
     person_cells: &std::collections::HashMap<u32, Vec<String>>,
     agency: &Agency,
     seed: u64,
@@ -1285,26 +1298,18 @@ fn police_wide(
         let crime_ref = format!("{}/CR/{:06}", agency.id, incident.id);
         let crime = crime_cells(incident, &crime_ref, files.layout, &mut rng);
         let mut incident_written = false;
-        for (person, role) in incident
-            .victims
-            .iter()
-            .map(|v| (v, "Victim"))
-            .chain(incident.offenders.iter().map(|o| (o, "Suspect")))
-        {
-            let (Some(_), Some(cells)) = (ids.get(person), person_cells.get(person)) else {
+        for (person, role, defect) in involvements(incident, &mut rng) {
+            let Some(cells) = person_cells.get(&person) else {
                 continue;
             };
-            let role = if rng.random_bool(crate::returns::DEFECT_RATE) {
+            if defect {
                 defect_rows.push(extract.len());
-                "Bystander?"
-            } else {
-                role
-            };
+            }
             let mut row = crime.clone();
             row.extend(cells.iter().cloned());
             row.push(role.to_string());
             extract.push(row);
-            people_written.insert(*person);
+            people_written.insert(person);
             incident_written = true;
         }
         incidents_written += u64::from(incident_written);

@@ -297,31 +297,19 @@ pub fn write_truth(
 /// Components of two or more offenders linked by sharing a true incident, and the offenders in
 /// them: the groups as the co-offending graph defines them.
 fn co_offending(world: &World) -> (usize, usize) {
-    fn root(parent: &mut [usize], mut at: usize) -> usize {
-        while parent[at] != at {
-            parent[at] = parent[parent[at]];
-            at = parent[at];
-        }
-        at
-    }
-    let mut parent: Vec<usize> = (0..=world.persons.len()).collect();
-    let mut offends = vec![false; parent.len()];
+    let mut union = petgraph::unionfind::UnionFind::<usize>::new(world.persons.len() + 1);
+    let mut offends = vec![false; world.persons.len() + 1];
     for incident in &world.incidents {
-        let Some(&first) = incident.offenders.first() else {
-            continue;
-        };
         for &offender in &incident.offenders {
             offends[offender as usize] = true;
-            let (a, b) = (
-                root(&mut parent, first as usize),
-                root(&mut parent, offender as usize),
-            );
-            parent[b] = a;
+            if let Some(&first) = incident.offenders.first() {
+                union.union(first as usize, offender as usize);
+            }
         }
     }
     let mut sizes: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
-    for person in (0..parent.len()).filter(|&p| offends[p]) {
-        *sizes.entry(root(&mut parent, person)).or_default() += 1;
+    for person in (0..offends.len()).filter(|&p| offends[p]) {
+        *sizes.entry(union.find(person)).or_default() += 1;
     }
     let groups = sizes.values().filter(|&&size| size >= 2);
     (groups.clone().count(), groups.sum())
