@@ -28,12 +28,12 @@ pub struct Defect {
     pub rule: &'static str,
 }
 
-/// Which true person an agency's record is.
-#[derive(Debug, Clone)]
+/// Which true person an agency's record is. The record's id is not kept: it is
+/// [`record_id`] of the agency and the person.
+#[derive(Debug, Clone, Copy)]
 pub struct RecordLink {
     /// Position of the agency in `World::agencies`.
     pub agency: u16,
-    pub person_id: String,
     pub true_id: u32,
 }
 
@@ -52,29 +52,70 @@ pub struct Recorded {
     pub missing_no: bool,
 }
 
+impl Recorded {
+    fn add(&mut self, other: Recorded) {
+        self.sex |= other.sex;
+        self.self_defined |= other.self_defined;
+        self.observed |= other.observed;
+        self.missing_yes |= other.missing_yes;
+        self.missing_no |= other.missing_no;
+    }
+}
+
 /// What writing the returns produced, for the truth files.
 #[derive(Debug, Default)]
 pub struct Written {
     pub defects: Vec<Defect>,
     pub records: Vec<RecordLink>,
     pub rows: u64,
-    pub recorded: std::collections::HashMap<u32, Recorded>,
+    /// What each record says of its true person, in the order written; a person's notes are
+    /// merged by [`Written::recorded`].
+    pub notes: Vec<(u32, Recorded)>,
 }
 
 impl Written {
     fn note(&mut self, person: u32, sex: bool, self_defined: bool, observed: bool) {
-        let entry = self.recorded.entry(person).or_default();
-        entry.sex |= sex;
-        entry.self_defined |= self_defined;
-        entry.observed |= observed;
+        self.add_note(
+            person,
+            Recorded {
+                sex,
+                self_defined,
+                observed,
+                ..Recorded::default()
+            },
+        );
     }
 
     /// What a record says of the person's missing history: `Some(true)` reported missing,
     /// `Some(false)` never, `None` not known.
     fn note_missing(&mut self, person: u32, missing: Option<bool>) {
-        let entry = self.recorded.entry(person).or_default();
-        entry.missing_yes |= missing == Some(true);
-        entry.missing_no |= missing == Some(false);
+        self.add_note(
+            person,
+            Recorded {
+                missing_yes: missing == Some(true),
+                missing_no: missing == Some(false),
+                ..Recorded::default()
+            },
+        );
+    }
+
+    /// Notes on the same person one after the other are one note.
+    fn add_note(&mut self, person: u32, note: Recorded) {
+        match self.notes.last_mut() {
+            Some((last, recorded)) if *last == person => recorded.add(note),
+            _ => self.notes.push((person, note)),
+        }
+    }
+
+    /// What the returns together recorded of each true person, indexed by true id (0 unused).
+    pub fn recorded(&self, persons: usize) -> Vec<Recorded> {
+        let mut recorded = vec![Recorded::default(); persons + 1];
+        for &(person, note) in &self.notes {
+            if let Some(entry) = recorded.get_mut(person as usize) {
+                entry.add(note);
+            }
+        }
+        recorded
     }
 }
 
@@ -249,20 +290,52 @@ fn view(person: &Person, agency: &Agency, seed: u64, police: bool) -> View {
             rng.random_range(0..10)
         )
     } else {
-        person.postcode.clone()
+        person.postcode.to_string()
     };
     View {
-        person_id: format!(
-            "{}-{:06}",
-            agency.id,
-            person.id * 7 + agency_number(agency) as u32 % 7
-        ),
+        person_id: record_id(agency, person.id),
         given,
         family,
         other_names,
         birth,
         age,
         postcode,
+    }
+}
+
+/// The id an agency gives a person's record (`POL07-000123`).
+pub fn record_id(agency: &Agency, person: u32) -> String {
+    let mut id = String::with_capacity(agency.id.len() + 8);
+    push_record_id(&mut id, agency, person);
+    id
+}
+
+/// Appends [`record_id`] to `out`.
+pub fn push_record_id(out: &mut String, agency: &Agency, person: u32) {
+    out.push_str(&agency.id);
+    out.push('-');
+    push_number(
+        out,
+        u64::from(person) * 7 + agency_number(agency) as u64 % 7,
+        6,
+    );
+}
+
+/// Appends `n` in decimal, zero-padded to at least `width` digits (as `{n:0width$}` would,
+/// without the formatting machinery: ids and dates are most of what generation writes).
+pub fn push_number(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    while n > 0 || start == digits.len() {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    for _ in digits.len() - start..width {
+        out.push('0');
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
     }
 }
 
@@ -417,26 +490,26 @@ struct TableWriter {
 }
 
 impl TableWriter {
-    fn push(&mut self, row: Vec<String>) {
+    fn push<S: AsRef<str>>(&mut self, row: &[S]) {
         match &mut self.out {
             TableOut::Sheet {
                 sheet,
                 next,
                 date_format,
             } => {
-                if let Err(error) = write_sheet_row(sheet, *next, &row, date_format)
+                if let Err(error) = write_sheet_row(sheet, *next, row, date_format)
                     && self.error.is_none()
                 {
                     self.error = Some(error);
                 }
                 *next += 1;
             }
-            TableOut::Csv { .. } => self.write_row(&row),
+            TableOut::Csv { .. } => self.write_row(row),
         }
         self.rows += 1;
     }
 
-    fn write_row(&mut self, row: &[String]) {
+    fn write_row<S: AsRef<str>>(&mut self, row: &[S]) {
         let TableOut::Csv {
             writer,
             windows_1252,
@@ -447,10 +520,10 @@ impl TableWriter {
         let result = if *windows_1252 {
             writer.write_record(
                 row.iter()
-                    .map(|cell| encoding_rs::WINDOWS_1252.encode(cell).0),
+                    .map(|cell| encoding_rs::WINDOWS_1252.encode(cell.as_ref()).0),
             )
         } else {
-            writer.write_record(row)
+            writer.write_record(row.iter().map(AsRef::as_ref))
         };
         if let Err(error) = result
             && self.error.is_none()
@@ -481,14 +554,15 @@ fn xlsx_error(error: rust_xlsxwriter::XlsxError) -> std::io::Error {
 }
 
 /// Writes one row to a sheet; ISO dates become Excel dates.
-fn write_sheet_row(
+fn write_sheet_row<S: AsRef<str>>(
     sheet: &mut rust_xlsxwriter::Worksheet,
     row_index: u32,
-    row: &[String],
+    row: &[S],
     date_format: &rust_xlsxwriter::Format,
 ) -> std::io::Result<()> {
     for (column, text) in row.iter().enumerate() {
         let column = column as u16;
+        let text = text.as_ref();
         let date = (text.len() == 10)
             .then(|| sightline_standard::DateFormat::Iso.parse(text))
             .flatten()
@@ -656,7 +730,7 @@ impl ReturnFiles<'_> {
     fn write(&mut self, name: &str, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<u64> {
         let mut table = self.table(name, header)?;
         for row in rows {
-            table.push(row.clone());
+            table.push(row);
         }
         self.close(table)
     }
@@ -705,8 +779,10 @@ struct Index {
     incidents_by_force: Vec<Vec<usize>>,
     /// Victims and other children (not offenders), by local authority, as person indices.
     children_by_la: Vec<Vec<usize>>,
-    episodes_by_person: std::collections::HashMap<u32, Vec<usize>>,
-    with_episodes: BTreeSet<u32>,
+    /// Each person's missing episodes, as a range of `World::episodes`, by person index.
+    episodes_of: Vec<std::ops::Range<usize>>,
+    /// Each local authority's code (`E06000001`).
+    la_codes: Vec<String>,
 }
 
 impl Index {
@@ -735,22 +811,48 @@ impl Index {
                 children_by_la[person.la].push(i);
             }
         }
-        let mut episodes_by_person: std::collections::HashMap<u32, Vec<usize>> =
-            std::collections::HashMap::new();
+        // Episodes are in person order (`World::episodes`), so each person's are one run.
+        let mut episodes_of = vec![0..0; world.persons.len()];
         for (i, episode) in world.episodes.iter().enumerate() {
-            episodes_by_person
-                .entry(episode.person)
-                .or_default()
-                .push(i);
+            if let Some(range) = episodes_of.get_mut(slot(episode.person)) {
+                if range.start == range.end {
+                    *range = i..i;
+                }
+                range.end = i + 1;
+            }
         }
-        let with_episodes = episodes_by_person.keys().copied().collect();
         Index {
             incidents_by_force,
             children_by_la,
-            episodes_by_person,
-            with_episodes,
+            episodes_of,
+            la_codes: (0..crate::world::LOCAL_AUTHORITIES)
+                .map(|la| format!("E06{:06}", la + 1))
+                .collect(),
         }
     }
+
+    /// The person's missing episodes.
+    fn episodes<'w>(&self, world: &'w World, person: u32) -> &'w [crate::world::Episode] {
+        self.episodes_of
+            .get(slot(person))
+            .and_then(|range| world.episodes.get(range.clone()))
+            .unwrap_or_default()
+    }
+
+    fn la_code(&self, la: usize) -> &str {
+        self.la_codes.get(la).map_or("", String::as_str)
+    }
+
+    fn went_missing(&self, person: u32) -> bool {
+        self.episodes_of
+            .get(slot(person))
+            .is_some_and(|range| range.start < range.end)
+    }
+}
+
+/// A person's position in `World::persons` (ids count from 1; 0 has none).
+fn slot(person: u32) -> usize {
+    (person as usize).wrapping_sub(1)
 }
 
 /// Writes every returning agency's return under `out/returns/AGENCY/` and its profile under
@@ -792,14 +894,7 @@ pub fn write_returns(world: &World, seed: u64, out: &Path) -> std::io::Result<Wr
         written.defects.extend(part.defects);
         written.records.extend(part.records);
         written.rows += part.rows;
-        for (person, recorded) in part.recorded {
-            let entry = written.recorded.entry(person).or_default();
-            entry.sex |= recorded.sex;
-            entry.self_defined |= recorded.self_defined;
-            entry.observed |= recorded.observed;
-            entry.missing_yes |= recorded.missing_yes;
-            entry.missing_no |= recorded.missing_no;
-        }
+        written.notes.extend(part.notes);
     }
     written.defects.sort();
     Ok(written)
@@ -1064,15 +1159,13 @@ ethnicity_scheme = "free_text"
     }
 }
 
-fn sex_text(person: &Person, records_sex: bool, layout: Layout) -> String {
-    if !records_sex {
-        return String::new();
-    }
-    match (layout, person.female) {
-        (Layout::PoliceLegacy, true) => "F".to_string(),
-        (Layout::PoliceLegacy, false) => "M".to_string(),
-        (_, true) => "female".to_string(),
-        (_, false) => "male".to_string(),
+fn sex_text(person: &Person, records_sex: bool, layout: Layout) -> &'static str {
+    match (records_sex, layout, person.female) {
+        (false, _, _) => "",
+        (true, Layout::PoliceLegacy, true) => "F",
+        (true, Layout::PoliceLegacy, false) => "M",
+        (true, _, true) => "female",
+        (true, _, false) => "male",
     }
 }
 
@@ -1087,36 +1180,35 @@ fn police(
         .iter()
         .map(|&i| &world.incidents[i])
         .collect();
-    let mut people: BTreeSet<u32> = BTreeSet::new();
-    for incident in &incidents {
-        people.extend(incident.victims.iter().copied());
-        people.extend(incident.offenders.iter().copied());
-    }
+    let mut people: Vec<u32> = incidents
+        .iter()
+        .flat_map(|incident| incident.victims.iter().chain(&incident.offenders))
+        .copied()
+        .collect();
+    people.sort_unstable();
+    people.dedup();
     let table = if agency.index.is_multiple_of(2) {
         ethnicity::POLICE_16_1
     } else {
         ethnicity::POLICE_18_1
     };
     let practice = Practice::of(agency);
-    let mut ids = std::collections::HashMap::new();
     // One wide sheet: a person's cells wait for the rows of their incidents.
     let wide = files.layout == Layout::PoliceWide;
-    let mut person_cells: std::collections::HashMap<u32, Vec<String>> =
-        std::collections::HashMap::new();
+    let mut person_cells: Vec<Vec<String>> = Vec::new();
+    let mut ids: Vec<String> = Vec::with_capacity(people.len());
     let mut rows = if wide {
         None
     } else {
         Some(files.table("people.csv", &headers(POLICE_PEOPLE))?)
     };
-    for id in &people {
-        let person = world.person(*id);
+    for &id in &people {
+        let person = world.person(id);
         let view = view(person, agency, seed, true);
-        let mut rng = rng_for(seed, agency_number(agency), 6_000_000 + u64::from(*id));
-        ids.insert(*id, view.person_id.clone());
+        let mut rng = rng_for(seed, agency_number(agency), 6_000_000 + u64::from(id));
         files.written.records.push(RecordLink {
             agency: agency.position,
-            person_id: view.person_id.clone(),
-            true_id: *id,
+            true_id: id,
         });
         let victim = person.role == Role::Victim;
         let (sde_rate, ic_rate) = if victim {
@@ -1125,29 +1217,25 @@ fn police(
             (0.42, 0.28)
         };
         let self_defined = if rng.random_bool(sde_rate) {
-            scheme_code(table, person.ethnicity).to_string()
+            scheme_code(table, person.ethnicity)
         } else {
-            String::new()
+            ""
         };
         let observed = if rng.random_bool(ic_rate) {
-            ic_code(person.ethnicity).to_string()
+            ic_code(person.ethnicity)
         } else {
-            String::new()
+            ""
         };
         let sex_recorded = !victim || rng.random_bool(practice.victim_sex);
         // Forces hold missing-person reports: most victims who went missing are flagged.
-        let missing_flag = match (
-            victim,
-            index.with_episodes.contains(id),
-            rng.random::<f64>(),
-        ) {
+        let missing_flag = match (victim, index.went_missing(id), rng.random::<f64>()) {
             (true, true, roll) if roll < 0.6 => Some(true),
             (true, false, roll) if roll < 0.03 => Some(false),
             _ => None,
         };
-        files.written.note_missing(*id, missing_flag);
+        files.written.note_missing(id, missing_flag);
         files.written.note(
-            *id,
+            id,
             sex_recorded,
             !self_defined.is_empty() && self_defined != "NS",
             !observed.is_empty() && observed != "IC9",
@@ -1157,43 +1245,53 @@ fn police(
             .map_or((String::new(), String::new()), |(age, on)| {
                 (age.to_string(), police_date(files.layout, on))
             });
-        let cells = vec![
-            view.person_id,
-            view.family,
-            view.given,
-            view.other_names,
-            view.birth
-                .map(|d| police_date(files.layout, d))
-                .unwrap_or_default(),
-            age,
-            age_date,
+        let birth = view
+            .birth
+            .map(|d| police_date(files.layout, d))
+            .unwrap_or_default();
+        let cells = [
+            view.person_id.as_str(),
+            &view.family,
+            &view.given,
+            &view.other_names,
+            &birth,
+            &age,
+            &age_date,
             sex_text(person, sex_recorded, Layout::PoliceLegacy),
             self_defined,
             observed,
-            if victim {
-                "Victim".to_string()
-            } else {
-                "Suspect".to_string()
-            },
-            view.postcode,
+            if victim { "Victim" } else { "Suspect" },
+            &view.postcode,
             match missing_flag {
-                Some(true) => "Y".to_string(),
-                Some(false) => "N".to_string(),
-                None => String::new(),
+                Some(true) => "Y",
+                Some(false) => "N",
+                None => "",
             },
         ];
         match &mut rows {
-            Some(rows) => rows.push(cells),
-            None => {
-                person_cells.insert(*id, cells);
-            }
+            Some(rows) => rows.push(&cells),
+            None => person_cells.push(cells.iter().map(|cell| cell.to_string()).collect()),
         }
+        ids.push(view.person_id);
     }
     if let Some(rows) = rows {
         files.close(rows)?;
     }
+    let id_of = |person: u32| {
+        people
+            .binary_search(&person)
+            .ok()
+            .and_then(|at| ids.get(at))
+            .map_or("", String::as_str)
+    };
     if wide {
-        return police_wide(&incidents, &person_cells, agency, seed, files);
+        let cells_of = |person: u32| {
+            people
+                .binary_search(&person)
+                .ok()
+                .and_then(|at| person_cells.get(at))
+        };
+        return police_wide(&incidents, cells_of, agency, seed, index, files);
     }
     let mut crimes = files.table("crimes.csv", &headers(POLICE_CRIMES))?;
     let mut involved = files.table("involved.csv", &headers(POLICE_INVOLVED))?;
@@ -1204,14 +1302,19 @@ fn police(
             agency_number(agency),
             1_000_000 + u64::from(incident.id),
         );
-        let crime_ref = format!("{}/CR/{:06}", agency.id, incident.id);
-        crimes.push(crime_cells(incident, &crime_ref, files.layout, &mut rng));
+        let crime_ref = crime_ref(agency, incident.id);
+        crimes.push(&crime_cells(
+            incident,
+            &crime_ref,
+            files.layout,
+            index,
+            &mut rng,
+        ));
         for (person, role, defect) in involvements(incident, &mut rng) {
             if defect {
                 defect_rows.push(involved.len());
             }
-            let person_id = ids.get(&person).cloned().unwrap_or_default();
-            involved.push(vec![crime_ref.clone(), person_id, role.to_string()]);
+            involved.push(&[crime_ref.as_str(), id_of(person), role]);
         }
     }
     files.close(crimes)?;
@@ -1225,6 +1328,15 @@ fn police(
         );
     }
     Ok(())
+}
+
+/// A force's reference for an incident (`POL07/CR/000123`).
+fn crime_ref(agency: &Agency, incident: u32) -> String {
+    let mut text = String::with_capacity(agency.id.len() + 10);
+    text.push_str(&agency.id);
+    text.push_str("/CR/");
+    push_number(&mut text, u64::from(incident), 6);
+    text
 }
 
 /// Who took part in an incident and how, as a force records it: victims, then suspects, each
@@ -1249,35 +1361,33 @@ fn involvements(
 }
 
 /// An incident as a police return writes it.
-fn crime_cells(
-    incident: &crate::world::Incident,
-    crime_ref: &str,
+fn crime_cells<'a>(
+    incident: &'a crate::world::Incident,
+    crime_ref: &'a str,
     layout: Layout,
+    index: &'a Index,
     rng: &mut ChaCha8Rng,
-) -> Vec<String> {
-    vec![
-        crime_ref.to_string(),
-        police_date(layout, day(incident.first)),
-        police_date(layout, day(incident.last)),
-        incident.offence.to_string(),
-        if rng.random_bool(0.15) {
-            String::new()
-        } else {
-            "Y".to_string()
-        },
-        incident.location.to_string(),
-        format!("E06{:06}", incident.la + 1),
-        incident.outcome.to_string(),
+) -> [std::borrow::Cow<'a, str>; 8] {
+    [
+        crime_ref.into(),
+        police_date(layout, day(incident.first)).into(),
+        police_date(layout, day(incident.last)).into(),
+        incident.offence.into(),
+        if rng.random_bool(0.15) { "" } else { "Y" }.into(),
+        incident.location.into(),
+        index.la_code(incident.la).into(),
+        incident.outcome.into(),
     ]
 }
 
 /// A force that sends one wide sheet: a row per person in an incident, the incident's cells
 /// and the person's repeated on each of their rows, and the person's part in it last.
-fn police_wide(
+fn police_wide<'p>(
     incidents: &[&crate::world::Incident],
-    person_cells: &std::collections::HashMap<u32, Vec<String>>,
+    cells_of: impl Fn(u32) -> Option<&'p Vec<String>>,
     agency: &Agency,
     seed: u64,
+    index: &Index,
     files: &mut ReturnFiles<'_>,
 ) -> std::io::Result<()> {
     let mut header = headers(POLICE_CRIMES);
@@ -1295,20 +1405,22 @@ fn police_wide(
             agency_number(agency),
             1_000_000 + u64::from(incident.id),
         );
-        let crime_ref = format!("{}/CR/{:06}", agency.id, incident.id);
-        let crime = crime_cells(incident, &crime_ref, files.layout, &mut rng);
+        let crime_ref = crime_ref(agency, incident.id);
+        let crime = crime_cells(incident, &crime_ref, files.layout, index, &mut rng);
         let mut incident_written = false;
+        let mut row: Vec<&str> = Vec::with_capacity(header.len());
         for (person, role, defect) in involvements(incident, &mut rng) {
-            let Some(cells) = person_cells.get(&person) else {
+            let Some(cells) = cells_of(person) else {
                 continue;
             };
             if defect {
                 defect_rows.push(extract.len());
             }
-            let mut row = crime.clone();
-            row.extend(cells.iter().cloned());
-            row.push(role.to_string());
-            extract.push(row);
+            row.clear();
+            row.extend(crime.iter().map(|cell| cell.as_ref()));
+            row.extend(cells.iter().map(String::as_str));
+            row.push(role);
+            extract.push(&row);
             people_written.insert(person);
             incident_written = true;
         }
@@ -1342,11 +1454,19 @@ fn childrens_services(
         (false, true) => "yes",
         (false, false) => "no",
     };
+    let date_text = |date: PartialDate| {
+        if serial {
+            excel_serial(date)
+        } else if renamed {
+            uk(date)
+        } else {
+            iso(date)
+        }
+    };
     let people: Vec<&Person> = index.children_by_la[agency.index]
         .iter()
         .map(|&i| &world.persons[i])
         .collect();
-    let with_episodes = &index.with_episodes;
     let header: &[&str] = if renamed {
         &headers(CSC_PEOPLE)
     } else {
@@ -1367,8 +1487,10 @@ fn childrens_services(
         ]
     };
     let mut rows = files.table("people.csv", header)?;
-    let mut ids = std::collections::HashMap::new();
+    // Each person's record id, for their episodes below.
+    let mut ids = Vec::with_capacity(people.len());
     let mut people_defects = Vec::new();
+    let practice = Practice::of(agency);
     for person in &people {
         let view = view(person, agency, seed, false);
         let mut rng = rng_for(
@@ -1376,21 +1498,18 @@ fn childrens_services(
             agency_number(agency),
             2_000_000 + u64::from(person.id),
         );
-        ids.insert(person.id, view.person_id.clone());
         files.written.records.push(RecordLink {
             agency: agency.position,
-            person_id: view.person_id.clone(),
             true_id: person.id,
         });
-        let mut birth = view.birth.map(iso).unwrap_or_default();
-        let practice = Practice::of(agency);
         let victim = person.role == Role::Victim;
         let sex_recorded = !victim || rng.random_bool(practice.victim_sex);
         let ethnicity_recorded = !victim || rng.random_bool(practice.victim_ethnicity);
         let sex = sex_text(person, sex_recorded, Layout::Template);
         // Children's services know who went missing from their own records; some also record
         // that a child never has.
-        let missing_history = if with_episodes.contains(&person.id) {
+        let went_missing = index.went_missing(person.id);
+        let missing_history = if went_missing {
             Some(true)
         } else if practice.victim_sex > 0.5 && rng.random_bool(0.2) {
             Some(false)
@@ -1399,21 +1518,17 @@ fn childrens_services(
         };
         files.written.note_missing(person.id, missing_history);
         let ethnicity_code = if ethnicity_recorded {
-            scheme_code(ethnicity::CSC, person.ethnicity).to_string()
+            scheme_code(ethnicity::CSC, person.ethnicity)
         } else if rng.random_bool(0.2) {
-            "REFU".to_string()
+            "REFU"
         } else {
-            String::new()
+            ""
         };
         files
             .written
             .note(person.id, sex_recorded, ethnicity_recorded, false);
-        if serial {
-            birth = view.birth.map(excel_serial).unwrap_or_default();
-        } else if renamed {
-            birth = view.birth.map(uk).unwrap_or_default();
-        }
-        if !with_episodes.contains(&person.id) && rng.random_bool(DEFECT_RATE) {
+        let mut birth = view.birth.map(date_text).unwrap_or_default();
+        if !went_missing && rng.random_bool(DEFECT_RATE) {
             birth = if renamed {
                 format!("30/02/{}", person.birth.year)
             } else {
@@ -1421,40 +1536,53 @@ fn childrens_services(
             };
             people_defects.push(rows.len());
         }
-        let mut row = vec![
-            view.person_id,
-            if person.role == Role::Victim {
-                "victim".to_string()
-            } else {
-                "at_risk".to_string()
-            },
-            view.given,
-            view.family,
-            birth,
-            if renamed {
-                sex.chars()
-                    .next()
-                    .map(|c| c.to_ascii_uppercase().to_string())
-                    .unwrap_or_default()
-            } else {
-                sex
-            },
-            ethnicity_code,
-            "csc".to_string(),
-            person.nationality.to_string(),
-            view.postcode,
-            format!("E06{:06}", person.la + 1),
-            yes_no(person.looked_after).to_string(),
-            match missing_history {
-                Some(known) => yes_no(known).to_string(),
-                None if renamed => "Not known".to_string(),
-                None => Unknown::NotKnown.code().to_string(),
-            },
-        ];
+        let role = if victim { "victim" } else { "at_risk" };
+        let sex = match (renamed, sex) {
+            (true, "female") => "F",
+            (true, "male") => "M",
+            (_, sex) => sex,
+        };
+        let missing = match missing_history {
+            Some(known) => yes_no(known),
+            None if renamed => "Not known",
+            None => Unknown::NotKnown.code(),
+        };
+        let (given, family) = (view.given.as_str(), view.family.as_str());
+        let la = index.la_code(person.la);
+        let looked_after = yes_no(person.looked_after);
         if renamed {
-            row.remove(7);
+            rows.push(&[
+                view.person_id.as_str(),
+                role,
+                given,
+                family,
+                &birth,
+                sex,
+                ethnicity_code,
+                person.nationality,
+                &view.postcode,
+                la,
+                looked_after,
+                missing,
+            ]);
+        } else {
+            rows.push(&[
+                view.person_id.as_str(),
+                role,
+                given,
+                family,
+                &birth,
+                sex,
+                ethnicity_code,
+                "csc",
+                person.nationality,
+                &view.postcode,
+                la,
+                looked_after,
+                missing,
+            ]);
         }
-        rows.push(row);
+        ids.push(view.person_id);
     }
     let first_row = files.close(rows)?;
     for index in people_defects {
@@ -1471,49 +1599,35 @@ fn childrens_services(
     } else {
         &standard_header
     };
+    let words = |yes: bool, agency_words: [&'static str; 2], standard: [&'static str; 2]| {
+        let [when_yes, when_no] = if renamed { agency_words } else { standard };
+        if yes { when_yes } else { when_no }
+    };
     let mut episodes = files.table("missing_episodes.csv", header)?;
     let mut episode_defects = Vec::new();
-    for episode in people
-        .iter()
-        .flat_map(|p| index.episodes_by_person.get(&p.id).into_iter().flatten())
-        .map(|&e| &world.episodes[e])
-    {
-        let mut rng = rng_for(
-            seed,
-            agency_number(agency),
-            3_000_000 + u64::from(episode.person) * 16 + (episode.start as u64 % 16),
-        );
-        let (start, end) = if episode.end > episode.start && rng.random_bool(DEFECT_RATE) {
-            episode_defects.push(episodes.len());
-            (episode.end, episode.start)
-        } else {
-            (episode.start, episode.end)
-        };
-        let date = |d: i64| {
-            if serial {
-                excel_serial(day(d))
-            } else if renamed {
-                uk(day(d))
+    for (person, id) in people.iter().zip(&ids) {
+        for episode in index.episodes(world, person.id) {
+            let mut rng = rng_for(
+                seed,
+                agency_number(agency),
+                3_000_000 + u64::from(episode.person) * 16 + (episode.start as u64 % 16),
+            );
+            let (start, end) = if episode.end > episode.start && rng.random_bool(DEFECT_RATE) {
+                episode_defects.push(episodes.len());
+                (episode.end, episode.start)
             } else {
-                iso(day(d))
-            }
-        };
-        let words = |yes: bool,
-                     agency_words: [&'static str; 2],
-                     standard: [&'static str; 2]|
-         -> &'static str {
-            let [when_yes, when_no] = if renamed { agency_words } else { standard };
-            if yes { when_yes } else { when_no }
-        };
-        episodes.push(vec![
-            ids.get(&episode.person).cloned().unwrap_or_default(),
-            date(start),
-            date(end),
-            words(episode.away, ["Absent", "Missing"], ["away", "missing"]).to_string(),
-            words(episode.from_care, ["Placement", "Home"], ["care", "home"]).to_string(),
-            yes_no(true).to_string(),
-            yes_no(rng.random_bool(0.5)).to_string(),
-        ]);
+                (episode.start, episode.end)
+            };
+            episodes.push(&[
+                id.as_str(),
+                &date_text(day(start)),
+                &date_text(day(end)),
+                words(episode.away, ["Absent", "Missing"], ["away", "missing"]),
+                words(episode.from_care, ["Placement", "Home"], ["care", "home"]),
+                yes_no(true),
+                yes_no(rng.random_bool(0.5)),
+            ]);
+        }
     }
     let first_row = files.close(episodes)?;
     for index in episode_defects {
@@ -1581,7 +1695,6 @@ fn people_only(
         let view = view(person, agency, seed, false);
         files.written.records.push(RecordLink {
             agency: agency.position,
-            person_id: view.person_id.clone(),
             true_id: person.id,
         });
         let defect = rng.random_bool(DEFECT_RATE);
@@ -1590,7 +1703,7 @@ fn people_only(
         }
         let charity_sex = rng.random_bool(0.4);
         let charity_missing = if agency.kind == AgencyKind::Charity {
-            let had_episode = index.with_episodes.contains(&person.id);
+            let had_episode = index.went_missing(person.id);
             match (had_episode, rng.random::<f64>()) {
                 (true, roll) if roll < 0.8 => Some(true),
                 (false, roll) if roll < 0.3 => Some(false),
@@ -1635,7 +1748,7 @@ fn people_only(
                 .unwrap_or_default()
         };
         if agency.kind == AgencyKind::Health {
-            rows.push(vec![
+            rows.push(&[
                 view.person_id,
                 "victim".to_string(),
                 view.given,
@@ -1648,18 +1761,18 @@ fn people_only(
                     (true, _) => format!("{}-02-30", person.birth.year),
                     (false, _) => birth,
                 },
-                sex_text(person, true, Layout::Template),
+                sex_text(person, true, Layout::Template).to_string(),
                 person.nhs_number(),
                 view.postcode,
             ]);
         } else {
             // Charities record sex for only some clients.
-            rows.push(vec![
+            rows.push(&[
                 view.person_id,
                 view.given,
                 view.family,
                 birth,
-                sex_text(person, charity_sex, Layout::CharityCombined),
+                sex_text(person, charity_sex, Layout::CharityCombined).to_string(),
                 combined.to_string(),
                 view.postcode,
                 "Victim".to_string(),

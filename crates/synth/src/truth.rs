@@ -1,13 +1,53 @@
 //! What evaluation needs to know: the true people, records, incidents, groups, defects and
 //! headline totals. Never read by the pipeline.
 
-use crate::returns::Written;
+use crate::returns::{Written, push_number};
 use crate::world::{Role, World};
 use serde_json::json;
+use std::fmt::Write as _;
 use std::path::Path;
 
 fn csv_error(error: csv::Error) -> std::io::Error {
     std::io::Error::other(error.to_string())
+}
+
+/// A CSV file of many short lines of codes and numbers, written as the csv crate would write
+/// them (a field quoted only where it holds a comma, quote or line end) but without its
+/// byte-by-byte state machine: the truth's person and record files have millions of lines.
+struct Lines {
+    out: std::io::BufWriter<std::fs::File>,
+}
+
+impl Lines {
+    fn create(path: &Path, header: &[&str]) -> std::io::Result<Lines> {
+        let mut lines = Lines {
+            out: std::io::BufWriter::with_capacity(256 * 1024, std::fs::File::create(path)?),
+        };
+        lines.row(header)?;
+        Ok(lines)
+    }
+
+    fn row(&mut self, fields: &[&str]) -> std::io::Result<()> {
+        use std::io::Write as _;
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                self.out.write_all(b",")?;
+            }
+            if field.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+                self.out.write_all(b"\"")?;
+                self.out.write_all(field.replace('"', "\"\"").as_bytes())?;
+                self.out.write_all(b"\"")?;
+            } else {
+                self.out.write_all(field.as_bytes())?;
+            }
+        }
+        self.out.write_all(b"\n")
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        use std::io::Write as _;
+        self.out.flush()
+    }
 }
 
 /// The truth that depends on the world alone (persons, incidents, groups): written while the
@@ -20,9 +60,9 @@ pub fn write_world_truth(world: &World, out: &Path) -> std::io::Result<()> {
         Role::Offender => "offender",
         Role::Background => "other_child",
     };
-    let mut persons = csv::Writer::from_path(dir.join("persons.csv")).map_err(csv_error)?;
-    persons
-        .write_record([
+    let mut persons = Lines::create(
+        &dir.join("persons.csv"),
+        &[
             "true_id",
             "role",
             "sex",
@@ -31,23 +71,29 @@ pub fn write_world_truth(world: &World, out: &Path) -> std::io::Result<()> {
             "date_of_birth",
             "local_authority",
             "looked_after",
-        ])
-        .map_err(csv_error)?;
+        ],
+    )?;
+    let la_codes: Vec<String> = (0..crate::world::LOCAL_AUTHORITIES)
+        .map(|la| format!("E06{:06}", la + 1))
+        .collect();
+    let (mut id, mut birth) = (String::new(), String::new());
     for person in &world.persons {
-        persons
-            .write_record([
-                person.id.to_string().as_str(),
-                role(person.role),
-                if person.female { "female" } else { "male" },
-                person.ethnicity,
-                person.nationality,
-                &person.birth.to_string(),
-                &format!("E06{:06}", person.la + 1),
-                if person.looked_after { "yes" } else { "no" },
-            ])
-            .map_err(csv_error)?;
+        id.clear();
+        push_number(&mut id, u64::from(person.id), 1);
+        birth.clear();
+        write!(birth, "{}", person.birth).map_err(std::io::Error::other)?;
+        persons.row(&[
+            id.as_str(),
+            role(person.role),
+            if person.female { "female" } else { "male" },
+            person.ethnicity,
+            person.nationality,
+            &birth,
+            la_codes.get(person.la).map_or("", String::as_str),
+            if person.looked_after { "yes" } else { "no" },
+        ])?;
     }
-    persons.flush()?;
+    persons.finish()?;
     let join = |ids: &[u32]| ids.iter().map(u32::to_string).collect::<Vec<_>>().join(";");
     let mut incidents = csv::Writer::from_path(dir.join("incidents.csv")).map_err(csv_error)?;
     incidents
@@ -105,39 +151,22 @@ pub fn write_truth(
 ) -> std::io::Result<serde_json::Value> {
     let dir = out.join("truth");
     std::fs::create_dir_all(&dir)?;
-    let mut records = csv::Writer::from_path(dir.join("records.csv")).map_err(csv_error)?;
-    records
-        .write_record(["agency_id", "person_id", "true_id"])
-        .map_err(csv_error)?;
-    for link in &written.records {
-        records
-            .write_record([
-                world
-                    .agencies
-                    .get(usize::from(link.agency))
-                    .map_or("", |a| a.id.as_str()),
-                &link.person_id,
-                &link.true_id.to_string(),
-            ])
-            .map_err(csv_error)?;
-    }
-    records.flush()?;
-    let mut defects = csv::Writer::from_path(dir.join("defects.csv")).map_err(csv_error)?;
-    defects
-        .write_record(["file", "table", "row", "rule"])
-        .map_err(csv_error)?;
-    for defect in &written.defects {
-        defects
-            .write_record([
-                defect.file.as_str(),
-                defect.table,
-                &defect.row.to_string(),
-                defect.rule,
-            ])
-            .map_err(csv_error)?;
-    }
-    defects.flush()?;
+    // The record links (millions at scale 100) are written while the totals are counted.
+    let (files, summary) = rayon::join(
+        || write_records_and_defects(world, written, &dir),
+        || summary(world, written),
+    );
+    files?;
 
+    std::fs::write(
+        dir.join("summary.json"),
+        serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n",
+    )?;
+    Ok(summary)
+}
+
+/// The true totals of every headline figure, as `summary.json` holds them.
+fn summary(world: &World, written: &Written) -> serde_json::Value {
     let victims: Vec<_> = world
         .persons
         .iter()
@@ -148,17 +177,20 @@ pub fn write_truth(
         .iter()
         .filter(|p| p.role == Role::Offender)
         .count();
-    let with_episode: std::collections::BTreeSet<u32> =
-        world.episodes.iter().map(|e| e.person).collect();
+    let mut with_episode = vec![false; world.persons.len() + 1];
+    for episode in &world.episodes {
+        with_episode[episode.person as usize] = true;
+    }
     let share = |n: usize, of: usize| if of == 0 { 0.0 } else { n as f64 / of as f64 };
     let female = victims.iter().filter(|p| p.female).count();
     let missing = victims
         .iter()
-        .filter(|p| with_episode.contains(&p.id))
+        .filter(|p| with_episode[p.id as usize])
         .count();
     let in_groups: usize = world.groups.iter().map(Vec::len).sum();
     let (co_offending_groups, co_offending_offenders) = co_offending(world);
-    let recorded = |id: u32| written.recorded.get(&id).copied().unwrap_or_default();
+    let recorded_by_id = written.recorded(world.persons.len());
+    let recorded = |id: u32| recorded_by_id[id as usize];
     let sex_unrecorded = victims.iter().filter(|p| !recorded(p.id).sex).count();
     let reported_missing = victims
         .iter()
@@ -190,32 +222,21 @@ pub fn write_truth(
         let born = sightline_standard::dates::days_from_civil(y, m, d);
         (day - born) / 365
     };
-    let first_incident: std::collections::HashMap<u32, i64> =
-        world
-            .incidents
-            .iter()
-            .fold(std::collections::HashMap::new(), |mut acc, incident| {
-                for person in incident.offenders.iter().chain(&incident.victims) {
-                    let entry = acc.entry(*person).or_insert(incident.first);
-                    *entry = (*entry).min(incident.first);
-                }
-                acc
-            });
+    let mut first_incident: Vec<Option<i64>> = vec![None; world.persons.len() + 1];
+    for incident in &world.incidents {
+        for &person in incident.offenders.iter().chain(&incident.victims) {
+            let day = &mut first_incident[person as usize];
+            *day = Some(day.map_or(incident.first, |day| day.min(incident.first)));
+        }
+    }
+    let first_incident = |id: u32| first_incident[id as usize];
     let offenders_18_24 = offender_list
         .iter()
-        .filter(|p| {
-            first_incident
-                .get(&p.id)
-                .is_some_and(|&day| (18..25).contains(&age_at(p, day)))
-        })
+        .filter(|p| first_incident(p.id).is_some_and(|day| (18..25).contains(&age_at(p, day))))
         .count();
     let victims_12_17 = victims
         .iter()
-        .filter(|p| {
-            first_incident
-                .get(&p.id)
-                .is_some_and(|&day| (12..18).contains(&age_at(p, day)))
-        })
+        .filter(|p| first_incident(p.id).is_some_and(|day| (12..18).contains(&age_at(p, day))))
         .count();
     let breakdown = |people: &[&crate::world::Person],
                      key: &dyn Fn(&crate::world::Person) -> String| {
@@ -238,7 +259,7 @@ pub fn write_truth(
             .to_string()
     };
     let band = |p: &crate::world::Person| {
-        let age = first_incident.get(&p.id).map_or(-1, |&day| age_at(p, day));
+        let age = first_incident(p.id).map_or(-1, |day| age_at(p, day));
         match age {
             a if a < 0 => "no_incident",
             a if a < 13 => "under_13",
@@ -252,7 +273,7 @@ pub fn write_truth(
     };
     let nationality = |p: &crate::world::Person| p.nationality.to_string();
     let sex = |p: &crate::world::Person| if p.female { "female" } else { "male" }.to_string();
-    let summary = json!({
+    json!({
         "breakdowns": {
             "victims_by_sex": breakdown(&victims, &sex),
             "victims_by_ethnicity_group": breakdown(&victims, &group_of),
@@ -286,12 +307,43 @@ pub fn write_truth(
         },
         "rows_written": written.rows,
         "rows_defective": written.defects.len(),
-    });
-    std::fs::write(
-        dir.join("summary.json"),
-        serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n",
+    })
+}
+
+/// `records.csv` (which true person each record is) and `defects.csv`.
+fn write_records_and_defects(world: &World, written: &Written, dir: &Path) -> std::io::Result<()> {
+    let mut records = Lines::create(
+        &dir.join("records.csv"),
+        &["agency_id", "person_id", "true_id"],
     )?;
-    Ok(summary)
+    let (mut record, mut true_id) = (String::new(), String::new());
+    for link in &written.records {
+        let Some(agency) = world.agencies.get(usize::from(link.agency)) else {
+            continue;
+        };
+        record.clear();
+        crate::returns::push_record_id(&mut record, agency, link.true_id);
+        true_id.clear();
+        push_number(&mut true_id, u64::from(link.true_id), 1);
+        records.row(&[agency.id.as_str(), &record, &true_id])?;
+    }
+    records.finish()?;
+    let mut defects = csv::Writer::from_path(dir.join("defects.csv")).map_err(csv_error)?;
+    defects
+        .write_record(["file", "table", "row", "rule"])
+        .map_err(csv_error)?;
+    for defect in &written.defects {
+        defects
+            .write_record([
+                defect.file.as_str(),
+                defect.table,
+                &defect.row.to_string(),
+                defect.rule,
+            ])
+            .map_err(csv_error)?;
+    }
+    defects.flush()?;
+    Ok(())
 }
 
 /// Components of two or more offenders linked by sharing a true incident, and the offenders in
@@ -313,4 +365,35 @@ fn co_offending(world: &World) -> (usize, usize) {
     }
     let groups = sizes.values().filter(|&&size| size >= 2);
     (groups.clone().count(), groups.sum())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_written_as_the_csv_crate_writes_them() -> std::io::Result<()> {
+        let rows: &[&[&str]] = &[
+            &["true_id", "role"],
+            &["1", "victim"],
+            &["", "a,b"],
+            &["say \"no\"", "two\nlines"],
+            &["cr\rlf", "plain"],
+        ];
+        let dir = std::env::temp_dir().join(format!("sightline-lines-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("lines.csv");
+        let mut lines = Lines::create(&path, rows[0])?;
+        for row in &rows[1..] {
+            lines.row(row)?;
+        }
+        lines.finish()?;
+        let mut expected = csv::Writer::from_writer(Vec::new());
+        for row in rows {
+            expected.write_record(*row).map_err(csv_error)?;
+        }
+        let expected = expected.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+        assert_eq!(std::fs::read(&path)?, expected);
+        std::fs::remove_dir_all(&dir)
+    }
 }

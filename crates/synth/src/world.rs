@@ -75,7 +75,35 @@ pub struct Person {
     pub looked_after: bool,
     pub given: &'static str,
     pub family: &'static str,
-    pub postcode: String,
+    pub postcode: Postcode,
+}
+
+/// A synthetic postcode (`ZZ12 3AB`: the reserved `ZZ` area, so it is never a real one), kept
+/// as its parts: there are millions of people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Postcode {
+    /// 1 to 99.
+    pub district: u8,
+    /// 0 to 9.
+    pub sector: u8,
+    /// Two letters.
+    pub unit: [u8; 2],
+}
+
+impl std::fmt::Display for Postcode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut text = String::with_capacity(8);
+        text.push_str("ZZ");
+        if self.district >= 10 {
+            text.push(char::from(b'0' + self.district / 10 % 10));
+        }
+        text.push(char::from(b'0' + self.district % 10));
+        text.push(' ');
+        text.push(char::from(b'0' + self.sector % 10));
+        text.push(char::from(self.unit[0]));
+        text.push(char::from(self.unit[1]));
+        f.write_str(&text)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +136,7 @@ pub struct World {
     pub incidents: Vec<Incident>,
     /// Groups as lists of offender ids.
     pub groups: Vec<Vec<u32>>,
+    /// Ordered by person: each person's episodes are one run.
     pub episodes: Vec<Episode>,
 }
 
@@ -297,13 +326,14 @@ impl World {
                     names.male[rng.random_range(0..names.male.len())]
                 },
                 family: names.family[rng.random_range(0..names.family.len())],
-                postcode: format!(
-                    "ZZ{} {}{}{}",
-                    1 + la % 99,
-                    rng.random_range(0..10),
-                    (b'A' + rng.random_range(0..26u8)) as char,
-                    (b'A' + rng.random_range(0..26u8)) as char
-                ),
+                postcode: Postcode {
+                    district: 1 + (la % 99) as u8,
+                    sector: rng.random_range(0..10i32) as u8,
+                    unit: [
+                        b'A' + rng.random_range(0..26u8),
+                        b'A' + rng.random_range(0..26u8),
+                    ],
+                },
             }
         };
         let mut next_id = 1u32;
@@ -447,15 +477,15 @@ impl World {
         }
         // Ages are set at each person's first incident: victims mostly 12 to 17, offenders
         // mostly 18 to 24.
-        let mut first_day: std::collections::HashMap<u32, i64> = std::collections::HashMap::new();
+        let mut first_day: Vec<Option<i64>> = vec![None; persons.len() + 1];
         for incident in &incidents {
-            for person in incident.victims.iter().chain(&incident.offenders) {
-                let day = first_day.entry(*person).or_insert(incident.first);
-                *day = (*day).min(incident.first);
+            for &person in incident.victims.iter().chain(&incident.offenders) {
+                let day = &mut first_day[person as usize];
+                *day = Some(day.map_or(incident.first, |day| day.min(incident.first)));
             }
         }
         for person in &mut persons {
-            let Some(&day) = first_day.get(&person.id) else {
+            let Some(day) = first_day[person.id as usize] else {
                 continue;
             };
             let (from, to) = match person.role {
