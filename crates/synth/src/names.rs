@@ -89,20 +89,18 @@ pub const NICKNAMES: &[(&str, &str)] = &[
     ("Zoe", "Zoë"),
 ];
 
-/// The other form of a given name, if it has one.
+/// The other form of a given name, if it has one: the first pair that holds the name decides.
 pub fn nickname(given: &str) -> Option<&'static str> {
-    NICKNAMES
-        .iter()
-        .chain(crate::people_names::NICKNAMES)
-        .find_map(|(a, b)| {
-            if *a == given {
-                Some(*b)
-            } else if *b == given {
-                Some(*a)
-            } else {
-                None
+    static OTHER_FORM: std::sync::LazyLock<std::collections::HashMap<&'static str, &'static str>> =
+        std::sync::LazyLock::new(|| {
+            let mut other = std::collections::HashMap::new();
+            for (a, b) in NICKNAMES.iter().chain(crate::people_names::NICKNAMES) {
+                other.entry(*a).or_insert(*b);
+                other.entry(*b).or_insert(*a);
             }
-        })
+            other
+        });
+    OTHER_FORM.get(given).copied()
 }
 
 /// The names the world's people are given: the long lists of [`crate::people_names`], ASCII

@@ -12,8 +12,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sightline_standard::ethnicity::{self, To};
 use sightline_standard::{PartialDate, Table, Unknown};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::io::{BufWriter, Write};
+use std::fmt::Write as _;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Share of unreferenced rows made invalid on purpose.
@@ -201,6 +203,9 @@ fn layout(agency: &Agency) -> Layout {
     }
 }
 
+/// The generator `thing` of a person's missing episodes: above every other thing's number.
+const EPISODES: u64 = 1 << 40;
+
 /// A deterministic generator for one agency's view of one thing.
 fn rng_for(seed: u64, agency: usize, thing: u64) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(
@@ -222,8 +227,8 @@ fn typo(name: &str, rng: &mut ChaCha8Rng) -> String {
 /// How one agency shows one person.
 struct View {
     person_id: String,
-    given: String,
-    family: String,
+    given: Cow<'static, str>,
+    family: Cow<'static, str>,
     other_names: String,
     /// None when the agency has no date of birth.
     birth: Option<PartialDate>,
@@ -234,18 +239,19 @@ struct View {
 
 fn view(person: &Person, agency: &Agency, seed: u64, police: bool) -> View {
     let mut rng = rng_for(seed, agency_number(agency), u64::from(person.id));
-    let mut given = person.given.to_string();
-    let mut family = person.family.to_string();
+    let mut given = Cow::Borrowed(person.given);
+    let mut family = Cow::Borrowed(person.family);
     if rng.random_bool(0.15)
         && let Some(other) = nickname(&given)
     {
-        given = other.to_string();
+        given = Cow::Borrowed(other);
     }
     if rng.random_bool(0.08) {
-        family = typo(&family, &mut rng);
+        family = Cow::Owned(typo(&family, &mut rng));
     }
     if person.role == Role::Victim && rng.random_bool(0.03) {
-        family = crate::names::FAMILY[rng.random_range(0..crate::names::FAMILY.len())].to_string();
+        family =
+            Cow::Borrowed(crate::names::FAMILY[rng.random_range(0..crate::names::FAMILY.len())]);
     }
     if rng.random_bool(0.02) {
         std::mem::swap(&mut given, &mut family);
@@ -290,7 +296,7 @@ fn view(person: &Person, agency: &Agency, seed: u64, police: bool) -> View {
             rng.random_range(0..10)
         )
     } else {
-        person.postcode.to_string()
+        person.postcode.text()
     };
     View {
         person_id: record_id(agency, person.id),
@@ -412,49 +418,87 @@ fn combined_text(person: &Person, rng: &mut ChaCha8Rng) -> &'static str {
     }
 }
 
+/// How a return writes its dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateStyle {
+    /// `2009-04-17` (a workbook turns it into an Excel date).
+    Iso,
+    /// `17/04/2009`, or with another separator (`17.04.2009`).
+    DayFirst(char),
+    /// An Excel serial day number, `39920` for 2009-04-17.
+    ExcelSerial,
+    /// `17-Apr-2009`.
+    MonthName,
+}
+
+impl DateStyle {
+    /// Appends the date in this style; a partial date is written at the precision held.
+    fn push(self, out: &mut String, date: PartialDate) {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let Ok(year) = u64::try_from(date.year) else {
+            // Never drawn; written as the standard writes it.
+            let _ = write!(out, "{date}");
+            return;
+        };
+        match (self, date.month, date.day) {
+            (DateStyle::Iso, _, _) => {
+                let _ = write!(out, "{date}");
+            }
+            (DateStyle::DayFirst(separator), Some(month), day) => {
+                if let Some(day) = day {
+                    push_number(out, u64::from(day), 2);
+                    out.push(separator);
+                }
+                push_number(out, u64::from(month), 2);
+                out.push(separator);
+                push_number(out, year, 4);
+            }
+            (DateStyle::DayFirst(_), None, _) => push_number(out, year, 4),
+            (DateStyle::ExcelSerial, Some(_), Some(_)) => {
+                push_number(out, (date.days_since_epoch() + 25_569).max(0) as u64, 1);
+            }
+            (DateStyle::MonthName, Some(month), Some(day)) => {
+                push_number(out, u64::from(day), 2);
+                out.push('-');
+                out.push_str(MONTHS[usize::from(month.clamp(1, 12)) - 1]);
+                out.push('-');
+                push_number(out, year, 4);
+            }
+            (DateStyle::ExcelSerial | DateStyle::MonthName, _, _) => {
+                let _ = write!(out, "{date}");
+            }
+        }
+    }
+
+    fn text(self, date: PartialDate) -> String {
+        let mut text = String::with_capacity(10);
+        self.push(&mut text, date);
+        text
+    }
+}
+
 fn iso(date: PartialDate) -> String {
-    date.to_string()
+    DateStyle::Iso.text(date)
 }
 
 /// A date as a police layout writes it.
 fn police_date(layout: Layout, date: PartialDate) -> String {
     match layout {
         Layout::PoliceWorkbook | Layout::PoliceWide => iso(date),
-        Layout::PoliceTab => uk(date).replace('/', "."),
+        Layout::PoliceTab => DateStyle::DayFirst('.').text(date),
         _ => uk(date),
     }
 }
 
 fn uk(date: PartialDate) -> String {
-    match (date.month, date.day) {
-        (Some(month), Some(day)) => format!("{day:02}/{month:02}/{:04}", date.year),
-        (Some(month), None) => format!("{month:02}/{:04}", date.year),
-        _ => format!("{:04}", date.year),
-    }
-}
-
-/// A full date as an Excel serial day number (`39920` for 2009-04-17); a partial one as it is.
-fn excel_serial(date: PartialDate) -> String {
-    if date.month.is_some() && date.day.is_some() {
-        (date.days_since_epoch() + 25_569).to_string()
-    } else {
-        iso(date)
-    }
+    DateStyle::DayFirst('/').text(date)
 }
 
 /// A date as `17-Apr-2009`.
 fn month_name(date: PartialDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    match (date.month, date.day) {
-        (Some(month), Some(day)) => format!(
-            "{day:02}-{}-{:04}",
-            MONTHS[usize::from(month.clamp(1, 12)) - 1],
-            date.year
-        ),
-        _ => iso(date),
-    }
+    DateStyle::MonthName.text(date)
 }
 
 fn day(days: i64) -> PartialDate {
@@ -467,7 +511,7 @@ fn day(days: i64) -> PartialDate {
 
 enum TableOut {
     Csv {
-        writer: Box<csv::Writer<BufWriter<std::fs::File>>>,
+        writer: Box<csv::Writer<std::fs::File>>,
         windows_1252: bool,
     },
     /// A workbook sheet in constant-memory mode: each row goes to a temporary file as XML when
@@ -671,8 +715,8 @@ impl ReturnFiles<'_> {
             Layout::HealthPipe => (b'|', ""),
             _ => (b',', ""),
         };
-        let mut file =
-            BufWriter::with_capacity(256 * 1024, std::fs::File::create(self.dir.join(name))?);
+        // The csv writer's own buffer is the only one: a second would copy every byte again.
+        let mut file = std::fs::File::create(self.dir.join(name))?;
         file.write_all(titles.as_bytes())?;
         let windows_1252 = self.layout == Layout::PoliceLegacy;
         let crlf = windows_1252 || self.layout == Layout::HealthMonthNames;
@@ -688,6 +732,7 @@ impl ReturnFiles<'_> {
             } else {
                 csv::Terminator::Any(b'\n')
             })
+            .buffer_capacity(256 * 1024)
             .from_writer(file);
         let mut table = TableWriter {
             out: TableOut::Csv {
@@ -1454,14 +1499,12 @@ fn childrens_services(
         (false, true) => "yes",
         (false, false) => "no",
     };
-    let date_text = |date: PartialDate| {
-        if serial {
-            excel_serial(date)
-        } else if renamed {
-            uk(date)
-        } else {
-            iso(date)
-        }
+    let dates = if serial {
+        DateStyle::ExcelSerial
+    } else if renamed {
+        DateStyle::DayFirst('/')
+    } else {
+        DateStyle::Iso
     };
     let people: Vec<&Person> = index.children_by_la[agency.index]
         .iter()
@@ -1527,7 +1570,7 @@ fn childrens_services(
         files
             .written
             .note(person.id, sex_recorded, ethnicity_recorded, false);
-        let mut birth = view.birth.map(date_text).unwrap_or_default();
+        let mut birth = view.birth.map(|d| dates.text(d)).unwrap_or_default();
         if !went_missing && rng.random_bool(DEFECT_RATE) {
             birth = if renamed {
                 format!("30/02/{}", person.birth.year)
@@ -1547,7 +1590,7 @@ fn childrens_services(
             None if renamed => "Not known",
             None => Unknown::NotKnown.code(),
         };
-        let (given, family) = (view.given.as_str(), view.family.as_str());
+        let (given, family) = (view.given.as_ref(), view.family.as_ref());
         let la = index.la_code(person.la);
         let looked_after = yes_no(person.looked_after);
         if renamed {
@@ -1605,23 +1648,28 @@ fn childrens_services(
     };
     let mut episodes = files.table("missing_episodes.csv", header)?;
     let mut episode_defects = Vec::new();
+    let (mut start_text, mut end_text) = (String::new(), String::new());
     for (person, id) in people.iter().zip(&ids) {
-        for episode in index.episodes(world, person.id) {
-            let mut rng = rng_for(
-                seed,
-                agency_number(agency),
-                3_000_000 + u64::from(episode.person) * 16 + (episode.start as u64 % 16),
-            );
+        let episodes_of = index.episodes(world, person.id);
+        if episodes_of.is_empty() {
+            continue;
+        }
+        let mut rng = rng_for(seed, agency_number(agency), EPISODES | u64::from(person.id));
+        for episode in episodes_of {
             let (start, end) = if episode.end > episode.start && rng.random_bool(DEFECT_RATE) {
                 episode_defects.push(episodes.len());
                 (episode.end, episode.start)
             } else {
                 (episode.start, episode.end)
             };
+            start_text.clear();
+            dates.push(&mut start_text, day(start));
+            end_text.clear();
+            dates.push(&mut end_text, day(end));
             episodes.push(&[
                 id.as_str(),
-                &date_text(day(start)),
-                &date_text(day(end)),
+                &start_text,
+                &end_text,
                 words(episode.away, ["Absent", "Missing"], ["away", "missing"]),
                 words(episode.from_care, ["Placement", "Home"], ["care", "home"]),
                 yes_no(true),
@@ -1748,38 +1796,37 @@ fn people_only(
                 .unwrap_or_default()
         };
         if agency.kind == AgencyKind::Health {
+            let birth = match (defect, files.layout) {
+                (true, Layout::HealthPipe) => format!("{}0230", person.birth.year),
+                (true, Layout::HealthMonthNames) => format!("30-Feb-{}", person.birth.year),
+                (true, _) => format!("{}-02-30", person.birth.year),
+                (false, _) => birth,
+            };
             rows.push(&[
-                view.person_id,
-                "victim".to_string(),
-                view.given,
-                view.family,
-                match (defect, files.layout) {
-                    (true, Layout::HealthPipe) => format!("{}0230", person.birth.year),
-                    (true, Layout::HealthMonthNames) => {
-                        format!("30-Feb-{}", person.birth.year)
-                    }
-                    (true, _) => format!("{}-02-30", person.birth.year),
-                    (false, _) => birth,
-                },
-                sex_text(person, true, Layout::Template).to_string(),
-                person.nhs_number(),
-                view.postcode,
+                view.person_id.as_str(),
+                "victim",
+                &view.given,
+                &view.family,
+                &birth,
+                sex_text(person, true, Layout::Template),
+                &person.nhs_number(),
+                &view.postcode,
             ]);
         } else {
             // Charities record sex for only some clients.
             rows.push(&[
-                view.person_id,
-                view.given,
-                view.family,
-                birth,
-                sex_text(person, charity_sex, Layout::CharityCombined).to_string(),
-                combined.to_string(),
-                view.postcode,
-                "Victim".to_string(),
+                view.person_id.as_str(),
+                &view.given,
+                &view.family,
+                &birth,
+                sex_text(person, charity_sex, Layout::CharityCombined),
+                combined,
+                &view.postcode,
+                "Victim",
                 match charity_missing {
-                    Some(true) => "Yes".to_string(),
-                    Some(false) => "No".to_string(),
-                    None => String::new(),
+                    Some(true) => "Yes",
+                    Some(false) => "No",
+                    None => "",
                 },
             ]);
         }
@@ -1822,4 +1869,45 @@ fn governance(agency: &Agency, seed: u64, files: &mut ReturnFiles<'_>) -> std::i
         &rows,
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_zero_padded_to_their_width() {
+        for (n, width, text) in [
+            (0, 1, "0"),
+            (0, 6, "000000"),
+            (123, 6, "000123"),
+            (1_234_567, 6, "1234567"),
+            (u64::MAX, 1, "18446744073709551615"),
+        ] {
+            let mut out = String::from(">");
+            push_number(&mut out, n, width);
+            assert_eq!(out, format!(">{text}"));
+        }
+    }
+
+    #[test]
+    fn dates_are_written_in_each_style_at_the_precision_held() {
+        let full = PartialDate::full(2009, 4, 17).expect("a date");
+        let month = PartialDate::year_month(2009, 4).expect("a month");
+        let year = PartialDate::year(2009).expect("a year");
+        for (style, date, text) in [
+            (DateStyle::Iso, full, "2009-04-17"),
+            (DateStyle::Iso, month, "2009-04"),
+            (DateStyle::DayFirst('/'), full, "17/04/2009"),
+            (DateStyle::DayFirst('.'), full, "17.04.2009"),
+            (DateStyle::DayFirst('/'), month, "04/2009"),
+            (DateStyle::DayFirst('/'), year, "2009"),
+            (DateStyle::ExcelSerial, full, "39920"),
+            (DateStyle::ExcelSerial, month, "2009-04"),
+            (DateStyle::MonthName, full, "17-Apr-2009"),
+            (DateStyle::MonthName, year, "2009"),
+        ] {
+            assert_eq!(style.text(date), text, "{style:?}");
+        }
+    }
 }

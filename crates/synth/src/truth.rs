@@ -33,7 +33,10 @@ impl Lines {
             if i > 0 {
                 self.out.write_all(b",")?;
             }
-            if field.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+            if field
+                .bytes()
+                .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+            {
                 self.out.write_all(b"\"")?;
                 self.out.write_all(field.replace('"', "\"\"").as_bytes())?;
                 self.out.write_all(b"\"")?;
@@ -392,7 +395,9 @@ mod tests {
         for row in rows {
             expected.write_record(*row).map_err(csv_error)?;
         }
-        let expected = expected.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+        let expected = expected
+            .into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
         assert_eq!(std::fs::read(&path)?, expected);
         std::fs::remove_dir_all(&dir)
     }

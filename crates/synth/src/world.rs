@@ -90,8 +90,8 @@ pub struct Postcode {
     pub unit: [u8; 2],
 }
 
-impl std::fmt::Display for Postcode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Postcode {
+    pub fn text(&self) -> String {
         let mut text = String::with_capacity(8);
         text.push_str("ZZ");
         if self.district >= 10 {
@@ -102,7 +102,7 @@ impl std::fmt::Display for Postcode {
         text.push(char::from(b'0' + self.sector % 10));
         text.push(char::from(self.unit[0]));
         text.push(char::from(self.unit[1]));
-        f.write_str(&text)
+        text
     }
 }
 
@@ -507,35 +507,7 @@ impl World {
             person.birth = date(day - age_days);
         }
 
-        // Missing episodes: about 40% of victims, far fewer other children.
-        let mut episodes = Vec::new();
-        for person in &persons {
-            let share = match person.role {
-                Role::Victim => 0.41,
-                Role::Background => 0.05,
-                Role::Offender => 0.0,
-            };
-            if !rng.random_bool(share) {
-                continue;
-            }
-            // Repeat episodes: children in care who go missing do so again and again (on
-            // average about 20 times over the period here), children at home a few times.
-            let mean_repeats = if person.looked_after { 19.0 } else { 2.0 };
-            let mut count = 1;
-            while count < 200 && !rng.random_bool(1.0 / (1.0 + mean_repeats)) {
-                count += 1;
-            }
-            for _ in 0..count {
-                let start = rng.random_range(PERIOD_START - 365..PERIOD_END - 5);
-                episodes.push(Episode {
-                    person: person.id,
-                    start,
-                    end: start + rng.random_range(0..5),
-                    away: rng.random_bool(0.25),
-                    from_care: person.looked_after && rng.random_bool(0.9),
-                });
-            }
-        }
+        let episodes = episodes(&persons, seed);
         World {
             agencies,
             persons,
@@ -548,6 +520,55 @@ impl World {
     pub fn person(&self, id: u32) -> &Person {
         &self.persons[(id - 1) as usize]
     }
+}
+
+/// People whose episodes are drawn from one generator stream: streams are independent, so
+/// chunks are drawn in parallel and the world is the same for any number of threads.
+const EPISODE_CHUNK: usize = 4096;
+
+/// Missing episodes over the period and the year before it: about 40% of victims go missing,
+/// far fewer other children (one in ten of those known to agencies). Those who go missing
+/// mostly do so again and again: children in care about 25 times over the four years, children
+/// at home about 9 (a geometric number of repeats, a few far more).
+fn episodes(persons: &[Person], seed: u64) -> Vec<Episode> {
+    use rayon::prelude::*;
+    let chunks: Vec<Vec<Episode>> = persons
+        .par_chunks(EPISODE_CHUNK)
+        .enumerate()
+        .map(|(chunk, persons)| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            // Stream 0 draws the rest of the world.
+            rng.set_stream(1 + chunk as u64);
+            let mut episodes = Vec::new();
+            for person in persons {
+                let share = match person.role {
+                    Role::Victim => 0.41,
+                    Role::Background => 0.10,
+                    Role::Offender => 0.0,
+                };
+                if !rng.random_bool(share) {
+                    continue;
+                }
+                let mean_repeats = if person.looked_after { 24.0 } else { 8.0 };
+                let mut count = 1;
+                while count < 300 && !rng.random_bool(1.0 / (1.0 + mean_repeats)) {
+                    count += 1;
+                }
+                for _ in 0..count {
+                    let start = rng.random_range(PERIOD_START - 365..PERIOD_END - 5);
+                    episodes.push(Episode {
+                        person: person.id,
+                        start,
+                        end: start + rng.random_range(0..5),
+                        away: rng.random_bool(0.25),
+                        from_care: person.looked_after && rng.random_bool(0.9),
+                    });
+                }
+            }
+            episodes
+        })
+        .collect();
+    chunks.concat()
 }
 
 fn agencies(rng: &mut ChaCha8Rng) -> Vec<Agency> {
