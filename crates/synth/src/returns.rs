@@ -1593,37 +1593,29 @@ fn childrens_services(
         let (given, family) = (view.given.as_ref(), view.family.as_ref());
         let la = index.la_code(person.la);
         let looked_after = yes_no(person.looked_after);
+        let cells = [
+            view.person_id.as_str(),
+            role,
+            given,
+            family,
+            &birth,
+            sex,
+            ethnicity_code,
+            "csc",
+            person.nationality,
+            &view.postcode,
+            la,
+            looked_after,
+            missing,
+        ];
         if renamed {
-            rows.push(&[
-                view.person_id.as_str(),
-                role,
-                given,
-                family,
-                &birth,
-                sex,
-                ethnicity_code,
-                person.nationality,
-                &view.postcode,
-                la,
-                looked_after,
-                missing,
-            ]);
+            // The agency's own layout has no ethnicity scheme column.
+            let mut own = [""; 12];
+            own[..7].copy_from_slice(&cells[..7]);
+            own[7..].copy_from_slice(&cells[8..]);
+            rows.push(&own);
         } else {
-            rows.push(&[
-                view.person_id.as_str(),
-                role,
-                given,
-                family,
-                &birth,
-                sex,
-                ethnicity_code,
-                "csc",
-                person.nationality,
-                &view.postcode,
-                la,
-                looked_after,
-                missing,
-            ]);
+            rows.push(&cells);
         }
         ids.push(view.person_id);
     }
