@@ -276,8 +276,8 @@ fn synth(out: &std::path::Path, scale: f64, seed: u64) -> anyhow::Result<Outcome
         "Wrote {} agencies, {} returns ({} rows, {} deliberately invalid) and the truth to {}.",
         generated.agencies,
         generated.returns,
-        generated.rows,
-        generated.defects,
+        crate::render::thousands(generated.rows),
+        crate::render::thousands(generated.defects as u64),
         out.display()
     );
     Ok(Outcome::Clean)

@@ -180,8 +180,8 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
             "{} agencies, {} returns, {} rows ({} deliberately invalid) in {}",
             generated.agencies,
             generated.returns,
-            generated.rows,
-            generated.defects,
+            crate::render::thousands(generated.rows),
+            crate::render::thousands(generated.defects as u64),
             syn.display()
         ),
     );
