@@ -296,10 +296,12 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
         &format!("{} files, {} cells hidden", written.files, written.hidden),
     );
     println!(
-        "Demo finished in {:.1} s: {returns} returns, {rejected} rows rejected, {} records → {} people, {groups} groups.",
+        "Demo finished in {:.1} s: {returns} returns, {} rows rejected, {} records → {} people, {} groups.",
         total.elapsed().as_secs_f64(),
-        linked.records,
-        linked.people
+        crate::render::thousands(rejected),
+        crate::render::thousands(linked.records as u64),
+        crate::render::thousands(linked.people as u64),
+        crate::render::thousands(groups as u64),
     );
     println!("Report: {}", written.report.display());
     Ok(Outcome::Clean)
