@@ -5,8 +5,8 @@
 //! comparisons, four bits each, make a pair's comparison vector.
 
 use crate::dataset::{Birth, Dataset, NONE};
+use crate::similarity::jaro_winkler_from;
 use serde::{Deserialize, Serialize};
-use strsim::jaro_winkler;
 
 /// What a comparison looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,7 +219,7 @@ fn extra_level(data: &Dataset, a: u32, b: u32) -> u8 {
         0
     } else if a == b {
         1
-    } else if jaro_winkler(data.places.get(a), data.places.get(b)) >= 0.90 {
+    } else if jaro_winkler_from(data.places.get(a), data.places.get(b), 0.90).is_some() {
         2
     } else {
         3
@@ -234,7 +234,9 @@ struct NamePair {
 }
 
 fn similar(data: &Dataset, a: u32, b: u32) -> bool {
-    a != NONE && b != NONE && (a == b || jaro_winkler(data.names.get(a), data.names.get(b)) >= 0.88)
+    a != NONE
+        && b != NONE
+        && (a == b || jaro_winkler_from(data.names.get(a), data.names.get(b), 0.88).is_some())
 }
 
 impl NamePair {
@@ -282,15 +284,11 @@ impl NamePair {
                 8
             };
         }
-        let similarity = jaro_winkler(x, y);
-        if similarity >= 0.92 {
-            4
-        } else if data.phonetic(a) == data.phonetic(b) {
-            5
-        } else if similarity >= 0.80 {
-            6
-        } else {
-            8
+        match jaro_winkler_from(x, y, 0.80) {
+            Some(similarity) if similarity >= 0.92 => 4,
+            _ if data.phonetic(a) == data.phonetic(b) => 5,
+            Some(_) => 6,
+            None => 8,
         }
     }
 
@@ -300,17 +298,12 @@ impl NamePair {
         }
         let (a, b) = self.family;
         let (x, y) = (data.names.get(a), data.names.get(b));
-        let similarity = jaro_winkler(x, y);
-        if similarity >= 0.92 {
-            3
-        } else if data.phonetic(a) == data.phonetic(b) {
-            4
-        } else if similarity >= 0.80 {
-            5
-        } else if x.len().min(y.len()) >= 3 && (x.contains(y) || y.contains(x)) {
-            6
-        } else {
-            7
+        match jaro_winkler_from(x, y, 0.80) {
+            Some(similarity) if similarity >= 0.92 => 3,
+            _ if data.phonetic(a) == data.phonetic(b) => 4,
+            Some(_) => 5,
+            None if x.len().min(y.len()) >= 3 && (x.contains(y) || y.contains(x)) => 6,
+            None => 7,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod dataset;
 pub mod evaluate;
 pub mod model;
 pub mod nicknames;
+pub mod similarity;
 
 use block::{Blocked, Rule, RuleReport};
 use cluster::{ClusterOptions, Clustering};
