@@ -61,8 +61,8 @@ fn jaro(a: &[u8], b: &[u8]) -> f64 {
     for (i, &letter) in a.iter().enumerate() {
         let from = i.saturating_sub(search_range);
         let to = b.len().min(i + search_range + 1);
-        for j in from..to {
-            if b[j] == letter && b_matched & (1 << j) == 0 {
+        for (j, &other) in b.iter().enumerate().take(to).skip(from) {
+            if other == letter && b_matched & (1 << j) == 0 {
                 a_matched |= 1 << i;
                 b_matched |= 1 << j;
                 matches += 1;
@@ -134,7 +134,7 @@ mod tests {
         // Random strings over a small alphabet, so that letters match and transpose often,
         // up to the 64 bytes the words hold.
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-        let mut word = |rng: &mut rand_chacha::ChaCha8Rng| -> String {
+        let word = |rng: &mut rand_chacha::ChaCha8Rng| -> String {
             let len = rng.random_range(0..=64);
             (0..len)
                 .map(|_| char::from(b'a' + rng.random_range(0..5u8)))
