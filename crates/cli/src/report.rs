@@ -237,7 +237,11 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
         4,
         "ingest",
         started,
-        &format!("{returns} returns: {accepted} rows stored, {rejected} rejected with reasons"),
+        &format!(
+            "{returns} returns: {} rows stored, {} rejected with reasons",
+            crate::render::thousands(accepted),
+            crate::render::thousands(rejected)
+        ),
     );
 
     let started = Instant::now();
@@ -257,7 +261,8 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
         started,
         &format!(
             "{} person records → {} people",
-            linked.records, linked.people
+            crate::render::thousands(linked.records as u64),
+            crate::render::thousands(linked.people as u64)
         ),
     );
 
@@ -270,9 +275,10 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
         "assess",
         started,
         &format!(
-            "{} victims, {} offenders, {groups} groups",
-            assessment.count("victims").unwrap_or(0),
-            assessment.count("offenders").unwrap_or(0)
+            "{} victims, {} offenders, {} groups",
+            crate::render::thousands(assessment.count("victims").unwrap_or(0)),
+            crate::render::thousands(assessment.count("offenders").unwrap_or(0)),
+            crate::render::thousands(groups as u64)
         ),
     );
 
