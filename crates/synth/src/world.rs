@@ -2,7 +2,9 @@
 //!
 //! Agencies, people (victims, offenders, and a background of other children known to
 //! agencies), groups that offend together, incidents and missing episodes, drawn from one
-//! seeded ChaCha generator. At scale 1 the totals follow the 2011 assessment in BRIEF.md.
+//! seeded ChaCha generator: its first stream for everything but the episodes, further streams
+//! (one per chunk of people, drawn in parallel) for those. At scale 1 the totals follow the
+//! 2011 assessment in BRIEF.md.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
