@@ -5,9 +5,11 @@
 
 SYN_DIR is what `sightline synth --out SYN_DIR` wrote. Every return is read with its profile by
 `sightline check --normalised` (so each agency's own layout becomes the standard's columns), the
-accepted person rows are concatenated, and each gets `record_id` (agency/person_id) and
-`true_id` from SYN_DIR/truth/records.csv. Synthetic data only; the output is a temporary file,
-never to be committed.
+accepted person rows are concatenated, and each gets `record_id` (agency/person_id),
+`incident_local_authorities` (where the incidents the agency involves the person in took place,
+`;`-separated, as `link` reads them from the store) and `true_id` from
+SYN_DIR/truth/records.csv. Synthetic data only; the output is a temporary file, never to be
+committed.
 """
 
 import argparse
@@ -19,6 +21,22 @@ from pathlib import Path
 
 COLUMNS = ["given_name", "family_name", "other_names", "date_of_birth", "sex", "postcode",
            "local_authority", "nhs_number", "upn", "pnc_id"]
+
+
+def incident_places(normalised: Path) -> dict:
+    """Each person's incident local authorities in one agency's normalised return."""
+    incidents, involvements = normalised / "incidents.csv", normalised / "involvements.csv"
+    if not incidents.exists() or not involvements.exists():
+        return {}
+    with open(incidents, newline="") as f:
+        where = {row["incident_id"]: row["local_authority"] for row in csv.DictReader(f)}
+    places = {}
+    with open(involvements, newline="") as f:
+        for row in csv.DictReader(f):
+            place = where.get(row["incident_id"])
+            if place:
+                places.setdefault(row["person_id"], set()).add(place)
+    return places
 
 
 def main() -> int:
@@ -36,7 +54,8 @@ def main() -> int:
     written = missing = 0
     with open(args.out, "w", newline="") as out, tempfile.TemporaryDirectory() as tmp:
         writer = csv.writer(out)
-        writer.writerow(["record_id", "agency_id", *COLUMNS, "true_id"])
+        writer.writerow(["record_id", "agency_id", *COLUMNS, "incident_local_authorities",
+                         "true_id"])
         for return_dir in sorted((args.syn / "returns").iterdir()):
             agency = return_dir.name
             normalised = Path(tmp) / agency
@@ -52,6 +71,7 @@ def main() -> int:
             people = normalised / "people.csv"
             if not people.exists():
                 continue
+            places = incident_places(normalised)
             with open(people, newline="") as f:
                 for row in csv.DictReader(f):
                     true_id = truth.get((agency, row["person_id"]))
@@ -59,7 +79,9 @@ def main() -> int:
                         missing += 1
                         continue
                     writer.writerow([f"{agency}/{row['person_id']}", agency,
-                                     *(row[c] for c in COLUMNS), true_id])
+                                     *(row[c] for c in COLUMNS),
+                                     ";".join(sorted(places.get(row["person_id"], ()))),
+                                     true_id])
                     written += 1
     print(f"wrote {written} person records to {args.out} ({missing} without a truth row)",
           file=sys.stderr)

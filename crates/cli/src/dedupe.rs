@@ -22,7 +22,8 @@ pub struct DedupeArgs {
     #[arg(long)]
     id: String,
     /// FIELD=COLUMN pairs: FIELD is given_name, family_name, other_names, date_of_birth, sex,
-    /// postcode, town, local_authority, nhs_number, upn, pnc_id, or extra:NAME. Columns whose
+    /// postcode, town, local_authority, nhs_number, upn, pnc_id, incident_local_authorities
+    /// (where the record's incidents took place, `;`-separated), or extra:NAME. Columns whose
     /// header is a field's name are mapped without being listed.
     #[arg(long, value_delimiter = ',')]
     columns: Vec<String>,
@@ -48,7 +49,7 @@ pub struct DedupeArgs {
 }
 
 /// The standard's person fields, in the order `read` destructures them.
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 12] = [
     "given_name",
     "family_name",
     "other_names",
@@ -60,6 +61,7 @@ const FIELDS: [&str; 11] = [
     "nhs_number",
     "upn",
     "pnc_id",
+    "incident_local_authorities",
 ];
 
 /// The field (its index in [`FIELDS`]) a header names, when `--columns` does not say otherwise.
@@ -215,6 +217,7 @@ fn read(path: &Path, args: &DedupeArgs) -> anyhow::Result<(Dataset, Vec<u32>)> {
             nhs_number,
             upn,
             pnc_id,
+            incident_local_authorities,
         ] = &values;
         let input = PersonInput {
             id: &id,
@@ -230,6 +233,11 @@ fn read(path: &Path, args: &DedupeArgs) -> anyhow::Result<(Dataset, Vec<u32>)> {
             upn,
             pnc_id,
             extras: extras.iter().map(|e| e.as_ref()).collect(),
+            incident_local_authorities: incident_local_authorities
+                .split(';')
+                .map(str::trim)
+                .filter(|place| !place.is_empty())
+                .collect(),
             ..PersonInput::default()
         };
         data.push(&input);

@@ -218,3 +218,51 @@ pub fn synth_workspace(sandbox: &Sandbox, scale: &str, seed: &str) -> Vec<String
     }
     returns
 }
+
+/// `dedupe` reads where a record's incidents took place (a `;`-separated column) and weighs it
+/// against the other record's local authority, as `link` does from the store.
+#[test]
+fn dedupe_weighs_where_incidents_took_place() {
+    let sandbox = Sandbox::new();
+    let mut csv = String::from("id,given,family,la,places\n");
+    // A child known to children's services in one authority, and a police record of the
+    // same name whose incidents took place there; around them, other people.
+    csv.push_str("child,Ann,Shaw,E06000001,\n");
+    csv.push_str("police,Ann,Shaw,,E06000001;E06000007\n");
+    let given = ["Mia", "Leo", "Ava", "Kai", "Zoe", "Ivy", "Max", "Eva"];
+    let family = [
+        "Hart", "Cole", "Lane", "Reed", "Ford", "Wade", "Moss", "Page",
+    ];
+    for (i, g) in given.iter().enumerate() {
+        for (j, f) in family.iter().enumerate() {
+            let la = format!("E0600{:04}", 10 + (i * 8 + j) % 40);
+            if (i + j) % 2 == 0 {
+                csv.push_str(&format!("r{i}{j},{g},{f},{la},\n"));
+            } else {
+                csv.push_str(&format!("r{i}{j},{g},{f},,{la}\n"));
+            }
+        }
+    }
+    sandbox.write("people.csv", &csv);
+    let explained = sandbox
+        .run(&[
+            "dedupe",
+            "people.csv",
+            "--id",
+            "id",
+            "--columns",
+            "given_name=given,family_name=family,local_authority=la,incident_local_authorities=places",
+            "--explain",
+            "child,police",
+            "--json",
+        ])
+        .expect_code(0)
+        .json();
+    let steps = explained["waterfall"]["steps"].as_array().expect("steps");
+    let place = steps
+        .iter()
+        .find(|s| s["comparison"] == "incident_local_authority")
+        .unwrap_or_else(|| panic!("no incident comparison in {steps:?}"));
+    assert_eq!(place["level"], "an incident in the other's local authority");
+    assert!(place["weight"].as_f64().expect("weight") > 0.0, "{place}");
+}
