@@ -173,6 +173,15 @@ enum Layout {
 }
 
 impl Layout {
+    /// How a police layout writes its dates.
+    fn police_dates(self) -> DateStyle {
+        match self {
+            Layout::PoliceWorkbook | Layout::PoliceWide => DateStyle::Iso,
+            Layout::PoliceTab => DateStyle::DayFirst('.'),
+            _ => DateStyle::DayFirst('/'),
+        }
+    }
+
     fn is_workbook(self) -> bool {
         matches!(
             self,
@@ -477,28 +486,6 @@ impl DateStyle {
         self.push(&mut text, date);
         text
     }
-}
-
-fn iso(date: PartialDate) -> String {
-    DateStyle::Iso.text(date)
-}
-
-/// A date as a police layout writes it.
-fn police_date(layout: Layout, date: PartialDate) -> String {
-    match layout {
-        Layout::PoliceWorkbook | Layout::PoliceWide => iso(date),
-        Layout::PoliceTab => DateStyle::DayFirst('.').text(date),
-        _ => uk(date),
-    }
-}
-
-fn uk(date: PartialDate) -> String {
-    DateStyle::DayFirst('/').text(date)
-}
-
-/// A date as `17-Apr-2009`.
-fn month_name(date: PartialDate) -> String {
-    DateStyle::MonthName.text(date)
 }
 
 fn day(days: i64) -> PartialDate {
@@ -1288,11 +1275,11 @@ fn police(
         let (age, age_date) = view
             .age
             .map_or((String::new(), String::new()), |(age, on)| {
-                (age.to_string(), police_date(files.layout, on))
+                (age.to_string(), files.layout.police_dates().text(on))
             });
         let birth = view
             .birth
-            .map(|d| police_date(files.layout, d))
+            .map(|d| files.layout.police_dates().text(d))
             .unwrap_or_default();
         let cells = [
             view.person_id.as_str(),
@@ -1415,8 +1402,8 @@ fn crime_cells<'a>(
 ) -> [std::borrow::Cow<'a, str>; 8] {
     [
         crime_ref.into(),
-        police_date(layout, day(incident.first)).into(),
-        police_date(layout, day(incident.last)).into(),
+        layout.police_dates().text(day(incident.first)).into(),
+        layout.police_dates().text(day(incident.last)).into(),
         incident.offence.into(),
         if rng.random_bool(0.15) { "" } else { "Y" }.into(),
         incident.location.into(),
@@ -1775,14 +1762,14 @@ fn people_only(
                             d.day.unwrap_or(1)
                         )
                     } else if files.layout == Layout::HealthMonthNames {
-                        month_name(d)
+                        DateStyle::MonthName.text(d)
                     } else if agency.kind == AgencyKind::Health
                         || files.layout == Layout::CharityWorkbook
                     {
                         // ISO text becomes an Excel date in a workbook.
-                        iso(d)
+                        DateStyle::Iso.text(d)
                     } else {
-                        uk(d)
+                        DateStyle::DayFirst('/').text(d)
                     }
                 })
                 .unwrap_or_default()
