@@ -3,6 +3,7 @@
 
 use crate::Outcome;
 use crate::link::LinkArgs;
+use crate::render::thousands;
 use crate::workspace::{Context, IngestArgs, Ingested, key_override, read_register, store_return};
 use anyhow::Context as _;
 use clap::Args;
@@ -180,8 +181,8 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
             "{} agencies, {} returns, {} rows ({} deliberately invalid) in {}",
             generated.agencies,
             generated.returns,
-            crate::render::thousands(generated.rows),
-            crate::render::thousands(generated.defects as u64),
+            thousands(generated.rows),
+            thousands(generated.defects as u64),
             syn.display()
         ),
     );
@@ -239,8 +240,8 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
         started,
         &format!(
             "{returns} returns: {} rows stored, {} rejected with reasons",
-            crate::render::thousands(accepted),
-            crate::render::thousands(rejected)
+            thousands(accepted),
+            thousands(rejected)
         ),
     );
 
@@ -261,8 +262,8 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
         started,
         &format!(
             "{} person records → {} people",
-            crate::render::thousands(linked.records as u64),
-            crate::render::thousands(linked.people as u64)
+            thousands(linked.records as u64),
+            thousands(linked.people as u64)
         ),
     );
 
@@ -276,9 +277,9 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
         started,
         &format!(
             "{} victims, {} offenders, {} groups",
-            crate::render::thousands(assessment.count("victims").unwrap_or(0)),
-            crate::render::thousands(assessment.count("offenders").unwrap_or(0)),
-            crate::render::thousands(groups as u64)
+            thousands(assessment.count("victims").unwrap_or(0)),
+            thousands(assessment.count("offenders").unwrap_or(0)),
+            thousands(groups as u64)
         ),
     );
 
@@ -304,10 +305,10 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
     println!(
         "Demo finished in {:.1} s: {returns} returns, {} rows rejected, {} records → {} people, {} groups.",
         total.elapsed().as_secs_f64(),
-        crate::render::thousands(rejected),
-        crate::render::thousands(linked.records as u64),
-        crate::render::thousands(linked.people as u64),
-        crate::render::thousands(groups as u64),
+        thousands(rejected),
+        thousands(linked.records as u64),
+        thousands(linked.people as u64),
+        thousands(groups as u64),
     );
     println!("Report: {}", written.report.display());
     Ok(Outcome::Clean)

@@ -119,14 +119,14 @@ impl fmt::Display for PartialDate {
 }
 
 /// `n` (below 10,000) as four ASCII digits.
-pub fn digits4(n: u16) -> [u8; 4] {
+fn digits4(n: u16) -> [u8; 4] {
     let [a, b] = digits2((n / 100 % 100) as u8);
     let [c, d] = digits2((n % 100) as u8);
     [a, b, c, d]
 }
 
 /// `n` (below 100) as two ASCII digits.
-pub fn digits2(n: u8) -> [u8; 2] {
+fn digits2(n: u8) -> [u8; 2] {
     let n = n % 100;
     [b'0' + n / 10, b'0' + n % 10]
 }

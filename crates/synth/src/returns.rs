@@ -7,7 +7,7 @@
 //! row in two hundred is made invalid on purpose, and listed in `truth/defects.csv`.
 
 use crate::names::nickname;
-use crate::world::{Agency, AgencyKind, Person, Role, World, force_of};
+use crate::world::{Agency, AgencyKind, Person, Role, World, force_of, la_code};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sightline_standard::ethnicity::{self, To};
@@ -813,8 +813,6 @@ struct Index {
     children_by_la: Vec<Vec<usize>>,
     /// Each person's missing episodes, as a range of `World::episodes`, by person index.
     episodes_of: Vec<std::ops::Range<usize>>,
-    /// Each local authority's code (`E06000001`).
-    la_codes: Vec<String>,
 }
 
 impl Index {
@@ -857,9 +855,6 @@ impl Index {
             incidents_by_force,
             children_by_la,
             episodes_of,
-            la_codes: (0..crate::world::LOCAL_AUTHORITIES)
-                .map(|la| format!("E06{:06}", la + 1))
-                .collect(),
         }
     }
 
@@ -869,10 +864,6 @@ impl Index {
             .get(slot(person))
             .and_then(|range| world.episodes.get(range.clone()))
             .unwrap_or_default()
-    }
-
-    fn la_code(&self, la: usize) -> &str {
-        self.la_codes.get(la).map_or("", String::as_str)
     }
 
     fn went_missing(&self, person: u32) -> bool {
@@ -1323,7 +1314,7 @@ fn police(
                 .ok()
                 .and_then(|at| person_cells.get(at))
         };
-        return police_wide(&incidents, cells_of, agency, seed, index, files);
+        return police_wide(&incidents, cells_of, agency, seed, files);
     }
     let mut crimes = files.table("crimes.csv", &headers(POLICE_CRIMES))?;
     let mut involved = files.table("involved.csv", &headers(POLICE_INVOLVED))?;
@@ -1335,13 +1326,7 @@ fn police(
             1_000_000 + u64::from(incident.id),
         );
         let crime_ref = crime_ref(agency, incident.id);
-        crimes.push(&crime_cells(
-            incident,
-            &crime_ref,
-            files.layout,
-            index,
-            &mut rng,
-        ));
+        crimes.push(&crime_cells(incident, &crime_ref, files.layout, &mut rng));
         for (person, role, defect) in involvements(incident, &mut rng) {
             if defect {
                 defect_rows.push(involved.len());
@@ -1397,7 +1382,6 @@ fn crime_cells<'a>(
     incident: &'a crate::world::Incident,
     crime_ref: &'a str,
     layout: Layout,
-    index: &'a Index,
     rng: &mut ChaCha8Rng,
 ) -> [std::borrow::Cow<'a, str>; 8] {
     [
@@ -1407,7 +1391,7 @@ fn crime_cells<'a>(
         incident.offence.into(),
         if rng.random_bool(0.15) { "" } else { "Y" }.into(),
         incident.location.into(),
-        index.la_code(incident.la).into(),
+        la_code(incident.la).into(),
         incident.outcome.into(),
     ]
 }
@@ -1419,7 +1403,6 @@ fn police_wide<'p>(
     cells_of: impl Fn(u32) -> Option<&'p Vec<String>>,
     agency: &Agency,
     seed: u64,
-    index: &Index,
     files: &mut ReturnFiles<'_>,
 ) -> std::io::Result<()> {
     let mut header = headers(POLICE_CRIMES);
@@ -1438,7 +1421,7 @@ fn police_wide<'p>(
             1_000_000 + u64::from(incident.id),
         );
         let crime_ref = crime_ref(agency, incident.id);
-        let crime = crime_cells(incident, &crime_ref, files.layout, index, &mut rng);
+        let crime = crime_cells(incident, &crime_ref, files.layout, &mut rng);
         let mut incident_written = false;
         let mut row: Vec<&str> = Vec::with_capacity(header.len());
         for (person, role, defect) in involvements(incident, &mut rng) {
@@ -1578,7 +1561,7 @@ fn childrens_services(
             None => Unknown::NotKnown.code(),
         };
         let (given, family) = (view.given.as_ref(), view.family.as_ref());
-        let la = index.la_code(person.la);
+        let la = la_code(person.la);
         let looked_after = yes_no(person.looked_after);
         let cells = [
             view.person_id.as_str(),

@@ -2,7 +2,7 @@
 //! headline totals. Never read by the pipeline.
 
 use crate::returns::{Written, push_number};
-use crate::world::{Role, World};
+use crate::world::{Role, World, first_incident_days, la_code};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -76,9 +76,6 @@ pub fn write_world_truth(world: &World, out: &Path) -> std::io::Result<()> {
             "looked_after",
         ],
     )?;
-    let la_codes: Vec<String> = (0..crate::world::LOCAL_AUTHORITIES)
-        .map(|la| format!("E06{:06}", la + 1))
-        .collect();
     let (mut id, mut birth) = (String::new(), String::new());
     for person in &world.persons {
         id.clear();
@@ -92,7 +89,7 @@ pub fn write_world_truth(world: &World, out: &Path) -> std::io::Result<()> {
             person.ethnicity,
             person.nationality,
             &birth,
-            la_codes.get(person.la).map_or("", String::as_str),
+            la_code(person.la),
             if person.looked_after { "yes" } else { "no" },
         ])?;
     }
@@ -121,7 +118,7 @@ pub fn write_world_truth(world: &World, out: &Path) -> std::io::Result<()> {
                 &incident.last.to_string(),
                 incident.offence,
                 incident.location,
-                &format!("E06{:06}", incident.la + 1),
+                la_code(incident.la),
                 incident.outcome,
                 &join(&incident.offenders),
                 &join(&incident.victims),
@@ -225,13 +222,7 @@ fn summary(world: &World, written: &Written) -> serde_json::Value {
         let born = sightline_standard::dates::days_from_civil(y, m, d);
         (day - born) / 365
     };
-    let mut first_incident: Vec<Option<i64>> = vec![None; world.persons.len() + 1];
-    for incident in &world.incidents {
-        for &person in incident.offenders.iter().chain(&incident.victims) {
-            let day = &mut first_incident[person as usize];
-            *day = Some(day.map_or(incident.first, |day| day.min(incident.first)));
-        }
-    }
+    let first_incident = first_incident_days(&world.incidents, world.persons.len());
     let first_incident = |id: u32| first_incident[id as usize];
     let offenders_18_24 = offender_list
         .iter()

@@ -267,6 +267,30 @@ fn date(days: i64) -> PartialDate {
     })
 }
 
+/// A local authority's code (`E06000001` for the first), as returns and the truth write it.
+pub fn la_code(la: usize) -> &'static str {
+    static CODES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        (0..LOCAL_AUTHORITIES)
+            .map(|la| format!("E06{:06}", la + 1))
+            .collect()
+    });
+    CODES.get(la).map_or("", String::as_str)
+}
+
+/// Each person's first incident day, by person id (0 unused): where ages are set, and where
+/// the truth measures them.
+pub fn first_incident_days(incidents: &[Incident], persons: usize) -> Vec<Option<i64>> {
+    let mut first = vec![None; persons + 1];
+    for incident in incidents {
+        for &person in incident.victims.iter().chain(&incident.offenders) {
+            if let Some(day) = first.get_mut(person as usize) {
+                *day = Some(day.map_or(incident.first, |day: i64| day.min(incident.first)));
+            }
+        }
+    }
+    first
+}
+
 /// The force that polices a local authority.
 pub fn force_of(la: usize) -> usize {
     la % POLICE_FORCES
@@ -479,13 +503,7 @@ impl World {
         }
         // Ages are set at each person's first incident: victims mostly 12 to 17, offenders
         // mostly 18 to 24.
-        let mut first_day: Vec<Option<i64>> = vec![None; persons.len() + 1];
-        for incident in &incidents {
-            for &person in incident.victims.iter().chain(&incident.offenders) {
-                let day = &mut first_day[person as usize];
-                *day = Some(day.map_or(incident.first, |day| day.min(incident.first)));
-            }
-        }
+        let first_day = first_incident_days(&incidents, persons.len());
         for person in &mut persons {
             let Some(day) = first_day[person.id as usize] else {
                 continue;
