@@ -4,7 +4,8 @@
 //! that are not UTF-8 are read as Windows-1252, title lines above the header are skipped, and
 //! blank rows are not rows. Rows stream: memory does not grow with the file. XLSX: one table per
 //! sheet, Excel dates become ISO dates. A file or sheet that the profile gives several tables
-//! (one wide sheet, a row per person in an incident) is read once for each. Row numbers are those the user sees in a spreadsheet.
+//! (one wide sheet, a row per person in an incident) is read once for each. Row numbers are
+//! those the user sees in a spreadsheet.
 
 use crate::IntakeError;
 use crate::profile::Profile;
