@@ -41,7 +41,7 @@ pub struct DedupeArgs {
     cohesion: f64,
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Show the evidence for one pair of record ids, e.g. `--explain A,B`.
+    /// Show the evidence for pairs of record ids, e.g. `--explain A,B` or `--explain A,B,C,D`.
     #[arg(long, value_delimiter = ',')]
     explain: Vec<String>,
     #[arg(long)]
@@ -262,6 +262,7 @@ struct Report<'a> {
     phases: &'a [Phase],
     refused_merges: &'a sightline_link::cluster::Refusals,
     flagged_clusters: usize,
+    model: &'a sightline_link::model::Model,
     #[serde(skip_serializing_if = "Option::is_none")]
     metrics: Option<Metrics>,
 }
@@ -290,24 +291,8 @@ pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
     if let Some(out) = &args.out {
         write_clusters(out, &data, &linked)?;
     }
-    if let [a, b] = args.explain.as_slice() {
-        let find = |id: &str| {
-            data.ids
-                .iter()
-                .position(|x| &**x == id)
-                .with_context(|| format!("no record with id {id:?} in {}", args.file.display()))
-        };
-        let (ra, rb) = (find(a)?, find(b)?);
-        let waterfall = sightline_link::explain(&data, &linked.model, ra, rb);
-        let same = linked.clustering.cluster_of[ra] == linked.clustering.cluster_of[rb];
-        if args.json {
-            return crate::workspace::print_json(&serde_json::json!({
-                "a": a, "b": b, "same_cluster": same, "waterfall": waterfall,
-            }))
-            .map(|_| crate::Outcome::Clean);
-        }
-        crate::render::waterfall(&mut std::io::stdout().lock(), a, b, &waterfall, same)?;
-        return Ok(crate::Outcome::Clean);
+    if !args.explain.is_empty() {
+        return explain_pairs(args, &data, &linked);
     }
     let report = Report {
         records: data.len(),
@@ -320,12 +305,66 @@ pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
         phases: &linked.phases,
         refused_merges: &linked.clustering.refusals,
         flagged_clusters: linked.clustering.flagged.len(),
+        model: &linked.model,
         metrics,
     };
     if args.json {
         crate::workspace::print_json(&report)?;
     } else {
         print_report(&report)?;
+    }
+    Ok(crate::Outcome::Clean)
+}
+
+/// The waterfall of each pair of `--explain`.
+fn explain_pairs(
+    args: &DedupeArgs,
+    data: &Dataset,
+    linked: &Linked,
+) -> anyhow::Result<crate::Outcome> {
+    if args.explain.len() % 2 != 0 {
+        bail!(
+            "--explain takes pairs of record ids (A,B or A,B,C,D); got {} ids",
+            args.explain.len()
+        );
+    }
+    let index: rustc_hash::FxHashMap<&str, usize> = data
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(at, id)| (&**id, at))
+        .collect();
+    let find = |id: &str| {
+        index
+            .get(id)
+            .copied()
+            .with_context(|| format!("no record with id {id:?} in {}", args.file.display()))
+    };
+    let mut explained = Vec::new();
+    for pair in args.explain.chunks(2) {
+        let (a, b) = (pair[0].as_str(), pair[1].as_str());
+        let (ra, rb) = (find(a)?, find(b)?);
+        let waterfall = sightline_link::explain(data, &linked.model, ra, rb);
+        let same = linked.clustering.cluster_of[ra] == linked.clustering.cluster_of[rb];
+        explained.push((a, b, same, waterfall));
+    }
+    if args.json {
+        let list: Vec<serde_json::Value> = explained
+            .iter()
+            .map(|(a, b, same, waterfall)| {
+                serde_json::json!({"a": a, "b": b, "same_cluster": same, "waterfall": waterfall})
+            })
+            .collect();
+        let value = match list.as_slice() {
+            [one] => one.clone(),
+            _ => serde_json::Value::Array(list),
+        };
+        crate::workspace::print_json(&value)?;
+        return Ok(crate::Outcome::Clean);
+    }
+    let mut out = std::io::stdout().lock();
+    for (a, b, same, waterfall) in &explained {
+        crate::render::waterfall(&mut out, a, b, waterfall, *same)?;
     }
     Ok(crate::Outcome::Clean)
 }
@@ -353,6 +392,7 @@ fn print_report(report: &Report) -> anyhow::Result<()> {
         report.links_above_threshold,
         report.threshold
     )?;
+    crate::render::linkage_model(&mut out, report.model)?;
     crate::render::blocking_rules(&mut out, report.blocking)?;
     let refused = report.refused_merges;
     writeln!(

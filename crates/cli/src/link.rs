@@ -46,6 +46,10 @@ pub struct LinkReport {
     refused_merges: sightline_link::cluster::Refusals,
     flagged_clusters: Vec<sightline_link::cluster::Flagged>,
     seconds: f64,
+    /// The model: stored beside the run, so the stored summary leaves it out; the printed
+    /// report has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model: Option<Model>,
     #[serde(skip_serializing_if = "Option::is_none")]
     metrics: Option<Metrics>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -155,12 +159,14 @@ pub fn run(context: &Context, args: &LinkArgs, show_progress: bool) -> anyhow::R
             })
             .collect(),
         seconds: 0.0,
+        model: None,
         metrics,
         records_without_truth,
     };
     let model = serde_json::to_value(&linked.model)?;
     let summary = serde_json::to_value(&report)?;
     report.run_id = store.save_linkage(&context.user(), &model, &summary, &people, &evidence)?;
+    report.model = Some(linked.model);
     progress.finish();
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -259,6 +265,9 @@ fn print_link_report(report: &LinkReport) -> anyhow::Result<()> {
         report.links_above_threshold,
         report.threshold
     )?;
+    if let Some(model) = &report.model {
+        crate::render::linkage_model(&mut out, model)?;
+    }
     crate::render::blocking_rules(&mut out, &report.blocking)?;
     let refused = &report.refused_merges;
     writeln!(

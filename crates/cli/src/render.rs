@@ -251,6 +251,92 @@ pub fn waterfall(
     )
 }
 
+/// The model a linkage run used: the prior and how it was reached, each training session, every
+/// comparison level's m, u and weight with where m came from, and what looks implausible.
+pub fn linkage_model(
+    out: &mut dyn std::io::Write,
+    model: &sightline_link::model::Model,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Model: prior {:.3e} (weight {:+.2}), from {}; each record expected to share a person with {:.2} others.",
+        model.prior,
+        model.prior_weight(),
+        model.prior_source,
+        model.expected_matches_per_record()
+    )?;
+    if !model.prior_rules.is_empty() {
+        writeln!(
+            out,
+            "  {:<28} {:>12} {:>14} {:>9} {:>16}",
+            "deterministic rule", "pairs agree", "of them chance", "recall", "implied matches"
+        )?;
+        for rule in &model.prior_rules {
+            writeln!(
+                out,
+                "  {:<28} {:>12} {:>14.0} {:>9.4} {:>16.0}{}",
+                rule.rule,
+                thousands(rule.agreeing),
+                rule.coincidences,
+                rule.recall,
+                rule.implied_matches,
+                if rule.used { "" } else { "  (too few pairs: not used)" }
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "  blocked pairs scored: mean match probability {:.4}",
+        model.blocked_match_share
+    )?;
+    writeln!(out, "Training sessions (m by EM, u from random pairs):")?;
+    for session in &model.sessions {
+        let status = match &session.refused {
+            Some(why) => format!("NOT USED: {why}"),
+            None => format!("matches {:.1}% of pairs", session.match_share * 100.0),
+        };
+        writeln!(
+            out,
+            "  {:<62} {:>12} pairs, {:>10} compared; {status}",
+            session.rule,
+            thousands(session.pairs),
+            thousands(session.compared)
+        )?;
+    }
+    writeln!(
+        out,
+        "  {:<24} {:<44} {:>8} {:>8} {:>8}  {}",
+        "comparison", "level", "m", "u", "weight", "m across sessions"
+    )?;
+    for comparison in &model.comparisons {
+        let source = if comparison.m_estimated_by.is_empty() {
+            "m: documented default (no session could estimate it)".to_string()
+        } else {
+            format!("m from: {}", comparison.m_estimated_by.join("; "))
+        };
+        writeln!(out, "  {} ({source})", comparison.name)?;
+        for level in &comparison.levels {
+            let range = level
+                .m_range
+                .map_or(String::new(), |(low, high)| format!("{low:.4}–{high:.4}"));
+            let label = if level.term_frequency {
+                format!("{} (term frequency)", level.label)
+            } else {
+                level.label.clone()
+            };
+            writeln!(
+                out,
+                "  {:<24} {:<44} {:>8.4} {:>8.4} {:>+8.2}  {range}",
+                "", label, level.m, level.u, level.weight
+            )?;
+        }
+    }
+    for warning in &model.warnings {
+        writeln!(out, "Warning: {warning}.")?;
+    }
+    Ok(())
+}
+
 /// The blocking rules of a linkage run: pairs in their blocks and pairs new to the union.
 pub fn blocking_rules(
     out: &mut dyn std::io::Write,

@@ -29,6 +29,10 @@ pub enum Rule {
     NhsNumber,
     Upn,
     PncId,
+    /// Training only: given and family name sounds (either order) + postcode district.
+    NameSoundsPostcodeDistrict,
+    /// Training only: given and family name sounds (either order) + birth year.
+    NameSoundsBirthYear,
 }
 
 impl Rule {
@@ -49,8 +53,14 @@ impl Rule {
     ];
 
     /// The rules whose pairs train m: between them, every comparison is estimated in a
-    /// session that does not block on it.
-    pub const TRAINING: [Rule; 2] = [Rule::NameSoundsEitherOrder, Rule::BirthDatePostcodeDistrict];
+    /// session that does not block on it. Dense blocks, where most pairs are one person:
+    /// blocked on a name alone, the pairs of a large population are mostly namesakes.
+    pub const TRAINING: [Rule; 4] = [
+        Rule::BirthDatePostcodeDistrict,
+        Rule::NameSoundsPostcodeDistrict,
+        Rule::NameSoundsBirthYear,
+        Rule::NameSoundsEitherOrder,
+    ];
 
     /// The comparisons this rule's key decides: the fields it is made of, and for a postcode
     /// the town and local authority that follow from it (pairs blocked on a district agree on
@@ -70,6 +80,14 @@ impl Rule {
             | Rule::FamilySoundGivenNickname
             | Rule::GivenSoundFamilyLetters => &[Field::GivenName, Field::FamilyName],
             Rule::GivenSoundPostcode => &[Field::GivenName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
+            Rule::NameSoundsPostcodeDistrict => &[
+                Field::GivenName,
+                Field::FamilyName,
+                ADDRESS[0],
+                ADDRESS[1],
+                ADDRESS[2],
+            ],
+            Rule::NameSoundsBirthYear => &[Field::GivenName, Field::FamilyName, Field::DateOfBirth],
             Rule::FamilyNamePostcode => &[Field::FamilyName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
             Rule::NhsNumber => &[Field::NhsNumber],
             Rule::Upn => &[Field::Upn],
@@ -92,6 +110,10 @@ impl Rule {
             Rule::NhsNumber => "NHS number",
             Rule::Upn => "UPN",
             Rule::PncId => "PNC id",
+            Rule::NameSoundsPostcodeDistrict => {
+                "given and family name sounds, either order + postcode district"
+            }
+            Rule::NameSoundsBirthYear => "given and family name sounds, either order + birth year",
         }
     }
 
@@ -109,6 +131,15 @@ impl Rule {
             };
             u32::from(birth.year) << 16 | u32::from(low) << 8 | u32::from(high)
         });
+        // A UK postcode's district; otherwise the whole of a postcode.
+        let place = match data.district[record] {
+            NONE => data.postcode[record],
+            district => district,
+        };
+        let sounds = (given != NONE && family != NONE).then(|| {
+            let (x, y) = (data.phonetic(given), data.phonetic(family));
+            [x.min(y), x.max(y)]
+        });
         let parts: Option<[u32; 2]> = match self {
             Rule::FamilySoundBirthYear => (family != NONE && birth.year != 0 && birth.month != 0)
                 .then(|| {
@@ -121,13 +152,14 @@ impl Rule {
                 .filter(|_| given != NONE)
                 .map(|date| [data.phonetic(given), date]),
             Rule::BirthDatePostcodeDistrict => {
-                // A postcode that is not UK-shaped has no district: the whole of it.
-                let place = match data.district[record] {
-                    NONE => data.postcode[record],
-                    district => district,
-                };
                 date.filter(|_| place != NONE).map(|date| [date, place])
             }
+            Rule::NameSoundsPostcodeDistrict => sounds
+                .filter(|_| place != NONE)
+                .map(|[x, y]| [mix(x, y), place]),
+            Rule::NameSoundsBirthYear => sounds
+                .filter(|_| birth.year != 0)
+                .map(|[x, y]| [mix(x, y), u32::from(birth.year)]),
             Rule::BirthDateFamilyInitial => date.filter(|_| family != NONE).map(|date| {
                 let initial = data.names.get(family).bytes().next().unwrap_or(0);
                 [date, u32::from(initial)]
@@ -136,10 +168,7 @@ impl Rule {
                 let initial = data.names.get(given).bytes().next().unwrap_or(0);
                 [date, u32::from(initial)]
             }),
-            Rule::NameSoundsEitherOrder => (given != NONE && family != NONE).then(|| {
-                let (x, y) = (data.phonetic(given), data.phonetic(family));
-                [x.min(y), x.max(y)]
-            }),
+            Rule::NameSoundsEitherOrder => sounds,
             // Katie and Kathryn: the first group the given name is in.
             Rule::FamilySoundGivenNickname => {
                 let groups = if given == NONE {
@@ -172,6 +201,15 @@ impl Rule {
     }
 }
 
+/// Two 32-bit parts of a key as one (a hash: distinct parts may rarely share it, which costs a
+/// few extra pairs, never a missed one).
+fn mix(x: u32, y: u32) -> u32 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    (x, y).hash(&mut hasher);
+    let h = hasher.finish();
+    (h ^ (h >> 32)) as u32
+}
+
 /// What one rule did.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleReport {
@@ -183,88 +221,187 @@ pub struct RuleReport {
     pub refused: bool,
 }
 
+/// Pairs handled by one unit of parallel work (a block, or a slice of a large one).
+const WORK_PAIRS: u64 = 1 << 16;
+
+/// One rule's blocks: each record's key, the keyed records sorted by key, and the runs of two
+/// or more records that share one. Pairs are never stored: [`RuleBlocks::scan`] visits them.
+pub struct RuleBlocks {
+    pub rule: Rule,
+    /// Each record's key (`u64::MAX` for none).
+    pub keys: Vec<u64>,
+    /// Keyed records, sorted by key (then record).
+    order: Vec<u32>,
+    /// Runs in `order` of two or more records with one key.
+    blocks: Vec<(u32, u32)>,
+    /// Pairs in the blocks.
+    pub pairs: u64,
+}
+
+/// A slice of one block: the pairs whose first member is at positions `first..first_end`.
+#[derive(Clone, Copy)]
+struct Work {
+    start: u32,
+    end: u32,
+    first: u32,
+    first_end: u32,
+}
+
+impl RuleBlocks {
+    pub fn new(data: &Dataset, rule: Rule) -> RuleBlocks {
+        let keys: Vec<u64> = (0..data.len())
+            .into_par_iter()
+            .map(|r| rule.key(data, r))
+            .collect();
+        let mut keyed: Vec<(u64, u32)> = keys
+            .iter()
+            .enumerate()
+            .filter(|&(_, &k)| k != u64::MAX)
+            .map(|(r, &k)| (k, r as u32))
+            .collect();
+        keyed.par_sort_unstable();
+        let mut blocks = Vec::new();
+        let mut pairs = 0u64;
+        let mut start = 0;
+        for at in 1..=keyed.len() {
+            if at == keyed.len() || keyed[at].0 != keyed[start].0 {
+                if at - start > 1 {
+                    let size = (at - start) as u64;
+                    pairs += size * (size - 1) / 2;
+                    blocks.push((start as u32, at as u32));
+                }
+                start = at;
+            }
+        }
+        RuleBlocks {
+            rule,
+            keys,
+            order: keyed.into_iter().map(|(_, r)| r).collect(),
+            blocks,
+            pairs,
+        }
+    }
+
+    /// The blocks cut into pieces of about [`WORK_PAIRS`] pairs, in order.
+    fn work(&self) -> Vec<Work> {
+        let mut work = Vec::new();
+        for &(start, end) in &self.blocks {
+            let mut first = start;
+            while first + 1 < end {
+                let mut first_end = first;
+                let mut pairs = 0u64;
+                while first_end + 1 < end && pairs < WORK_PAIRS {
+                    pairs += u64::from(end - first_end - 1);
+                    first_end += 1;
+                }
+                work.push(Work {
+                    start,
+                    end,
+                    first,
+                    first_end,
+                });
+                first = first_end;
+            }
+        }
+        work
+    }
+
+    /// Visits every pair of every block (as `(a, b)` with `a < b`) for which `wanted` holds,
+    /// in parallel, and keeps what `visit` returns, in block order: the result does not
+    /// depend on the number of threads. Returns the kept values and the number of pairs
+    /// visited; `progress` advances by the pairs looked at, wanted or not.
+    pub fn scan<T: Send>(
+        &self,
+        wanted: impl Fn(u32, u32) -> bool + Sync,
+        visit: impl Fn(u32, u32) -> Option<T> + Sync,
+        progress: &dyn Progress,
+    ) -> (Vec<T>, u64) {
+        let parts: Vec<(Vec<T>, u64)> = self
+            .work()
+            .into_par_iter()
+            .map(|work| {
+                let mut kept = Vec::new();
+                let (mut visited, mut looked) = (0u64, 0u64);
+                for i in work.first..work.first_end {
+                    let x = self.order[i as usize];
+                    for &y in &self.order[i as usize + 1..work.end as usize] {
+                        looked += 1;
+                        let (a, b) = (x.min(y), x.max(y));
+                        if wanted(a, b) {
+                            visited += 1;
+                            if let Some(value) = visit(a, b) {
+                                kept.push(value);
+                            }
+                        }
+                    }
+                }
+                debug_assert!(work.start <= work.first);
+                progress.advance(looked);
+                (kept, visited)
+            })
+            .collect();
+        let visited = parts.iter().map(|p| p.1).sum();
+        let kept = parts.into_iter().flat_map(|p| p.0).collect();
+        (kept, visited)
+    }
+}
+
+/// Whether an earlier rule (given by its keys) already holds the pair.
+pub fn seen(earlier: &[Vec<u64>], a: u32, b: u32) -> bool {
+    earlier.iter().any(|keys| {
+        let key = keys[a as usize];
+        key != u64::MAX && key == keys[b as usize]
+    })
+}
+
+/// Scans the union of the rules' pairs, each pair once (with the first rule that finds it),
+/// keeping what `visit` returns, in rule and block order. A rule whose blocks hold more than
+/// `max_pairs` pairs is refused, not run. `progress` hears of each rule's pairs as they are
+/// looked at.
+pub fn scan_union<T: Send>(
+    data: &Dataset,
+    rules: &[Rule],
+    max_pairs: u64,
+    progress: &dyn Progress,
+    visit: impl Fn(u32, u32) -> Option<T> + Sync,
+) -> (Vec<T>, Vec<RuleReport>) {
+    let mut earlier: Vec<Vec<u64>> = Vec::new();
+    let mut kept = Vec::new();
+    let mut reports = Vec::new();
+    for &rule in rules {
+        let blocks = RuleBlocks::new(data, rule);
+        let refused = blocks.pairs > max_pairs;
+        let mut new_pairs = 0;
+        if !refused {
+            let (found, visited) =
+                blocks.scan(|a, b| !seen(&earlier, a, b), &visit, progress);
+            kept.extend(found);
+            new_pairs = visited;
+        }
+        reports.push(RuleReport {
+            rule: rule.name().to_string(),
+            pairs: blocks.pairs,
+            new_pairs,
+            refused,
+        });
+        if !refused {
+            earlier.push(blocks.keys);
+        }
+    }
+    (kept, reports)
+}
+
 /// Blocked pairs (a < b) and what each rule contributed.
 pub struct Blocked {
     pub pairs: Vec<(u32, u32)>,
     pub rules: Vec<RuleReport>,
 }
 
-/// Generates the union of the rules' pairs. A rule whose blocks hold more than `max_pairs`
-/// pairs is refused. `progress` advances by one per rule.
+/// The union of the rules' pairs, as a list (for tests and small sets; linking scans the
+/// union without keeping it).
 pub fn block(data: &Dataset, rules: &[Rule], max_pairs: u64, progress: &dyn Progress) -> Blocked {
-    let n = data.len();
-    let mut keys: Vec<Vec<u64>> = Vec::new();
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    let mut reports = Vec::new();
-    for &rule in rules {
-        progress.advance(1);
-        let rule_keys: Vec<u64> = (0..n).into_par_iter().map(|r| rule.key(data, r)).collect();
-        let mut order: Vec<(u64, u32)> = rule_keys
-            .iter()
-            .enumerate()
-            .filter(|&(_, &k)| k != u64::MAX)
-            .map(|(r, &k)| (k, r as u32))
-            .collect();
-        order.par_sort_unstable();
-        let mut blocks: Vec<(usize, usize)> = Vec::new();
-        let mut start = 0;
-        for at in 1..=order.len() {
-            if at == order.len() || order[at].0 != order[start].0 {
-                if at - start > 1 {
-                    blocks.push((start, at));
-                }
-                start = at;
-            }
-        }
-        let total: u64 = blocks
-            .iter()
-            .map(|&(s, e)| {
-                let size = (e - s) as u64;
-                size * (size - 1) / 2
-            })
-            .sum();
-        if total > max_pairs {
-            reports.push(RuleReport {
-                rule: rule.name().to_string(),
-                pairs: total,
-                new_pairs: 0,
-                refused: true,
-            });
-            continue;
-        }
-        let earlier = &keys;
-        let found: Vec<(u32, u32)> = blocks
-            .par_iter()
-            .flat_map_iter(|&(s, e)| {
-                let members = &order[s..e];
-                let mut out = Vec::new();
-                for (i, &(_, a)) in members.iter().enumerate() {
-                    for &(_, b) in &members[i + 1..] {
-                        let seen = earlier.iter().any(|k| {
-                            let ka = k[a as usize];
-                            ka != u64::MAX && ka == k[b as usize]
-                        });
-                        if !seen {
-                            out.push((a.min(b), a.max(b)));
-                        }
-                    }
-                }
-                out
-            })
-            .collect();
-        reports.push(RuleReport {
-            rule: rule.name().to_string(),
-            pairs: total,
-            new_pairs: found.len() as u64,
-            refused: false,
-        });
-        pairs.extend(found);
-        keys.push(rule_keys);
-    }
-    Blocked {
-        pairs,
-        rules: reports,
-    }
+    let (pairs, rules) = scan_union(data, rules, max_pairs, progress, |a, b| Some((a, b)));
+    Blocked { pairs, rules }
 }
 
 #[cfg(test)]

@@ -267,9 +267,7 @@ mod tests {
         ];
         let estimates = Estimates {
             prior: 0.1,
-            blocked_match_share: 0.1,
-            em_iterations: 0,
-            u_sample_pairs: 0,
+            ..Estimates::default()
         };
         let model = build(&data, &fields, &m, &u, estimates);
         let links = [(0u32, 1u32), (1, 2)]

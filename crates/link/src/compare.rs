@@ -78,7 +78,27 @@ impl Field {
                 "an incident in the other's local authority",
                 "no incident in the other's local authority",
             ],
-            Field::Sex | Field::NhsNumber | Field::Upn | Field::PncId => &["exact", "different"],
+            // A given name nearly fixes sex: two people called Olivia agree on sex whether or
+            // not they are one person, so agreement weighs something only where the given
+            // names differ (or one is missing).
+            Field::Sex => &[
+                "same, given names differ",
+                "same, given names alike",
+                "different, given names alike",
+                "different, given names differ",
+            ],
+            Field::NhsNumber | Field::Upn | Field::PncId => &["exact", "different"],
+        }
+    }
+
+    /// The levels (from 1) that share one condition, group by group: m and u are distributions
+    /// within each group, so a level's weight is evidence given its group. Sex is compared
+    /// given whether the given names are alike (the names' own comparison has already weighed
+    /// that); every other comparison is one group.
+    pub fn level_groups(self) -> Vec<Vec<u8>> {
+        match self {
+            Field::Sex => vec![vec![1, 4], vec![2, 3]],
+            _ => vec![(1..=self.levels().len() as u8).collect()],
         }
     }
 
@@ -156,14 +176,15 @@ pub fn level_of(gamma: Gamma, comparison: usize) -> u8 {
 /// Compares records `a` and `b` on every comparison.
 pub fn gamma(data: &Dataset, fields: &[Field], a: usize, b: usize) -> Gamma {
     let names = NamePair::new(data, a, b);
+    let given_level = names.given_level(data);
     let mut gamma = 0u64;
     for (at, &field) in fields.iter().enumerate() {
         let level = match field {
-            Field::GivenName => names.given_level(data),
+            Field::GivenName => given_level,
             Field::FamilyName => names.family_level(data),
             Field::OtherNames => other_names_level(data, a, b),
             Field::DateOfBirth => birth_level(data.birth[a], data.birth[b]),
-            Field::Sex => exact_level(u32::from(data.sex[a]), u32::from(data.sex[b]), 0),
+            Field::Sex => sex_level(data.sex[a], data.sex[b], given_alike(given_level)),
             Field::Postcode => postcode_level(data, a, b),
             // Town and local authority follow a UK postcode: compared only when one is
             // missing, so that one address is not counted two or three times.
@@ -201,6 +222,23 @@ fn incident_la_level(data: &Dataset, a: usize, b: usize) -> u8 {
         1
     } else {
         2
+    }
+}
+
+/// Whether a given-name level makes the names one name as far as sex goes: the same, a short
+/// form, or a close spelling or sound of one another.
+pub fn given_alike(given_level: u8) -> bool {
+    matches!(given_level, 1 | 3..=5)
+}
+
+/// Sex, split by whether the given names are alike (see [`Field::levels`]).
+fn sex_level(a: u8, b: u8, given_alike: bool) -> u8 {
+    match (exact_level(u32::from(a), u32::from(b), 0), given_alike) {
+        (0, _) => 0,
+        (1, false) => 1,
+        (1, true) => 2,
+        (_, true) => 3,
+        (_, false) => 4,
     }
 }
 
@@ -286,7 +324,7 @@ impl NamePair {
         }
         match jaro_winkler_from(x, y, 0.80) {
             Some(similarity) if similarity >= 0.92 => 4,
-            _ if data.phonetic(a) == data.phonetic(b) => 5,
+            _ if data.sound(a) == data.sound(b) => 5,
             Some(_) => 6,
             None => 8,
         }
@@ -300,7 +338,7 @@ impl NamePair {
         let (x, y) = (data.names.get(a), data.names.get(b));
         match jaro_winkler_from(x, y, 0.80) {
             Some(similarity) if similarity >= 0.92 => 3,
-            _ if data.phonetic(a) == data.phonetic(b) => 4,
+            _ if data.sound(a) == data.sound(b) => 4,
             Some(_) => 5,
             None if x.len().min(y.len()) >= 3 && (x.contains(y) || y.contains(x)) => 6,
             None => 7,
@@ -631,17 +669,25 @@ mod tests {
             with("F", "Leeds", "E08000035", "LS6 1AB"),
             with("M", "Leeds", "E08000035", "LS6 1AB"),
         );
-        assert_eq!(both, [2, 0, 0, 1]);
+        // Both called Amy: F and M differ though the names are alike.
+        assert_eq!(both, [3, 0, 0, 1]);
         // A postcode missing: they are compared (exact, close spelling, different).
         let one = compare(
             with("F", "Leeds", "E08000035", ""),
             with("female", "Leds", "E08000036", "LS6 1AB"),
         );
-        assert_eq!(one, [1, 2, 2, 2]);
+        assert_eq!(one, [2, 2, 2, 2]);
         let other = compare(
             with("", "Leeds", "E08000035", ""),
             with("F", "Bradford", "E08000035", ""),
         );
         assert_eq!(other, [0, 3, 1, 3]);
+        // Sex carries evidence of its own only where the given names differ.
+        let mut amy = with("F", "", "", "");
+        let mut mary = with("F", "", "", "");
+        mary.given_name = "Mary";
+        assert_eq!(compare(amy.clone(), mary.clone())[0], 1);
+        amy.sex = "M";
+        assert_eq!(compare(amy, mary)[0], 4);
     }
 }

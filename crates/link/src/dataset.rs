@@ -206,8 +206,13 @@ pub struct Dataset {
     pub names: Interner,
     pub given: Vec<u32>,
     pub family: Vec<u32>,
-    /// Double Metaphone code of each interned name (indexed by name id), interned in `phonetics`.
+    /// Double Metaphone code of each interned name (indexed by name id), cut to four letters as
+    /// blocking wants it (recall), interned in `phonetics`.
     pub name_phonetic: Vec<u32>,
+    /// The whole Double Metaphone code of each interned name, as comparison wants it
+    /// (precision: "Richardson" and "Richards" share their first four letters of sound, not
+    /// all of them), interned in `phonetics`.
+    pub name_sound: Vec<u32>,
     pub phonetics: Interner,
     /// Nickname groups of each interned name (indexed by name id).
     pub name_groups: Vec<u128>,
@@ -233,9 +238,15 @@ pub struct Dataset {
     pub extras: Vec<u32>,
     pub given_tf: Frequencies,
     pub family_tf: Frequencies,
+    /// Records per full name (given and family together): names are not independent
+    /// ("Muhammad Khan" is far more common than "Muhammad" times "Khan").
+    pub full_name_counts: FxHashMap<(u32, u32), u32>,
+    /// Records with both a given and a family name.
+    pub full_name_total: u64,
     pub postcode_tf: Frequencies,
     pub present: Present,
     encoder: DoubleMetaphone,
+    whole_encoder: DoubleMetaphone,
 }
 
 /// Folds a name: the standard's lookup fold (ASCII, no accents) with letters only, upper case
@@ -265,6 +276,7 @@ impl Dataset {
         Dataset {
             extra_names,
             encoder: DoubleMetaphone::default(),
+            whole_encoder: DoubleMetaphone::new(None),
             ..Dataset::default()
         }
     }
@@ -283,20 +295,44 @@ impl Dataset {
         if id != NONE && id as usize == self.name_phonetic.len() {
             // A new name: its code, once. Folding made it ASCII, which the encoder needs.
             let code = self.encoder.double_metaphone(&folded).primary();
-            let code = if code.is_empty() { folded } else { code };
+            let whole = self.whole_encoder.double_metaphone(&folded).primary();
+            let code = if code.is_empty() { folded.clone() } else { code };
+            let whole = if whole.is_empty() { folded } else { whole };
             let phonetic = self.phonetics.intern(&code);
             self.name_phonetic.push(phonetic);
+            let sound = self.phonetics.intern(&whole);
+            self.name_sound.push(sound);
             self.name_groups
                 .push(crate::nicknames::group_bits(self.names.get(id)));
         }
         id
     }
 
+    /// The four-letter sound of a name, for blocking.
     pub fn phonetic(&self, name: u32) -> u32 {
         self.name_phonetic
             .get(name as usize)
             .copied()
             .unwrap_or(NONE)
+    }
+
+    /// The whole sound of a name, for comparison.
+    pub fn sound(&self, name: u32) -> u32 {
+        self.name_sound.get(name as usize).copied().unwrap_or(NONE)
+    }
+
+    /// The share of records with both names whose full name is `(given, family)`.
+    pub fn full_name_share(&self, given: u32, family: u32) -> f64 {
+        let count = self
+            .full_name_counts
+            .get(&(given, family))
+            .copied()
+            .unwrap_or(0);
+        if self.full_name_total == 0 {
+            0.0
+        } else {
+            f64::from(count) / self.full_name_total as f64
+        }
     }
 
     /// Adds one record.
@@ -310,6 +346,10 @@ impl Dataset {
         self.family.push(family);
         self.given_tf.add(given);
         self.family_tf.add(family);
+        if given != NONE && family != NONE {
+            *self.full_name_counts.entry((given, family)).or_insert(0) += 1;
+            self.full_name_total += 1;
+        }
         self.present.given_name |= given != NONE;
         self.present.family_name |= family != NONE;
 

@@ -15,15 +15,18 @@ pub mod dataset;
 pub mod evaluate;
 pub mod model;
 pub mod nicknames;
+pub mod prior;
 pub mod similarity;
+pub mod train;
 
-use block::{Blocked, Rule, RuleReport};
+use block::{Rule, RuleReport};
 use cluster::{ClusterOptions, Clustering};
-use compare::{Gamma, gamma, level_of};
+use compare::{gamma, level_of};
 use dataset::Dataset;
-use model::Model;
+use model::{Model, probability};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// How to link.
@@ -36,7 +39,7 @@ pub struct Options {
     pub max_pairs_per_rule: Option<u64>,
     /// Random pairs for u (default: 50 per record, at least 100,000, at most 2,000,000).
     pub u_sample_pairs: Option<usize>,
-    pub em_iterations: usize,
+    pub training: train::TrainingOptions,
     pub cluster: ClusterOptions,
 }
 
@@ -47,7 +50,7 @@ impl Default for Options {
             rules: Rule::DEFAULT.to_vec(),
             max_pairs_per_rule: None,
             u_sample_pairs: None,
-            em_iterations: 50,
+            training: train::TrainingOptions::default(),
             cluster: ClusterOptions::default(),
         }
     }
@@ -85,10 +88,16 @@ impl Progress for Quiet {
     fn advance(&self, _: u64) {}
 }
 
-/// Pairs handled between two progress reports.
-const PROGRESS_CHUNK: usize = 1 << 16;
+/// Match probabilities are summed as integers in units of 2^-32, so that the sum does not
+/// depend on the order threads add them in.
+const PROBABILITY_UNIT: f64 = 4_294_967_296.0;
 
-/// Runs blocking, estimation, scoring and clustering, telling `progress` as it goes.
+/// Runs estimation, blocking, scoring and clustering, telling `progress` as it goes.
+///
+/// Pairs are never held: u comes from random pairs, m from training sessions (each a sample of
+/// one dense rule's pairs), the prior from deterministic rules counted by group sizes; then the
+/// union of the blocking rules is scanned once, each pair compared and scored as it is found,
+/// and only links above the threshold are kept.
 pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linked {
     let mut phases = Vec::new();
     let mut clock = Instant::now();
@@ -101,6 +110,7 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
     };
     let fields = compare::comparisons_for(data);
     let n = data.len() as u64;
+    let all_pairs = (n * n.saturating_sub(1) / 2).max(1) as f64;
 
     progress.phase("estimating u from random pairs", 0);
     let u_pairs = options
@@ -109,60 +119,70 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
     let u = estimate_u_parallel(data, &fields, u_pairs, options.seed);
     done("u from random pairs", &mut phases, &mut clock);
 
-    progress.phase("blocking", options.rules.len() as u64);
+    progress.phase("estimating m in training sessions", 0);
+    let training = train::TrainingOptions {
+        seed: options.seed,
+        ..options.training.clone()
+    };
+    let trained = train::train(data, &fields, &u, &training, progress);
+    done("training m", &mut phases, &mut clock);
+
+    progress.phase("estimating the prior from deterministic rules", 0);
     let max_pairs = options
         .max_pairs_per_rule
         .unwrap_or_else(|| (n * 200).max(10_000_000));
-    let Blocked { pairs, rules } = block::block(data, &options.rules, max_pairs, progress);
-    done("blocking", &mut phases, &mut clock);
-
-    progress.phase("comparing blocked pairs", pairs.len() as u64);
-    let gammas: Vec<Gamma> = pairs
-        .par_chunks(PROGRESS_CHUNK)
-        .flat_map_iter(|chunk| {
-            let out: Vec<Gamma> = chunk
-                .iter()
-                .map(|&(a, b)| gamma(data, &fields, a as usize, b as usize))
-                .collect();
-            progress.advance(chunk.len() as u64);
-            out
-        })
-        .collect();
-    done("comparing", &mut phases, &mut clock);
-
-    progress.phase("estimating m by expectation-maximisation", 0);
-    let (m, share, iterations) = train(data, &fields, &pairs, &gammas, &u, options);
-    let all_pairs = (n * n.saturating_sub(1) / 2).max(1) as f64;
-    let prior = share * pairs.len() as f64 / all_pairs;
+    let counted = prior::estimate(data, &fields, &trained.m);
+    let (prior, prior_source, share_iterations) = match counted.matches {
+        Some(matches) => (
+            matches.max(1.0) / all_pairs,
+            "deterministic rules (median of the rules' implied matches)".to_string(),
+            0,
+        ),
+        None => {
+            let (share, union_pairs, used) =
+                union_share(data, &fields, &trained.m, &u, options, max_pairs);
+            (
+                share * union_pairs as f64 / all_pairs,
+                "EM's share of matches among a sample of blocked pairs (no deterministic rule could be counted)"
+                    .to_string(),
+                used,
+            )
+        }
+    };
     let estimates = model::Estimates {
         prior,
-        blocked_match_share: share,
-        em_iterations: iterations,
+        prior_source,
+        prior_rules: counted.rules,
+        blocked_match_share: 0.0,
+        em_iterations: trained.iterations + share_iterations,
         u_sample_pairs: u_pairs,
+        sessions: trained.sessions,
+        m_estimated_by: trained.estimated_by,
+        m_spread: trained.spread,
     };
-    let model = model::build(data, &fields, &m, &u, estimates);
-    done("expectation-maximisation", &mut phases, &mut clock);
+    let mut model = model::build(data, &fields, &trained.m, &u, estimates);
+    done("prior", &mut phases, &mut clock);
 
-    progress.phase("scoring pairs", pairs.len() as u64);
+    progress.phase("comparing and scoring blocked pairs", 0);
     let threshold = options.cluster.threshold;
     let threshold_weight = (threshold / (1.0 - threshold)).log2();
-    let links: Vec<(u32, u32, f64)> = pairs
-        .par_chunks(PROGRESS_CHUNK)
-        .zip(gammas.par_chunks(PROGRESS_CHUNK))
-        .flat_map_iter(|(pairs, gammas)| {
-            let out: Vec<(u32, u32, f64)> = pairs
-                .iter()
-                .zip(gammas)
-                .filter_map(|(&(a, b), &g)| {
-                    let weight = model.weight(data, a as usize, g);
-                    (weight >= threshold_weight).then_some((a, b, weight))
-                })
-                .collect();
-            progress.advance(pairs.len() as u64);
-            out
-        })
-        .collect();
-    done("scoring", &mut phases, &mut clock);
+    let expected = AtomicU64::new(0);
+    let (links, blocking) = block::scan_union(data, &options.rules, max_pairs, progress, |a, b| {
+        let g = gamma(data, &fields, a as usize, b as usize);
+        let weight = model.weight(data, a as usize, g);
+        expected.fetch_add(
+            (probability(weight) * PROBABILITY_UNIT) as u64,
+            Ordering::Relaxed,
+        );
+        (weight >= threshold_weight).then_some((a, b, weight))
+    });
+    let pairs_scored: u64 = blocking.iter().map(|r| r.new_pairs).sum();
+    model.blocked_match_share = if pairs_scored == 0 {
+        0.0
+    } else {
+        expected.load(Ordering::Relaxed) as f64 / PROBABILITY_UNIT / pairs_scored as f64
+    };
+    done("comparing and scoring", &mut phases, &mut clock);
 
     progress.phase("clustering", 0);
     let clustering = cluster::cluster(data, &model, &links, &options.cluster);
@@ -170,88 +190,47 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
 
     Linked {
         model,
-        blocking: rules,
-        pairs_scored: pairs.len() as u64,
+        blocking,
+        pairs_scored,
         links_above_threshold: links.len() as u64,
         clustering,
         phases,
     }
 }
 
-/// Estimates m in training sessions, each over the blocked pairs that one rule finds and
-/// leaving out the comparisons that rule blocks on; each comparison's m is the mean over the
-/// sessions that estimated it (a comparison no session could estimate keeps its m from EM over
-/// all pairs). Then the share of matches among all blocked pairs, m and u fixed.
-fn train(
+/// EM's share of matches (m and u fixed) among a sample of the union of blocked pairs, and the
+/// number of pairs in the union: the prior when no deterministic rule can be counted.
+fn union_share(
     data: &Dataset,
     fields: &[compare::Field],
-    pairs: &[(u32, u32)],
-    gammas: &[Gamma],
+    m: &[Vec<f64>],
     u: &[Vec<f64>],
     options: &Options,
-) -> (Vec<Vec<f64>>, f64, usize) {
-    let all_patterns = model::count_patterns(gammas);
+    max_pairs: u64,
+) -> (f64, u64, usize) {
+    const SAMPLE: f64 = 4_000_000.0;
+    let total: u64 = options
+        .rules
+        .iter()
+        .map(|&rule| block::RuleBlocks::new(data, rule).pairs)
+        .filter(|&pairs| pairs <= max_pairs)
+        .sum();
+    let rate = SAMPLE / total.max(1) as f64;
+    let (gammas, reports) = block::scan_union(data, &options.rules, max_pairs, &Quiet, |a, b| {
+        train::sampled(a, b, options.seed, rate).then(|| gamma(data, fields, a as usize, b as usize))
+    });
+    let union: u64 = reports.iter().map(|r| r.new_pairs).sum();
     let everyone = vec![true; fields.len()];
-    let (fallback, _, mut iterations) = model::expectation_maximisation(
-        &all_patterns,
-        &model::starting_m(fields),
-        u,
-        &everyone,
-        model::Estimate::MAndShare,
-        options.em_iterations,
-    );
-    let mut sums: Vec<Vec<f64>> = fields.iter().map(|f| vec![0.0; f.levels().len()]).collect();
-    let mut sessions = vec![0usize; fields.len()];
-    for rule in Rule::TRAINING {
-        let keys: Vec<u64> = (0..data.len())
-            .into_par_iter()
-            .map(|r| rule.key(data, r))
-            .collect();
-        let selected: Vec<Gamma> = pairs
-            .iter()
-            .zip(gammas)
-            .filter(|&(&(a, b), _)| {
-                let key = keys[a as usize];
-                key != u64::MAX && key == keys[b as usize]
-            })
-            .map(|(_, &g)| g)
-            .collect();
-        if selected.len() < 100 {
-            continue;
-        }
-        let blocked_on = rule.fields();
-        let active: Vec<bool> = fields.iter().map(|f| !blocked_on.contains(f)).collect();
-        let (m, _, used) = model::expectation_maximisation(
-            &model::count_patterns(&selected),
-            &model::starting_m(fields),
-            u,
-            &active,
-            model::Estimate::MAndShare,
-            options.em_iterations,
-        );
-        iterations += used;
-        for (at, row) in m.iter().enumerate().filter(|&(at, _)| active[at]) {
-            sessions[at] += 1;
-            for (sum, value) in sums[at].iter_mut().zip(row) {
-                *sum += value;
-            }
-        }
-    }
-    let m: Vec<Vec<f64>> = (0..fields.len())
-        .map(|at| match sessions[at] {
-            0 => fallback[at].clone(),
-            count => sums[at].iter().map(|s| s / count as f64).collect(),
-        })
-        .collect();
-    let (m, share, used) = model::expectation_maximisation(
-        &all_patterns,
-        &m,
+    let (_, share, used) = model::expectation_maximisation(
+        &model::count_patterns(&gammas),
+        fields,
+        m,
         u,
         &everyone,
         model::Estimate::Share,
-        options.em_iterations,
+        options.training.em_iterations,
     );
-    (m, share, iterations + used)
+    (share, union, used)
 }
 
 /// u from random pairs, drawn in fixed chunks with their own seeds so that the result does not
@@ -314,8 +293,7 @@ pub fn evidence(data: &Dataset, model: &Model, a: usize, b: usize) -> (Vec<u8>, 
     let g = gamma(data, &model.fields(), a, b);
     (0..model.comparisons.len())
         .map(|at| {
-            let level = level_of(g, at);
-            (level, model.level_weight(data, at, level, a))
+            (level_of(g, at), model.level_weight(data, at, g, a))
         })
         .unzip()
 }

@@ -26,6 +26,10 @@ pub struct ComparisonModel {
     pub name: String,
     /// One entry per level after the null level.
     pub levels: Vec<LevelModel>,
+    /// The training sessions whose m were averaged; empty when m is the documented default
+    /// ([`crate::train::default_m`]).
+    #[serde(default)]
+    pub m_estimated_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -36,6 +40,9 @@ pub struct LevelModel {
     /// log2(m/u).
     pub weight: f64,
     pub term_frequency: bool,
+    /// The lowest and highest m among the sessions that estimated it.
+    #[serde(default)]
+    pub m_range: Option<(f64, f64)>,
 }
 
 /// A fitted model.
@@ -44,13 +51,34 @@ pub struct Model {
     pub comparisons: Vec<ComparisonModel>,
     /// The probability that two records drawn at random are the same person.
     pub prior: f64,
-    /// The share of matches among blocked pairs, as EM found it.
+    /// How the prior was reached.
+    #[serde(default)]
+    pub prior_source: String,
+    /// The deterministic rules' counts behind the prior.
+    #[serde(default)]
+    pub prior_rules: Vec<crate::prior::RuleCount>,
+    /// The records linked.
+    #[serde(default)]
+    pub records: usize,
+    /// The share of matches among blocked pairs: the mean match probability of the pairs
+    /// scored.
     pub blocked_match_share: f64,
     pub em_iterations: usize,
     pub u_sample_pairs: usize,
+    /// The training sessions, including those refused and why.
+    #[serde(default)]
+    pub sessions: Vec<crate::train::Session>,
+    /// What looks implausible in this model.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 impl Model {
+    /// How many other records the prior expects each record to share a person with.
+    pub fn expected_matches_per_record(&self) -> f64 {
+        self.prior * self.records.saturating_sub(1) as f64
+    }
+
     pub fn fields(&self) -> Vec<Field> {
         self.comparisons.iter().map(|c| c.field).collect()
     }
@@ -59,8 +87,10 @@ impl Model {
         (self.prior / (1.0 - self.prior)).log2()
     }
 
-    /// The weight of one comparison's level for records `a` and `b` (term frequency applied).
-    pub fn level_weight(&self, data: &Dataset, comparison: usize, level: u8, a: usize) -> f64 {
+    /// The weight of one comparison's level in the comparison vector `gamma` of records `a`
+    /// and `b` (term frequency applied).
+    pub fn level_weight(&self, data: &Dataset, comparison: usize, gamma: Gamma, a: usize) -> f64 {
+        let level = level_of(gamma, comparison);
         if level == 0 {
             return 0.0;
         }
@@ -75,7 +105,7 @@ impl Model {
             let share = match (model.field, level) {
                 (Field::GivenName, 1) => data.given_tf.share(data.given[a]),
                 (Field::GivenName, _) => data.family_tf.share(data.given[a]),
-                (Field::FamilyName, 1) => data.family_tf.share(data.family[a]),
+                (Field::FamilyName, 1) => self.family_share(data, gamma, a),
                 (Field::FamilyName, _) => data.given_tf.share(data.family[a]),
                 (Field::Postcode, _) => data.postcode_tf.share(data.postcode[a]),
                 _ => 0.0,
@@ -88,13 +118,36 @@ impl Model {
         entry.weight
     }
 
+    /// The chance that another record shares `a`'s family name exactly. When the given names
+    /// are the same too, the chance among records with that given name: the given name has
+    /// already been weighed, and full names are not independent draws of their parts
+    /// ("Muhammad Khan" is far more common than "Muhammad" times "Khan"). Never below the
+    /// family name's own share, so a full name rarer than its parts suggest earns nothing extra.
+    fn family_share(&self, data: &Dataset, gamma: Gamma, a: usize) -> f64 {
+        let own = data.family_tf.share(data.family[a]);
+        let given_exact = self
+            .comparisons
+            .iter()
+            .position(|c| c.field == Field::GivenName)
+            .is_some_and(|at| level_of(gamma, at) == 1);
+        if !given_exact {
+            return own;
+        }
+        let given_share = data.given_tf.share(data.given[a]);
+        if given_share <= 0.0 {
+            return own;
+        }
+        let full = data.full_name_share(data.given[a], data.family[a]);
+        own.max(full / given_share)
+    }
+
     /// The total match weight (prior included) of a pair whose first record is `a` and whose
     /// comparison vector is `gamma` (term frequencies are those of `a`'s values, which an exact
     /// match shares with the other record).
     pub fn weight(&self, data: &Dataset, a: usize, gamma: Gamma) -> f64 {
         let mut total = self.prior_weight();
         for comparison in 0..self.comparisons.len() {
-            total += self.level_weight(data, comparison, level_of(gamma, comparison), a);
+            total += self.level_weight(data, comparison, gamma, a);
         }
         total
     }
@@ -126,12 +179,30 @@ pub fn estimate_u(data: &Dataset, fields: &[Field], pairs: usize, seed: u64) -> 
             }
         }
     }
-    counts.into_iter().map(|row| normalise(&row)).collect()
+    fields
+        .iter()
+        .zip(counts)
+        .map(|(&field, row)| normalise(field, &row))
+        .collect()
 }
 
-fn normalise(counts: &[f64]) -> Vec<f64> {
-    let total: f64 = counts.iter().sum::<f64>() + PSEUDO_COUNT * counts.len() as f64;
-    counts.iter().map(|c| (c + PSEUDO_COUNT) / total).collect()
+/// Counts per level as probabilities, within each of the comparison's level groups
+/// ([`Field::level_groups`]), with a pseudo-count on every level.
+pub fn normalise(field: Field, counts: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; counts.len()];
+    for group in field.level_groups() {
+        let at = |level: &u8| usize::from(*level) - 1;
+        let total: f64 = group
+            .iter()
+            .map(|l| counts.get(at(l)).copied().unwrap_or(0.0) + PSEUDO_COUNT)
+            .sum();
+        for level in &group {
+            if let Some(slot) = out.get_mut(at(level)) {
+                *slot = (counts[at(level)] + PSEUDO_COUNT) / total;
+            }
+        }
+    }
+    out
 }
 
 /// Comparison vectors counted by pattern.
@@ -179,6 +250,7 @@ pub fn starting_m(fields: &[Field]) -> Vec<Vec<f64>> {
 /// the person, made those pairs agree on it. Returns (m, share, iterations).
 pub fn expectation_maximisation(
     patterns: &[(Gamma, f64)],
+    fields: &[Field],
     start_m: &[Vec<f64>],
     u_random: &[Vec<f64>],
     active: &[bool],
@@ -219,7 +291,7 @@ pub fn expectation_maximisation(
         let mut change = (new_share - share).abs();
         if estimate != Estimate::Share {
             for at in (0..comparisons).filter(|&at| active[at]) {
-                let row = normalise(&m_counts[at]);
+                let row = normalise(fields[at], &m_counts[at]);
                 for (new, old) in row.iter().zip(&m[at]) {
                     change = change.max((new - old).abs());
                 }
@@ -228,7 +300,7 @@ pub fn expectation_maximisation(
         }
         if estimate == Estimate::Everything {
             for at in (0..comparisons).filter(|&at| active[at]) {
-                u[at] = normalise(&u_counts[at]);
+                u[at] = normalise(fields[at], &u_counts[at]);
             }
         }
         share = new_share.clamp(1e-9, 1.0 - 1e-9);
@@ -240,11 +312,19 @@ pub fn expectation_maximisation(
 }
 
 /// What was estimated besides m and u.
+#[derive(Debug, Clone, Default)]
 pub struct Estimates {
     pub prior: f64,
+    pub prior_source: String,
+    pub prior_rules: Vec<crate::prior::RuleCount>,
     pub blocked_match_share: f64,
     pub em_iterations: usize,
     pub u_sample_pairs: usize,
+    pub sessions: Vec<crate::train::Session>,
+    /// Per comparison: the sessions that estimated its m (empty: the default).
+    pub m_estimated_by: Vec<Vec<String>>,
+    /// Per comparison and level: the lowest and highest m among those sessions.
+    pub m_spread: Vec<Vec<(f64, f64)>>,
 }
 
 /// Builds the model from estimated m and u.
@@ -258,33 +338,100 @@ pub fn build(
     let comparisons = fields
         .iter()
         .enumerate()
-        .map(|(at, &field)| ComparisonModel {
-            field,
-            name: field.name(data),
-            levels: field
-                .levels()
-                .iter()
-                .enumerate()
-                .map(|(level, label)| {
-                    let (m, u) = (m[at][level], u[at][level]);
-                    LevelModel {
-                        label: (*label).to_string(),
-                        m,
-                        u,
-                        weight: (m / u).log2(),
-                        term_frequency: field.term_frequency_level(level as u8 + 1),
-                    }
-                })
-                .collect(),
+        .map(|(at, &field)| {
+            let estimated_by = estimates.m_estimated_by.get(at).cloned().unwrap_or_default();
+            ComparisonModel {
+                field,
+                name: field.name(data),
+                levels: field
+                    .levels()
+                    .iter()
+                    .enumerate()
+                    .map(|(level, label)| {
+                        let (m, u) = (m[at][level], u[at][level]);
+                        LevelModel {
+                            label: (*label).to_string(),
+                            m,
+                            u,
+                            weight: (m / u).log2(),
+                            term_frequency: field.term_frequency_level(level as u8 + 1),
+                            m_range: estimates
+                                .m_spread
+                                .get(at)
+                                .and_then(|row| row.get(level))
+                                .copied()
+                                .filter(|_| estimated_by.len() > 1),
+                        }
+                    })
+                    .collect(),
+                m_estimated_by: estimated_by,
+            }
         })
         .collect();
-    Model {
+    let mut model = Model {
         comparisons,
-        prior: estimates.prior.clamp(1e-12, 0.5),
+        prior: estimates.prior.clamp(1e-15, 0.5),
+        prior_source: estimates.prior_source,
+        prior_rules: estimates.prior_rules,
+        records: data.len(),
         blocked_match_share: estimates.blocked_match_share,
         em_iterations: estimates.em_iterations,
         u_sample_pairs: estimates.u_sample_pairs,
+        sessions: estimates.sessions,
+        warnings: Vec::new(),
+    };
+    model.warnings = warnings(&model);
+    model
+}
+
+/// Weights of "different" on these comparisons should be well below zero: two records of one
+/// person rarely disagree on them.
+const STRONG_DISAGREEMENT: [Field; 4] = [
+    Field::DateOfBirth,
+    Field::NhsNumber,
+    Field::Upn,
+    Field::PncId,
+];
+
+/// What looks implausible in a model: each a sentence saying what and why it matters.
+pub fn warnings(model: &Model) -> Vec<String> {
+    let mut out = Vec::new();
+    let expected = model.expected_matches_per_record();
+    if expected > crate::prior::PLAUSIBLE_MATCHES_PER_RECORD {
+        out.push(format!(
+            "the prior expects each record to share a person with {expected:.1} others: implausible for person records; links will be too easy"
+        ));
     }
+    for comparison in &model.comparisons {
+        let (Some(first), Some(last)) = (comparison.levels.first(), comparison.levels.last()) else {
+            continue;
+        };
+        if STRONG_DISAGREEMENT.contains(&comparison.field) && last.weight > -2.0 {
+            out.push(format!(
+                "{} \"{}\" weighs only {:+.2} bits (m {:.4}, u {:.4}): records that disagree on it are barely kept apart",
+                comparison.name, last.label, last.weight, last.m, last.u
+            ));
+        }
+        if matches!(
+            comparison.field,
+            Field::GivenName | Field::FamilyName | Field::DateOfBirth
+        ) && first.weight < 2.0
+        {
+            out.push(format!(
+                "{} \"{}\" weighs only {:+.2} bits: agreement on it is barely evidence",
+                comparison.name, first.label, first.weight
+            ));
+        }
+    }
+    for session in model.sessions.iter().filter(|s| s.refused.is_some()) {
+        if let Some(why) = &session.refused {
+            out.push(format!(
+                "training session \"{}\" was not used: {why}",
+                session.rule
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -313,6 +460,7 @@ mod tests {
         let u_start = vec![vec![0.05, 0.15, 0.8]; 3];
         let (m, share, iterations) = expectation_maximisation(
             &patterns,
+            &fields,
             &starting_m(&fields),
             &u_start,
             &[true; 3],
@@ -333,7 +481,11 @@ mod tests {
         assert!((probability(0.0) - 0.5).abs() < 1e-12);
         assert!(probability(10.0) > 0.999);
         assert!(probability(-10.0) < 0.001);
-        let normal = normalise(&[3.0, 1.0]);
+        let normal = normalise(Field::NhsNumber, &[3.0, 1.0]);
         assert!((normal[0] - 3.5 / 5.0).abs() < 1e-12);
+        // Sex: levels 1 and 4 (given names differ) and 2 and 3 (alike) are each a distribution.
+        let sex = normalise(Field::Sex, &[9.5, 99.5, 0.5, 0.5]);
+        assert!((sex[0] - 10.0 / 11.0).abs() < 1e-12 && (sex[3] - 1.0 / 11.0).abs() < 1e-12);
+        assert!((sex[1] - 100.0 / 101.0).abs() < 1e-12);
     }
 }

@@ -1,0 +1,238 @@
+//! How many pairs of records are one person? The prior, from deterministic rules.
+//!
+//! A deterministic rule is a set of fields on which two records agree exactly (full name and
+//! full date of birth; an NHS number; full name and full postcode). Pairs that agree on one are
+//! counted from the sizes of their groups, never listed. Most are one person; the rest are
+//! coincidences, estimated as the pairs agreeing on all but one part times the chance that two
+//! random records agree on that part (the smaller such product, since both count true matches
+//! too). A rule finds only some matches: its recall is the chance that both records of a match
+//! have every field of the rule (the share of records that have them, squared) times m of
+//! "exact" on each field (as training found it). So each rule implies a number of matching
+//! pairs, (agreeing − coincidences) / recall; the estimate is the median over the rules with
+//! at least [`MIN_AGREEING`] agreeing pairs beyond chance. The prior is that number over all
+//! pairs. This does not depend on which pairs blocking produced, and it cannot run away the way
+//! EM's share of matches among blocked pairs can when blocks are full of namesakes.
+
+use crate::compare::Field;
+use crate::dataset::{Dataset, NONE};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::hash::Hash;
+
+/// A rule needs at least this many agreeing pairs beyond chance for its estimate to be used.
+pub const MIN_AGREEING: f64 = 20.0;
+
+/// More expected matches per record than this is implausible for person records: the model
+/// says so in a warning.
+pub const PLAUSIBLE_MATCHES_PER_RECORD: f64 = 20.0;
+
+/// One deterministic rule's count.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RuleCount {
+    pub rule: String,
+    /// Pairs agreeing exactly on every field of the rule.
+    pub agreeing: u64,
+    /// Of those, expected coincidences (different people).
+    pub coincidences: f64,
+    /// The chance that a matching pair agrees on the rule.
+    pub recall: f64,
+    /// Matching pairs the rule implies.
+    pub implied_matches: f64,
+    pub used: bool,
+}
+
+/// The prior, and how it was reached.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PriorEstimate {
+    pub rules: Vec<RuleCount>,
+    /// Estimated pairs of records that are one person (None: no rule could say).
+    pub matches: Option<f64>,
+}
+
+/// Pairs within groups of equal keys (records without a key left out).
+fn agreeing_pairs<K: Hash + Eq>(keys: impl Iterator<Item = Option<K>>) -> u64 {
+    let mut counts: FxHashMap<K, u64> = FxHashMap::default();
+    for key in keys.flatten() {
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts.values().map(|&c| c * (c - 1) / 2).sum()
+}
+
+/// The parts a deterministic rule is made of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    FullName,
+    BirthDate,
+    Postcode,
+    NhsNumber,
+    Upn,
+    PncId,
+}
+
+impl Part {
+    /// The record's value of this part, as one number (None when missing).
+    fn key(self, data: &Dataset, r: usize) -> Option<u64> {
+        let id = |v: u32| (v != NONE).then_some(u64::from(v));
+        match self {
+            Part::FullName => (data.given[r] != NONE && data.family[r] != NONE)
+                .then(|| u64::from(data.given[r]) << 32 | u64::from(data.family[r])),
+            Part::BirthDate => {
+                let b = data.birth[r];
+                (b.year != 0 && b.month != 0 && b.day != 0).then(|| {
+                    u64::from(b.year) << 16 | u64::from(b.month) << 8 | u64::from(b.day)
+                })
+            }
+            Part::Postcode => id(data.postcode[r]).filter(|_| data.district[r] != NONE),
+            Part::NhsNumber => id(data.nhs_number[r]),
+            Part::Upn => id(data.upn[r]),
+            Part::PncId => id(data.pnc_id[r]),
+        }
+    }
+
+    /// The comparisons whose "exact" level this part is.
+    fn fields(self) -> &'static [Field] {
+        match self {
+            Part::FullName => &[Field::GivenName, Field::FamilyName],
+            Part::BirthDate => &[Field::DateOfBirth],
+            Part::Postcode => &[Field::Postcode],
+            Part::NhsNumber => &[Field::NhsNumber],
+            Part::Upn => &[Field::Upn],
+            Part::PncId => &[Field::PncId],
+        }
+    }
+}
+
+const RULES: [(&str, &[Part]); 5] = [
+    (
+        "full name + date of birth",
+        &[Part::FullName, Part::BirthDate],
+    ),
+    ("full name + postcode", &[Part::FullName, Part::Postcode]),
+    ("NHS number", &[Part::NhsNumber]),
+    ("UPN", &[Part::Upn]),
+    ("PNC id", &[Part::PncId]),
+];
+
+/// Estimates the number of matching pairs; `m` is per comparison of `fields`.
+pub fn estimate(data: &Dataset, fields: &[Field], m: &[Vec<f64>]) -> PriorEstimate {
+    let n = data.len();
+    let all_pairs = (n as f64) * (n as f64 - 1.0) / 2.0;
+    let exact_m = |field: Field| {
+        fields
+            .iter()
+            .position(|&f| f == field)
+            .and_then(|at| m.get(at))
+            .and_then(|row| row.first().copied())
+    };
+    let mut single: FxHashMap<u8, u64> = FxHashMap::default();
+    let mut single_pairs = |part: Part| -> u64 {
+        *single
+            .entry(part as u8)
+            .or_insert_with(|| agreeing_pairs((0..n).map(|r| part.key(data, r))))
+    };
+    let mut rules = Vec::new();
+    for (name, parts) in RULES {
+        let Some(m_product) = parts
+            .iter()
+            .flat_map(|p| p.fields())
+            .map(|&f| exact_m(f))
+            .try_fold(1.0, |product, m| m.map(|m| product * m))
+        else {
+            continue;
+        };
+        let keys = |r: usize| -> Option<Vec<u64>> {
+            parts.iter().map(|p| p.key(data, r)).collect::<Option<Vec<u64>>>()
+        };
+        let with_all = (0..n).filter(|&r| keys(r).is_some()).count();
+        if with_all < 2 {
+            continue;
+        }
+        let agreeing = agreeing_pairs((0..n).map(keys));
+        // Coincidences: pairs agreeing on every part but one, times the chance that two random
+        // records agree on that one; the smallest such product.
+        let coincidences = if parts.len() < 2 {
+            0.0
+        } else {
+            (0..parts.len())
+                .map(|left_out| {
+                    let others = agreeing_pairs((0..n).map(|r| {
+                        parts
+                            .iter()
+                            .enumerate()
+                            .filter(|&(at, _)| at != left_out)
+                            .map(|(_, p)| p.key(data, r))
+                            .collect::<Option<Vec<u64>>>()
+                    }));
+                    others as f64 * single_pairs(parts[left_out]) as f64 / all_pairs
+                })
+                .fold(f64::INFINITY, f64::min)
+        };
+        let present = with_all as f64 / n as f64;
+        let recall = present * present * m_product;
+        let beyond = (agreeing as f64 - coincidences).max(0.0);
+        rules.push(RuleCount {
+            rule: name.to_string(),
+            agreeing,
+            coincidences,
+            recall,
+            implied_matches: if recall > 0.0 { beyond / recall } else { 0.0 },
+            used: beyond >= MIN_AGREEING && recall > 0.0,
+        });
+    }
+    let mut implied: Vec<f64> = rules
+        .iter()
+        .filter(|r| r.used)
+        .map(|r| r.implied_matches)
+        .collect();
+    implied.sort_by(f64::total_cmp);
+    let matches = match implied.len() {
+        0 => None,
+        len if len % 2 == 1 => Some(implied[len / 2]),
+        len => Some((implied[len / 2 - 1] * implied[len / 2]).sqrt()),
+    };
+    PriorEstimate { rules, matches }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::PersonInput;
+    use sightline_standard::dates::PartialDate;
+
+    #[test]
+    fn pairs_are_counted_from_group_sizes() {
+        let keys = [Some(1), Some(1), Some(1), Some(2), Some(2), None, None, Some(3)];
+        assert_eq!(agreeing_pairs(keys.into_iter()), 3 + 1);
+    }
+
+    #[test]
+    fn each_rule_implies_matches_through_its_recall() {
+        // 30 people with two records each, every field agreeing; 40 people with one.
+        let mut data = Dataset::new(vec![]);
+        let given = ["Ann", "Bob", "Cara", "Dev", "Eve", "Fay"];
+        let family = ["Lee", "Khan", "Nowak", "Smith", "Okafor"];
+        for person in 0..70u32 {
+            let copies = if person < 30 { 2 } else { 1 };
+            for _ in 0..copies {
+                data.push(&PersonInput {
+                    id: "r",
+                    given_name: given[person as usize % 6],
+                    family_name: family[person as usize / 6 % 5],
+                    birth: PartialDate::full(1990 + (person / 30) as i32, 1 + (person % 12) as u8, 1 + (person % 28) as u8),
+                    ..PersonInput::default()
+                });
+            }
+        }
+        let fields = [Field::GivenName, Field::FamilyName, Field::DateOfBirth];
+        let m = vec![vec![1.0], vec![1.0], vec![1.0]];
+        let estimate = estimate(&data, &fields, &m);
+        let rule = &estimate.rules[0];
+        assert_eq!(rule.rule, "full name + date of birth");
+        assert_eq!(rule.agreeing, 30);
+        assert!((rule.recall - 1.0).abs() < 1e-12);
+        // With m of 0.5 for the date, the same count implies twice the matches.
+        let half = super::estimate(&data, &fields, &[vec![1.0], vec![1.0], vec![0.5]]);
+        assert!(half.rules[0].implied_matches > 1.9 * rule.implied_matches);
+        assert_eq!(estimate.matches, Some(rule.implied_matches));
+    }
+}
