@@ -257,6 +257,10 @@ struct Report<'a> {
     seconds: f64,
     pairs_scored: u64,
     links_above_threshold: u64,
+    /// Links above the threshold that the namesake guard refused.
+    namesake_links_refused: u64,
+    /// Links above the threshold that the household guard refused.
+    household_links_refused: u64,
     threshold: f64,
     blocking: &'a [sightline_link::block::RuleReport],
     phases: &'a [Phase],
@@ -265,6 +269,18 @@ struct Report<'a> {
     model: &'a sightline_link::model::Model,
     #[serde(skip_serializing_if = "Option::is_none")]
     metrics: Option<Metrics>,
+    /// True matching pairs that blocking let through, against the truth.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blocking_recall: Option<BlockingRecall>,
+    /// Blocked pairs by match probability band, against the truth.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calibration: Option<Vec<sightline_link::evaluate::CalibrationBand>>,
+}
+
+#[derive(Serialize)]
+struct BlockingRecall {
+    blocked: u64,
+    all: u64,
 }
 
 pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
@@ -288,6 +304,24 @@ pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
     progress.finish();
     let seconds = started.elapsed().as_secs_f64();
     let metrics = (!truth.is_empty()).then(|| evaluate(&linked.clustering.cluster_of, &truth));
+    let blocking_recall = (!truth.is_empty()).then(|| {
+        let (blocked, all) = sightline_link::evaluate::blocking_recall(
+            &data,
+            &options.rules,
+            options.max_pairs(data.len() as u64),
+            &truth,
+        );
+        BlockingRecall { blocked, all }
+    });
+    let calibration = (!truth.is_empty()).then(|| {
+        sightline_link::evaluate::calibration(
+            &data,
+            &linked.model,
+            &options.rules,
+            options.max_pairs(data.len() as u64),
+            &truth,
+        )
+    });
     if let Some(out) = &args.out {
         write_clusters(out, &data, &linked)?;
     }
@@ -300,6 +334,8 @@ pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
         seconds,
         pairs_scored: linked.pairs_scored,
         links_above_threshold: linked.links_above_threshold,
+        namesake_links_refused: linked.namesake_links_refused,
+        household_links_refused: linked.household_links_refused,
         threshold: args.threshold,
         blocking: &linked.blocking,
         phases: &linked.phases,
@@ -307,6 +343,8 @@ pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
         flagged_clusters: linked.clustering.flagged.len(),
         model: &linked.model,
         metrics,
+        blocking_recall,
+        calibration,
     };
     if args.json {
         crate::workspace::print_json(&report)?;
@@ -397,7 +435,9 @@ fn print_report(report: &Report) -> anyhow::Result<()> {
     let refused = report.refused_merges;
     writeln!(
         out,
-        "Merges refused: {} (a source says different people), {} (clusters disagree), {} (too large); {} clusters flagged for review.",
+        "Links refused: {} (namesakes: a common full name and nothing else for them), {} (members of one household). Merges refused: {} (a source says different people), {} (clusters disagree), {} (too large); {} clusters flagged for review.",
+        report.namesake_links_refused,
+        report.household_links_refused,
         refused.source_says_different,
         refused.not_cohesive,
         refused.too_large,
@@ -409,5 +449,27 @@ fn print_report(report: &Report) -> anyhow::Result<()> {
         report.metrics.as_ref(),
         "entities",
     )?;
+    if let Some(recall) = &report.blocking_recall {
+        writeln!(
+            out,
+            "Blocking let through {} of {} true matching pairs ({:.2}%).",
+            recall.blocked,
+            recall.all,
+            100.0 * recall.blocked as f64 / recall.all.max(1) as f64
+        )?;
+    }
+    if let Some(bands) = &report.calibration {
+        writeln!(
+            out,
+            "Calibration against the truth (blocked pairs by match probability):"
+        )?;
+        for band in bands {
+            writeln!(
+                out,
+                "  {:>5} – {:<5} {:>12} pairs: mean probability {:.4}, truly one person {:.4}",
+                band.from, band.to, band.pairs, band.mean_probability, band.true_share
+            )?;
+        }
+    }
     Ok(())
 }

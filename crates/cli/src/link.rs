@@ -40,6 +40,10 @@ pub struct LinkReport {
     pub people: usize,
     pairs_scored: u64,
     links_above_threshold: u64,
+    /// Links above the threshold that the namesake guard refused.
+    namesake_links_refused: u64,
+    /// Links above the threshold that the household guard refused.
+    household_links_refused: u64,
     threshold: f64,
     blocking: Vec<sightline_link::block::RuleReport>,
     phases: Vec<sightline_link::Phase>,
@@ -145,6 +149,8 @@ pub fn run(context: &Context, args: &LinkArgs, show_progress: bool) -> anyhow::R
         people: linked.clustering.clusters,
         pairs_scored: linked.pairs_scored,
         links_above_threshold: linked.links_above_threshold,
+        namesake_links_refused: linked.namesake_links_refused,
+        household_links_refused: linked.household_links_refused,
         threshold: args.threshold,
         blocking: linked.blocking.clone(),
         phases: linked.phases.clone(),
@@ -272,7 +278,9 @@ fn print_link_report(report: &LinkReport) -> anyhow::Result<()> {
     let refused = &report.refused_merges;
     writeln!(
         out,
-        "Merges refused: {} (an agency gave different ids), {} (records disagree), {} (too large).",
+        "Links refused: {} (namesakes: a common full name and nothing else for them), {} (members of one household). Merges refused: {} (an agency gave different ids), {} (records disagree), {} (too large).",
+        report.namesake_links_refused,
+        report.household_links_refused,
         refused.source_says_different, refused.not_cohesive, refused.too_large
     )?;
     if !report.flagged_clusters.is_empty() {

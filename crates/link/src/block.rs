@@ -29,6 +29,12 @@ pub enum Rule {
     NhsNumber,
     Upn,
     PncId,
+    /// The full postcode alone: people at one address.
+    Postcode,
+    /// Date of birth + the initials of both names, in either order (swapped names too).
+    BirthDateInitials,
+    /// Given name sound + family name initial + birth year.
+    GivenSoundFamilyInitialBirthYear,
     /// Training only: given and family name sounds (either order) + postcode district.
     NameSoundsPostcodeDistrict,
     /// Training only: given and family name sounds (either order) + birth year.
@@ -36,7 +42,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const DEFAULT: [Rule; 13] = [
+    pub const DEFAULT: [Rule; 16] = [
         Rule::NhsNumber,
         Rule::Upn,
         Rule::PncId,
@@ -50,6 +56,9 @@ impl Rule {
         Rule::GivenSoundFamilyLetters,
         Rule::GivenSoundPostcode,
         Rule::FamilyNamePostcode,
+        Rule::Postcode,
+        Rule::BirthDateInitials,
+        Rule::GivenSoundFamilyInitialBirthYear,
     ];
 
     /// The rules whose pairs train m: between them, every comparison is estimated in a
@@ -88,6 +97,11 @@ impl Rule {
                 ADDRESS[2],
             ],
             Rule::NameSoundsBirthYear => &[Field::GivenName, Field::FamilyName, Field::DateOfBirth],
+            Rule::Postcode => &ADDRESS,
+            Rule::BirthDateInitials => &[Field::DateOfBirth],
+            Rule::GivenSoundFamilyInitialBirthYear => {
+                &[Field::GivenName, Field::FamilyName, Field::DateOfBirth]
+            }
             Rule::FamilyNamePostcode => &[Field::FamilyName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
             Rule::NhsNumber => &[Field::NhsNumber],
             Rule::Upn => &[Field::Upn],
@@ -114,6 +128,11 @@ impl Rule {
                 "given and family name sounds, either order + postcode district"
             }
             Rule::NameSoundsBirthYear => "given and family name sounds, either order + birth year",
+            Rule::Postcode => "postcode",
+            Rule::BirthDateInitials => "date of birth + both initials, either order",
+            Rule::GivenSoundFamilyInitialBirthYear => {
+                "given name sound + family name initial + birth year"
+            }
         }
     }
 
@@ -191,6 +210,22 @@ impl Rule {
                 .then(|| [data.phonetic(given), data.postcode[record]]),
             Rule::FamilyNamePostcode => (family != NONE && data.postcode[record] != NONE)
                 .then(|| [family, data.postcode[record]]),
+            Rule::Postcode => (data.postcode[record] != NONE).then(|| [data.postcode[record], 0]),
+            Rule::BirthDateInitials => date.filter(|_| given != NONE && family != NONE).map(|date| {
+                let x = data.names.get(given).bytes().next().unwrap_or(0);
+                let y = data.names.get(family).bytes().next().unwrap_or(0);
+                [date, u32::from(x.min(y)) << 8 | u32::from(x.max(y))]
+            }),
+            Rule::GivenSoundFamilyInitialBirthYear => (given != NONE
+                && family != NONE
+                && birth.year != 0)
+                .then(|| {
+                    let initial = data.names.get(family).bytes().next().unwrap_or(0);
+                    [
+                        data.phonetic(given),
+                        u32::from(birth.year) << 8 | u32::from(initial),
+                    ]
+                }),
             Rule::NhsNumber => {
                 (data.nhs_number[record] != NONE).then(|| [data.nhs_number[record], 0])
             }
@@ -308,19 +343,22 @@ impl RuleBlocks {
 
     /// Visits every pair of every block (as `(a, b)` with `a < b`) for which `wanted` holds,
     /// in parallel, and keeps what `visit` returns, in block order: the result does not
-    /// depend on the number of threads. Returns the kept values and the number of pairs
-    /// visited; `progress` advances by the pairs looked at, wanted or not.
-    pub fn scan<T: Send>(
+    /// depend on the number of threads. `visit` may also add to a tally of its own kind, one
+    /// per piece of work, summed in order at the end (so tallies should be integers, whose
+    /// sum does not depend on the order). Returns the kept values, the tally and the number of
+    /// pairs visited; `progress` advances by the pairs looked at, wanted or not.
+    pub fn scan<T: Send, S: Tally>(
         &self,
         wanted: impl Fn(u32, u32) -> bool + Sync,
-        visit: impl Fn(u32, u32) -> Option<T> + Sync,
+        visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
         progress: &dyn Progress,
-    ) -> (Vec<T>, u64) {
-        let parts: Vec<(Vec<T>, u64)> = self
+    ) -> (Vec<T>, S, u64) {
+        let parts: Vec<(Vec<T>, S, u64)> = self
             .work()
             .into_par_iter()
             .map(|work| {
                 let mut kept = Vec::new();
+                let mut tally = S::default();
                 let (mut visited, mut looked) = (0u64, 0u64);
                 for i in work.first..work.first_end {
                     let x = self.order[i as usize];
@@ -329,7 +367,7 @@ impl RuleBlocks {
                         let (a, b) = (x.min(y), x.max(y));
                         if wanted(a, b) {
                             visited += 1;
-                            if let Some(value) = visit(a, b) {
+                            if let Some(value) = visit(a, b, &mut tally) {
                                 kept.push(value);
                             }
                         }
@@ -337,13 +375,28 @@ impl RuleBlocks {
                 }
                 debug_assert!(work.start <= work.first);
                 progress.advance(looked);
-                (kept, visited)
+                (kept, tally, visited)
             })
             .collect();
-        let visited = parts.iter().map(|p| p.1).sum();
-        let kept = parts.into_iter().flat_map(|p| p.0).collect();
-        (kept, visited)
+        let mut tally = S::default();
+        let mut visited = 0;
+        let mut kept = Vec::new();
+        for (part, part_tally, part_visited) in parts {
+            kept.extend(part);
+            tally.add(&part_tally);
+            visited += part_visited;
+        }
+        (kept, tally, visited)
     }
+}
+
+/// What a scan counts beside the values it keeps: summed piece by piece.
+pub trait Tally: Default + Send {
+    fn add(&mut self, other: &Self);
+}
+
+impl Tally for () {
+    fn add(&mut self, _: &Self) {}
 }
 
 /// Whether an earlier rule (given by its keys) already holds the pair.
@@ -358,24 +411,26 @@ pub fn seen(earlier: &[Vec<u64>], a: u32, b: u32) -> bool {
 /// keeping what `visit` returns, in rule and block order. A rule whose blocks hold more than
 /// `max_pairs` pairs is refused, not run. `progress` hears of each rule's pairs as they are
 /// looked at.
-pub fn scan_union<T: Send>(
+pub fn scan_union<T: Send, S: Tally>(
     data: &Dataset,
     rules: &[Rule],
     max_pairs: u64,
     progress: &dyn Progress,
-    visit: impl Fn(u32, u32) -> Option<T> + Sync,
-) -> (Vec<T>, Vec<RuleReport>) {
+    visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
+) -> (Vec<T>, S, Vec<RuleReport>) {
     let mut earlier: Vec<Vec<u64>> = Vec::new();
     let mut kept = Vec::new();
+    let mut tally = S::default();
     let mut reports = Vec::new();
     for &rule in rules {
         let blocks = RuleBlocks::new(data, rule);
         let refused = blocks.pairs > max_pairs;
         let mut new_pairs = 0;
         if !refused {
-            let (found, visited) =
+            let (found, rule_tally, visited) =
                 blocks.scan(|a, b| !seen(&earlier, a, b), &visit, progress);
             kept.extend(found);
+            tally.add(&rule_tally);
             new_pairs = visited;
         }
         reports.push(RuleReport {
@@ -388,7 +443,7 @@ pub fn scan_union<T: Send>(
             earlier.push(blocks.keys);
         }
     }
-    (kept, reports)
+    (kept, tally, reports)
 }
 
 /// Blocked pairs (a < b) and what each rule contributed.
@@ -400,7 +455,8 @@ pub struct Blocked {
 /// The union of the rules' pairs, as a list (for tests and small sets; linking scans the
 /// union without keeping it).
 pub fn block(data: &Dataset, rules: &[Rule], max_pairs: u64, progress: &dyn Progress) -> Blocked {
-    let (pairs, rules) = scan_union(data, rules, max_pairs, progress, |a, b| Some((a, b)));
+    let (pairs, (), rules) =
+        scan_union(data, rules, max_pairs, progress, |a, b, _: &mut ()| Some((a, b)));
     Blocked { pairs, rules }
 }
 

@@ -29,7 +29,7 @@ impl Default for ClusterOptions {
         ClusterOptions {
             threshold: 0.7,
             cohesion: 0.3,
-            max_size: 50,
+            max_size: 200,
         }
     }
 }

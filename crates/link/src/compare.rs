@@ -50,9 +50,14 @@ impl Field {
                 "same Double Metaphone code",
                 "Jaro-Winkler >= 0.80",
                 "one name contains the other",
+                "initial only, same letter",
                 "different",
             ],
-            Field::OtherNames => &["an alias is the other's name", "no alias matches"],
+            Field::OtherNames => &[
+                "an alias is the other's name",
+                "another name is the other's given name",
+                "no alias matches",
+            ],
             Field::DateOfBirth => &[
                 "exact",
                 "day and month transposed",
@@ -132,6 +137,29 @@ impl Field {
                 data.extra_names.get(at).map_or("", String::as_str)
             ),
         }
+    }
+}
+
+/// Whether record `r` has what a comparison looks at (a pair can be compared on it only when
+/// both have it; for where incidents took place, when one has incidents and the other a
+/// local authority).
+pub fn has(data: &Dataset, field: Field, r: usize) -> bool {
+    match field {
+        Field::GivenName => data.given[r] != NONE,
+        Field::FamilyName => data.family[r] != NONE,
+        Field::OtherNames => true,
+        Field::DateOfBirth => data.birth[r].is_known(),
+        Field::Sex => data.sex[r] != 0,
+        Field::Postcode => data.postcode[r] != NONE || data.district[r] != NONE,
+        Field::Town => data.town[r] != NONE,
+        Field::LocalAuthority => data.local_authority[r] != NONE,
+        Field::IncidentLocalAuthority => {
+            data.local_authority[r] != NONE || !data.incident_las_of(r).is_empty()
+        }
+        Field::NhsNumber => data.nhs_number[r] != NONE,
+        Field::Upn => data.upn[r] != NONE,
+        Field::PncId => data.pnc_id[r] != NONE,
+        Field::Extra(at) => data.extra(r, at) != NONE,
     }
 }
 
@@ -336,12 +364,20 @@ impl NamePair {
         }
         let (a, b) = self.family;
         let (x, y) = (data.names.get(a), data.names.get(b));
+        if x.len() == 1 || y.len() == 1 {
+            // "Smith" and "S.": some agencies record a family name by its initial.
+            return if x.as_bytes()[0] == y.as_bytes()[0] {
+                7
+            } else {
+                8
+            };
+        }
         match jaro_winkler_from(x, y, 0.80) {
             Some(similarity) if similarity >= 0.92 => 3,
             _ if data.sound(a) == data.sound(b) => 4,
             Some(_) => 5,
             None if x.len().min(y.len()) >= 3 && (x.contains(y) || y.contains(x)) => 6,
-            None => 7,
+            None => 8,
         }
     }
 }
@@ -359,7 +395,22 @@ fn other_names_level(data: &Dataset, a: usize, b: usize) -> u8 {
     let hit = aliases_a.iter().any(|alias| matches(alias, name_b))
         || aliases_b.iter().any(|alias| matches(alias, name_a))
         || aliases_a.iter().any(|x| aliases_b.contains(x));
-    if hit { 1 } else { 2 }
+    if hit {
+        return 1;
+    }
+    // A middle name, or the first name of an alias, that is the other's given name: "Julian
+    // James Wragall" known as "James Wragall".
+    let groups = |id: u32| data.name_groups.get(id as usize).copied().unwrap_or(0);
+    let alike = |x: u32, y: u32| {
+        x != NONE
+            && y != NONE
+            && (x == y
+                || groups(x) & groups(y) != 0
+                || jaro_winkler_from(data.names.get(x), data.names.get(y), 0.92).is_some())
+    };
+    let given = aliases_a.iter().any(|alias| alike(alias.0, name_b.0))
+        || aliases_b.iter().any(|alias| alike(alias.0, name_a.0));
+    if given { 2 } else { 3 }
 }
 
 /// Dates of birth compared at the precision both have.
@@ -576,7 +627,9 @@ mod tests {
         assert_eq!(family("Thomson", "Tomsen"), 4);
         assert_eq!(family("Hussain", "Husein"), 4);
         assert_eq!(family("Smith-Jones", "Jones"), 6);
-        assert_eq!(family("Smith", "Begum"), 7);
+        assert_eq!(family("Smith", "Begum"), 8);
+        assert_eq!(family("Smith", "S."), 7, "an initial");
+        assert_eq!(family("Smith", "B"), 8);
         let swapped = levels(person("Smith", "Amy", ""), person("Amy", "Smith", ""));
         assert_eq!((swapped[0], swapped[1]), (2, 2));
         let swapped = levels(person("Stubbs", "Jaxck", ""), person("Jack", "Stubbs", ""));
@@ -654,8 +707,10 @@ mod tests {
             let fields = comparisons_for(&data);
             let g = gamma(&data, &fields, 0, 1);
             let level = |field: Field| {
-                let at = fields.iter().position(|f| *f == field).expect("field");
-                level_of(g, at)
+                fields
+                    .iter()
+                    .position(|f| *f == field)
+                    .map_or(0, |at| level_of(g, at))
             };
             [
                 level(Field::Sex),

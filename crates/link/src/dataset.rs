@@ -129,6 +129,11 @@ impl Frequencies {
         self.total += 1;
     }
 
+    /// How many records have `id`.
+    pub fn count(&self, id: u32) -> u32 {
+        self.counts.get(id as usize).copied().unwrap_or(0)
+    }
+
     /// The share of non-missing values that are `id`.
     pub fn share(&self, id: u32) -> f64 {
         let count = self.counts.get(id as usize).copied().unwrap_or(0);
@@ -137,6 +142,94 @@ impl Frequencies {
         } else {
             f64::from(count) / self.total as f64
         }
+    }
+}
+
+/// How names and addresses go together, counted in distinct people as near as records tell:
+/// a person is a full name with a birth year (records without a year are not counted); a
+/// member of a household is a given name (its short-form group, or else its sound) at a
+/// family name's postcode. One person's many records then count once, mostly.
+///
+/// Names are not independent draws of their parts: "Muhammad Khan" is far more common than
+/// "Muhammad" times "Khan". People who share a family name and a postcode are a household,
+/// not a coincidence of two rare values.
+#[derive(Debug, Default)]
+pub struct Shared {
+    people: rustc_hash::FxHashSet<(u32, u32, u16)>,
+    /// Distinct people per full name, per given name, per family name.
+    per_full_name: FxHashMap<(u32, u32), u32>,
+    per_given: FxHashMap<u32, u32>,
+    per_family: FxHashMap<u32, u32>,
+    household_members: rustc_hash::FxHashSet<(u32, u32, u32)>,
+    /// Distinct members per family name and full postcode.
+    per_family_postcode: FxHashMap<(u32, u32), u32>,
+}
+
+/// A full name's share among people with its given name is used only when at least this many
+/// other people have it: one person recorded with two birth years must not look like a crowd
+/// of namesakes.
+pub const MIN_NAMESAKES: u32 = 2;
+
+/// A postcode's share among people with its family name is used when at least this many other
+/// members live there (a household of two is a household).
+pub const MIN_HOUSEHOLD: u32 = 1;
+
+impl Shared {
+    fn add(&mut self, given: u32, family: u32, year: u16, postcode: u32, member: u32) {
+        if given == NONE || family == NONE {
+            return;
+        }
+        if year != 0 && self.people.insert((given, family, year)) {
+            *self.per_full_name.entry((given, family)).or_insert(0) += 1;
+            *self.per_given.entry(given).or_insert(0) += 1;
+            *self.per_family.entry(family).or_insert(0) += 1;
+        }
+        if postcode != NONE && self.household_members.insert((family, postcode, member)) {
+            *self.per_family_postcode.entry((family, postcode)).or_insert(0) += 1;
+        }
+    }
+
+    /// How many people (as near as records tell) have this full name.
+    pub fn people_with_full_name(&self, given: u32, family: u32) -> u32 {
+        self.per_full_name.get(&(given, family)).copied().unwrap_or(0)
+    }
+
+    /// Of the other people with this given name, the share who also have this family name
+    /// (0 unless at least [`MIN_NAMESAKES`] others do).
+    pub fn family_share_within_given(&self, given: u32, family: u32) -> f64 {
+        let people = self.per_given.get(&given).copied().unwrap_or(0);
+        let sharing = self.people_with_full_name(given, family);
+        conditional_share(sharing, people, MIN_NAMESAKES)
+    }
+
+    /// Whether several members of one family name live at this postcode.
+    pub fn is_household(&self, family: u32, postcode: u32) -> bool {
+        self.per_family_postcode
+            .get(&(family, postcode))
+            .is_some_and(|&members| members > MIN_HOUSEHOLD)
+    }
+
+    /// Of the other people with this family name, the share who live at this postcode (0
+    /// unless at least [`MIN_HOUSEHOLD`] others do).
+    pub fn postcode_share_within_family(&self, family: u32, postcode: u32) -> f64 {
+        let people = self.per_family.get(&family).copied().unwrap_or(0);
+        let sharing = self
+            .per_family_postcode
+            .get(&(family, postcode))
+            .copied()
+            .unwrap_or(0);
+        conditional_share(sharing, people.max(sharing), MIN_HOUSEHOLD)
+    }
+}
+
+/// Of `people` people, `sharing` share a value with one of them: the share of the others who
+/// do, when at least `min_others` do.
+fn conditional_share(sharing: u32, people: u32, min_others: u32) -> f64 {
+    let others = sharing.saturating_sub(1);
+    if others < min_others || people <= 1 {
+        0.0
+    } else {
+        (f64::from(others) / f64::from(people - 1)).min(1.0)
     }
 }
 
@@ -238,11 +331,8 @@ pub struct Dataset {
     pub extras: Vec<u32>,
     pub given_tf: Frequencies,
     pub family_tf: Frequencies,
-    /// Records per full name (given and family together): names are not independent
-    /// ("Muhammad Khan" is far more common than "Muhammad" times "Khan").
-    pub full_name_counts: FxHashMap<(u32, u32), u32>,
-    /// Records with both a given and a family name.
-    pub full_name_total: u64,
+    /// Who shares names and addresses with whom, counted in people rather than records.
+    pub shared: Shared,
     pub postcode_tf: Frequencies,
     pub present: Present,
     encoder: DoubleMetaphone,
@@ -321,20 +411,6 @@ impl Dataset {
         self.name_sound.get(name as usize).copied().unwrap_or(NONE)
     }
 
-    /// The share of records with both names whose full name is `(given, family)`.
-    pub fn full_name_share(&self, given: u32, family: u32) -> f64 {
-        let count = self
-            .full_name_counts
-            .get(&(given, family))
-            .copied()
-            .unwrap_or(0);
-        if self.full_name_total == 0 {
-            0.0
-        } else {
-            f64::from(count) / self.full_name_total as f64
-        }
-    }
-
     /// Adds one record.
     pub fn push(&mut self, input: &PersonInput) {
         self.ids.push(input.id.into());
@@ -346,10 +422,6 @@ impl Dataset {
         self.family.push(family);
         self.given_tf.add(given);
         self.family_tf.add(family);
-        if given != NONE && family != NONE {
-            *self.full_name_counts.entry((given, family)).or_insert(0) += 1;
-            self.full_name_total += 1;
-        }
         self.present.given_name |= given != NONE;
         self.present.family_name |= family != NONE;
 
@@ -404,6 +476,12 @@ impl Dataset {
         self.present.postcode |= postcode != NONE || district != NONE;
         self.postcode.push(postcode);
         self.postcode_tf.add(postcode);
+        let member = match self.name_groups.get(given as usize).copied().unwrap_or(0) {
+            0 => self.phonetic(given),
+            groups => groups.trailing_zeros(),
+        };
+        self.shared
+            .add(given, family, birth.year, postcode, member);
         self.sector.push(sector);
         self.district.push(district);
         self.area.push(area);

@@ -32,6 +32,105 @@ fn pairs(n: u64) -> u64 {
     n * n.saturating_sub(1) / 2
 }
 
+/// How many of the true matching pairs blocking let through to be compared: (blocked, all).
+/// Pairs that no blocking rule finds can never be linked directly, whatever the model says.
+pub fn blocking_recall(
+    data: &crate::dataset::Dataset,
+    rules: &[crate::block::Rule],
+    max_pairs: u64,
+    truth: &[u32],
+) -> (u64, u64) {
+    let (found, (), _) =
+        crate::block::scan_union(data, rules, max_pairs, &crate::Quiet, |a, b, _: &mut ()| {
+            (truth.get(a as usize) == truth.get(b as usize)).then_some(())
+        });
+    // TEMPORARY analysis dump
+    if let Ok(path) = std::env::var("SIGHTLINE_DUMP_UNBLOCKED") {
+        let (pairs_found, (), _) = crate::block::scan_union(data, rules, max_pairs, &crate::Quiet, |a, b, _: &mut ()| {
+            (truth.get(a as usize) == truth.get(b as usize)).then_some((a, b))
+        });
+        let found: rustc_hash::FxHashSet<(u32, u32)> = pairs_found.into_iter().collect();
+        let mut by: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (r, &t) in truth.iter().enumerate() { by.entry(t).or_default().push(r as u32); }
+        let mut out = String::new();
+        for members in by.values() {
+            for i in 0..members.len() { for j in i+1..members.len() {
+                let (a, b) = (members[i].min(members[j]), members[i].max(members[j]));
+                if !found.contains(&(a, b)) { out.push_str(&format!("{},{}\n", data.ids[a as usize], data.ids[b as usize])); }
+            }}
+        }
+        let _ = std::fs::write(path, out);
+    }
+    let mut sizes: FxHashMap<u32, u64> = FxHashMap::default();
+    for &t in truth {
+        *sizes.entry(t).or_insert(0) += 1;
+    }
+    (found.len() as u64, sizes.values().map(|&c| pairs(c)).sum())
+}
+
+/// One band of match probability among blocked pairs: how many pairs the model put in it, the
+/// mean probability it gave them, and the share that are truly one person.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CalibrationBand {
+    pub from: f64,
+    pub to: f64,
+    pub pairs: u64,
+    pub mean_probability: f64,
+    pub true_share: f64,
+}
+
+/// How well the model's match probabilities agree with the truth, over every blocked pair:
+/// in a well-calibrated model, the pairs given 0.3 are one person three times in ten.
+pub fn calibration(
+    data: &crate::dataset::Dataset,
+    model: &crate::model::Model,
+    rules: &[crate::block::Rule],
+    max_pairs: u64,
+    truth: &[u32],
+) -> Vec<CalibrationBand> {
+    const EDGES: [f64; 11] = [0.0, 0.001, 0.01, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0];
+    #[derive(Default)]
+    struct Bands([(u64, u64, u64); 10]);
+    impl crate::block::Tally for Bands {
+        fn add(&mut self, other: &Self) {
+            for (x, y) in self.0.iter_mut().zip(&other.0) {
+                x.0 += y.0;
+                x.1 += y.1;
+                x.2 += y.2;
+            }
+        }
+    }
+    let fields = model.fields();
+    let (_, bands, _) = crate::block::scan_union(
+        data,
+        rules,
+        max_pairs,
+        &crate::Quiet,
+        |a, b, bands: &mut Bands| -> Option<()> {
+            let g = crate::compare::gamma(data, &fields, a as usize, b as usize);
+            let p = crate::model::probability(model.weight(data, a as usize, g));
+            let at = EDGES[1..].iter().position(|&edge| p < edge).unwrap_or(9);
+            let band = &mut bands.0[at];
+            band.0 += 1;
+            band.1 += (p * 4_294_967_296.0) as u64;
+            band.2 += u64::from(truth.get(a as usize) == truth.get(b as usize));
+            None
+        },
+    );
+    bands
+        .0
+        .iter()
+        .enumerate()
+        .map(|(at, &(pairs, units, matches))| CalibrationBand {
+            from: EDGES[at],
+            to: EDGES[at + 1],
+            pairs,
+            mean_probability: units as f64 / 4_294_967_296.0 / pairs.max(1) as f64,
+            true_share: matches as f64 / pairs.max(1) as f64,
+        })
+        .collect()
+}
+
 /// Compares predicted clusters with true entities, record by record (same length).
 pub fn evaluate(predicted: &[u32], truth: &[u32]) -> Metrics {
     let n = predicted.len().min(truth.len());

@@ -26,7 +26,6 @@ use dataset::Dataset;
 use model::{Model, probability};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// How to link.
@@ -56,6 +55,14 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// The guard on one blocking rule's pairs for `records` records.
+    pub fn max_pairs(&self, records: u64) -> u64 {
+        self.max_pairs_per_rule
+            .unwrap_or_else(|| (records * 200).max(10_000_000))
+    }
+}
+
 /// How long a phase took.
 #[derive(Debug, Clone, Serialize)]
 pub struct Phase {
@@ -69,6 +76,10 @@ pub struct Linked {
     pub blocking: Vec<RuleReport>,
     pub pairs_scored: u64,
     pub links_above_threshold: u64,
+    /// Links above the threshold refused by the namesake guard ([`Model::namesakes`]).
+    pub namesake_links_refused: u64,
+    /// Links above the threshold refused by the household guard ([`Model::household_members`]).
+    pub household_links_refused: u64,
     pub clustering: Clustering,
     pub phases: Vec<Phase>,
 }
@@ -91,6 +102,25 @@ impl Progress for Quiet {
 /// Match probabilities are summed as integers in units of 2^-32, so that the sum does not
 /// depend on the order threads add them in.
 const PROBABILITY_UNIT: f64 = 4_294_967_296.0;
+
+/// What the scoring scan counts beside the links it keeps.
+#[derive(Default)]
+struct ScoringTally {
+    /// The match probabilities of the pairs scored, summed in units of 2^-32.
+    probability_units: u64,
+    /// Links refused by the namesake guard.
+    namesakes: u64,
+    /// Links refused by the household guard.
+    household: u64,
+}
+
+impl block::Tally for ScoringTally {
+    fn add(&mut self, other: &Self) {
+        self.probability_units += other.probability_units;
+        self.namesakes += other.namesakes;
+        self.household += other.household;
+    }
+}
 
 /// Runs estimation, blocking, scoring and clustering, telling `progress` as it goes.
 ///
@@ -128,9 +158,7 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
     done("training m", &mut phases, &mut clock);
 
     progress.phase("estimating the prior from deterministic rules", 0);
-    let max_pairs = options
-        .max_pairs_per_rule
-        .unwrap_or_else(|| (n * 200).max(10_000_000));
+    let max_pairs = options.max_pairs(n);
     let counted = prior::estimate(data, &fields, &trained.m);
     let (prior, prior_source, share_iterations) = match counted.matches {
         Some(matches) => (
@@ -166,21 +194,34 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
     progress.phase("comparing and scoring blocked pairs", 0);
     let threshold = options.cluster.threshold;
     let threshold_weight = (threshold / (1.0 - threshold)).log2();
-    let expected = AtomicU64::new(0);
-    let (links, blocking) = block::scan_union(data, &options.rules, max_pairs, progress, |a, b| {
-        let g = gamma(data, &fields, a as usize, b as usize);
-        let weight = model.weight(data, a as usize, g);
-        expected.fetch_add(
-            (probability(weight) * PROBABILITY_UNIT) as u64,
-            Ordering::Relaxed,
-        );
-        (weight >= threshold_weight).then_some((a, b, weight))
-    });
+    let (links, tally, blocking) = block::scan_union(
+        data,
+        &options.rules,
+        max_pairs,
+        progress,
+        |a, b, tally: &mut ScoringTally| {
+            let g = gamma(data, &fields, a as usize, b as usize);
+            let weight = model.weight(data, a as usize, g);
+            tally.probability_units += (probability(weight) * PROBABILITY_UNIT) as u64;
+            if weight < threshold_weight {
+                return None;
+            }
+            if model.namesakes(data, g, a as usize) {
+                tally.namesakes += 1;
+                return None;
+            }
+            if model.household_members(data, g, a as usize) {
+                tally.household += 1;
+                return None;
+            }
+            Some((a, b, weight))
+        },
+    );
     let pairs_scored: u64 = blocking.iter().map(|r| r.new_pairs).sum();
     model.blocked_match_share = if pairs_scored == 0 {
         0.0
     } else {
-        expected.load(Ordering::Relaxed) as f64 / PROBABILITY_UNIT / pairs_scored as f64
+        tally.probability_units as f64 / PROBABILITY_UNIT / pairs_scored as f64
     };
     done("comparing and scoring", &mut phases, &mut clock);
 
@@ -193,6 +234,8 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
         blocking,
         pairs_scored,
         links_above_threshold: links.len() as u64,
+        namesake_links_refused: tally.namesakes,
+        household_links_refused: tally.household,
         clustering,
         phases,
     }
@@ -216,9 +259,11 @@ fn union_share(
         .filter(|&pairs| pairs <= max_pairs)
         .sum();
     let rate = SAMPLE / total.max(1) as f64;
-    let (gammas, reports) = block::scan_union(data, &options.rules, max_pairs, &Quiet, |a, b| {
-        train::sampled(a, b, options.seed, rate).then(|| gamma(data, fields, a as usize, b as usize))
-    });
+    let (gammas, (), reports) =
+        block::scan_union(data, &options.rules, max_pairs, &Quiet, |a, b, _: &mut ()| {
+            train::sampled(a, b, options.seed, rate)
+                .then(|| gamma(data, fields, a as usize, b as usize))
+        });
     let union: u64 = reports.iter().map(|r| r.new_pairs).sum();
     let everyone = vec![true; fields.len()];
     let (_, share, used) = model::expectation_maximisation(
@@ -233,37 +278,60 @@ fn union_share(
     (share, union, used)
 }
 
+/// A comparison should be seen on at least this many random pairs for its u; one seen on
+/// fewer (an identifier few records have) gets more pairs drawn among the records that have it.
+const U_COMPARED: f64 = 50_000.0;
+
 /// u from random pairs, drawn in fixed chunks with their own seeds so that the result does not
-/// depend on the number of threads.
+/// depend on the number of threads. u is the chance of each level among pairs that can be
+/// compared on it (level 0, missing, is no evidence either way), so a field that most records
+/// lack is estimated from pairs of the records that have it.
 fn estimate_u_parallel(
     data: &Dataset,
     fields: &[compare::Field],
     pairs: usize,
     seed: u64,
 ) -> Vec<Vec<f64>> {
-    const CHUNKS: usize = 16;
-    let per_chunk = pairs.div_ceil(CHUNKS);
-    let parts: Vec<Vec<Vec<f64>>> = (0..CHUNKS as u64)
-        .into_par_iter()
-        .map(|chunk| {
-            model::estimate_u(
-                data,
-                fields,
-                per_chunk,
-                seed.wrapping_add(chunk.wrapping_mul(0x9E37_79B9)),
-            )
-        })
-        .collect();
-    // Each chunk's estimate is normalised; the mean of equal-sized chunks is the estimate.
-    let mut mean: Vec<Vec<f64>> = fields.iter().map(|f| vec![0.0; f.levels().len()]).collect();
-    for part in &parts {
-        for (row, part_row) in mean.iter_mut().zip(part) {
-            for (value, p) in row.iter_mut().zip(part_row) {
-                *value += p / CHUNKS as f64;
+    const CHUNKS: u64 = 16;
+    let draw = |fields: &[compare::Field], pairs: usize, seed: u64, among: Option<&[u32]>| {
+        let per_chunk = pairs.div_ceil(CHUNKS as usize);
+        let parts: Vec<Vec<Vec<f64>>> = (0..CHUNKS)
+            .into_par_iter()
+            .map(|chunk| {
+                let seed = seed.wrapping_add(chunk.wrapping_mul(0x9E37_79B9));
+                model::count_levels(data, fields, per_chunk, seed, among)
+            })
+            .collect();
+        let mut total: Vec<Vec<f64>> =
+            fields.iter().map(|f| vec![0.0; f.levels().len()]).collect();
+        for part in &parts {
+            for (row, part_row) in total.iter_mut().zip(part) {
+                for (value, p) in row.iter_mut().zip(part_row) {
+                    *value += p;
+                }
             }
         }
+        total
+    };
+    let mut counts = draw(fields, pairs, seed, None);
+    for (at, &field) in fields.iter().enumerate() {
+        if counts[at].iter().sum::<f64>() >= U_COMPARED {
+            continue;
+        }
+        let among: Vec<u32> = (0..data.len())
+            .filter(|&r| compare::has(data, field, r))
+            .map(|r| r as u32)
+            .collect();
+        let more = draw(&[field], pairs, seed ^ (at as u64 + 1), Some(&among));
+        for (value, extra) in counts[at].iter_mut().zip(&more[0]) {
+            *value += extra;
+        }
     }
-    mean
+    fields
+        .iter()
+        .zip(&counts)
+        .map(|(&field, row)| model::normalise(field, row))
+        .collect()
 }
 
 /// One comparison's part in a pair's evidence.

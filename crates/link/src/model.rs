@@ -107,7 +107,7 @@ impl Model {
                 (Field::GivenName, _) => data.family_tf.share(data.given[a]),
                 (Field::FamilyName, 1) => self.family_share(data, gamma, a),
                 (Field::FamilyName, _) => data.given_tf.share(data.family[a]),
-                (Field::Postcode, _) => data.postcode_tf.share(data.postcode[a]),
+                (Field::Postcode, _) => self.postcode_share(data, gamma, a),
                 _ => 0.0,
             };
             if share > 0.0 {
@@ -119,8 +119,8 @@ impl Model {
     }
 
     /// The chance that another record shares `a`'s family name exactly. When the given names
-    /// are the same too, the chance among records with that given name: the given name has
-    /// already been weighed, and full names are not independent draws of their parts
+    /// are the same too, the chance among other people with that given name: the given name
+    /// has already been weighed, and full names are not independent draws of their parts
     /// ("Muhammad Khan" is far more common than "Muhammad" times "Khan"). Never below the
     /// family name's own share, so a full name rarer than its parts suggest earns nothing extra.
     fn family_share(&self, data: &Dataset, gamma: Gamma, a: usize) -> f64 {
@@ -133,12 +133,90 @@ impl Model {
         if !given_exact {
             return own;
         }
-        let given_share = data.given_tf.share(data.given[a]);
-        if given_share <= 0.0 {
+        own.max(
+            data.shared
+                .family_share_within_given(data.given[a], data.family[a]),
+        )
+    }
+
+    /// The chance that another record shares `a`'s postcode exactly. When the family names are
+    /// the same too, the chance among other people with that family name: a household shares both,
+    /// so the address adds to the family name only what the family name does not already say.
+    /// Never below the postcode's own share.
+    fn postcode_share(&self, data: &Dataset, gamma: Gamma, a: usize) -> f64 {
+        let own = data.postcode_tf.share(data.postcode[a]);
+        let family_exact = self
+            .comparisons
+            .iter()
+            .position(|c| c.field == Field::FamilyName)
+            .is_some_and(|at| level_of(gamma, at) == 1);
+        if !family_exact {
             return own;
         }
-        let full = data.full_name_share(data.given[a], data.family[a]);
-        own.max(full / given_share)
+        own.max(
+            data.shared
+                .postcode_share_within_family(data.family[a], data.postcode[a]),
+        )
+    }
+
+    /// The namesake guard: whether a pair's case rests on a full name that several people have,
+    /// while nothing else is for it and its date of birth or address is against it. Such a
+    /// pair is two people with one name until something besides the name says otherwise,
+    /// however the weights add up.
+    pub fn namesakes(&self, data: &Dataset, gamma: Gamma, a: usize) -> bool {
+        let mut full_name = [false, false];
+        let (mut for_it, mut against) = (0.0f64, false);
+        for (at, comparison) in self.comparisons.iter().enumerate() {
+            let level = level_of(gamma, at);
+            match comparison.field {
+                Field::GivenName => full_name[0] = level == 1,
+                Field::FamilyName => full_name[1] = level == 1,
+                Field::OtherNames | Field::Sex => {}
+                field => {
+                    let weight = self.level_weight(data, at, gamma, a);
+                    if weight > 0.0 {
+                        for_it += weight;
+                    }
+                    if weight < 0.0
+                        && matches!(
+                            field,
+                            Field::DateOfBirth | Field::Postcode | Field::Town | Field::LocalAuthority
+                        )
+                    {
+                        against = true;
+                    }
+                }
+            }
+        }
+        full_name == [true, true]
+            && for_it <= 0.0
+            && against
+            && data
+                .shared
+                .people_with_full_name(data.given[a], data.family[a])
+                > 1
+    }
+
+    /// The household guard: whether two records at one address with one family name, where
+    /// several people of that name live, give given names that are nothing alike (not the
+    /// same, a short form or a close spelling, and no alias says otherwise). Brothers, sisters,
+    /// twins, a parent and a child: everything about a household agrees but who.
+    pub fn household_members(&self, data: &Dataset, gamma: Gamma, a: usize) -> bool {
+        let level = |field: Field| {
+            self.comparisons
+                .iter()
+                .position(|c| c.field == field)
+                .map(|at| level_of(gamma, at))
+        };
+        let given_different = level(Field::GivenName) == Some(8);
+        let family_exact = level(Field::FamilyName) == Some(1);
+        let address_exact = level(Field::Postcode) == Some(1);
+        let alias = matches!(level(Field::OtherNames), Some(1 | 2));
+        given_different
+            && family_exact
+            && address_exact
+            && !alias
+            && data.shared.is_household(data.family[a], data.postcode[a])
     }
 
     /// The total match weight (prior included) of a pair whose first record is `a` and whose
@@ -158,11 +236,19 @@ pub fn probability(weight: f64) -> f64 {
     1.0 / (1.0 + (-weight).exp2())
 }
 
-/// u for every level from `pairs` random pairs of distinct records.
-pub fn estimate_u(data: &Dataset, fields: &[Field], pairs: usize, seed: u64) -> Vec<Vec<f64>> {
+/// Counts of each comparison's levels over `pairs` random pairs of distinct records: of all
+/// records, or of the records in `among` (records that have a field that most lack).
+pub fn count_levels(
+    data: &Dataset,
+    fields: &[Field],
+    pairs: usize,
+    seed: u64,
+    among: Option<&[u32]>,
+) -> Vec<Vec<f64>> {
     let mut counts: Vec<Vec<f64>> = fields.iter().map(|f| vec![0.0; f.levels().len()]).collect();
-    let n = data.len();
+    let n = among.map_or(data.len(), <[u32]>::len);
     if n >= 2 {
+        let record = |at: usize| among.map_or(at, |list| list[at] as usize);
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x755A_4D50_4C45);
         for _ in 0..pairs {
             let a = rng.random_range(0..n);
@@ -170,7 +256,7 @@ pub fn estimate_u(data: &Dataset, fields: &[Field], pairs: usize, seed: u64) -> 
             if b >= a {
                 b += 1;
             }
-            let g = gamma(data, fields, a, b);
+            let g = gamma(data, fields, record(a), record(b));
             for (at, row) in counts.iter_mut().enumerate() {
                 let level = level_of(g, at);
                 if level > 0 {
@@ -179,11 +265,7 @@ pub fn estimate_u(data: &Dataset, fields: &[Field], pairs: usize, seed: u64) -> 
             }
         }
     }
-    fields
-        .iter()
-        .zip(counts)
-        .map(|(&field, row)| normalise(field, &row))
-        .collect()
+    counts
 }
 
 /// Counts per level as probabilities, within each of the comparison's level groups

@@ -77,6 +77,39 @@ pub struct Trained {
     pub iterations: usize,
 }
 
+/// A session estimates a comparison only if its expected matches include at least this many
+/// pairs compared on it (an identifier that few records have may appear in no matching pair).
+pub const MIN_MATCHED: f64 = 30.0;
+
+/// Per comparison, the expected number of matching pairs compared on it (non-null level),
+/// under the fitted m, u and share.
+fn matched_per_field(
+    patterns: &[(Gamma, f64)],
+    m: &[Vec<f64>],
+    u: &[Vec<f64>],
+    active: &[bool],
+    share: f64,
+) -> Vec<f64> {
+    let mut out = vec![0.0; m.len()];
+    for &(g, count) in patterns {
+        let (mut pm, mut pu) = (share, 1.0 - share);
+        for at in (0..m.len()).filter(|&at| active[at]) {
+            let level = crate::compare::level_of(g, at);
+            if level > 0 {
+                pm *= m[at][usize::from(level) - 1];
+                pu *= u[at][usize::from(level) - 1];
+            }
+        }
+        let p = if pm + pu > 0.0 { pm / (pm + pu) } else { 0.0 };
+        for (at, slot) in out.iter_mut().enumerate() {
+            if active[at] && crate::compare::level_of(g, at) > 0 {
+                *slot += p * count;
+            }
+        }
+    }
+    out
+}
+
 /// Comparisons that say who someone is: a session whose matches mostly disagree on one of
 /// these has found something other than matches.
 fn is_identity(field: Field) -> bool {
@@ -98,8 +131,8 @@ fn is_identity(field: Field) -> bool {
 pub fn default_m(field: Field) -> Vec<f64> {
     let row: &[f64] = match field {
         Field::GivenName => &[0.80, 0.01, 0.04, 0.05, 0.02, 0.03, 0.02, 0.03],
-        Field::FamilyName => &[0.83, 0.01, 0.06, 0.02, 0.03, 0.02, 0.03],
-        Field::OtherNames => &[0.6, 0.4],
+        Field::FamilyName => &[0.82, 0.01, 0.06, 0.02, 0.03, 0.02, 0.01, 0.03],
+        Field::OtherNames => &[0.5, 0.1, 0.4],
         Field::DateOfBirth => &[0.80, 0.02, 0.04, 0.02, 0.03, 0.04, 0.03, 0.02],
         // Each of sex's level groups sums to one: [same, differ] given names differ, and
         // [same, differ] given names alike (see `Field::level_groups`).
@@ -210,13 +243,14 @@ pub fn train(
         }
         let rate = options.pairs_per_session as f64 / blocks.pairs as f64;
         let seed = options.seed ^ rule.name().len() as u64;
-        let (gammas, compared): (Vec<Gamma>, u64) = blocks.scan(
+        let (gammas, (), compared) = blocks.scan(
             |a, b| sampled(a, b, seed, rate),
-            |a, b| Some(gamma(data, fields, a as usize, b as usize)),
+            |a, b, _: &mut ()| Some(gamma(data, fields, a as usize, b as usize)),
             progress,
         );
+        let patterns = model::count_patterns(&gammas);
         let (m, share, used) = model::expectation_maximisation(
-            &model::count_patterns(&gammas),
+            &patterns,
             fields,
             &defaults,
             u,
@@ -225,6 +259,20 @@ pub fn train(
             options.em_iterations,
         );
         iterations += used;
+        // A comparison that no matching pair in the session was compared on is not estimated
+        // by it: its m here is only the starting value.
+        let matched = matched_per_field(&patterns, &m, u, &active, share);
+        let active: Vec<bool> = active
+            .iter()
+            .zip(&matched)
+            .map(|(&on, &count)| on && count >= MIN_MATCHED)
+            .collect();
+        let estimated: Vec<String> = names
+            .iter()
+            .zip(&active)
+            .filter(|&(_, &on)| on)
+            .map(|(name, _)| name.clone())
+            .collect();
         let refused = refusal(fields, &names, &active, &m, u, share);
         if refused.is_none() {
             for (at, row) in m.iter().enumerate().filter(|&(at, _)| active[at]) {
