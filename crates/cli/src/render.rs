@@ -280,7 +280,7 @@ pub fn linkage_model(
                 rule.coincidences,
                 rule.recall,
                 rule.implied_matches,
-                if rule.used { "" } else { "  (too few pairs: not used)" }
+                if rule.used { "" } else { "  (not used)" }
             )?;
         }
     }

@@ -113,6 +113,29 @@ const RULES: [(&str, &[Part]); 5] = [
     ("PNC id", &[Part::PncId]),
 ];
 
+/// Among pairs of records that agree on full name and date of birth (mostly one person), the
+/// share in which both records have every field of `parts` (None without such pairs).
+fn present_among_reference(data: &Dataset, parts: &[Part]) -> Option<f64> {
+    let mut groups: FxHashMap<(u64, u64), (u64, u64)> = FxHashMap::default();
+    for r in 0..data.len() {
+        let (Some(name), Some(date)) = (
+            Part::FullName.key(data, r),
+            Part::BirthDate.key(data, r),
+        ) else {
+            continue;
+        };
+        let entry = groups.entry((name, date)).or_insert((0, 0));
+        entry.0 += 1;
+        if parts.iter().all(|p| p.key(data, r).is_some()) {
+            entry.1 += 1;
+        }
+    }
+    let (all, both) = groups.values().fold((0u64, 0u64), |(all, both), &(k, with)| {
+        (all + k * (k - 1) / 2, both + with * with.saturating_sub(1) / 2)
+    });
+    (all > 0).then(|| both as f64 / all as f64)
+}
+
 /// Estimates the number of matching pairs; `m` is per comparison of `fields`.
 pub fn estimate(data: &Dataset, fields: &[Field], m: &[Vec<f64>]) -> PriorEstimate {
     let n = data.len();
@@ -167,8 +190,18 @@ pub fn estimate(data: &Dataset, fields: &[Field], m: &[Vec<f64>]) -> PriorEstima
                 })
                 .fold(f64::INFINITY, f64::min)
         };
-        let present = with_all as f64 / n as f64;
-        let recall = present * present * m_product;
+        // The chance that both records of a match have the rule's fields. For a rule on the
+        // fields most records have, the share of records with them, squared. For an
+        // identifier (which records from some kinds of agency have and others lack, so that
+        // one person's records tend to have it or not together), the share among pairs that
+        // agree on full name and date of birth, which are mostly matches.
+        let share = with_all as f64 / n as f64;
+        let both_present = if parts.contains(&Part::FullName) {
+            share * share
+        } else {
+            present_among_reference(data, parts).unwrap_or(share * share)
+        };
+        let recall = both_present * m_product;
         let beyond = (agreeing as f64 - coincidences).max(0.0);
         rules.push(RuleCount {
             rule: name.to_string(),
@@ -178,6 +211,14 @@ pub fn estimate(data: &Dataset, fields: &[Field], m: &[Vec<f64>]) -> PriorEstima
             implied_matches: if recall > 0.0 { beyond / recall } else { 0.0 },
             used: beyond >= MIN_AGREEING && recall > 0.0,
         });
+    }
+    // An identifier's recall depends on which kinds of agency record it, which the data only
+    // hints at: identifier rules count only when no rule on names can be.
+    let on_names = |rule: &RuleCount| rule.rule.starts_with("full name");
+    if rules.iter().any(|r| r.used && on_names(r)) {
+        for rule in rules.iter_mut().filter(|r| !on_names(r)) {
+            rule.used = false;
+        }
     }
     let mut implied: Vec<f64> = rules
         .iter()
