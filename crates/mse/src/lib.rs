@@ -86,7 +86,7 @@ pub use combine::{
 pub use error::MseError;
 pub use estimate::{
     Estimate, ExcludedModel, InteractionLeftOut, InteractionWeight, ListLeftOut, ModelSummary,
-    Options, Outcome, Refusal, RefusalReason, SearchSummary, estimate,
+    Options, Outcome, Refusal, RefusalReason, SearchSummary, estimate, estimate_models,
 };
 pub use fit::{Exclusion, ModelFit, fit_model};
 pub use table::{CaptureHistory, CaptureTable, MAX_LISTS, MIN_LISTS};
