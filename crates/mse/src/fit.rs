@@ -123,10 +123,14 @@ pub fn fit_model(table: &CaptureTable, terms: &[CaptureHistory]) -> Result<Model
             }
         }
     }
-    let total: f64 = y.iter().sum();
-    match max_min_cell(&x, n_cells, p, &t) {
-        Some(s) if s > 1e-9 * total.max(1.0) / n_cells as f64 => {}
-        _ => return Err(Exclusion::NoFiniteMle),
+    // With every observed cell positive the counts themselves are a strictly positive table
+    // with the observed margins, so the MLE exists; only zeros need the linear program.
+    if y.contains(&0.0) {
+        let total: f64 = y.iter().sum();
+        match max_min_cell(&x, n_cells, p, &t) {
+            Some(s) if s > 1e-9 * total.max(1.0) / n_cells as f64 => {}
+            _ => return Err(Exclusion::NoFiniteMle),
+        }
     }
     newton(&x, n_cells, p, &y)
         .ok_or(Exclusion::NoConvergence)

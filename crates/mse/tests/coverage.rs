@@ -48,3 +48,22 @@ fn interval_covers_the_true_total_with_dependent_lists() {
         "coverage {covered}/{total} below 90%"
     );
 }
+
+/// The same over 600 populations, and with stronger dependence (odds ratio 6). Slow in a debug
+/// build: run with `cargo test -p sightline-mse --release -- --ignored`.
+#[test]
+#[ignore]
+fn interval_covers_the_true_total_over_many_populations() {
+    for odds_ratio in [3.0, 6.0] {
+        let (covered, total, rel) = run(0..600, odds_ratio);
+        println!(
+            "odds ratio {odds_ratio}: coverage {covered}/{total} = {:.1}%, median relative error {:.3}",
+            100.0 * covered as f64 / total as f64,
+            rel[rel.len() / 2]
+        );
+        assert!(
+            covered * 10 >= total * 9,
+            "coverage {covered}/{total} below 90%"
+        );
+    }
+}
