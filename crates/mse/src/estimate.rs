@@ -187,6 +187,8 @@ pub struct Estimate {
     pub interaction_weights: Vec<InteractionWeight>,
     /// Models excluded and why (at most 20 listed; `search` has the counts).
     pub excluded_models: Vec<ExcludedModel>,
+    /// Caveats a reader of the figure should see, in plain English.
+    pub notes: Vec<String>,
     #[serde(skip)]
     pub(crate) mixture: Mixture,
 }
@@ -647,6 +649,45 @@ fn search_models(table: &CaptureTable, options: &Options) -> Searched {
     search.finish(table, left_out)
 }
 
+/// What a reader of the figure should be told besides the interval.
+fn caveats(table: &CaptureTable, searched: &Searched, top_weight: f64) -> Vec<String> {
+    let mut notes = Vec::new();
+    for i in 0..table.n_lists() {
+        let alone = table.count(1 << i);
+        if alone > 0 && alone == table.list_total(i) {
+            notes.push(format!(
+                "Nobody on list '{}' is on any other list. Its {alone} people count as seen, \
+                 but the models can only treat the list as independent of the others, which \
+                 nothing in the data can check.",
+                table.list_names()[i]
+            ));
+        }
+    }
+    if top_weight < 0.5 {
+        notes.push(format!(
+            "No single model is clearly best: the best carries {:.0}% of the weight, and the \
+             interval spans what the plausible models say.",
+            100.0 * top_weight
+        ));
+    }
+    if searched.kind == "neighbourhood" {
+        notes.push(format!(
+            "With {} candidate interactions not every model was fitted: a neighbourhood search \
+             (Occam's window) fitted {}.",
+            searched.candidates.len(),
+            searched.evaluated.len()
+        ));
+    }
+    if searched.stopped_at_cap {
+        notes.push(
+            "The model search stopped at its cap before Occam's window closed; models left out \
+             could change the estimate."
+                .to_string(),
+        );
+    }
+    notes
+}
+
 /// Log-normal predictive distribution of the number on no list under one model: log z₀ has
 /// mean λ̂ and variance ln(1 + Var(λ̂) + 1/ẑ₀) (Chao 1987, with Var(N̂) = ẑ₀² Var(λ̂) + ẑ₀, which
 /// for two lists is Darroch's multinomial variance).
@@ -786,6 +827,7 @@ fn average(table: &CaptureTable, lists_left_out: Vec<ListLeftOut>, searched: Sea
                 .sum(),
         })
         .collect();
+    let top_weight = weights.iter().copied().fold(0.0, f64::max);
     let method = format!(
         "Poisson log-linear models with main effects for the {} lists and any set of two-list \
          interactions ({} search, {} models with an estimate), averaged with BIC weights; the \
@@ -808,6 +850,7 @@ fn average(table: &CaptureTable, lists_left_out: Vec<ListLeftOut>, searched: Sea
         models,
         interaction_weights,
         excluded_models,
+        notes: caveats(table, &searched, top_weight),
         mixture,
     })
 }

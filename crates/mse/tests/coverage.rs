@@ -67,3 +67,29 @@ fn interval_covers_the_true_total_over_many_populations() {
         );
     }
 }
+
+/// Eight lists (28 interactions, 2^28 models) go through the neighbourhood search; the
+/// estimate is still near the truth, and a small cap is reported as such.
+#[test]
+fn eight_lists_use_the_neighbourhood_search() {
+    let p = [0.2, 0.25, 0.3, 0.15, 0.35, 0.2, 0.3, 0.25];
+    let table = common::simulate(N, &p, 3.0, 5);
+    let outcome = estimate(&table, &Options::default()).expect("runs");
+    let e = outcome.estimated().expect("estimated");
+    assert_eq!(e.search.kind, "neighbourhood");
+    assert_eq!(e.search.candidate_interactions.len(), 28);
+    assert!(
+        e.ci95[0] <= N as f64 && N as f64 <= e.ci95[1],
+        "{:?}",
+        e.ci95
+    );
+    let capped = Options {
+        max_models: 100,
+        ..Options::default()
+    };
+    let outcome = estimate(&table, &capped).expect("runs");
+    let e = outcome.estimated().expect("estimated");
+    assert!(e.search.stopped_at_cap);
+    assert!(e.search.models_fitted <= 100);
+    assert!(e.notes.iter().any(|n| n.contains("stopped at its cap")));
+}

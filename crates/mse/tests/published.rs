@@ -109,3 +109,16 @@ fn other_sparsemse_tables_are_estimated() {
         assert!(e.ci95[0] < e.estimate && e.estimate < e.ci95[1]);
     }
 }
+
+#[test]
+fn notes_say_what_a_reader_should_know() {
+    let table = common::read_table("uk_2013_six_lists.csv");
+    let outcome = estimate(&table, &Options::default()).expect("runs");
+    let e = outcome.estimated().expect("estimated");
+    assert!(
+        e.notes
+            .iter()
+            .any(|n| n.contains("No single model is clearly best"))
+    );
+    assert!(e.notes.iter().any(|n| n.contains("neighbourhood search")));
+}

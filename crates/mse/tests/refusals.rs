@@ -114,6 +114,13 @@ fn every_model_excluded_is_refused() {
     assert_eq!(e.search.excluded_no_finite_mle, 1);
     assert_eq!(e.excluded_models[0].interactions, vec!["A & B".to_string()]);
     assert!(e.excluded_models[0].reason.contains("infinity"));
+    assert!(
+        e.notes
+            .iter()
+            .any(|n| n.starts_with("Nobody on list 'C' is on any other list")),
+        "{:?}",
+        e.notes
+    );
 }
 
 #[test]
