@@ -151,10 +151,14 @@ pub fn builtin(kind: Kind) -> Builtin {
             columns(&derived);
             dfe::SSDA903_HEADER
         }
-        // Episodes complete the Header's children; read on their own they name the child
-        // and nothing else (their rows are not people).
+        // Episodes complete the Header's children; their rows are not people, and the
+        // columns are bound only to say what is read from them.
         Kind::Ssda903(Ssda903Table::Episodes) => {
-            columns(&[("person_id", "CHILD")]);
+            columns(&[
+                ("person_id", "CHILD"),
+                ("legal_status", "LS"),
+                ("postcode", "HOME_POST"),
+            ]);
             dfe::SSDA903_EPISODES
         }
         Kind::Ssda903(Ssda903Table::Missing) => {
