@@ -385,11 +385,18 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
         out,
         "# Profile drafted by `sightline profile suggest` from {file_name}."
     );
-    let _ = writeln!(
-        out,
-        "# Read every comment, correct what is wrong, then run:"
-    );
-    let _ = writeln!(out, "#   sightline check {file_name} --profile THIS_FILE");
+    if sources.iter().all(|source| source.builtin.is_some()) {
+        let _ = writeln!(
+            out,
+            "# The file is a layout Sightline reads as it is: this profile has nothing to fill in."
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "# Read every comment, correct what is wrong, then run:"
+        );
+        let _ = writeln!(out, "#   sightline check {file_name} --profile THIS_FILE");
+    }
     let _ = writeln!(
         out,
         "name = {}",
@@ -404,6 +411,10 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
     // again as each of them, from the same file or sheet.
     let mut wide = Vec::new();
     for source in &sources {
+        // The DfE's tables are read as they are, never as a wide sheet.
+        if source.builtin.is_some() {
+            continue;
+        }
         let others = other_tables_in(source);
         if others.is_empty() {
             continue;
