@@ -929,7 +929,7 @@ impl CinReader {
 
     fn step(&mut self, buf: &mut Vec<u8>) -> Result<Step, IntakeError> {
         self.xml.get_mut().event_bytes = 0;
-        let (line, _) = self.here();
+        let (line, column) = self.here();
         let event = match self.xml.read_event_into(buf) {
             Ok(event) => event,
             Err(error) => {
@@ -1012,15 +1012,15 @@ impl CinReader {
                 self.push_text(&text)?;
                 Ok(Step::Other)
             }
-            Event::DocType(_) => Err(self.error_at(
-                self.xml.buffer_position().saturating_sub(1),
-                "a DOCTYPE declaration: a CIN census has none, and Sightline reads no DTD (it could declare entities)",
-            )),
+            Event::DocType(_) => Err(IntakeError::Unreadable {
+                path: self.path.clone(),
+                message: format!(
+                    "not a well-formed CIN census: line {line}, column {column}: a DOCTYPE declaration: a CIN census has none, and Sightline reads no DTD (it could declare entities)"
+                ),
+            }),
             Event::Eof => {
                 if let Some(open) = self.stack.last() {
-                    return Err(self.error_here(format!(
-                        "the file ends inside <{open}>"
-                    )));
+                    return Err(self.error_here(format!("the file ends inside <{open}>")));
                 }
                 self.done = true;
                 Ok(Step::End)
@@ -1207,7 +1207,7 @@ mod tests {
         let bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE Message [<!ENTITY a \"aaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>\n<Message><Children><Child><LAchildID>&b;</LAchildID></Child></Children></Message>";
         let message = error(bomb);
         assert!(
-            message.contains("DOCTYPE") && message.contains("line 2"),
+            message.contains("DOCTYPE") && message.contains("line 2, column 1:"),
             "{message}"
         );
         let external =
@@ -1216,7 +1216,7 @@ mod tests {
         let broken =
             "<Message>\n<Children>\n<Child><LAchildID>C1</LAchild>\n</Child></Children></Message>";
         let message = error(broken);
-        assert!(message.contains("line 3"), "{message}");
+        assert!(message.contains("line 3, column 21:"), "{message}");
         let cut = "<Message>\n<Children>\n<Child>";
         assert!(error(cut).contains("ends inside <Child>"), "{}", error(cut));
         assert!(error("<Report/>").contains("not a CIN census"));
