@@ -35,7 +35,15 @@ pub fn check_report(
         report.standard_version
     );
     for source in &report.sources {
-        let mut how = format!("header on row {}", source.header_row);
+        let mut how = match (source.layout, source.delimiter.is_some()) {
+            // The CIN census is XML: no header row.
+            (Some(layout), false) => format!("{layout}, read with no profile"),
+            (Some(layout), true) => format!(
+                "{layout}, read with no profile; header on row {}",
+                source.header_row
+            ),
+            (None, _) => format!("header on row {}", source.header_row),
+        };
         if let Some(encoding) = source.encoding {
             let _ = write!(how, ", {encoding}");
         }
@@ -85,6 +93,13 @@ pub fn check_report(
                 out,
                 "   (and {} rows of a wide sheet repeating an accepted row)",
                 thousands(table.repeated)
+            );
+        }
+        if table.joined > 0 {
+            let _ = write!(
+                out,
+                "   (and {} 903 Header rows of children in the CIN census, joined to them)",
+                thousands(table.joined)
             );
         }
         let _ = writeln!(out);

@@ -7,6 +7,8 @@
 mod assess;
 // `sightline check`: exit codes 0 and 1, the JSON and human reports, the problems CSV.
 mod check;
+// The DfE's returns on children read with no profile; a CIN child with 11A linked to police.
+mod dfe;
 // `sightline check` failing to run (exit 2): missing files, unknown tables, bad profiles, periods.
 mod errors;
 // `--help` of the binary and its commands.

@@ -122,6 +122,10 @@ pub fn check(
         sources.extend(found);
         skipped_sheets.extend(skipped);
     }
+    // The DfE's returns on children: 903 tables joined into one record per child, the CIN
+    // census streamed, the 903 tables the standard does not hold noted and dropped.
+    let assembled = crate::dfe::assemble(sources)?;
+    let mut sources = assembled.sources;
     if sources.is_empty() {
         return Err(IntakeError::NoTables {
             paths: paths.iter().map(|p| p.display().to_string()).collect(),
@@ -131,7 +135,7 @@ pub fn check(
     sources.sort_by_key(|source| source.table);
     let present: BTreeSet<Table> = sources.iter().map(|s| s.table).collect();
 
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = assembled.notes;
     let mut counts: BTreeMap<Table, TableCounts> = BTreeMap::new();
     let mut source_reports = Vec::new();
     let mut seen = Seen::default();
@@ -144,12 +148,21 @@ pub fn check(
             sheet: source.sheet.clone(),
             table: source.table,
         };
-        let table_profile = options.profile.table(source.table);
+        // A built-in layout (the DfE's returns) is read as it says, not through the profile.
+        let builtin = source.builtin.take();
+        let table_profile = match &builtin {
+            Some(builtin) => Some(&builtin.profile),
+            None => options.profile.table(source.table),
+        };
+        let date_formats = match &builtin {
+            Some(builtin) => builtin.date_formats.clone(),
+            None => options.profile.date_formats(source.table),
+        };
         let mut normaliser = Normaliser::new(
             origin.clone(),
             &source.headers,
             table_profile,
-            options.profile.date_formats(source.table),
+            date_formats,
             options.today,
             options.period,
             &mut diagnostics,
@@ -229,6 +242,9 @@ pub fn check(
             diagnostics.append(&mut row_diagnostics);
         }
         sink.progress(source.table, source_rows, source_rows);
+        let end = source.finish();
+        table_counts.joined += end.joined;
+        diagnostics.extend(end.notes);
         if source.read_as_windows_1252() {
             diagnostics.push(origin.note(
                 Rule::F203,
@@ -245,6 +261,7 @@ pub fn check(
             header_row: source.header_row,
             encoding: source.encoding,
             delimiter: source.delimiter.map(String::from),
+            layout: builtin.as_ref().map(|b| b.layout),
             columns: source
                 .headers
                 .iter()

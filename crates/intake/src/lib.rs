@@ -3,10 +3,12 @@
 //! This crate answers "what does this return say, and what is wrong with it?" It reads CSV and
 //! XLSX ([`reader`]), maps them through a [`profile::Profile`], normalises every value
 //! ([`normalise`]), applies the rules ([`rules`], [`check`]) and drafts profiles for new layouts
-//! ([`suggest`]). It never touches the store: accepted records and rejected rows go to a
+//! ([`suggest`]). The DfE's returns on children (SSDA903 CSV tables, the CIN census XML) are
+//! read without a profile ([`dfe`]). It never touches the store: accepted records and rejected rows go to a
 //! [`check::Sink`].
 
 pub mod check;
+pub mod dfe;
 pub mod normalise;
 pub mod normalised;
 pub mod profile;

@@ -5,10 +5,11 @@
 //! diagnostics. Coded columns hold few distinct values, so each column remembers how it read
 //! each value; that keeps a million rows fast.
 
-use crate::profile::{ETHNICITY_AND_NATIONALITY, TableProfile};
+use crate::profile::{ASSESSMENT_FACTORS, ETHNICITY_AND_NATIONALITY, TableProfile};
 use crate::rules::{Diagnostic, Rule, Severity};
 use rustc_hash::FxHashMap as HashMap;
 use sightline_standard::codes::{self, CodeList};
+use sightline_standard::dfe;
 use sightline_standard::ethnicity::{self, Note, Reading};
 use sightline_standard::fold::fold_header;
 use sightline_standard::identifiers::{is_gss_code, parse_nhs_number, parse_postcode};
@@ -93,6 +94,8 @@ pub struct Normaliser<'p> {
     /// Column index of each field of the table, in field order.
     columns: Vec<Option<usize>>,
     combined: Option<usize>,
+    /// The column of CIN assessment factors, in the people table.
+    factors: Option<usize>,
     profile: Option<&'p TableProfile>,
     scheme: Option<Scheme>,
     date_formats: Vec<DateFormat>,
@@ -189,9 +192,29 @@ impl<'p> Normaliser<'p> {
         } else {
             None
         };
+        let factors = if table == Table::People {
+            profile_header(ASSESSMENT_FACTORS).and_then(|header| {
+                let found = find(header);
+                if found.is_none() {
+                    note(
+                        Some(ASSESSMENT_FACTORS),
+                        Rule::F205,
+                        Some(header.clone()),
+                        format!("a column headed '{header}'"),
+                        format!("the profile maps {ASSESSMENT_FACTORS} to '{header}', which is not in the file"),
+                    );
+                }
+                found
+            })
+        } else {
+            None
+        };
+        let ignored =
+            |header: &str| profile.is_some_and(|p| p.ignored.contains(&fold_header(header)));
         for (index, header) in headers.iter().enumerate() {
-            let bound = columns.contains(&Some(index)) || combined == Some(index);
-            if !bound && !header.trim().is_empty() {
+            let bound =
+                columns.contains(&Some(index)) || combined == Some(index) || factors == Some(index);
+            if !bound && !header.trim().is_empty() && !ignored(header) {
                 note(
                     None,
                     Rule::F201,
@@ -224,6 +247,7 @@ impl<'p> Normaliser<'p> {
             headers: headers.to_vec(),
             columns,
             combined,
+            factors,
             profile,
             scheme: profile.and_then(|p| p.ethnicity_scheme),
             date_formats,
@@ -288,7 +312,7 @@ impl<'p> Normaliser<'p> {
     pub fn content_digest(&self, cells: &[String]) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = rustc_hash::FxHasher::default();
-        for column in self.columns.iter().chain(std::iter::once(&self.combined)) {
+        for column in self.columns.iter().chain([&self.combined, &self.factors]) {
             column
                 .and_then(|at| cells.get(at))
                 .map(|cell| trim_cell(cell))
@@ -307,6 +331,9 @@ impl<'p> Normaliser<'p> {
         let column = self.headers.iter().position(|h| h == header)?;
         if self.combined == Some(column) {
             return Some(ETHNICITY_AND_NATIONALITY);
+        }
+        if self.factors == Some(column) {
+            return Some(ASSESSMENT_FACTORS);
         }
         let index = self.columns.iter().position(|c| *c == Some(column))?;
         self.origin.table.fields().get(index).map(|f| f.name)
@@ -340,9 +367,13 @@ impl<'r> RowContext<'_, '_, 'r> {
             })
             .and_then(|index| origin.table.fields().get(index))
             .map(|f| f.name);
-        let field = field.or(column
-            .filter(|c| normaliser.combined == Some(*c))
-            .map(|_| ETHNICITY_AND_NATIONALITY));
+        let field = field
+            .or(column
+                .filter(|c| normaliser.combined == Some(*c))
+                .map(|_| ETHNICITY_AND_NATIONALITY))
+            .or(column
+                .filter(|c| normaliser.factors == Some(*c))
+                .map(|_| ASSESSMENT_FACTORS));
         self.diagnostics.push(Diagnostic {
             rule,
             severity: rule.severity(),
@@ -599,7 +630,16 @@ impl<'r> RowContext<'_, '_, 'r> {
 
     fn person(&mut self) -> Option<PersonRecord> {
         let person_id = self.required(people::PERSON_ID);
-        let roles = self.coded_list(people::ROLE, &codes::PERSON_ROLE);
+        let mut roles = self.coded_list(people::ROLE, &codes::PERSON_ROLE);
+        let (assessment_factors, known_factors) = self.assessment_factors();
+        // A factor gives a role only where the row states none (sightline_standard::dfe).
+        if self.cell(people::ROLE).is_none() {
+            roles.extend(
+                dfe::roles_of(&known_factors)
+                    .iter()
+                    .map(|role| codes::PERSON_ROLE.lookup(role)),
+            );
+        }
         let date_of_birth = self.date(people::DATE_OF_BIRTH);
         if let Some(dob) = date_of_birth
             && dob.earliest() > self.normaliser.today.latest()
@@ -693,13 +733,63 @@ impl<'r> RowContext<'_, '_, 'r> {
             local_authority: self.local_authority(people::LOCAL_AUTHORITY),
             looked_after: self.coded(people::LOOKED_AFTER, &codes::YES_NO),
             legal_status: self.coded(people::LEGAL_STATUS, &codes::LEGAL_STATUS),
-            missing_history: self.coded(people::MISSING_HISTORY, &codes::YES_NO),
+            missing_history: match (
+                self.cell(people::MISSING_HISTORY),
+                dfe::missing_history_of(&known_factors),
+            ) {
+                (None, Some(history)) => codes::YES_NO.lookup(history),
+                _ => self.coded(people::MISSING_HISTORY, &codes::YES_NO),
+            },
+            assessment_factors,
             nhs_number,
             upn: self.text(people::UPN),
             pnc_id: self.text(people::PNC_ID),
             person_id: person_id?,
         };
         Some(record)
+    }
+
+    /// The factors of the assessment-factors column: each kept as its code, or `Unmapped`
+    /// (W101) when it is no factor; and the known ones, for what they mean.
+    fn assessment_factors(&mut self) -> (Vec<Coded>, Vec<&'static dfe::Factor>) {
+        let Some(cell) = self
+            .normaliser
+            .factors
+            .and_then(|column| self.cell_at(column))
+        else {
+            return (Vec::new(), Vec::new());
+        };
+        let (text, column) = (cell.text, cell.column);
+        let mut coded = Vec::new();
+        let mut known = Vec::new();
+        for piece in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let mapped = self
+                .normaliser
+                .profile
+                .and_then(|p| p.mapped_value(ASSESSMENT_FACTORS, piece))
+                .unwrap_or(piece);
+            match dfe::factor_of(mapped) {
+                Some(factor) => {
+                    if !known.contains(&factor) {
+                        known.push(factor);
+                        coded.push(Coded::Code(factor.code));
+                    }
+                }
+                None => {
+                    self.push(
+                        Rule::W101,
+                        Some(column),
+                        Some(piece),
+                        "a CIN assessment factor (1A ... 24A)",
+                        format!("assessment factor '{piece}' is not a factor of the CIN census"),
+                    );
+                    if !coded.contains(&Coded::Unmapped) {
+                        coded.push(Coded::Unmapped);
+                    }
+                }
+            }
+        }
+        (coded, known)
     }
 
     fn age(&mut self) -> Option<u16> {

@@ -44,6 +44,7 @@ const PEOPLE_COLUMNS: &[&str] = &[
     "nhs_number",
     "upn",
     "pnc_id",
+    "assessment_factors",
 ];
 const INCIDENT_COLUMNS: &[&str] = &[
     "source_file",
@@ -198,6 +199,7 @@ fn person_row(person: &PersonRecord) -> Vec<String> {
         opt(&person.nhs_number),
         opt(&person.upn),
         opt(&person.pnc_id),
+        codes(&person.assessment_factors),
     ]
 }
 

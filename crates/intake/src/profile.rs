@@ -35,6 +35,16 @@ use std::path::Path;
 /// The column kind that holds ethnicity and nationality at once ("British Asian").
 pub const ETHNICITY_AND_NATIONALITY: &str = "ethnicity_and_nationality";
 
+/// The column kind that holds the factors identified at a children's social care assessment
+/// (DfE CIN census codes such as 11A, several separated by `;`): kept beside the person, and
+/// giving the role and missing history they mean (`sightline_standard::dfe`).
+pub const ASSESSMENT_FACTORS: &str = "assessment_factors";
+
+/// Whether `field` is one of the people table's column kinds that are not fields.
+pub fn is_people_column_kind(field: &str) -> bool {
+    field == ETHNICITY_AND_NATIONALITY || field == ASSESSMENT_FACTORS
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawProfile {
@@ -82,6 +92,9 @@ pub struct TableProfile {
     pub columns: BTreeMap<String, String>,
     /// Field → folded agency value → the standard's value, as written in the profile.
     pub values: HashMap<String, HashMap<String, String>>,
+    /// Headers (folded) the layout knows and deliberately does not read: no F201 for them.
+    /// Set by built-in layouts.
+    pub ignored: std::collections::HashSet<String>,
 }
 
 impl TableProfile {
@@ -142,7 +155,7 @@ impl Profile {
             let at = |rest: &str| format!("tables.{table_name}.{rest}");
             for field in raw_table.columns.keys() {
                 if table.field(field).is_none()
-                    && !(table == Table::People && field == ETHNICITY_AND_NATIONALITY)
+                    && !(table == Table::People && is_people_column_kind(field))
                 {
                     return Err(invalid(
                         at(&format!("columns.{field}")),
@@ -195,6 +208,7 @@ impl Profile {
                     date_formats: table_date_formats,
                     columns: raw_table.columns,
                     values,
+                    ignored: Default::default(),
                 },
             );
         }
@@ -274,6 +288,11 @@ fn check_target(table: Table, field: &str, to: &str) -> Result<(), String> {
             "map values of the '{ETHNICITY_AND_NATIONALITY}' column under values.ethnicity or values.nationality"
         ));
     }
+    if table == Table::People && field == ASSESSMENT_FACTORS {
+        return sightline_standard::dfe::factor_of(to)
+            .map(|_| ())
+            .ok_or_else(|| format!("'{to}' is not a CIN assessment factor (1A ... 24A)"));
+    }
     let kind = table.field(field).map(|f| f.kind).ok_or_else(|| {
         format!(
             "no such field in {table}; expected one of {}",
@@ -317,6 +336,7 @@ fn field_names(table: Table) -> String {
     let mut names: Vec<&str> = table.fields().iter().map(|field| field.name).collect();
     if table == Table::People {
         names.push(ETHNICITY_AND_NATIONALITY);
+        names.push(ASSESSMENT_FACTORS);
     }
     names.join(", ")
 }

@@ -41,12 +41,45 @@ pub struct TableSource {
     /// The file or sheet holds other tables too (one wide sheet, a row per person in an
     /// incident): a person or incident repeats on every row it is part of.
     pub shared: bool,
+    /// A layout Sightline knows without a profile (the DfE's returns on children): how its
+    /// columns and codes are read.
+    pub builtin: Option<crate::dfe::Builtin>,
     rows: Rows,
 }
 
 enum Rows {
     Csv(Box<CsvStream>),
     Sheet(std::vec::IntoIter<(u64, Vec<String>)>),
+    Stream(Box<dyn RowStream>),
+}
+
+/// Rows made by a reader of its own (the CIN census XML, or DfE tables joined into one
+/// child's record).
+pub trait RowStream: Send {
+    /// As [`TableSource::next_row`].
+    fn next_row(&mut self, cells: &mut Vec<String>) -> Result<Option<u64>, IntakeError>;
+
+    /// About how many rows remain.
+    fn estimated_rows(&self) -> usize;
+
+    /// Whether any cell had to be read as Windows-1252.
+    fn read_as_windows_1252(&self) -> bool {
+        false
+    }
+
+    /// What the stream has to say once its rows are read: notes, and rows of other tables
+    /// that joined its rows.
+    fn finish(&mut self) -> StreamEnd {
+        StreamEnd::default()
+    }
+}
+
+/// What a [`RowStream`] reports after its last row.
+#[derive(Debug, Default)]
+pub struct StreamEnd {
+    pub notes: Vec<crate::Diagnostic>,
+    /// Rows of other DfE tables whose facts joined this stream's rows (not read as rows).
+    pub joined: u64,
 }
 
 impl TableSource {
@@ -55,6 +88,7 @@ impl TableSource {
     pub fn next_row(&mut self, cells: &mut Vec<String>) -> Result<Option<u64>, IntakeError> {
         match &mut self.rows {
             Rows::Csv(rows) => rows.next_row(cells),
+            Rows::Stream(rows) => rows.next_row(cells),
             Rows::Sheet(rows) => Ok(rows.next().map(|(row, values)| {
                 *cells = values;
                 row
@@ -68,6 +102,41 @@ impl TableSource {
         match &self.rows {
             Rows::Csv(rows) => rows.estimated_rows,
             Rows::Sheet(rows) => rows.len(),
+            Rows::Stream(rows) => rows.estimated_rows(),
+        }
+    }
+
+    /// What the source has to say once its rows are read (see [`RowStream::finish`]).
+    pub fn finish(&mut self) -> StreamEnd {
+        match &mut self.rows {
+            Rows::Stream(rows) => rows.finish(),
+            _ => StreamEnd::default(),
+        }
+    }
+
+    /// A table whose rows a reader of its own makes.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_stream(
+        file: String,
+        table: Table,
+        header_row: u64,
+        headers: Vec<String>,
+        encoding: Option<&'static str>,
+        delimiter: Option<char>,
+        builtin: Option<crate::dfe::Builtin>,
+        rows: Box<dyn RowStream>,
+    ) -> TableSource {
+        TableSource {
+            file,
+            sheet: None,
+            table,
+            header_row,
+            headers,
+            encoding,
+            delimiter,
+            shared: false,
+            builtin,
+            rows: Rows::Stream(rows),
         }
     }
 
@@ -76,6 +145,7 @@ impl TableSource {
         match &self.rows {
             Rows::Csv(rows) => rows.windows_1252 || rows.saw_non_utf8.load(Ordering::Relaxed),
             Rows::Sheet(_) => false,
+            Rows::Stream(rows) => rows.read_as_windows_1252(),
         }
     }
 }
@@ -112,6 +182,7 @@ pub fn open_with(
         .to_ascii_lowercase();
     match extension.as_str() {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => open_workbook(path, profile, known),
+        "xml" => Ok((vec![crate::dfe::open_cin_census(path)?], Vec::new())),
         _ => Ok((open_csv(path, profile, known)?, Vec::new())),
     }
 }
@@ -284,6 +355,7 @@ fn sheet_source(
         encoding: None,
         delimiter: None,
         shared,
+        builtin: None,
         rows: Rows::Sheet(data.into_iter()),
     }
 }
@@ -618,7 +690,12 @@ fn open_csv(
         .first()
         .copied()
         .or_else(|| table_from_name(&file_name));
-    Ok(vec![open_csv_table(path, named, profile, known)?])
+    let mut source = open_csv_table(path, named, profile, known)?;
+    // A file the profile does not name may be one of the DfE's tables: read as it is.
+    if listed.is_empty() {
+        crate::dfe::recognise_ssda903(&mut source);
+    }
+    Ok(vec![source])
 }
 
 /// A CSV file read as one table (`named`, or the one its header fits best).
@@ -680,10 +757,24 @@ fn open_csv_table(
     let header_row = named
         .and_then(|t| profile.table(t))
         .and_then(|t| t.header_row);
-    let (header_index, table) =
-        find_header(&top, named, header_row, known).ok_or_else(|| IntakeError::UnknownTable {
-            path: path.display().to_string(),
-        })?;
+    // A DfE table's header, where the profile does not say otherwise.
+    let dfe_header = profile
+        .tables_for_file(
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default(),
+        )
+        .is_empty()
+        .then(|| crate::dfe::find_ssda903_header(&top))
+        .flatten();
+    let (header_index, table) = match dfe_header {
+        Some(found) => found,
+        None => find_header(&top, named, header_row, known).ok_or_else(|| {
+            IntakeError::UnknownTable {
+                path: path.display().to_string(),
+            }
+        })?,
+    };
     let data = top.split_off(header_index + 1);
     let (header_row, headers) = top.pop().unwrap_or_default();
 
@@ -700,6 +791,7 @@ fn open_csv_table(
         }),
         delimiter: Some(delimiter as char),
         shared: false,
+        builtin: None,
         rows: Rows::Csv(Box::new(CsvStream::start(
             rows,
             data.into(),

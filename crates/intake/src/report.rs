@@ -17,6 +17,11 @@ pub struct TableCounts {
     /// another incident's row): read once, not counted in `read`.
     #[serde(skip_serializing_if = "is_zero")]
     pub repeated: u64,
+    /// Rows of a DfE table that describe a child another DfE table of the return already
+    /// gave (a 903 Header row of a child in the CIN census): their facts join that child's
+    /// record, and they are not counted in `read`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub joined: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -31,6 +36,7 @@ impl TableCounts {
             accepted: 0,
             rejected: 0,
             repeated: 0,
+            joined: 0,
         }
     }
 }
@@ -55,6 +61,10 @@ pub struct SourceReport {
     pub encoding: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
+    /// The built-in layout the file was read as ("SSDA903 Header", "CIN census"), when it
+    /// was read without a profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<&'static str>,
     pub columns: Vec<ColumnReport>,
 }
 

@@ -56,6 +56,9 @@ pub enum Rule {
     W108,
     /// Age and date of birth disagree.
     W109,
+    /// A row of a DfE table that completes a child's record (a 903 episode) names a child the
+    /// return does not hold; it is not read.
+    W110,
     /// A header matches no field of the standard or the profile; the column is not read.
     F201,
     /// A field the table requires has no column.
@@ -66,6 +69,8 @@ pub enum Rule {
     F204,
     /// A column named in the profile is not in the file.
     F205,
+    /// A DfE table the standard does not hold (903 UASC, Reviews, OC2, ...): recognised, not read.
+    F206,
 }
 
 impl Rule {
@@ -91,11 +96,13 @@ impl Rule {
             Rule::W107 => "W107",
             Rule::W108 => "W108",
             Rule::W109 => "W109",
+            Rule::W110 => "W110",
             Rule::F201 => "F201",
             Rule::F202 => "F202",
             Rule::F203 => "F203",
             Rule::F204 => "F204",
             Rule::F205 => "F205",
+            Rule::F206 => "F206",
         }
     }
 
@@ -130,11 +137,13 @@ impl Rule {
             Rule::W107 => "local authority is not an ONS code",
             Rule::W108 => "ethnicity code of another scheme",
             Rule::W109 => "age and date of birth disagree",
+            Rule::W110 => "a 903 episode of a child not in the return (not read)",
             Rule::F201 => "column not read",
             Rule::F202 => "required column missing",
             Rule::F203 => "file read as Windows-1252",
             Rule::F204 => "cross-table rule not checked",
             Rule::F205 => "profile column not in the file",
+            Rule::F206 => "DfE table not part of the standard (not read)",
         }
     }
 
@@ -165,6 +174,7 @@ impl Rule {
             Rule::W107 => "use the ONS code of the local authority",
             Rule::W108 => "check ethnicity_scheme, or the profile's ethnicity_scheme",
             Rule::W109 => "check the age, its date and the date of birth",
+            Rule::W110 => "send the 903 Header (or the CIN census) with the Episodes",
             Rule::F201 => {
                 "map the header to a field in a profile ([tables.TABLE.columns]) if it should be read"
             }
@@ -172,10 +182,11 @@ impl Rule {
             Rule::F203 => "save the file as UTF-8 to be sure of accented letters",
             Rule::F204 => "send the related table in the same return",
             Rule::F205 => "correct the header in the profile's [tables.TABLE.columns]",
+            Rule::F206 => "nothing to do: the file need not be sent",
         }
     }
 
-    pub const ALL: [Rule; 25] = [
+    pub const ALL: [Rule; 27] = [
         Rule::E001,
         Rule::E002,
         Rule::E003,
@@ -196,11 +207,13 @@ impl Rule {
         Rule::W107,
         Rule::W108,
         Rule::W109,
+        Rule::W110,
         Rule::F201,
         Rule::F202,
         Rule::F203,
         Rule::F204,
         Rule::F205,
+        Rule::F206,
     ];
 }
 

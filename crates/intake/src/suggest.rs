@@ -43,6 +43,8 @@ fn synonyms(table: Table) -> &'static [(&'static str, &'static [&'static str])] 
                     "suspectid",
                     "urn",
                     "uniqueid",
+                    "child",
+                    "lachildid",
                 ],
             ),
             (
@@ -88,6 +90,7 @@ fn synonyms(table: Table) -> &'static [(&'static str, &'static [&'static str])] 
                     "ethnicgroup",
                     "ethnicitycode",
                     "ethnicityselfdefined",
+                    "ethnic",
                 ],
             ),
             ("ethnicity_scheme", &["scheme", "ethnicitycodescheme"]),
@@ -244,7 +247,15 @@ fn synonyms(table: Table) -> &'static [(&'static str, &'static [&'static str])] 
         Table::MissingEpisodes => &[
             (
                 "person_id",
-                &["personref", "clientid", "childid", "nominalid", "id", "ref"],
+                &[
+                    "personref",
+                    "clientid",
+                    "childid",
+                    "nominalid",
+                    "id",
+                    "ref",
+                    "child",
+                ],
             ),
             (
                 "start",
@@ -255,6 +266,7 @@ fn synonyms(table: Table) -> &'static [(&'static str, &'static [&'static str])] 
                     "datereported",
                     "reporteddate",
                     "missingfromdate",
+                    "misstart",
                 ],
             ),
             (
@@ -266,6 +278,7 @@ fn synonyms(table: Table) -> &'static [(&'static str, &'static [&'static str])] 
                     "returned",
                     "found",
                     "returndate",
+                    "misend",
                 ],
             ),
             (
@@ -276,6 +289,7 @@ fn synonyms(table: Table) -> &'static [(&'static str, &'static [&'static str])] 
                     "category",
                     "missingorabsent",
                     "missingoraway",
+                    "missing",
                 ],
             ),
             (
@@ -371,11 +385,18 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
         out,
         "# Profile drafted by `sightline profile suggest` from {file_name}."
     );
-    let _ = writeln!(
-        out,
-        "# Read every comment, correct what is wrong, then run:"
-    );
-    let _ = writeln!(out, "#   sightline check {file_name} --profile THIS_FILE");
+    if sources.iter().all(|source| source.builtin.is_some()) {
+        let _ = writeln!(
+            out,
+            "# The file is a layout Sightline reads as it is: this profile has nothing to fill in."
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "# Read every comment, correct what is wrong, then run:"
+        );
+        let _ = writeln!(out, "#   sightline check {file_name} --profile THIS_FILE");
+    }
     let _ = writeln!(
         out,
         "name = {}",
@@ -390,6 +411,10 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
     // again as each of them, from the same file or sheet.
     let mut wide = Vec::new();
     for source in &sources {
+        // The DfE's tables are read as they are, never as a wide sheet.
+        if source.builtin.is_some() {
+            continue;
+        }
         let others = other_tables_in(source);
         if others.is_empty() {
             continue;
@@ -421,6 +446,10 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
         }));
     }
     for source in sources {
+        if let Some(builtin) = &source.builtin {
+            describe_builtin(&source, builtin, file_name, &mut out, &mut columns);
+            continue;
+        }
         if !seen_tables.insert(source.table) {
             let _ = writeln!(
                 out,
@@ -440,6 +469,65 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
         draft_table(source, file_name, &siblings, &mut out, &mut columns)?;
     }
     Ok(Suggestion { toml: out, columns })
+}
+
+/// A file Sightline reads without a profile (the DfE's returns): what it is and how each
+/// column is read, as comments; the profile needs no section for it.
+fn describe_builtin(
+    source: &TableSource,
+    builtin: &crate::dfe::Builtin,
+    file_name: &str,
+    out: &mut String,
+    columns: &mut Vec<(Table, String, String)>,
+) {
+    use sightline_standard::dfe::{self, Ssda903Table};
+    let (bindings, what): (&[dfe::Binding], String) = match builtin.kind {
+        crate::dfe::Kind::CinCensus => (
+            dfe::CIN_CENSUS,
+            "the DfE's Children in Need census (XML, one <Child> per child)".to_string(),
+        ),
+        crate::dfe::Kind::Ssda903(table) => (
+            match table {
+                Ssda903Table::Header => dfe::SSDA903_HEADER,
+                Ssda903Table::Episodes => dfe::SSDA903_EPISODES,
+                Ssda903Table::Missing => dfe::SSDA903_MISSING,
+                _ => &[],
+            },
+            format!(
+                "the {} table of the DfE's SSDA903 return (children looked after){}",
+                table.name(),
+                match table.read_as() {
+                    Some(read_as) => format!(", read as {read_as}"),
+                    None => ": not part of the standard, and not read".to_string(),
+                }
+            ),
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "\n# {} is {what}.\n# Sightline reads it as it is, with no profile: `sightline check {file_name}` (send the\n# 903 Header, Episodes and Missing, and the CIN census, together as one return).",
+        where_(source)
+    );
+    if !bindings.is_empty() {
+        let _ = writeln!(out, "# How its columns are read ({}):", builtin.layout);
+    }
+    for binding in bindings {
+        let _ = writeln!(
+            out,
+            "#   {} -> {}: {}",
+            binding.column,
+            binding.field.unwrap_or("not read"),
+            binding.how
+        );
+        if let Some(field) = binding.field
+            && source
+                .headers
+                .iter()
+                .any(|h| fold_header(h) == fold_header(binding.column))
+        {
+            columns.push((source.table, field.to_string(), binding.column.to_string()));
+        }
+    }
 }
 
 /// The tables besides its own whose identifiers, and at least three fields in all, a source's
@@ -687,7 +775,20 @@ fn draft_table(
             allowed_hint(table, section)
         );
         for (value, count) in unmapped {
-            let _ = writeln!(out, "# {} = \"\"   # {count} rows", quote(&value));
+            // DfE sex codes (1 male, 2 female, ...) are read as the DfE defines them.
+            match sightline_standard::dfe::sex(&value).filter(|_| *field == "sex") {
+                Some(coded) => {
+                    let _ = writeln!(
+                        out,
+                        "{} = {}   # a DfE sex code; {count} rows",
+                        quote(&value),
+                        quote(coded.as_str())
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "# {} = \"\"   # {count} rows", quote(&value));
+                }
+            }
         }
     }
     Ok(())

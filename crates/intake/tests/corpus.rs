@@ -3,7 +3,7 @@
 //! Every folder `test_data/ok/CASE/` and `test_data/err/CASE/` at the root of the repository is
 //! one return. It holds:
 //!
-//! - input files (`*.csv`, `*.xlsx`): all of them are checked together, sorted by name; the
+//! - input files (`*.csv`, `*.xlsx`, `*.xml`): all of them are checked together, sorted by name; the
 //!   library finds each one's table from its name or headers;
 //! - `profile.toml` (optional): the profile to check with, else [`Profile::default`];
 //! - `period.txt` (optional): one line `FROM..TO` of ISO dates, the return period;
@@ -44,7 +44,7 @@ use std::sync::OnceLock;
 
 /// Files of a case folder that are not input.
 const CASE_FILES: &[&str] = &["profile.toml", "period.txt", "README.md", "expected.txt"];
-const INPUT_EXTENSIONS: &[&str] = &["csv", "xlsx"];
+const INPUT_EXTENSIONS: &[&str] = &["csv", "xlsx", "xml"];
 
 fn today() -> PartialDate {
     PartialDate::full(2026, 11, 22).expect("a valid date")
@@ -243,6 +243,9 @@ fn render(report: &CheckReport, capture: &Capture, relative: &dyn Fn(&str) -> St
             "{} read={} accepted={} rejected={}",
             counts.table, counts.read, counts.accepted, counts.rejected
         );
+        if counts.joined > 0 {
+            let _ = write!(out, " joined={}", counts.joined);
+        }
         if counts.repeated > 0 {
             let _ = write!(out, " repeated={}", counts.repeated);
         }

@@ -5,7 +5,9 @@
 //! delimiters, quotes, CR/LF, NUL, bytes 0x80–0xFF and the template's headers, saved as
 //! `people.csv` (table known from the name) and as `x.csv` (table found from the headers, or
 //! not at all); random bytes saved as `people.xlsx`; and real workbooks whose sheets hold any
-//! text, numbers and dates. Nor may the thread that reads a CSV ahead panic (that would end
+//! text, numbers and dates; XML made of pieces of a CIN census in any order (entities,
+//! DOCTYPEs, broken tags), alone and beside a 903 Header; and a 903 table's header then any
+//! bytes, beside 903 Episodes. Nor may the thread that reads a CSV ahead panic (that would end
 //! the table early, silently). When it answers `Ok`, every table has
 //! read = accepted + rejected, and the sink was handed exactly those rows.
 //!
@@ -144,6 +146,72 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write");
     path
+}
+
+/// XML made of pieces of a CIN census, in any order and nesting: elements the reader keeps,
+/// others, entity and character references, CDATA, comments, DOCTYPEs, broken tags and text.
+fn census_shaped() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        select(
+            &[
+                "<Message>",
+                "</Message>",
+                "<Children>",
+                "</Children>",
+                "<Child>",
+                "</Child>",
+                "<ChildIdentifiers>",
+                "</ChildIdentifiers>",
+                "<LAchildID>",
+                "</LAchildID>",
+                "<UPN>",
+                "</UPN>",
+                "<FormerUPN>",
+                "</FormerUPN>",
+                "<PersonBirthDate>",
+                "</PersonBirthDate>",
+                "<Sex>",
+                "</Sex>",
+                "<GenderCurrent>",
+                "</GenderCurrent>",
+                "<Ethnicity>",
+                "</Ethnicity>",
+                "<AssessmentFactors>",
+                "</AssessmentFactors>",
+                "<Empty/>",
+                "&amp;",
+                "&lt;",
+                "&#65;",
+                "&#x1F600;",
+                "&#0;",
+                "&ent;",
+                "<![CDATA[x<y]]>",
+                "<!-- c -->",
+                "<!DOCTYPE Message>",
+                "<?pi x?>",
+                "<",
+                ">",
+                "&",
+                "11A",
+                "2008-05-14",
+                "2",
+                "F",
+                "WBRI",
+                "\n",
+                "  ",
+                "é",
+                "\u{0}",
+            ][..]
+        )
+        .prop_map(str::to_string),
+        "[ -~]{0,6}",
+    ];
+    prop::collection::vec(piece, 0..60).prop_map(|pieces| {
+        format!(
+            "<Message><Children>{}</Children></Message>",
+            pieces.concat()
+        )
+    })
 }
 
 /// Every header of the template, and a few agency spellings.
@@ -427,6 +495,39 @@ proptest! {
         bytes.extend(b"\r\n");
         bytes.extend(rest);
         check_csv_bytes(&bytes)?;
+    }
+
+    #[test]
+    fn a_cin_census_of_any_shape_is_read_or_refused_never_a_panic(xml in census_shaped()) {
+        watch_background_panics();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let census = write(dir.path(), "cin.xml", xml.as_bytes());
+        let header = write(
+            dir.path(),
+            "header.csv",
+            b"CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nK1,2,14/05/2008,WBRI,,,\nK2,x,,,,,\n",
+        );
+        check_holds(std::slice::from_ref(&census))?;
+        check_holds(&[census, header])?;
+    }
+
+    #[test]
+    fn a_903_header_then_any_bytes_is_read_or_refused_never_a_panic(
+        table in select(sightline_standard::dfe::Ssda903Table::ALL.to_vec()),
+        rest in prop::collection::vec(any::<u8>(), 0..2048),
+    ) {
+        watch_background_panics();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut bytes = table.columns().join(",").into_bytes();
+        bytes.extend(b"\n");
+        bytes.extend(rest);
+        let file = write(dir.path(), "extract.csv", &bytes);
+        let episodes = write(
+            dir.path(),
+            "episodes.csv",
+            b"CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\nK1,01/01/2023,S,C2,,,,,,,ZZ1 1AA,,\n",
+        );
+        check_holds(&[file, episodes])?;
     }
 
     #[test]

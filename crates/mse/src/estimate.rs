@@ -187,6 +187,8 @@ pub struct Estimate {
     pub interaction_weights: Vec<InteractionWeight>,
     /// Models excluded and why (at most 20 listed; `search` has the counts).
     pub excluded_models: Vec<ExcludedModel>,
+    /// Caveats a reader of the figure should see, in plain English.
+    pub notes: Vec<String>,
     #[serde(skip)]
     pub(crate) mixture: Mixture,
 }
@@ -234,7 +236,7 @@ pub struct ExcludedModel {
 /// What the model search did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchSummary {
-    /// "exhaustive" or "neighbourhood".
+    /// "exhaustive", "neighbourhood", or "given" (models chosen by the caller).
     pub kind: &'static str,
     /// The two-list interactions that models could include.
     pub candidate_interactions: Vec<String>,
@@ -266,7 +268,88 @@ pub fn estimate(table: &CaptureTable, options: &Options) -> Result<Outcome, MseE
         Ok(screened) => screened,
         Err(refusal) => return Ok(Outcome::Refused(refusal)),
     };
-    Ok(average(&table, lists_left_out, options))
+    let searched = search_models(&table, options);
+    Ok(average(&table, lists_left_out, searched))
+}
+
+/// Estimates the total from a given set of models instead of the search: each model is a list
+/// of interaction terms (masks of two or more of `table`'s lists; three-way terms are allowed),
+/// main effects always included. One model gives that model's estimate (SparseMSE's "fixed"
+/// method); several are averaged with BIC weights as [`estimate`] does. The same refusals
+/// apply, and `NoUsableModel` when every model given is excluded.
+pub fn estimate_models(
+    table: &CaptureTable,
+    models: &[Vec<CaptureHistory>],
+    options: &Options,
+) -> Result<Outcome, MseError> {
+    options.check()?;
+    let n_cells = 1u32 << table.n_lists();
+    for &term in models.iter().flatten() {
+        if term >= n_cells || term.count_ones() < 2 {
+            return Err(MseError::BadTerm(term));
+        }
+    }
+    if models.is_empty() {
+        return Err(MseError::NothingToCombine("no models were given"));
+    }
+    let original = table;
+    let (table, lists_left_out) = match screen(table, options) {
+        Ok(screened) => screened,
+        Err(refusal) => return Ok(Outcome::Refused(refusal)),
+    };
+    // Lists with nobody on them were dropped: renumber the terms' bits.
+    let kept: Vec<usize> = (0..original.n_lists())
+        .filter(|&i| original.list_total(i) > 0)
+        .collect();
+    let remap = |term: CaptureHistory| -> Option<CaptureHistory> {
+        let mut out = 0;
+        for i in 0..original.n_lists() {
+            if term & (1 << i) != 0 {
+                out |= 1 << kept.iter().position(|&k| k == i)?;
+            }
+        }
+        Some(out)
+    };
+    let log_n = (table.n_observed() as f64).ln();
+    let mut candidates: Vec<CaptureHistory> = Vec::new();
+    let mut evaluated = Vec::with_capacity(models.len());
+    for model in models {
+        let names: Vec<String> = model.iter().map(|&t| original.describe(t)).collect();
+        let terms: Option<Vec<CaptureHistory>> = model.iter().map(|&t| remap(t)).collect();
+        let result = match &terms {
+            Some(terms) => fit_model(&table, terms).map(|fit| {
+                let bic = bic_of(&fit, log_n);
+                (fit, bic)
+            }),
+            None => Err(Exclusion::EmptyOverlap {
+                lists: model
+                    .iter()
+                    .find(|&&t| remap(t).is_none())
+                    .map(|&t| original.describe(t))
+                    .unwrap_or_default(),
+            }),
+        };
+        let terms = terms.unwrap_or_default();
+        for &t in &terms {
+            if !candidates.contains(&t) {
+                candidates.push(t);
+            }
+        }
+        evaluated.push(Evaluated {
+            names,
+            terms,
+            result,
+        });
+    }
+    candidates.sort_unstable();
+    let searched = Searched {
+        kind: "given",
+        candidates,
+        left_out: Vec::new(),
+        evaluated,
+        stopped_at_cap: false,
+    };
+    Ok(average(&table, lists_left_out, searched))
 }
 
 /// Checks that the overlaps can identify a total; drops lists with nobody on them.
@@ -404,7 +487,7 @@ impl Search {
     fn evaluate(&mut self, table: &CaptureTable, key: ModelKey, log_n: f64) -> Option<f64> {
         if !self.fits.contains_key(&key) {
             let result = fit_model(table, &self.terms(key)).map(|fit| {
-                let bic = -2.0 * fit.log_likelihood + fit.n_parameters as f64 * log_n;
+                let bic = bic_of(&fit, log_n);
                 (fit, bic)
             });
             self.fits.insert(key, result);
@@ -426,7 +509,52 @@ impl Search {
     }
 }
 
-fn search_models(table: &CaptureTable, options: &Options) -> (Search, Vec<InteractionLeftOut>) {
+/// One model considered: its interactions (named and as masks of the screened table) and its
+/// fit with BIC, or why it was excluded.
+struct Evaluated {
+    names: Vec<String>,
+    terms: Vec<CaptureHistory>,
+    result: Result<(ModelFit, f64), Exclusion>,
+}
+
+/// Everything the search found.
+struct Searched {
+    kind: &'static str,
+    candidates: Vec<CaptureHistory>,
+    left_out: Vec<InteractionLeftOut>,
+    evaluated: Vec<Evaluated>,
+    stopped_at_cap: bool,
+}
+
+impl Search {
+    fn finish(self, table: &CaptureTable, left_out: Vec<InteractionLeftOut>) -> Searched {
+        let evaluated = self
+            .fits
+            .iter()
+            .map(|(&key, result)| {
+                let terms = self.terms(key);
+                Evaluated {
+                    names: terms.iter().map(|&t| table.describe(t)).collect(),
+                    terms,
+                    result: result.clone(),
+                }
+            })
+            .collect();
+        Searched {
+            kind: self.kind,
+            candidates: self.pairs,
+            left_out,
+            evaluated,
+            stopped_at_cap: self.stopped_at_cap,
+        }
+    }
+}
+
+fn bic_of(fit: &ModelFit, log_n: f64) -> f64 {
+    -2.0 * fit.log_likelihood + fit.n_parameters as f64 * log_n
+}
+
+fn search_models(table: &CaptureTable, options: &Options) -> Searched {
     let k = table.n_lists();
     let mut pairs = Vec::new();
     let mut left_out = Vec::new();
@@ -458,7 +586,7 @@ fn search_models(table: &CaptureTable, options: &Options) -> (Search, Vec<Intera
         for key in 0..(1u32 << n_pairs) {
             search.evaluate(table, key, log_n);
         }
-        return (search, left_out);
+        return search.finish(table, left_out);
     }
     search.kind = "neighbourhood";
     // Greedy descent in BIC from the main-effects model, one interaction added or dropped at a
@@ -518,7 +646,46 @@ fn search_models(table: &CaptureTable, options: &Options) -> (Search, Vec<Intera
             }
         }
     }
-    (search, left_out)
+    search.finish(table, left_out)
+}
+
+/// What a reader of the figure should be told besides the interval.
+fn caveats(table: &CaptureTable, searched: &Searched, top_weight: f64) -> Vec<String> {
+    let mut notes = Vec::new();
+    for i in 0..table.n_lists() {
+        let alone = table.count(1 << i);
+        if alone > 0 && alone == table.list_total(i) {
+            notes.push(format!(
+                "Nobody on list '{}' is on any other list. Its {alone} people count as seen, \
+                 but the models can only treat the list as independent of the others, which \
+                 nothing in the data can check.",
+                table.list_names()[i]
+            ));
+        }
+    }
+    if top_weight < 0.5 {
+        notes.push(format!(
+            "No single model is clearly best: the best carries {:.0}% of the weight, and the \
+             interval spans what the plausible models say.",
+            100.0 * top_weight
+        ));
+    }
+    if searched.kind == "neighbourhood" {
+        notes.push(format!(
+            "With {} candidate interactions not every model was fitted: a neighbourhood search \
+             (Occam's window) fitted {}.",
+            searched.candidates.len(),
+            searched.evaluated.len()
+        ));
+    }
+    if searched.stopped_at_cap {
+        notes.push(
+            "The model search stopped at its cap before Occam's window closed; models left out \
+             could change the estimate."
+                .to_string(),
+        );
+    }
+    notes
 }
 
 /// Log-normal predictive distribution of the number on no list under one model: log z₀ has
@@ -535,48 +702,46 @@ pub(crate) fn model_component(fit: &ModelFit, observed: f64, weight: f64) -> Com
     }
 }
 
-fn average(table: &CaptureTable, lists_left_out: Vec<ListLeftOut>, options: &Options) -> Outcome {
+fn average(table: &CaptureTable, lists_left_out: Vec<ListLeftOut>, searched: Searched) -> Outcome {
     let observed = table.n_observed();
-    let (search, interactions_not_considered) = search_models(table, options);
-    let pair_names: Vec<String> = search.pairs.iter().map(|&m| table.describe(m)).collect();
-    let names_of = |key: ModelKey| -> Vec<String> {
-        (0..search.pairs.len())
-            .filter(|&b| key & (1 << b) != 0)
-            .map(|b| pair_names[b].clone())
-            .collect()
-    };
-    let mut valid: Vec<(ModelKey, &ModelFit, f64)> = Vec::new();
+    let candidate_names: Vec<String> = searched
+        .candidates
+        .iter()
+        .map(|&m| table.describe(m))
+        .collect();
+    let mut valid: Vec<(&Evaluated, &ModelFit, f64)> = Vec::new();
     let mut excluded = Vec::new();
     let (mut no_mle, mut not_ident, mut no_conv) = (0, 0, 0);
-    for (&key, result) in &search.fits {
-        match result {
-            Ok((fit, bic)) => valid.push((key, fit, *bic)),
+    for model in &searched.evaluated {
+        match &model.result {
+            Ok((fit, bic)) => valid.push((model, fit, *bic)),
             Err(exclusion) => {
                 match exclusion {
                     Exclusion::NoFiniteMle | Exclusion::EmptyOverlap { .. } => no_mle += 1,
                     Exclusion::NotIdentifiable { .. } => not_ident += 1,
                     Exclusion::NoConvergence => no_conv += 1,
                 }
-                excluded.push((key, exclusion));
+                excluded.push((model, exclusion));
             }
         }
     }
+    let models_fitted = searched.evaluated.len();
     let summary = SearchSummary {
-        kind: search.kind,
-        candidate_interactions: pair_names.clone(),
-        interactions_not_considered,
-        models_fitted: search.fits.len(),
+        kind: searched.kind,
+        candidate_interactions: candidate_names.clone(),
+        interactions_not_considered: searched.left_out.clone(),
+        models_fitted,
         models_excluded: excluded.len(),
         excluded_no_finite_mle: no_mle,
         excluded_not_identifiable: not_ident,
         excluded_no_convergence: no_conv,
-        stopped_at_cap: search.stopped_at_cap,
+        stopped_at_cap: searched.stopped_at_cap,
     };
     let excluded_models: Vec<ExcludedModel> = excluded
         .iter()
         .take(20)
-        .map(|(key, exclusion)| ExcludedModel {
-            interactions: names_of(*key),
+        .map(|(model, exclusion)| ExcludedModel {
+            interactions: model.names.clone(),
             exclusion: (*exclusion).clone(),
             reason: exclusion.explain(),
         })
@@ -588,12 +753,12 @@ fn average(table: &CaptureTable, lists_left_out: Vec<ListLeftOut>, options: &Opt
             .unwrap_or_default();
         return Outcome::Refused(Refusal {
             reason: RefusalReason::NoUsableModel {
-                models_tried: search.fits.len(),
+                models_tried: models_fitted,
             },
             message: format!(
                 "None of the {} models tried gives a finite, identifiable estimate; for the \
                  simplest: {first}.",
-                search.fits.len()
+                models_fitted
             ),
             observed,
         });
@@ -614,7 +779,7 @@ fn average(table: &CaptureTable, lists_left_out: Vec<ListLeftOut>, options: &Opt
     let Some(mixture) = Mixture::new(components.clone()) else {
         return Outcome::Refused(Refusal {
             reason: RefusalReason::NoUsableModel {
-                models_tried: search.fits.len(),
+                models_tried: models_fitted,
             },
             message: "The model weights could not be computed.".to_string(),
             observed,
@@ -624,22 +789,18 @@ fn average(table: &CaptureTable, lists_left_out: Vec<ListLeftOut>, options: &Opt
     let ci95 = [mixture.quantile(0.025), mixture.quantile(0.975)];
 
     let mut order: Vec<usize> = (0..valid.len()).collect();
-    order.sort_by(|&a, &b| {
-        weights[b]
-            .total_cmp(&weights[a])
-            .then(valid[a].0.cmp(&valid[b].0))
-    });
+    order.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(a.cmp(&b)));
     let mut models = Vec::new();
     let mut cumulative = 0.0;
     for &i in &order {
         if cumulative >= 0.99 || models.len() >= 20 {
             break;
         }
-        let (key, fit, bic) = valid[i];
+        let (model, fit, bic) = valid[i];
         let c = components[i];
         cumulative += weights[i];
         models.push(ModelSummary {
-            interactions: names_of(key),
+            interactions: model.names.clone(),
             n_parameters: fit.n_parameters,
             deviance: fit.deviance,
             bic,
@@ -652,24 +813,28 @@ fn average(table: &CaptureTable, lists_left_out: Vec<ListLeftOut>, options: &Opt
             ],
         });
     }
-    let interaction_weights = (0..search.pairs.len())
-        .map(|b| InteractionWeight {
-            lists: pair_names[b].clone(),
+    let interaction_weights = searched
+        .candidates
+        .iter()
+        .zip(&candidate_names)
+        .map(|(&term, name)| InteractionWeight {
+            lists: name.clone(),
             weight: valid
                 .iter()
                 .zip(&weights)
-                .filter(|((key, _, _), _)| key & (1 << b) != 0)
+                .filter(|((model, _, _), _)| model.terms.contains(&term))
                 .map(|(_, w)| w)
                 .sum(),
         })
         .collect();
+    let top_weight = weights.iter().copied().fold(0.0, f64::max);
     let method = format!(
         "Poisson log-linear models with main effects for the {} lists and any set of two-list \
          interactions ({} search, {} models with an estimate), averaged with BIC weights; the \
          interval is the 2.5% and 97.5% points of the weighted mixture of each model's \
          log-normal distribution for the number on no list.",
         table.n_lists(),
-        search.kind,
+        searched.kind,
         valid.len()
     );
     Outcome::Estimated(Estimate {
@@ -685,6 +850,7 @@ fn average(table: &CaptureTable, lists_left_out: Vec<ListLeftOut>, options: &Opt
         models,
         interaction_weights,
         excluded_models,
+        notes: caveats(table, &searched, top_weight),
         mixture,
     })
 }

@@ -123,10 +123,14 @@ pub fn fit_model(table: &CaptureTable, terms: &[CaptureHistory]) -> Result<Model
             }
         }
     }
-    let total: f64 = y.iter().sum();
-    match max_min_cell(&x, n_cells, p, &t) {
-        Some(s) if s > 1e-9 * total.max(1.0) / n_cells as f64 => {}
-        _ => return Err(Exclusion::NoFiniteMle),
+    // With every observed cell positive the counts themselves are a strictly positive table
+    // with the observed margins, so the MLE exists; only zeros need the linear program.
+    if y.contains(&0.0) {
+        let total: f64 = y.iter().sum();
+        match max_min_cell(&x, n_cells, p, &t) {
+            Some(s) if s > 1e-9 * total.max(1.0) / n_cells as f64 => {}
+            _ => return Err(Exclusion::NoFiniteMle),
+        }
     }
     newton(&x, n_cells, p, &y)
         .ok_or(Exclusion::NoConvergence)
@@ -147,9 +151,10 @@ type NewtonResult = (Vec<f64>, f64, f64, f64, usize);
 /// log-likelihood (without the factorial constant), the deviance and the iterations used.
 fn newton(x: &[f64], n: usize, p: usize, y: &[f64]) -> Option<NewtonResult> {
     // Start from a least-squares fit of log(y + 0.5), the usual IRLS start.
-    let mut eta: Vec<f64> = y.iter().map(|&v| (v + 0.5).ln()).collect();
     let start_w: Vec<f64> = y.iter().map(|&v| v + 0.5).collect();
-    let mut beta = weighted_ls(x, n, p, &start_w, &eta)?.0;
+    let start_r: Vec<f64> = start_w.iter().map(|&w| w * w.ln()).collect();
+    let mut beta = solve_normal(x, n, p, &start_w, &start_r)?.0;
+    let mut eta;
     eta = linear_predictor(x, n, p, &beta);
     let mut ll = log_likelihood(y, &eta)?;
     let mut iterations = 0;
@@ -236,7 +241,8 @@ fn log_likelihood(y: &[f64], eta: &[f64]) -> Option<f64> {
     ll.is_finite().then_some(ll)
 }
 
-/// Solves (Xᵀ W X) δ = Xᵀ r; returns δ and the Cholesky factor of Xᵀ W X.
+/// Solves (Xᵀ W X) δ = Xᵀ r and returns δ with the Cholesky factor of Xᵀ W X. With r = W z it
+/// is the weighted least-squares fit of z; with r = y − μ and W = diag(μ), the Newton step.
 fn solve_normal(
     x: &[f64],
     n: usize,
@@ -268,17 +274,6 @@ fn solve_normal(
     }
     let l = cholesky(&a, p)?;
     Some((cholesky_solve(&l, p, &b), l))
-}
-
-/// Weighted least squares of `z` on `x` with weights `w`.
-fn weighted_ls(
-    x: &[f64],
-    n: usize,
-    p: usize,
-    w: &[f64],
-    z: &[f64],
-) -> Option<(Vec<f64>, Vec<f64>)> {
-    solve_normal(x, n, p, w, z)
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@
 //! checked before fitting: the design must have full column rank (else the total is not
 //! identifiable), and the Fienberg–Rinaldo linear program must find a strictly positive table
 //! with the observed margins (else some parameter runs to infinity and there is no finite MLE;
-//! [`lp`] has the program). An interaction between two lists that share nobody has an MLE of
+//! `src/lp.rs` has the program, and it is skipped when no observed cell is zero). An interaction between two lists that share nobody has an MLE of
 //! −∞; SparseMSE keeps such a model by deleting the cells (an "extended" MLE), whereas here no
 //! model includes that interaction and the search summary says so. A fit that still fails to
 //! converge is excluded with its reason.
@@ -47,8 +47,13 @@
 //! of these over models with the BIC weights; the estimate is its median and the 95% interval
 //! its 2.5% and 97.5% points. So an interval is wide when plausible models disagree, not only
 //! when each model is imprecise. This was chosen over a parametric bootstrap that repeats the
-//! averaging because it costs one fit per model instead of hundreds, needs no randomness, and
-//! reached the coverage asked for in the simulation test (see `tests/coverage.rs`).
+//! averaging because it costs one fit per model instead of hundreds of fits per model, needs no
+//! randomness, and is calibrated: in `tests/coverage.rs` (N = 2,000, three to five lists,
+//! capture probabilities 0.1–0.4, two positively dependent lists) the interval contains the
+//! true N in 95.5% of 600 populations (odds ratio 3) and 95.8% (odds ratio 6).
+//! What it does not cover is dependence the models cannot express (heterogeneity in
+//! catchability shared by all lists, three-way interactions): no method based on the overlaps
+//! alone can.
 //!
 //! **Refusals** ([`RefusalReason`]): fewer than two lists with people; fewer than
 //! [`Options::min_people`] (30) people; nobody on more than one list; a list whose people are
@@ -67,17 +72,36 @@
 //! and adds them; the interval of the sum comes from seeded Monte Carlo draws from each
 //! stratum's distribution.
 //!
+//! **Given models.** [`estimate_models`] fits the caller's models instead of searching (one
+//! model: SparseMSE's "fixed" method; three-way terms allowed).
+//!
 //! Everything is single-threaded and deterministic: the same input and options give the same
 //! output bit for bit (the seed matters only for strata).
+//!
+//! ```
+//! use sightline_mse::{CaptureTable, Options, estimate};
+//!
+//! // Three lists; capture history = bitmask (1 = police, 2 = social care, 4 = health).
+//! let table = CaptureTable::from_histories(
+//!     vec!["police".into(), "social care".into(), "health".into()],
+//!     &[(1, 310), (2, 260), (3, 95), (4, 180), (5, 30), (6, 28), (7, 12)],
+//! )?;
+//! let outcome = estimate(&table, &Options::default())?;
+//! if let Some(e) = outcome.estimated() {
+//!     assert!(e.ci95[0] < e.estimate && e.estimate < e.ci95[1]);
+//!     assert_eq!(e.observed, 915);
+//! }
+//! # Ok::<(), sightline_mse::MseError>(())
+//! ```
 
 mod combine;
-pub mod error;
+mod error;
 mod estimate;
-pub mod fit;
+mod fit;
 mod linalg;
-pub mod lp;
+mod lp;
 mod mixture;
-pub mod table;
+mod table;
 
 pub use combine::{
     AlternativeResult, LinkageAlternative, LinkageEstimate, StratifiedEstimate, Stratum,
@@ -86,7 +110,7 @@ pub use combine::{
 pub use error::MseError;
 pub use estimate::{
     Estimate, ExcludedModel, InteractionLeftOut, InteractionWeight, ListLeftOut, ModelSummary,
-    Options, Outcome, Refusal, RefusalReason, SearchSummary, estimate,
+    Options, Outcome, Refusal, RefusalReason, SearchSummary, estimate, estimate_models,
 };
 pub use fit::{Exclusion, ModelFit, fit_model};
 pub use table::{CaptureHistory, CaptureTable, MAX_LISTS, MIN_LISTS};

@@ -40,6 +40,7 @@ impl CaptureTable {
         if counts[0] != 0 {
             return Err(MseError::UnobservedCellGiven(counts[0]));
         }
+        check_total(&counts)?;
         Ok(CaptureTable { list_names, counts })
     }
 
@@ -62,6 +63,7 @@ impl CaptureTable {
             let cell = &mut counts[history as usize];
             *cell = cell.checked_add(count).ok_or(MseError::CountOverflow)?;
         }
+        check_total(&counts)?;
         Ok(CaptureTable { list_names, counts })
     }
 
@@ -176,6 +178,15 @@ impl CaptureTable {
             .collect::<Vec<_>>()
             .join(" & ")
     }
+}
+
+/// Every sum of cells fits in a u64 if the grand total does.
+fn check_total(counts: &[u64]) -> Result<(), MseError> {
+    counts
+        .iter()
+        .try_fold(0u64, |acc, &c| acc.checked_add(c))
+        .map(|_| ())
+        .ok_or(MseError::CountOverflow)
 }
 
 fn check_names(list_names: &[String]) -> Result<(), MseError> {

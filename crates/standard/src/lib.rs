@@ -9,11 +9,14 @@
 //!   splitting of columns that hold ethnicity and nationality at once.
 //! - [`nationality`] and [`countries`]: ISO 3166-1.
 //! - [`dates`], [`identifiers`]: partial dates, postcodes, NHS numbers.
+//! - [`dfe`]: the DfE's statutory returns on children (SSDA903, CIN census) in the standard's
+//!   terms.
 //! - [`fold`]: the lookup key every piece of free text is compared by.
 
 pub mod codes;
 pub mod countries;
 pub mod dates;
+pub mod dfe;
 pub mod ethnicity;
 pub mod fold;
 pub mod identifiers;

@@ -57,6 +57,11 @@ pub struct PersonRecord {
     pub nhs_number: Option<String>,
     pub upn: Option<String>,
     pub pnc_id: Option<String>,
+    /// Factors identified at a children's social care assessment (the CIN census's
+    /// `AssessmentFactors`: `Code("11A")`, or `Unmapped` for a code of no list), kept beside
+    /// the role and missing history they give (see [`crate::dfe::FactorMeaning`]). Empty for
+    /// records that hold none.
+    pub assessment_factors: Vec<Coded>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,13 +2,15 @@
 //!
 //! This crate answers "what would the agencies' returns look like if this had happened?" It
 //! draws a world ([`world`]), lets each returning agency record its part of it in its own
-//! layout and with its own gaps ([`returns`]), and writes the truth beside it for evaluation.
+//! layout and with its own gaps ([`returns`]; the DfE's statutory returns on children in
+//! [`dfe`]), and writes the truth beside it for evaluation.
 //! Nothing here is real; names come from generic lists ([`names`]).
 //!
 //! Separately, [`people`] writes a person-record CSV with its ground truth for benchmarking
 //! record linkage: many records per person, heavily corrupted, among people who share names,
 //! households and dates of birth.
 
+pub mod dfe;
 pub mod names;
 pub mod people;
 pub mod people_names;

@@ -7,9 +7,10 @@
 //! row in two hundred is made invalid on purpose, and listed in `truth/defects.csv`.
 
 use crate::names::nickname;
-use crate::world::{Agency, AgencyKind, Person, Role, World, force_of, la_code};
+use crate::world::{Agency, AgencyKind, Person, Role, World, force_of, la_code, weighted};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use sightline_standard::dfe::Ssda903Table;
 use sightline_standard::ethnicity::{self, To};
 use sightline_standard::{PartialDate, Table, Unknown};
 use std::borrow::Cow;
@@ -170,6 +171,14 @@ enum Layout {
     /// Children's services' own headers in a CSV whose dates are Excel serial numbers (a
     /// workbook saved as CSV with its date columns formatted as General).
     CscSerialDates,
+    /// Children's services that send their SSDA903 extract as the DfE's validator takes it:
+    /// the looked-after children's Header, Episodes and Missing tables, dd/mm/yyyy. Needs no
+    /// profile.
+    Csc903,
+    /// Children's services that send their two statutory returns: the CIN census (XML, every
+    /// child they know, factors identified at assessment) and the 903 extract of the children
+    /// looked after. Needs no profile.
+    CscCensus,
 }
 
 impl Layout {
@@ -206,6 +215,8 @@ fn layout(agency: &Agency) -> Layout {
         AgencyKind::ChildrensServices if agency.index % 2 == 1 => Layout::CscRenamed,
         AgencyKind::ChildrensServices if agency.index % 8 == 2 => Layout::CscWorkbook,
         AgencyKind::ChildrensServices if agency.index % 8 == 4 => Layout::CscSerialDates,
+        AgencyKind::ChildrensServices if agency.index.is_multiple_of(16) => Layout::CscCensus,
+        AgencyKind::ChildrensServices if agency.index % 16 == 6 => Layout::Csc903,
         AgencyKind::Health if agency.index % 2 == 1 => Layout::HealthPipe,
         AgencyKind::Health if agency.index % 4 == 2 => Layout::HealthMonthNames,
         _ => Layout::Template,
@@ -1091,7 +1102,7 @@ fn profile(agency: &Agency, layout: Layout) -> Option<String> {
         "police_18_1"
     };
     match layout {
-        Layout::Template | Layout::CscWorkbook => None,
+        Layout::Template | Layout::CscWorkbook | Layout::Csc903 | Layout::CscCensus => None,
         Layout::CscRenamed | Layout::CscSerialDates => Some(format!(
             r#"{prelude}date_formats = ["{dates}"]
 
@@ -1461,6 +1472,9 @@ fn childrens_services(
     seed: u64,
     files: &mut ReturnFiles<'_>,
 ) -> std::io::Result<()> {
+    if matches!(files.layout, Layout::Csc903 | Layout::CscCensus) {
+        return statutory_returns(world, index, agency, seed, files);
+    }
     let renamed = matches!(files.layout, Layout::CscRenamed | Layout::CscSerialDates);
     let serial = files.layout == Layout::CscSerialDates;
     let yes_no = |yes: bool| match (renamed, yes) {
@@ -1647,6 +1661,289 @@ fn childrens_services(
             first_row + index as u64,
             "E005",
         );
+    }
+    Ok(())
+}
+
+/// Legal statuses a child's first 903 episode has, and the later one if the child has two
+/// (a section 20 placement becoming a care order, say), with their weights.
+const FIRST_LEGAL_STATUS: &[(&str, u32)] = &[
+    ("C2", 45),
+    ("V2", 30),
+    ("C1", 15),
+    ("E1", 4),
+    ("L1", 3),
+    ("J2", 2),
+    ("V3", 1),
+];
+const LATER_LEGAL_STATUS: &[(&str, u32)] = &[("C2", 60), ("C1", 25), ("E1", 15)];
+/// Factors a census child may have besides 11A and 10A.
+const OTHER_FACTORS: &[&str] = &[
+    "1B", "2A", "2B", "3A", "3B", "4A", "4B", "14A", "16A", "17A",
+];
+
+/// What a council records of one child, drawn once and written to every table the child is in.
+struct StatutoryChild<'w> {
+    person: &'w Person,
+    view: View,
+    /// `None` when the sex is not recorded.
+    female: Option<bool>,
+    ethnicity: &'static str,
+    went_missing: bool,
+    /// The date of birth as a census writes it, or an impossible one (a defect).
+    census_birth: Option<String>,
+    birth_defect: bool,
+    factors: Vec<&'static str>,
+}
+
+/// A council's statutory returns, as the DfE lays them out: the SSDA903 extract of its children
+/// looked after (Header, Episodes, Missing; SEX M/F/U, ETHNIC codes, dd/mm/yyyy) and, in the
+/// census layout, the CIN census of every child it knows (XML; factor 11A for most victims and
+/// some other children, 10A for most who went missing). A child in both is one record, which a
+/// check joins; the Episodes and the joined Header rows are not records of their own.
+fn statutory_returns(
+    world: &World,
+    index: &Index,
+    agency: &Agency,
+    seed: u64,
+    files: &mut ReturnFiles<'_>,
+) -> std::io::Result<()> {
+    let census = files.layout == Layout::CscCensus;
+    let practice = Practice::of(agency);
+    let dates = DateStyle::DayFirst('/');
+    let mut children: Vec<StatutoryChild<'_>> = Vec::new();
+    for &at in &index.children_by_la[agency.index] {
+        let person = &world.persons[at];
+        if !census && !person.looked_after {
+            continue;
+        }
+        let view = view(person, agency, seed, false);
+        let mut rng = rng_for(
+            seed,
+            agency_number(agency),
+            2_000_000 + u64::from(person.id),
+        );
+        let victim = person.role == Role::Victim;
+        let sex_recorded = !victim || rng.random_bool(practice.victim_sex);
+        let ethnicity_recorded = !victim || rng.random_bool(practice.victim_ethnicity);
+        let ethnicity = if ethnicity_recorded {
+            scheme_code(ethnicity::CSC, person.ethnicity)
+        } else if rng.random_bool(0.2) {
+            "REFU"
+        } else {
+            "NOBT"
+        };
+        let went_missing = index.went_missing(person.id);
+        // Defects only on children no missing episode refers to.
+        let birth_defect = !went_missing && rng.random_bool(DEFECT_RATE);
+        let mut factors = vec![OTHER_FACTORS[rng.random_range(0..OTHER_FACTORS.len())]];
+        if rng.random_bool(if victim { 0.85 } else { 0.2 }) {
+            factors.push("11A");
+        }
+        if went_missing && rng.random_bool(0.9) {
+            factors.push("10A");
+        }
+        files.written.records.push(RecordLink {
+            agency: agency.position,
+            true_id: person.id,
+        });
+        files
+            .written
+            .note(person.id, sex_recorded, ethnicity_recorded, false);
+        // A child looked after who went missing is in the 903 Missing table; in the census,
+        // 10A says the child went missing; nothing in either says a child never did.
+        let reported_missing = went_missing && (person.looked_after || factors.contains(&"10A"));
+        files
+            .written
+            .note_missing(person.id, reported_missing.then_some(true));
+        children.push(StatutoryChild {
+            person,
+            census_birth: view.birth.map(|d| DateStyle::Iso.text(d)),
+            view,
+            female: sex_recorded.then_some(person.female),
+            ethnicity,
+            went_missing,
+            birth_defect,
+            factors,
+        });
+    }
+
+    // The 903 Header: children looked after.
+    let mut header = files.table("header.csv", Ssda903Table::Header.columns())?;
+    let mut header_defects = Vec::new();
+    let mut header_rows = 0u64;
+    for child in children.iter().filter(|c| c.person.looked_after) {
+        let birth = if child.birth_defect && !census {
+            header_defects.push(header.len());
+            format!("30/02/{}", child.person.birth.year)
+        } else {
+            child.view.birth.map(|d| dates.text(d)).unwrap_or_default()
+        };
+        let sex = match child.female {
+            Some(true) => "F",
+            Some(false) => "M",
+            None => "U",
+        };
+        header.push(&[
+            child.view.person_id.as_str(),
+            sex,
+            &birth,
+            child.ethnicity,
+            "",
+            "",
+            "",
+        ]);
+        header_rows += 1;
+    }
+    let first_row = files.close(header)?;
+    for row in header_defects {
+        files.defect("header.csv", "people", first_row + row as u64, "E003");
+    }
+    if census {
+        // Every child looked after is in the census: the Header rows join its children.
+        files.written.rows -= header_rows;
+    }
+
+    // The 903 Episodes: a child's legal status over the year, the latest last.
+    let mut episodes = files.table("episodes.csv", Ssda903Table::Episodes.columns())?;
+    let mut episode_rows = 0u64;
+    for child in children.iter().filter(|c| c.person.looked_after) {
+        let mut rng = rng_for(
+            seed,
+            agency_number(agency),
+            7_000_000 + u64::from(child.person.id),
+        );
+        let first = crate::world::PERIOD_START - rng.random_range(0..900);
+        let second = rng
+            .random_bool(0.3)
+            .then(|| (first + rng.random_range(30..600)).min(crate::world::PERIOD_END - 1));
+        let placement = format!(
+            "ZZ{} {}PL",
+            1 + rng.random_range(0..99),
+            rng.random_range(0..10)
+        );
+        let mut spells = vec![(first, weighted(&mut rng, FIRST_LEGAL_STATUS))];
+        if let Some(second) = second {
+            spells.push((second, weighted(&mut rng, LATER_LEGAL_STATUS)));
+        }
+        for (at, (start, legal_status)) in spells.iter().enumerate() {
+            let ceased = spells.get(at + 1).map(|(next, _)| dates.text(day(*next)));
+            let urn = format!("SC{:06}", rng.random_range(0..1_000_000));
+            episodes.push(&[
+                child.view.person_id.as_str(),
+                &dates.text(day(*start)),
+                if at == 0 { "S" } else { "L" },
+                legal_status,
+                "N1",
+                if at == 0 { "U1" } else { "K2" },
+                "PR1",
+                ceased.as_deref().unwrap_or(""),
+                if ceased.is_some() { "X1" } else { "" },
+                "",
+                &child.view.postcode,
+                &placement,
+                &urn,
+            ]);
+            episode_rows += 1;
+        }
+    }
+    files.close(episodes)?;
+    // Episodes complete the Header's children: they are not records.
+    files.written.rows -= episode_rows;
+
+    // The 903 Missing: the episodes of children looked after, all from care.
+    let mut missing = files.table("missing.csv", Ssda903Table::Missing.columns())?;
+    let mut missing_defects = Vec::new();
+    let (mut start_text, mut end_text) = (String::new(), String::new());
+    for child in children
+        .iter()
+        .filter(|c| c.person.looked_after && c.went_missing)
+    {
+        let mut rng = rng_for(
+            seed,
+            agency_number(agency),
+            EPISODES | u64::from(child.person.id),
+        );
+        let birth = child.view.birth.map(|d| dates.text(d)).unwrap_or_default();
+        for episode in index.episodes(world, child.person.id) {
+            let (start, end) = if episode.end > episode.start && rng.random_bool(DEFECT_RATE) {
+                missing_defects.push(missing.len());
+                (episode.end, episode.start)
+            } else {
+                (episode.start, episode.end)
+            };
+            start_text.clear();
+            dates.push(&mut start_text, day(start));
+            end_text.clear();
+            dates.push(&mut end_text, day(end));
+            missing.push(&[
+                child.view.person_id.as_str(),
+                &birth,
+                if episode.away { "A" } else { "M" },
+                &start_text,
+                &end_text,
+            ]);
+        }
+    }
+    let first_row = files.close(missing)?;
+    for row in missing_defects {
+        files.defect(
+            "missing.csv",
+            "missing_episodes",
+            first_row + row as u64,
+            "E005",
+        );
+    }
+    if !census {
+        return Ok(());
+    }
+
+    // The CIN census: every child the council knows.
+    let file = std::fs::File::create(files.dir.join("cin_census.xml"))?;
+    let lea = format!("{}", 100 + agency.index % 900);
+    let mut writer = crate::dfe::CensusWriter::new(
+        std::io::BufWriter::with_capacity(256 * 1024, file),
+        &DateStyle::Iso.text(day(crate::world::PERIOD_END)),
+        &lea,
+    )?;
+    let sex_element = if (agency.index / 16).is_multiple_of(2) {
+        crate::dfe::SexElement::Sex
+    } else {
+        crate::dfe::SexElement::GenderCurrent
+    };
+    let mut census_defects = Vec::new();
+    for child in &children {
+        let mut rng = rng_for(
+            seed,
+            agency_number(agency),
+            8_000_000 + u64::from(child.person.id),
+        );
+        let referral = crate::world::PERIOD_END - rng.random_range(30..365);
+        let started = referral + rng.random_range(0..10);
+        let authorised = (started + rng.random_range(5..40)).min(crate::world::PERIOD_END);
+        let birth = if child.birth_defect {
+            Some(format!("{}-02-30", child.person.birth.year))
+        } else {
+            child.census_birth.clone()
+        };
+        let line = writer.child(&crate::dfe::CensusChild {
+            id: &child.view.person_id,
+            upn: None,
+            birth: birth.as_deref(),
+            sex: sex_element.write(child.female),
+            ethnicity: child.ethnicity,
+            referral: &DateStyle::Iso.text(day(referral)),
+            assessment_start: &DateStyle::Iso.text(day(started)),
+            assessment_authorised: &DateStyle::Iso.text(day(authorised)),
+            factors: &child.factors,
+        })?;
+        if child.birth_defect {
+            census_defects.push(line);
+        }
+    }
+    files.written.rows += writer.finish()?;
+    for line in census_defects {
+        files.defect("cin_census.xml", "people", line, "E003");
     }
     Ok(())
 }

@@ -7,6 +7,8 @@
 //!   columns, and a Lists sheet that feeds the drop-downs;
 //! - one header-only CSV per table, for agencies that send CSV;
 //! - `code_lists/LIST.csv`: every code list with its labels;
+//! - `dfe_layouts.csv` and `dfe_codes.csv`: how the DfE's returns on children (the SSDA903
+//!   extract and the CIN census), which a council may send as they are, are read;
 //! - `datapackage.json`: the same return as a Frictionless Tabular Data Package.
 
 mod package;
@@ -82,6 +84,29 @@ pub fn write_template(dir: &Path) -> Result<Vec<PathBuf>, TemplateError> {
         written.push(path);
     }
 
+    // The DfE's returns a council may send as they are: how each column and code is read.
+    let path = dir.join(DFE_LAYOUTS);
+    write_csv(
+        &path,
+        std::iter::once(vec!["layout", "table", "column", "field", "how"]).chain(
+            dfe_layouts()
+                .into_iter()
+                .map(|[layout, table, column, field, how]| vec![layout, table, column, field, how]),
+        ),
+    )?;
+    written.push(path);
+    let path = dir.join(DFE_CODES);
+    let codes = dfe_codes();
+    write_csv(
+        &path,
+        std::iter::once(vec!["list", "code", "label", "reading"]).chain(
+            codes
+                .iter()
+                .map(|[list, code, label, reading]| vec![list.as_str(), code, label, reading]),
+        ),
+    )?;
+    written.push(path);
+
     let path = dir.join("datapackage.json");
     let json = format!("{:#}\n", package::data_package(&lists));
     std::fs::write(&path, json).map_err(|source| TemplateError::Io {
@@ -90,6 +115,124 @@ pub fn write_template(dir: &Path) -> Result<Vec<PathBuf>, TemplateError> {
     })?;
     written.push(path);
     Ok(written)
+}
+
+/// How the DfE's returns on children are read: one row per column or XML element.
+pub const DFE_LAYOUTS: &str = "dfe_layouts.csv";
+/// What the DfE's codes mean in the standard's terms.
+pub const DFE_CODES: &str = "dfe_codes.csv";
+
+/// (layout, the standard's table, DfE column, field or "not read", how) for every column of
+/// the layouts Sightline reads without a profile.
+pub fn dfe_layouts() -> Vec<[&'static str; 5]> {
+    use sightline_standard::dfe;
+    let layouts: [(&str, &str, &[dfe::Binding]); 4] = [
+        ("SSDA903 Header (header.csv)", "people", dfe::SSDA903_HEADER),
+        (
+            "SSDA903 Episodes (episodes.csv)",
+            "people",
+            dfe::SSDA903_EPISODES,
+        ),
+        (
+            "SSDA903 Missing (missing.csv)",
+            "missing_episodes",
+            dfe::SSDA903_MISSING,
+        ),
+        ("CIN census (XML)", "people", dfe::CIN_CENSUS),
+    ];
+    layouts
+        .into_iter()
+        .flat_map(|(layout, table, bindings)| {
+            bindings.iter().map(move |binding| {
+                [
+                    layout,
+                    table,
+                    binding.column,
+                    binding.field.unwrap_or("not read"),
+                    binding.how,
+                ]
+            })
+        })
+        .collect()
+}
+
+/// (list, DfE code, label, the standard's reading) for every DfE code the layouts read.
+pub fn dfe_codes() -> Vec<[String; 4]> {
+    use sightline_standard::dfe::{self, FactorMeaning};
+    let row = |list: &str, code: &str, label: &str, reading: String| {
+        [
+            list.to_string(),
+            code.to_string(),
+            label.to_string(),
+            reading,
+        ]
+    };
+    let mut rows = Vec::new();
+    for (code, coded) in dfe::SEX_CODES {
+        rows.push(row(
+            "sex (903 SEX, CIN GenderCurrent and Sex)",
+            code,
+            "",
+            format!("sex {}", coded.as_str()),
+        ));
+    }
+    for code in dfe::LEGAL_STATUS {
+        let label = codes::LEGAL_STATUS.get(code).map_or("", |c| c.label);
+        let (status, looked_after) = dfe::legal_status(code).unwrap_or((code, "yes"));
+        rows.push(row(
+            "legal status (903 LS)",
+            code,
+            label,
+            format!("legal_status {status}; looked_after {looked_after}"),
+        ));
+    }
+    for (code, label) in [
+        ("M", "Missing"),
+        ("A", "Away from placement without authorisation"),
+    ] {
+        rows.push(row(
+            "missing (903 MISSING)",
+            code,
+            label,
+            format!(
+                "kind {}; from {}",
+                dfe::missing_kind(code).unwrap_or_default(),
+                dfe::MISSING_FROM
+            ),
+        ));
+    }
+    for (code, to) in ethnicity::CSC {
+        rows.push(row(
+            "ethnicity (903 ETHNIC, CIN Ethnicity)",
+            code,
+            "",
+            format!("ethnicity {}", to.ethnicity().as_str()),
+        ));
+    }
+    for factor in dfe::FACTORS {
+        let reading = match factor.meaning {
+            FactorMeaning::AtRiskOfSexualExploitation => {
+                "role at_risk (never victim); factor kept".to_string()
+            }
+            FactorMeaning::WentMissing => "missing_history yes; factor kept".to_string(),
+            FactorMeaning::Other => "factor kept".to_string(),
+        };
+        rows.push(row(
+            "factor identified at assessment (CIN AssessmentFactors)",
+            factor.code,
+            factor.label,
+            reading,
+        ));
+    }
+    for (code, label) in dfe::UPN_UNKNOWN {
+        rows.push(row(
+            "why no UPN (CIN UPNunknown)",
+            code,
+            label,
+            "upn left blank".to_string(),
+        ));
+    }
+    rows
 }
 
 fn write_csv<'a>(

@@ -20,6 +20,7 @@ const HOW_TO: &[&str] = &[
     "Ethnicity: write what the person said, in the scheme it was recorded in, and name that scheme in ethnicity_scheme. Officer-observed IC codes go in ethnicity_observed only.",
     "Nationality is not ethnicity: write ISO 3166-1 alpha-3 codes (GBR, PAK), several separated by ';', or stateless.",
     "The same return may be sent as one CSV file per table with the same headers (see datapackage.json).",
+    "Children's services may instead send what they already make for the DfE, as it is: the SSDA903 extract (header.csv, episodes.csv, missing.csv) and the CIN census (XML). dfe_layouts.csv and dfe_codes.csv say how each column and code is read; a child with factor 11A is counted as at risk, never as a victim.",
 ];
 
 /// The workbook, ready to save. Its creation date is fixed so that the file is reproducible.

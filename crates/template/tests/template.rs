@@ -28,6 +28,8 @@ fn writes_every_file() {
             .iter()
             .map(|l| out.join("code_lists").join(format!("{}.csv", l.name))),
     );
+    expected.push(out.join("dfe_layouts.csv"));
+    expected.push(out.join("dfe_codes.csv"));
     expected.push(out.join("datapackage.json"));
     assert_eq!(written, expected);
     for path in &written {
@@ -256,4 +258,45 @@ fn writing_twice_gives_identical_files() {
         assert_eq!(name, other_name);
         assert!(bytes == other_bytes, "{name} differs between runs");
     }
+}
+
+/// The DfE layouts' documentation names every column the readers know, and every code the
+/// standard's DfE module reads, with what 11A means.
+#[test]
+fn dfe_layouts_and_codes_are_documented() {
+    use sightline_standard::dfe::{self, Ssda903Table};
+    let dir = tempfile::tempdir().unwrap();
+    write_template(dir.path()).unwrap();
+    let mut layouts = csv::Reader::from_path(dir.path().join("dfe_layouts.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = layouts.records().map(|r| r.unwrap()).collect();
+    for table in [
+        Ssda903Table::Header,
+        Ssda903Table::Episodes,
+        Ssda903Table::Missing,
+    ] {
+        for column in table.columns() {
+            assert!(
+                rows.iter()
+                    .any(|r| r[0].contains(table.name()) && &r[2] == *column),
+                "{} {column} is not documented",
+                table.name()
+            );
+        }
+    }
+    for binding in dfe::CIN_CENSUS {
+        assert!(rows.iter().any(|r| &r[2] == binding.column));
+    }
+    let mut codes = csv::Reader::from_path(dir.path().join("dfe_codes.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = codes.records().map(|r| r.unwrap()).collect();
+    let factor = rows
+        .iter()
+        .find(|r| r[0].contains("AssessmentFactors") && &r[1] == "11A")
+        .expect("11A documented");
+    assert!(factor[3].contains("at_risk") && factor[3].contains("never victim"));
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r[0].contains("AssessmentFactors"))
+            .count(),
+        dfe::FACTORS.len()
+    );
 }
