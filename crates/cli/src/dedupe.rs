@@ -281,6 +281,7 @@ struct Report<'a> {
 struct BlockingRecall {
     blocked: u64,
     all: u64,
+    rules: Vec<sightline_link::evaluate::RuleRecall>,
 }
 
 pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
@@ -305,13 +306,17 @@ pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
     let seconds = started.elapsed().as_secs_f64();
     let metrics = (!truth.is_empty()).then(|| evaluate(&linked.clustering.cluster_of, &truth));
     let blocking_recall = (!truth.is_empty()).then(|| {
-        let (blocked, all) = sightline_link::evaluate::blocking_recall(
+        let (rules, all) = sightline_link::evaluate::blocking_recall(
             &data,
             &options.rules,
             options.max_pairs(data.len() as u64),
             &truth,
         );
-        BlockingRecall { blocked, all }
+        BlockingRecall {
+            blocked: rules.iter().map(|r| r.new_true_pairs).sum(),
+            all,
+            rules,
+        }
     });
     let calibration = (!truth.is_empty()).then(|| {
         sightline_link::evaluate::calibration(
@@ -457,6 +462,13 @@ fn print_report(report: &Report) -> anyhow::Result<()> {
             recall.all,
             100.0 * recall.blocked as f64 / recall.all.max(1) as f64
         )?;
+        for rule in &recall.rules {
+            writeln!(
+                out,
+                "  {:<56} {:>12} new pairs, {:>10} of them one person",
+                rule.rule, rule.new_pairs, rule.new_true_pairs
+            )?;
+        }
     }
     if let Some(bands) = &report.calibration {
         writeln!(

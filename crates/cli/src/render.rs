@@ -253,6 +253,17 @@ pub fn waterfall(
             step.weight
         )?;
     }
+    match waterfall.blocked_by.as_deref() {
+        Some("none") => writeln!(
+            out,
+            "  no blocking rule pairs them: they were never compared"
+        )?,
+        Some(rule) => writeln!(out, "  paired by the blocking rule \"{rule}\"")?,
+        None => {}
+    }
+    if let Some(guard) = &waterfall.guard {
+        writeln!(out, "  refused by a guard: {guard}")?;
+    }
     writeln!(
         out,
         "  total match weight {:+.2}: probability {:.4}; {}",

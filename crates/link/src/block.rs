@@ -29,12 +29,25 @@ pub enum Rule {
     NhsNumber,
     Upn,
     PncId,
-    /// The full postcode alone: people at one address.
-    Postcode,
+    /// The full postcode + a given name initial: one person at one address, whatever the
+    /// family name (married, misspelt) and date of birth say.
+    PostcodeGivenInitial,
+    /// The full postcode + birth year.
+    PostcodeBirthYear,
     /// Date of birth + the initials of both names, in either order (swapped names too).
     BirthDateInitials,
     /// Given name sound + family name initial + birth year.
     GivenSoundFamilyInitialBirthYear,
+    /// Family name sound + birth day and month, whatever the year: a year mistyped.
+    FamilySoundBirthDay,
+    /// Given name sound + birth day and month + family name initial.
+    GivenSoundBirthDayFamilyInitial,
+    /// Family name + birth year + given name initial: "Kisty" and "Kirsty" Bradley, 1996.
+    FamilyBirthYearGivenInitial,
+    /// Given name + family name initial + town: a charity's "Kenneth H." in Kibden.
+    GivenFamilyInitialTown,
+    /// Given name + family name initial + postcode district.
+    GivenFamilyInitialDistrict,
     /// Training only: given and family name sounds (either order) + postcode district.
     NameSoundsPostcodeDistrict,
     /// Training only: given and family name sounds (either order) + birth year.
@@ -42,7 +55,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const DEFAULT: [Rule; 16] = [
+    pub const DEFAULT: [Rule; 22] = [
         Rule::NhsNumber,
         Rule::Upn,
         Rule::PncId,
@@ -56,9 +69,15 @@ impl Rule {
         Rule::GivenSoundFamilyLetters,
         Rule::GivenSoundPostcode,
         Rule::FamilyNamePostcode,
-        Rule::Postcode,
+        Rule::PostcodeGivenInitial,
+        Rule::PostcodeBirthYear,
         Rule::BirthDateInitials,
         Rule::GivenSoundFamilyInitialBirthYear,
+        Rule::GivenFamilyInitialTown,
+        Rule::GivenFamilyInitialDistrict,
+        Rule::FamilyBirthYearGivenInitial,
+        Rule::FamilySoundBirthDay,
+        Rule::GivenSoundBirthDayFamilyInitial,
     ];
 
     /// The rules whose pairs train m: between them, every comparison is estimated in a
@@ -97,7 +116,15 @@ impl Rule {
                 ADDRESS[2],
             ],
             Rule::NameSoundsBirthYear => &[Field::GivenName, Field::FamilyName, Field::DateOfBirth],
-            Rule::Postcode => &ADDRESS,
+            Rule::PostcodeGivenInitial => &[Field::GivenName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
+            Rule::PostcodeBirthYear => &[Field::DateOfBirth, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
+            Rule::GivenFamilyInitialTown => &[Field::GivenName, Field::Town],
+            Rule::FamilyBirthYearGivenInitial => &[Field::FamilyName, Field::DateOfBirth],
+            Rule::FamilySoundBirthDay => &[Field::FamilyName, Field::DateOfBirth],
+            Rule::GivenSoundBirthDayFamilyInitial => {
+                &[Field::GivenName, Field::FamilyName, Field::DateOfBirth]
+            }
+            Rule::GivenFamilyInitialDistrict => &[Field::GivenName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
             Rule::BirthDateInitials => &[Field::DateOfBirth],
             Rule::GivenSoundFamilyInitialBirthYear => {
                 &[Field::GivenName, Field::FamilyName, Field::DateOfBirth]
@@ -128,7 +155,17 @@ impl Rule {
                 "given and family name sounds, either order + postcode district"
             }
             Rule::NameSoundsBirthYear => "given and family name sounds, either order + birth year",
-            Rule::Postcode => "postcode",
+            Rule::PostcodeGivenInitial => "postcode + given name initial",
+            Rule::PostcodeBirthYear => "postcode + birth year",
+            Rule::GivenFamilyInitialTown => "given name + family name initial + town",
+            Rule::FamilyBirthYearGivenInitial => "family name + birth year + given name initial",
+            Rule::FamilySoundBirthDay => "family name sound + birth day and month",
+            Rule::GivenSoundBirthDayFamilyInitial => {
+                "given name sound + birth day and month + family name initial"
+            }
+            Rule::GivenFamilyInitialDistrict => {
+                "given name + family name initial + postcode district"
+            }
             Rule::BirthDateInitials => "date of birth + both initials, either order",
             Rule::GivenSoundFamilyInitialBirthYear => {
                 "given name sound + family name initial + birth year"
@@ -138,9 +175,9 @@ impl Rule {
 
     /// The record's key under this rule, or `u64::MAX` for none.
     pub fn key(self, data: &Dataset, record: usize) -> u64 {
-        let given = data.given[record];
-        let family = data.family[record];
-        let birth = data.birth[record];
+        let given = data.rows[record].given;
+        let family = data.rows[record].family;
+        let birth = data.rows[record].birth;
         // Day and month in either order, so that a transposed date still blocks together.
         let date = (birth.year != 0 && birth.month != 0 && birth.day != 0).then(|| {
             let (low, high) = if birth.month <= birth.day {
@@ -150,9 +187,14 @@ impl Rule {
             };
             u32::from(birth.year) << 16 | u32::from(low) << 8 | u32::from(high)
         });
+        // Day and month, in either order, without the year.
+        let day_month = (birth.month != 0 && birth.day != 0).then(|| {
+            let (low, high) = (birth.month.min(birth.day), birth.month.max(birth.day));
+            u32::from(low) << 8 | u32::from(high)
+        });
         // A UK postcode's district; otherwise the whole of a postcode.
-        let place = match data.district[record] {
-            NONE => data.postcode[record],
+        let place = match data.rows[record].district {
+            NONE => data.rows[record].postcode,
             district => district,
         };
         let sounds = (given != NONE && family != NONE).then(|| {
@@ -206,11 +248,43 @@ impl Rule {
                 letters.hash(&mut hasher);
                 [data.phonetic(given), hasher.finish() as u32]
             }),
-            Rule::GivenSoundPostcode => (given != NONE && data.postcode[record] != NONE)
-                .then(|| [data.phonetic(given), data.postcode[record]]),
-            Rule::FamilyNamePostcode => (family != NONE && data.postcode[record] != NONE)
-                .then(|| [family, data.postcode[record]]),
-            Rule::Postcode => (data.postcode[record] != NONE).then(|| [data.postcode[record], 0]),
+            Rule::GivenSoundPostcode => (given != NONE && data.rows[record].postcode != NONE)
+                .then(|| [data.phonetic(given), data.rows[record].postcode]),
+            Rule::FamilyNamePostcode => (family != NONE && data.rows[record].postcode != NONE)
+                .then(|| [family, data.rows[record].postcode]),
+            Rule::PostcodeGivenInitial => (data.rows[record].postcode != NONE && given != NONE)
+                .then(|| {
+                    let initial = data.names.get(given).bytes().next().unwrap_or(0);
+                    [data.rows[record].postcode, u32::from(initial)]
+                }),
+            Rule::PostcodeBirthYear => (data.rows[record].postcode != NONE && birth.year != 0)
+                .then(|| [data.rows[record].postcode, u32::from(birth.year)]),
+            Rule::FamilySoundBirthDay => day_month
+                .filter(|_| family != NONE)
+                .map(|day| [data.phonetic(family), day]),
+            Rule::GivenSoundBirthDayFamilyInitial => day_month
+                .filter(|_| given != NONE && family != NONE)
+                .map(|day| {
+                    let initial = data.names.get(family).bytes().next().unwrap_or(0);
+                    [data.phonetic(given), day << 8 | u32::from(initial)]
+                }),
+            Rule::FamilyBirthYearGivenInitial => (given != NONE
+                && family != NONE
+                && birth.year != 0)
+                .then(|| {
+                    let initial = data.names.get(given).bytes().next().unwrap_or(0);
+                    [family, u32::from(birth.year) << 8 | u32::from(initial)]
+                }),
+            Rule::GivenFamilyInitialTown | Rule::GivenFamilyInitialDistrict => {
+                let place = match self {
+                    Rule::GivenFamilyInitialTown => data.rows[record].town,
+                    _ => data.rows[record].district,
+                };
+                (given != NONE && family != NONE && place != NONE).then(|| {
+                    let initial = data.names.get(family).bytes().next().unwrap_or(0);
+                    [given, mix(place, u32::from(initial))]
+                })
+            }
             Rule::BirthDateInitials => date.filter(|_| given != NONE && family != NONE).map(|date| {
                 let x = data.names.get(given).bytes().next().unwrap_or(0);
                 let y = data.names.get(family).bytes().next().unwrap_or(0);
@@ -227,10 +301,10 @@ impl Rule {
                     ]
                 }),
             Rule::NhsNumber => {
-                (data.nhs_number[record] != NONE).then(|| [data.nhs_number[record], 0])
+                (data.rows[record].nhs_number != NONE).then(|| [data.rows[record].nhs_number, 0])
             }
-            Rule::Upn => (data.upn[record] != NONE).then(|| [data.upn[record], 0]),
-            Rule::PncId => (data.pnc_id[record] != NONE).then(|| [data.pnc_id[record], 0]),
+            Rule::Upn => (data.rows[record].upn != NONE).then(|| [data.rows[record].upn, 0]),
+            Rule::PncId => (data.rows[record].pnc_id != NONE).then(|| [data.rows[record].pnc_id, 0]),
         };
         parts.map_or(u64::MAX, |[x, y]| u64::from(x) << 32 | u64::from(y))
     }
@@ -349,6 +423,7 @@ impl RuleBlocks {
     /// pairs visited; `progress` advances by the pairs looked at, wanted or not.
     pub fn scan<T: Send, S: Tally>(
         &self,
+        data: &Dataset,
         wanted: impl Fn(u32, u32) -> bool + Sync,
         visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
         progress: &dyn Progress,
@@ -357,6 +432,14 @@ impl RuleBlocks {
             .work()
             .into_par_iter()
             .map(|work| {
+                // Read every member's row once, all at the same time, so that comparing the
+                // piece's pairs (each row many times) finds them in cache rather than waiting
+                // on memory pair by pair.
+                let members = &self.order[work.first as usize..work.end as usize];
+                let warm = members
+                    .iter()
+                    .fold(0u32, |acc, &r| acc ^ data.rows[r as usize].given);
+                std::hint::black_box(warm);
                 let mut kept = Vec::new();
                 let mut tally = S::default();
                 let (mut visited, mut looked) = (0u64, 0u64);
@@ -399,12 +482,47 @@ impl Tally for () {
     fn add(&mut self, _: &Self) {}
 }
 
-/// Whether an earlier rule (given by its keys) already holds the pair.
-pub fn seen(earlier: &[Vec<u64>], a: u32, b: u32) -> bool {
-    earlier.iter().any(|keys| {
-        let key = keys[a as usize];
-        key != u64::MAX && key == keys[b as usize]
-    })
+/// The keys of the rules scanned so far, held record by record, so that asking whether an
+/// earlier rule already holds a pair reads two short rows instead of one key per rule from
+/// far apart in memory.
+pub struct Earlier {
+    width: usize,
+    rules: usize,
+    keys: Vec<u64>,
+}
+
+impl Earlier {
+    /// Room for `width` rules' keys of `records` records.
+    pub fn new(records: usize, width: usize) -> Earlier {
+        Earlier {
+            width,
+            rules: 0,
+            keys: vec![u64::MAX; records * width],
+        }
+    }
+
+    /// Adds the next rule's keys (one per record).
+    pub fn push(&mut self, keys: &[u64]) {
+        if self.rules == self.width {
+            return;
+        }
+        for (record, &key) in keys.iter().enumerate() {
+            self.keys[record * self.width + self.rules] = key;
+        }
+        self.rules += 1;
+    }
+
+    /// Whether an earlier rule holds the pair: both records have its key, and it is the same.
+    pub fn holds(&self, a: u32, b: u32) -> bool {
+        let row = |r: u32| {
+            let start = r as usize * self.width;
+            &self.keys[start..start + self.rules]
+        };
+        row(a)
+            .iter()
+            .zip(row(b))
+            .any(|(&x, &y)| x != u64::MAX && x == y)
+    }
 }
 
 /// Scans the union of the rules' pairs, each pair once (with the first rule that finds it),
@@ -418,7 +536,7 @@ pub fn scan_union<T: Send, S: Tally>(
     progress: &dyn Progress,
     visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
 ) -> (Vec<T>, S, Vec<RuleReport>) {
-    let mut earlier: Vec<Vec<u64>> = Vec::new();
+    let mut earlier = Earlier::new(data.len(), rules.len());
     let mut kept = Vec::new();
     let mut tally = S::default();
     let mut reports = Vec::new();
@@ -428,7 +546,7 @@ pub fn scan_union<T: Send, S: Tally>(
         let mut new_pairs = 0;
         if !refused {
             let (found, rule_tally, visited) =
-                blocks.scan(|a, b| !seen(&earlier, a, b), &visit, progress);
+                blocks.scan(data, |a, b| !earlier.holds(a, b), &visit, progress);
             kept.extend(found);
             tally.add(&rule_tally);
             new_pairs = visited;
@@ -440,7 +558,7 @@ pub fn scan_union<T: Send, S: Tally>(
             refused,
         });
         if !refused {
-            earlier.push(blocks.keys);
+            earlier.push(&blocks.keys);
         }
     }
     (kept, tally, reports)

@@ -145,20 +145,20 @@ impl Field {
 /// local authority).
 pub fn has(data: &Dataset, field: Field, r: usize) -> bool {
     match field {
-        Field::GivenName => data.given[r] != NONE,
-        Field::FamilyName => data.family[r] != NONE,
+        Field::GivenName => data.rows[r].given != NONE,
+        Field::FamilyName => data.rows[r].family != NONE,
         Field::OtherNames => true,
-        Field::DateOfBirth => data.birth[r].is_known(),
-        Field::Sex => data.sex[r] != 0,
-        Field::Postcode => data.postcode[r] != NONE || data.district[r] != NONE,
-        Field::Town => data.town[r] != NONE,
-        Field::LocalAuthority => data.local_authority[r] != NONE,
+        Field::DateOfBirth => data.rows[r].birth.is_known(),
+        Field::Sex => data.rows[r].sex != 0,
+        Field::Postcode => data.rows[r].postcode != NONE || data.rows[r].district != NONE,
+        Field::Town => data.rows[r].town != NONE,
+        Field::LocalAuthority => data.rows[r].local_authority != NONE,
         Field::IncidentLocalAuthority => {
-            data.local_authority[r] != NONE || !data.incident_las_of(r).is_empty()
+            data.rows[r].local_authority != NONE || !data.incident_las_of(r).is_empty()
         }
-        Field::NhsNumber => data.nhs_number[r] != NONE,
-        Field::Upn => data.upn[r] != NONE,
-        Field::PncId => data.pnc_id[r] != NONE,
+        Field::NhsNumber => data.rows[r].nhs_number != NONE,
+        Field::Upn => data.rows[r].upn != NONE,
+        Field::PncId => data.rows[r].pnc_id != NONE,
         Field::Extra(at) => data.extra(r, at) != NONE,
     }
 }
@@ -211,24 +211,24 @@ pub fn gamma(data: &Dataset, fields: &[Field], a: usize, b: usize) -> Gamma {
             Field::GivenName => given_level,
             Field::FamilyName => names.family_level(data),
             Field::OtherNames => other_names_level(data, a, b),
-            Field::DateOfBirth => birth_level(data.birth[a], data.birth[b]),
-            Field::Sex => sex_level(data.sex[a], data.sex[b], given_alike(given_level)),
+            Field::DateOfBirth => birth_level(data.rows[a].birth, data.rows[b].birth),
+            Field::Sex => sex_level(data.rows[a].sex, data.rows[b].sex, given_alike(given_level)),
             Field::Postcode => postcode_level(data, a, b),
             // Town and local authority follow a UK postcode: compared only when one is
             // missing, so that one address is not counted two or three times.
             Field::Town | Field::LocalAuthority
-                if data.district[a] != NONE && data.district[b] != NONE =>
+                if data.rows[a].district != NONE && data.rows[b].district != NONE =>
             {
                 0
             }
-            Field::Town => extra_level(data, data.town[a], data.town[b]),
+            Field::Town => extra_level(data, data.rows[a].town, data.rows[b].town),
             Field::LocalAuthority => {
-                extra_level(data, data.local_authority[a], data.local_authority[b])
+                extra_level(data, data.rows[a].local_authority, data.rows[b].local_authority)
             }
             Field::IncidentLocalAuthority => incident_la_level(data, a, b),
-            Field::NhsNumber => exact_level(data.nhs_number[a], data.nhs_number[b], NONE),
-            Field::Upn => exact_level(data.upn[a], data.upn[b], NONE),
-            Field::PncId => exact_level(data.pnc_id[a], data.pnc_id[b], NONE),
+            Field::NhsNumber => exact_level(data.rows[a].nhs_number, data.rows[b].nhs_number, NONE),
+            Field::Upn => exact_level(data.rows[a].upn, data.rows[b].upn, NONE),
+            Field::PncId => exact_level(data.rows[a].pnc_id, data.rows[b].pnc_id, NONE),
             Field::Extra(at) => extra_level(data, data.extra(a, at), data.extra(b, at)),
         };
         gamma |= u64::from(level) << (4 * at);
@@ -240,7 +240,7 @@ pub fn gamma(data: &Dataset, fields: &[Field], a: usize, b: usize) -> Gamma {
 /// unless one record has incidents and the other a local authority. Incidents are not compared
 /// with incidents: people who offend in groups do so across force boundaries.
 fn incident_la_level(data: &Dataset, a: usize, b: usize) -> u8 {
-    let (own_a, own_b) = (data.local_authority[a], data.local_authority[b]);
+    let (own_a, own_b) = (data.rows[a].local_authority, data.rows[b].local_authority);
     let (incidents_a, incidents_b) = (data.incident_las_of(a), data.incident_las_of(b));
     let a_in_b = own_a != NONE && !incidents_b.is_empty();
     let b_in_a = own_b != NONE && !incidents_a.is_empty();
@@ -307,8 +307,8 @@ fn similar(data: &Dataset, a: u32, b: u32) -> bool {
 
 impl NamePair {
     fn new(data: &Dataset, a: usize, b: usize) -> NamePair {
-        let given = (data.given[a], data.given[b]);
-        let family = (data.family[a], data.family[b]);
+        let given = (data.rows[a].given, data.rows[b].given);
+        let family = (data.rows[a].family, data.rows[b].family);
         let swapped = given.0 != given.1
             && family.0 != family.1
             && similar(data, given.0, family.1)
@@ -387,8 +387,8 @@ fn other_names_level(data: &Dataset, a: usize, b: usize) -> u8 {
     if aliases_a.is_empty() && aliases_b.is_empty() {
         return 0;
     }
-    let name_a = (data.given[a], data.family[a]);
-    let name_b = (data.given[b], data.family[b]);
+    let name_a = (data.rows[a].given, data.rows[a].family);
+    let name_b = (data.rows[b].given, data.rows[b].family);
     let matches = |alias: &(u32, u32), name: (u32, u32)| {
         alias.1 != NONE && alias.1 == name.1 && (alias.0 == name.0 || alias.0 == alias.1)
     };
@@ -494,8 +494,8 @@ fn one_character_apart(x: &str, y: &str) -> bool {
 }
 
 fn postcode_level(data: &Dataset, a: usize, b: usize) -> u8 {
-    let (full_a, full_b) = (data.postcode[a], data.postcode[b]);
-    let (district_a, district_b) = (data.district[a], data.district[b]);
+    let (full_a, full_b) = (data.rows[a].postcode, data.rows[b].postcode);
+    let (district_a, district_b) = (data.rows[a].district, data.rows[b].district);
     let has = |full: u32, district: u32| full != NONE || district != NONE;
     if !has(full_a, district_a) || !has(full_b, district_b) {
         return 0;
@@ -509,13 +509,13 @@ fn postcode_level(data: &Dataset, a: usize, b: usize) -> u8 {
     {
         return 2;
     }
-    if data.sector[a] != NONE && data.sector[a] == data.sector[b] {
+    if data.rows[a].sector != NONE && data.rows[a].sector == data.rows[b].sector {
         return 3;
     }
     if district_a != NONE && district_a == district_b {
         return 4;
     }
-    if data.area[a] != NONE && data.area[a] == data.area[b] {
+    if data.rows[a].area != NONE && data.rows[a].area == data.rows[b].area {
         return 5;
     }
     6

@@ -83,11 +83,15 @@ impl Birth {
     }
 }
 
-/// Interned strings with their counts.
+/// Interned strings, kept end to end in one buffer: comparing reads names of records from all
+/// over the set, and one dense buffer stays in cache where a separate allocation per name
+/// would not.
 #[derive(Debug, Default)]
 pub struct Interner {
     ids: FxHashMap<Box<str>, u32>,
-    pub values: Vec<Box<str>>,
+    text: String,
+    /// Where each value starts in `text`; one more entry marks the end of the last.
+    starts: Vec<u32>,
 }
 
 impl Interner {
@@ -98,14 +102,31 @@ impl Interner {
         if let Some(&id) = self.ids.get(value) {
             return id;
         }
-        let id = self.values.len() as u32;
-        self.values.push(value.into());
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        let id = (self.starts.len() - 1) as u32;
+        self.text.push_str(value);
+        self.starts.push(self.text.len() as u32);
         self.ids.insert(value.into(), id);
         id
     }
 
     pub fn get(&self, id: u32) -> &str {
-        self.values.get(id as usize).map_or("", |v| v)
+        let at = id as usize;
+        match (self.starts.get(at), self.starts.get(at + 1)) {
+            (Some(&start), Some(&end)) => self.text.get(start as usize..end as usize).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    /// How many distinct values there are.
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -250,55 +271,69 @@ pub struct Present {
     pub pnc_id: bool,
 }
 
-/// A list per record that most records do not have: an index per record (NONE for none)
-/// into the lists of the records that do.
+/// Lists that most records do not have; a record's [`Row`] holds the number of its list
+/// (NONE for none).
 #[derive(Debug)]
 pub struct RecordLists<T> {
-    index: Vec<u32>,
     lists: Vec<Vec<T>>,
 }
 
 impl<T> Default for RecordLists<T> {
     fn default() -> Self {
-        RecordLists {
-            index: Vec::new(),
-            lists: Vec::new(),
-        }
+        RecordLists { lists: Vec::new() }
     }
 }
 
 impl<T> RecordLists<T> {
-    /// Adds the next record's list; returns whether it has anything in it.
-    fn push(&mut self, list: Vec<T>) -> bool {
+    /// Keeps a list; returns its number, or NONE when it is empty.
+    fn push(&mut self, list: Vec<T>) -> u32 {
         if list.is_empty() {
-            self.index.push(NONE);
-            false
+            NONE
         } else {
-            self.index.push(self.lists.len() as u32);
             self.lists.push(list);
-            true
+            (self.lists.len() - 1) as u32
         }
     }
 
-    /// A record's list (empty when it has none).
-    pub fn of(&self, record: usize) -> &[T] {
-        match self.index[record] {
-            NONE => &[],
-            list => &self.lists[list as usize],
-        }
+    /// List number `list` (empty for NONE).
+    pub fn get(&self, list: u32) -> &[T] {
+        self.lists.get(list as usize).map_or(&[], Vec::as_slice)
     }
 }
 
-/// Every record, column by column.
+/// What comparing needs of one record, in one cache line: a pair's comparison reads two rows
+/// from anywhere in the set, and one line each is far cheaper than a line per field.
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(align(64))]
+pub struct Row {
+    pub given: u32,
+    pub family: u32,
+    pub postcode: u32,
+    pub sector: u32,
+    pub district: u32,
+    pub area: u32,
+    pub town: u32,
+    pub local_authority: u32,
+    pub nhs_number: u32,
+    pub upn: u32,
+    pub pnc_id: u32,
+    /// The numbers of the record's alias and incident-place lists (NONE for none).
+    pub aliases: u32,
+    pub incident_las: u32,
+    pub birth: Birth,
+    pub sex: u8,
+}
+
+/// Every record: the compared fields row by row, the rest column by column.
 #[derive(Debug, Default)]
 pub struct Dataset {
     pub ids: Vec<Box<str>>,
     pub source: Vec<u32>,
     pub local_key: Vec<u64>,
+    /// The compared fields, record by record.
+    pub rows: Vec<Row>,
     /// Names (given, family and aliases share one interner so that swaps can be seen).
     pub names: Interner,
-    pub given: Vec<u32>,
-    pub family: Vec<u32>,
     /// Double Metaphone code of each interned name (indexed by name id), cut to four letters as
     /// blocking wants it (recall), interned in `phonetics`.
     pub name_phonetic: Vec<u32>,
@@ -309,23 +344,12 @@ pub struct Dataset {
     pub phonetics: Interner,
     /// Nickname groups of each interned name (indexed by name id).
     pub name_groups: Vec<u128>,
-    /// Alias names per record, as (given, family) name ids.
+    /// Alias names, as (given, family) name ids, of the records that have any.
     pub aliases: RecordLists<(u32, u32)>,
-    pub birth: Vec<Birth>,
-    pub sex: Vec<u8>,
     pub places: Interner,
-    pub postcode: Vec<u32>,
-    pub sector: Vec<u32>,
-    pub district: Vec<u32>,
-    pub area: Vec<u32>,
-    pub town: Vec<u32>,
-    pub local_authority: Vec<u32>,
-    /// The local authorities of each record's incidents (interned in `places`).
+    /// The local authorities of records' incidents (interned in `places`).
     pub incident_las: RecordLists<u32>,
     pub identifiers: Interner,
-    pub nhs_number: Vec<u32>,
-    pub upn: Vec<u32>,
-    pub pnc_id: Vec<u32>,
     /// Extra text columns, `extra_names.len()` values per record.
     pub extra_names: Vec<String>,
     pub extras: Vec<u32>,
@@ -418,8 +442,6 @@ impl Dataset {
         self.local_key.push(input.local_key.unwrap_or(u64::MAX));
         let given = self.name(input.given_name);
         let family = self.name(input.family_name);
-        self.given.push(given);
-        self.family.push(family);
         self.given_tf.add(given);
         self.family_tf.add(family);
         self.present.given_name |= given != NONE;
@@ -438,11 +460,11 @@ impl Dataset {
             let pair = (self.name(first), self.name(last));
             aliases.push(pair);
         }
-        self.present.other_names |= self.aliases.push(aliases);
+        let aliases = self.aliases.push(aliases);
+        self.present.other_names |= aliases != NONE;
 
         let birth = Birth::from_input(input.birth, input.age);
         self.present.birth |= birth.is_known();
-        self.birth.push(birth);
 
         let sex = match fold_text(input.sex).as_str() {
             "" => 0,
@@ -452,7 +474,6 @@ impl Dataset {
             _ => 3,
         };
         self.present.sex |= sex != 0;
-        self.sex.push(sex);
 
         let (postcode, sector, district, area) = match parse_postcode(input.postcode) {
             Some(parsed) => {
@@ -474,7 +495,6 @@ impl Dataset {
             }
         };
         self.present.postcode |= postcode != NONE || district != NONE;
-        self.postcode.push(postcode);
         self.postcode_tf.add(postcode);
         let member = match self.name_groups.get(given as usize).copied().unwrap_or(0) {
             0 => self.phonetic(given),
@@ -482,16 +502,11 @@ impl Dataset {
         };
         self.shared
             .add(given, family, birth.year, postcode, member);
-        self.sector.push(sector);
-        self.district.push(district);
-        self.area.push(area);
 
         let town = self.places.intern(&fold_text(input.town));
         self.present.town |= town != NONE;
-        self.town.push(town);
         let la = self.places.intern(&fold_text(input.local_authority));
         self.present.local_authority |= la != NONE;
-        self.local_authority.push(la);
         let mut incident_las: Vec<u32> = input
             .incident_local_authorities
             .iter()
@@ -500,7 +515,8 @@ impl Dataset {
             .collect();
         incident_las.sort_unstable();
         incident_las.dedup();
-        self.present.incident_local_authority |= self.incident_las.push(incident_las);
+        let incident_las = self.incident_las.push(incident_las);
+        self.present.incident_local_authority |= incident_las != NONE;
 
         let nhs = self.identifiers.intern(&fold_identifier(input.nhs_number));
         let upn = self.identifiers.intern(&fold_identifier(input.upn));
@@ -508,9 +524,23 @@ impl Dataset {
         self.present.nhs_number |= nhs != NONE;
         self.present.upn |= upn != NONE;
         self.present.pnc_id |= pnc != NONE;
-        self.nhs_number.push(nhs);
-        self.upn.push(upn);
-        self.pnc_id.push(pnc);
+        self.rows.push(Row {
+            given,
+            family,
+            postcode,
+            sector,
+            district,
+            area,
+            town,
+            local_authority: la,
+            nhs_number: nhs,
+            upn,
+            pnc_id: pnc,
+            aliases,
+            incident_las,
+            birth,
+            sex,
+        });
 
         for at in 0..self.extra_names.len() {
             let value = input.extras.get(at).copied().unwrap_or("");
@@ -521,12 +551,12 @@ impl Dataset {
 
     /// The record's aliases as (given, family) name ids.
     pub fn aliases_of(&self, record: usize) -> &[(u32, u32)] {
-        self.aliases.of(record)
+        self.aliases.get(self.rows[record].aliases)
     }
 
     /// The local authorities of the record's incidents.
     pub fn incident_las_of(&self, record: usize) -> &[u32] {
-        self.incident_las.of(record)
+        self.incident_las.get(self.rows[record].incident_las)
     }
 
     pub fn extra(&self, record: usize, at: usize) -> u32 {
@@ -568,20 +598,20 @@ mod tests {
             ..PersonInput::default()
         });
         assert_eq!(data.len(), 2);
-        assert_eq!(data.family[0], data.given[1], "one interner for all names");
+        assert_eq!(data.rows[0].family, data.rows[1].given, "one interner for all names");
         assert_eq!(
-            data.phonetic(data.family[0]),
-            data.phonetic(data.family[1]),
+            data.phonetic(data.rows[0].family),
+            data.phonetic(data.rows[1].family),
             "Smith and Smyth sound alike"
         );
-        assert_eq!(data.places.get(data.postcode[0]), "LS6 1AB");
-        assert_eq!(data.places.get(data.district[0]), "LS6");
-        assert_eq!(data.places.get(data.postcode[1]), "75001 PARIS");
-        assert_eq!(data.district[1], NONE);
-        assert_eq!((data.sex[0], data.sex[1]), (2, 0));
-        assert_eq!(data.birth[1].year, 0);
+        assert_eq!(data.places.get(data.rows[0].postcode), "LS6 1AB");
+        assert_eq!(data.places.get(data.rows[0].district), "LS6");
+        assert_eq!(data.places.get(data.rows[1].postcode), "75001 PARIS");
+        assert_eq!(data.rows[1].district, NONE);
+        assert_eq!((data.rows[0].sex, data.rows[1].sex), (2, 0));
+        assert_eq!(data.rows[1].birth.year, 0);
         assert_eq!(
-            (data.birth[1].year_min, data.birth[1].year_max),
+            (data.rows[1].birth.year_min, data.rows[1].birth.year_max),
             (2005, 2006)
         );
         assert!(data.present.birth && !data.present.nhs_number);

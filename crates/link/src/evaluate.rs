@@ -32,40 +32,51 @@ fn pairs(n: u64) -> u64 {
     n * n.saturating_sub(1) / 2
 }
 
-/// How many of the true matching pairs blocking let through to be compared: (blocked, all).
-/// Pairs that no blocking rule finds can never be linked directly, whatever the model says.
+/// What one blocking rule added to the union, against the truth.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RuleRecall {
+    pub rule: String,
+    /// Pairs no earlier rule found.
+    pub new_pairs: u64,
+    /// Of those, pairs that are truly one person.
+    pub new_true_pairs: u64,
+}
+
+/// How many of the true matching pairs blocking let through to be compared, rule by rule, and
+/// how many true matching pairs there are. Pairs that no blocking rule finds can never be
+/// linked directly, whatever the model says.
 pub fn blocking_recall(
     data: &crate::dataset::Dataset,
     rules: &[crate::block::Rule],
     max_pairs: u64,
     truth: &[u32],
-) -> (u64, u64) {
-    let (found, (), _) =
-        crate::block::scan_union(data, rules, max_pairs, &crate::Quiet, |a, b, _: &mut ()| {
-            (truth.get(a as usize) == truth.get(b as usize)).then_some(())
-        });
-    // TEMPORARY analysis dump
-    if let Ok(path) = std::env::var("SIGHTLINE_DUMP_UNBLOCKED") {
-        let (pairs_found, (), _) = crate::block::scan_union(data, rules, max_pairs, &crate::Quiet, |a, b, _: &mut ()| {
-            (truth.get(a as usize) == truth.get(b as usize)).then_some((a, b))
-        });
-        let found: rustc_hash::FxHashSet<(u32, u32)> = pairs_found.into_iter().collect();
-        let mut by: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        for (r, &t) in truth.iter().enumerate() { by.entry(t).or_default().push(r as u32); }
-        let mut out = String::new();
-        for members in by.values() {
-            for i in 0..members.len() { for j in i+1..members.len() {
-                let (a, b) = (members[i].min(members[j]), members[i].max(members[j]));
-                if !found.contains(&(a, b)) { out.push_str(&format!("{},{}\n", data.ids[a as usize], data.ids[b as usize])); }
-            }}
+) -> (Vec<RuleRecall>, u64) {
+    use crate::block::{Earlier, RuleBlocks};
+    let mut earlier = Earlier::new(data.len(), rules.len());
+    let mut out = Vec::new();
+    for &rule in rules {
+        let blocks = RuleBlocks::new(data, rule);
+        if blocks.pairs > max_pairs {
+            continue;
         }
-        let _ = std::fs::write(path, out);
+        let (found, (), new_pairs) = blocks.scan(
+            data,
+            |a, b| !earlier.holds(a, b),
+            |a, b, _: &mut ()| (truth.get(a as usize) == truth.get(b as usize)).then_some(()),
+            &crate::Quiet,
+        );
+        out.push(RuleRecall {
+            rule: rule.name().to_string(),
+            new_pairs,
+            new_true_pairs: found.len() as u64,
+        });
+        earlier.push(&blocks.keys);
     }
     let mut sizes: FxHashMap<u32, u64> = FxHashMap::default();
     for &t in truth {
         *sizes.entry(t).or_insert(0) += 1;
     }
-    (found.len() as u64, sizes.values().map(|&c| pairs(c)).sum())
+    (out, sizes.values().map(|&c| pairs(c)).sum())
 }
 
 /// One band of match probability among blocked pairs: how many pairs the model put in it, the

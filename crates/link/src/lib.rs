@@ -353,6 +353,13 @@ pub struct Waterfall {
     pub steps: Vec<Step>,
     pub total_weight: f64,
     pub probability: f64,
+    /// The first default blocking rule that pairs the records, when they were at hand to ask
+    /// ("none": no rule pairs them, so they were never compared).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<String>,
+    /// A guard that refuses the link whatever its weight, when the records were at hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guard: Option<String>,
 }
 
 /// Each comparison's level and weight (term frequency applied) for records `a` and `b`: what a
@@ -398,11 +405,27 @@ pub fn waterfall(model: &Model, levels: &[u8], weights: &[f64]) -> Waterfall {
         steps,
         total_weight,
         probability: model::probability(total_weight),
+        blocked_by: None,
+        guard: None,
     }
 }
 
 /// The evidence for records `a` and `b`, comparison by comparison.
 pub fn explain(data: &Dataset, model: &Model, a: usize, b: usize) -> Waterfall {
     let (levels, weights) = evidence(data, model, a, b);
-    waterfall(model, &levels, &weights)
+    let mut waterfall = waterfall(model, &levels, &weights);
+    let rule = Rule::DEFAULT.iter().find(|rule| {
+        let key = rule.key(data, a);
+        key != u64::MAX && key == rule.key(data, b)
+    });
+    waterfall.blocked_by = Some(rule.map_or("none".to_string(), |r| r.name().to_string()));
+    let g = gamma(data, &model.fields(), a, b);
+    waterfall.guard = if model.namesakes(data, g, a) {
+        Some("namesakes: a full name several people have, and nothing else for the link".into())
+    } else if model.household_members(data, g, a) {
+        Some("household: one family name at one address, given names nothing alike".into())
+    } else {
+        None
+    };
+    waterfall
 }

@@ -103,10 +103,10 @@ impl Model {
             // chance another record has this record's given name as its family name, and the
             // other way round.
             let share = match (model.field, level) {
-                (Field::GivenName, 1) => data.given_tf.share(data.given[a]),
-                (Field::GivenName, _) => data.family_tf.share(data.given[a]),
+                (Field::GivenName, 1) => data.given_tf.share(data.rows[a].given),
+                (Field::GivenName, _) => data.family_tf.share(data.rows[a].given),
                 (Field::FamilyName, 1) => self.family_share(data, gamma, a),
-                (Field::FamilyName, _) => data.given_tf.share(data.family[a]),
+                (Field::FamilyName, _) => data.given_tf.share(data.rows[a].family),
                 (Field::Postcode, _) => self.postcode_share(data, gamma, a),
                 _ => 0.0,
             };
@@ -124,7 +124,7 @@ impl Model {
     /// ("Muhammad Khan" is far more common than "Muhammad" times "Khan"). Never below the
     /// family name's own share, so a full name rarer than its parts suggest earns nothing extra.
     fn family_share(&self, data: &Dataset, gamma: Gamma, a: usize) -> f64 {
-        let own = data.family_tf.share(data.family[a]);
+        let own = data.family_tf.share(data.rows[a].family);
         let given_exact = self
             .comparisons
             .iter()
@@ -135,7 +135,7 @@ impl Model {
         }
         own.max(
             data.shared
-                .family_share_within_given(data.given[a], data.family[a]),
+                .family_share_within_given(data.rows[a].given, data.rows[a].family),
         )
     }
 
@@ -144,7 +144,7 @@ impl Model {
     /// so the address adds to the family name only what the family name does not already say.
     /// Never below the postcode's own share.
     fn postcode_share(&self, data: &Dataset, gamma: Gamma, a: usize) -> f64 {
-        let own = data.postcode_tf.share(data.postcode[a]);
+        let own = data.postcode_tf.share(data.rows[a].postcode);
         let family_exact = self
             .comparisons
             .iter()
@@ -155,7 +155,7 @@ impl Model {
         }
         own.max(
             data.shared
-                .postcode_share_within_family(data.family[a], data.postcode[a]),
+                .postcode_share_within_family(data.rows[a].family, data.rows[a].postcode),
         )
     }
 
@@ -193,7 +193,7 @@ impl Model {
             && against
             && data
                 .shared
-                .people_with_full_name(data.given[a], data.family[a])
+                .people_with_full_name(data.rows[a].given, data.rows[a].family)
                 > 1
     }
 
@@ -216,7 +216,7 @@ impl Model {
             && family_exact
             && address_exact
             && !alias
-            && data.shared.is_household(data.family[a], data.postcode[a])
+            && data.shared.is_household(data.rows[a].family, data.rows[a].postcode)
     }
 
     /// The total match weight (prior included) of a pair whose first record is `a` and whose

@@ -74,18 +74,18 @@ impl Part {
     fn key(self, data: &Dataset, r: usize) -> Option<u64> {
         let id = |v: u32| (v != NONE).then_some(u64::from(v));
         match self {
-            Part::FullName => (data.given[r] != NONE && data.family[r] != NONE)
-                .then(|| u64::from(data.given[r]) << 32 | u64::from(data.family[r])),
+            Part::FullName => (data.rows[r].given != NONE && data.rows[r].family != NONE)
+                .then(|| u64::from(data.rows[r].given) << 32 | u64::from(data.rows[r].family)),
             Part::BirthDate => {
-                let b = data.birth[r];
+                let b = data.rows[r].birth;
                 (b.year != 0 && b.month != 0 && b.day != 0).then(|| {
                     u64::from(b.year) << 16 | u64::from(b.month) << 8 | u64::from(b.day)
                 })
             }
-            Part::Postcode => id(data.postcode[r]).filter(|_| data.district[r] != NONE),
-            Part::NhsNumber => id(data.nhs_number[r]),
-            Part::Upn => id(data.upn[r]),
-            Part::PncId => id(data.pnc_id[r]),
+            Part::Postcode => id(data.rows[r].postcode).filter(|_| data.rows[r].district != NONE),
+            Part::NhsNumber => id(data.rows[r].nhs_number),
+            Part::Upn => id(data.rows[r].upn),
+            Part::PncId => id(data.rows[r].pnc_id),
         }
     }
 

@@ -244,6 +244,7 @@ pub fn train(
         let rate = options.pairs_per_session as f64 / blocks.pairs as f64;
         let seed = options.seed ^ rule.name().len() as u64;
         let (gammas, (), compared) = blocks.scan(
+            data,
             |a, b| sampled(a, b, seed, rate),
             |a, b, _: &mut ()| Some(gamma(data, fields, a as usize, b as usize)),
             progress,

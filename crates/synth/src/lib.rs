@@ -11,6 +11,7 @@
 //! households and dates of birth.
 
 pub mod dfe;
+pub mod name_model;
 pub mod names;
 pub mod people;
 pub mod people_names;

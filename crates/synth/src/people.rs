@@ -16,10 +16,8 @@
 //! Output depends only on [`PeopleOptions`]: each household, person and record has its own
 //! ChaCha stream derived from the seed and its index, so the same options give the same bytes.
 
-use crate::people_names::{
-    AREAS, FAMILY, GIVEN_FEMALE, GIVEN_MALE, NICKNAMES, SURNAME_MIDDLES, SURNAME_PREFIXES,
-    SURNAME_SUFFIXES,
-};
+use crate::name_model::{Cluster, FamilyName, NameModel, Weighted};
+use crate::people_names::{AREAS, GIVEN_FEMALE, GIVEN_MALE, NICKNAMES};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sightline_standard::PartialDate;
@@ -82,8 +80,6 @@ const REFERENCE_DAY: i64 = crate::world::PERIOD_END;
 const P_SHARED_HOUSEHOLD: f64 = 0.061;
 /// Share of shared households with twins.
 const P_TWIN_HOUSEHOLD: f64 = 0.027;
-/// Share of family names drawn from the common list rather than composed.
-const P_COMMON_SURNAME: f64 = 0.6;
 
 /// Rates at which one record differs from the person, for every record after the person's
 /// first. The first is corrupted at [`rates::FIRST_RECORD_FACTOR`] times these rates. Within
@@ -193,45 +189,9 @@ fn stream(seed: u64, kind: Stream, index: u64) -> ChaCha8Rng {
     rng
 }
 
-/// Draws indices in proportion to weights.
-struct Weighted {
-    cumulative: Vec<f64>,
-}
-
-impl Weighted {
-    fn new(weights: impl IntoIterator<Item = f64>) -> Weighted {
-        let mut total = 0.0;
-        let cumulative = weights
-            .into_iter()
-            .map(|w| {
-                total += w;
-                total
-            })
-            .collect();
-        Weighted { cumulative }
-    }
-
-    /// Zipf-like weights for `len` ranks: 1 / (rank + offset)^exponent.
-    fn zipf(len: usize, offset: f64, exponent: f64) -> Weighted {
-        Weighted::new((1..=len).map(|rank| 1.0 / (rank as f64 + offset).powf(exponent)))
-    }
-
-    fn sample(&self, rng: &mut ChaCha8Rng) -> usize {
-        let total = self.cumulative.last().copied().unwrap_or(0.0);
-        let at = rng.random::<f64>() * total;
-        self.cumulative
-            .partition_point(|&c| c <= at)
-            .min(self.cumulative.len().saturating_sub(1))
-    }
-}
-
 /// The name and place tables, with their weights.
 struct Lists {
-    female: Weighted,
-    male: Weighted,
-    family: Weighted,
-    prefixes: Weighted,
-    suffixes: Weighted,
+    names: NameModel,
     areas: Weighted,
     records: Weighted,
     /// Every other form of a given name, both directions.
@@ -250,39 +210,17 @@ impl Lists {
             }
         }
         Lists {
-            female: Weighted::zipf(GIVEN_FEMALE.len(), 15.0, 1.0),
-            male: Weighted::zipf(GIVEN_MALE.len(), 15.0, 1.0),
-            family: Weighted::zipf(FAMILY.len(), 8.0, 1.0),
-            prefixes: Weighted::zipf(SURNAME_PREFIXES.len(), 10.0, 0.8),
-            suffixes: Weighted::zipf(SURNAME_SUFFIXES.len(), 6.0, 0.9),
+            names: NameModel::new(),
             areas: Weighted::new(AREAS.iter().map(|a| f64::from(a.weight))),
             records: Weighted::new(RECORDS_PER_PERSON.iter().map(|&(_, p)| p)),
             nicknames,
         }
     }
 
-    fn given(&self, sex: Sex, rng: &mut ChaCha8Rng) -> &'static str {
-        match sex {
-            Sex::Female => GIVEN_FEMALE[self.female.sample(rng)],
-            Sex::Male => GIVEN_MALE[self.male.sample(rng)],
-        }
-    }
-
-    fn surname(&self, rng: &mut ChaCha8Rng) -> Surname {
-        if rng.random_bool(P_COMMON_SURNAME) {
-            Surname::Common(self.family.sample(rng) as u16)
-        } else {
-            let middle = if rng.random_bool(0.2) {
-                1 + rng.random_range(0..SURNAME_MIDDLES.len()) as u8
-            } else {
-                0
-            };
-            Surname::Composed {
-                prefix: self.prefixes.sample(rng) as u16,
-                middle,
-                suffix: self.suffixes.sample(rng) as u16,
-            }
-        }
+    /// A given name for someone of `cluster` and sex born on `birth_day`.
+    fn given(&self, cluster: Cluster, sex: Sex, birth_day: i64, rng: &mut ChaCha8Rng) -> &'static str {
+        self.names
+            .given(cluster, sex == Sex::Female, Birth::from_days(birth_day).year, rng)
     }
 
     fn address(&self, rng: &mut ChaCha8Rng) -> Address {
@@ -316,48 +254,6 @@ impl Sex {
             Sex::Male => Sex::Female,
         }
     }
-}
-
-/// A family name: one of the common list, or composed from parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Surname {
-    Common(u16),
-    /// `middle` is 0 for none, else 1 + its index.
-    Composed {
-        prefix: u16,
-        middle: u8,
-        suffix: u16,
-    },
-}
-
-impl Surname {
-    fn render(self) -> String {
-        match self {
-            Surname::Common(i) => FAMILY[usize::from(i)].to_string(),
-            Surname::Composed {
-                prefix,
-                middle,
-                suffix,
-            } => {
-                let mut name = SURNAME_PREFIXES[usize::from(prefix)].to_string();
-                if middle > 0 {
-                    join_part(&mut name, SURNAME_MIDDLES[usize::from(middle - 1)]);
-                }
-                join_part(&mut name, SURNAME_SUFFIXES[usize::from(suffix)]);
-                name
-            }
-        }
-    }
-}
-
-/// Appends a name part, writing a letter once where the part starts with the letter the name
-/// ends with ("Ash" + "hurst" = "Ashurst").
-fn join_part(name: &mut String, part: &str) {
-    let part = match (name.chars().last(), part.chars().next()) {
-        (Some(last), Some(first)) if last.eq_ignore_ascii_case(&first) => &part[first.len_utf8()..],
-        _ => part,
-    };
-    name.push_str(part);
 }
 
 /// Units (the last two letters) per postcode sector.
@@ -470,10 +366,12 @@ impl Birth {
 #[derive(Debug, Clone, Copy)]
 struct Person {
     given: &'static str,
-    family: Surname,
+    /// The naming tradition of the person's household.
+    cluster: Cluster,
+    family: FamilyName,
     /// Another family name the person may be recorded under: maiden, married, or the other
     /// parent's.
-    other_family: Surname,
+    other_family: FamilyName,
     /// The given name of the alias some records carry.
     alias_given: &'static str,
     sex: Sex,
@@ -523,10 +421,12 @@ fn draw_household(rng: &mut ChaCha8Rng, first: usize, seed: u64, lists: &Lists) 
         1
     };
     let home = lists.address(rng);
-    let family = lists.surname(rng);
+    let cluster = lists.names.cluster(rng);
+    let family = lists.names.family(cluster, rng);
     let shared_previous = home.moved(lists, rng);
     let shared = Shared {
         seed,
+        cluster,
         family,
         home,
         lists,
@@ -607,7 +507,8 @@ fn draw_household(rng: &mut ChaCha8Rng, first: usize, seed: u64, lists: &Lists) 
                 Some(twin) if twins && k == adults + 1 => {
                     let mut person =
                         draw_person(&mut r, &shared, first + k, sex, twin.birth.days());
-                    person.given = twin_name(twin.given, sex, &mut r, lists);
+                    person.given =
+                        twin_name(twin.given, sex, shared.cluster, twin.birth.days(), &mut r, lists);
                     person
                 }
                 _ => {
@@ -638,7 +539,14 @@ fn draw_household(rng: &mut ChaCha8Rng, first: usize, seed: u64, lists: &Lists) 
 
 /// A given name for the second twin: differing by one letter from the first twin's when the
 /// list has one and the draw says so, else any other name.
-fn twin_name(first: &'static str, sex: Sex, rng: &mut ChaCha8Rng, lists: &Lists) -> &'static str {
+fn twin_name(
+    first: &'static str,
+    sex: Sex,
+    cluster: Cluster,
+    birth_day: i64,
+    rng: &mut ChaCha8Rng,
+    lists: &Lists,
+) -> &'static str {
     let names = match sex {
         Sex::Female => GIVEN_FEMALE,
         Sex::Male => GIVEN_MALE,
@@ -654,7 +562,7 @@ fn twin_name(first: &'static str, sex: Sex, rng: &mut ChaCha8Rng, lists: &Lists)
         }
     }
     for _ in 0..16 {
-        let name = lists.given(sex, rng);
+        let name = lists.given(cluster, sex, birth_day, rng);
         if name != first {
             return name;
         }
@@ -688,7 +596,8 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
 /// What the people of one household share.
 struct Shared<'a> {
     seed: u64,
-    family: Surname,
+    cluster: Cluster,
+    family: FamilyName,
     home: Address,
     lists: &'a Lists,
 }
@@ -702,15 +611,19 @@ fn draw_person(
     birth_day: i64,
 ) -> Person {
     let lists = shared.lists;
-    let given = lists.given(sex, rng);
-    let mut alias_given = lists.given(sex, rng);
+    let cluster = shared.cluster;
+    let given = lists.given(cluster, sex, birth_day, rng);
+    let mut alias_given = lists.given(cluster, sex, birth_day, rng);
     if alias_given == given {
-        alias_given = lists.given(sex, rng);
+        alias_given = lists.given(cluster, sex, birth_day, rng);
     }
     Person {
         given,
-        family: shared.family,
-        other_family: lists.surname(rng),
+        cluster,
+        family: lists
+            .names
+            .own_family(cluster, sex == Sex::Female, shared.family, rng),
+        other_family: lists.names.family(cluster, rng),
         alias_given,
         sex,
         birth: Birth::from_days(birth_day),
@@ -811,7 +724,7 @@ fn record(person: &Person, entity: u32, copy: u8, seed: u64, lists: &Lists) -> R
                 if rng.random_bool(0.8) {
                     person.other_family.render()
                 } else {
-                    lists.surname(rng).render()
+                    lists.names.family(person.cluster, rng).render()
                 }
             }
             Some(3) => {
@@ -1649,9 +1562,9 @@ mod tests {
         assert!(distinct.len() > 15_000, "{} family names", distinct.len());
         let smith = people
             .iter()
-            .filter(|p| p.family == Surname::Common(0))
+            .filter(|p| p.family == FamilyName::Listed("Smith"))
             .count() as f64;
-        near("Smith", smith / people.len() as f64, 0.018, 0.006);
+        near("Smith", smith / people.len() as f64, 0.012, 0.005);
         let oldest = people.iter().map(|p| p.birth.year).min().unwrap_or(0);
         let youngest = people.iter().map(|p| p.birth.year).max().unwrap_or(0);
         assert!(oldest <= 1936 && youngest >= 2023, "{oldest}..{youngest}");
