@@ -281,7 +281,9 @@ fn print_link_report(report: &LinkReport) -> anyhow::Result<()> {
         "Links refused: {} (namesakes: a common full name and nothing else for them), {} (members of one household). Merges refused: {} (an agency gave different ids), {} (records disagree), {} (too large).",
         report.namesake_links_refused,
         report.household_links_refused,
-        refused.source_says_different, refused.not_cohesive, refused.too_large
+        refused.source_says_different,
+        refused.not_cohesive,
+        refused.too_large
     )?;
     if !report.flagged_clusters.is_empty() {
         writeln!(

@@ -31,11 +31,13 @@ fn assert_near_truth(seed: &str) {
     let (_sandbox, out) = assess_seed(seed);
     let rows = &out["truth"];
     // Groups against the truth as generated (members who never offend together in one
-    // incident cannot be seen as a group), and against the truth's own co-offending graph.
+    // incident cannot be seen as a group: 5 to 9% of generated groups are invisible in any
+    // data, depending on the seed's world), and against the truth's own co-offending graph,
+    // which is what estimation can reach.
     for (id, tolerance) in [
         ("victims", 0.02),
         ("offenders", 0.02),
-        ("groups", 0.10),
+        ("groups", 0.12),
         ("groups_co_offending", 0.03),
     ] {
         let row = truth_row(rows, id);

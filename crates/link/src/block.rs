@@ -48,6 +48,16 @@ pub enum Rule {
     GivenFamilyInitialTown,
     /// Given name + family name initial + postcode district.
     GivenFamilyInitialDistrict,
+    /// Probes without a full date of birth: family name + given name initial.
+    FamilyGivenInitialUndated,
+    /// Probes without a full date of birth: given name + family name initial.
+    GivenFamilyInitialUndated,
+    /// Probes without a full date of birth: the full postcode.
+    PostcodeUndated,
+    /// Probes without a given name: the family name + postcode district.
+    FamilyNoGiven,
+    /// Probes without a family name: the given name + postcode district.
+    GivenDistrictNoFamily,
     /// Training only: given and family name sounds (either order) + postcode district.
     NameSoundsPostcodeDistrict,
     /// Training only: given and family name sounds (either order) + birth year.
@@ -55,7 +65,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const DEFAULT: [Rule; 22] = [
+    pub const DEFAULT: [Rule; 26] = [
         Rule::NhsNumber,
         Rule::Upn,
         Rule::PncId,
@@ -78,6 +88,10 @@ impl Rule {
         Rule::FamilyBirthYearGivenInitial,
         Rule::FamilySoundBirthDay,
         Rule::GivenSoundBirthDayFamilyInitial,
+        Rule::FamilyGivenInitialUndated,
+        Rule::PostcodeUndated,
+        Rule::FamilyNoGiven,
+        Rule::GivenDistrictNoFamily,
     ];
 
     /// The rules whose pairs train m: between them, every comparison is estimated in a
@@ -121,10 +135,18 @@ impl Rule {
             Rule::GivenFamilyInitialTown => &[Field::GivenName, Field::Town],
             Rule::FamilyBirthYearGivenInitial => &[Field::FamilyName, Field::DateOfBirth],
             Rule::FamilySoundBirthDay => &[Field::FamilyName, Field::DateOfBirth],
+            Rule::FamilyGivenInitialUndated | Rule::GivenFamilyInitialUndated => {
+                &[Field::GivenName, Field::FamilyName]
+            }
+            Rule::PostcodeUndated => &ADDRESS,
+            Rule::FamilyNoGiven => &[Field::FamilyName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
+            Rule::GivenDistrictNoFamily => &[Field::GivenName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
             Rule::GivenSoundBirthDayFamilyInitial => {
                 &[Field::GivenName, Field::FamilyName, Field::DateOfBirth]
             }
-            Rule::GivenFamilyInitialDistrict => &[Field::GivenName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
+            Rule::GivenFamilyInitialDistrict => {
+                &[Field::GivenName, ADDRESS[0], ADDRESS[1], ADDRESS[2]]
+            }
             Rule::BirthDateInitials => &[Field::DateOfBirth],
             Rule::GivenSoundFamilyInitialBirthYear => {
                 &[Field::GivenName, Field::FamilyName, Field::DateOfBirth]
@@ -160,6 +182,13 @@ impl Rule {
             Rule::GivenFamilyInitialTown => "given name + family name initial + town",
             Rule::FamilyBirthYearGivenInitial => "family name + birth year + given name initial",
             Rule::FamilySoundBirthDay => "family name sound + birth day and month",
+            Rule::FamilyGivenInitialUndated => "undated records: family name + given name initial",
+            Rule::GivenFamilyInitialUndated => "undated records: given name + family name initial",
+            Rule::PostcodeUndated => "undated records: postcode",
+            Rule::FamilyNoGiven => "records without a given name: family name + postcode district",
+            Rule::GivenDistrictNoFamily => {
+                "records without a family name: given name + postcode district"
+            }
             Rule::GivenSoundBirthDayFamilyInitial => {
                 "given name sound + birth day and month + family name initial"
             }
@@ -170,6 +199,34 @@ impl Rule {
             Rule::GivenSoundFamilyInitialBirthYear => {
                 "given name sound + family name initial + birth year"
             }
+        }
+    }
+
+    /// Whether the rule pairs only where one record is a probe ([`Rule::is_probe`]): records
+    /// that lack what most rules block on, looked for among everyone by a looser key.
+    pub fn probes_only(self) -> bool {
+        matches!(
+            self,
+            Rule::FamilyGivenInitialUndated
+                | Rule::GivenFamilyInitialUndated
+                | Rule::PostcodeUndated
+                | Rule::FamilyNoGiven
+                | Rule::GivenDistrictNoFamily
+        )
+    }
+
+    /// Whether the record is a probe of this rule (every record is, for a rule that is not
+    /// [`Rule::probes_only`]).
+    pub fn is_probe(self, data: &Dataset, record: usize) -> bool {
+        let row = &data.rows[record];
+        let dated = row.birth.year != 0 && row.birth.month != 0 && row.birth.day != 0;
+        match self {
+            Rule::FamilyGivenInitialUndated
+            | Rule::GivenFamilyInitialUndated
+            | Rule::PostcodeUndated => !dated,
+            Rule::FamilyNoGiven => row.given == NONE,
+            Rule::GivenDistrictNoFamily => row.family == NONE,
+            _ => true,
         }
     }
 
@@ -259,6 +316,21 @@ impl Rule {
                 }),
             Rule::PostcodeBirthYear => (data.rows[record].postcode != NONE && birth.year != 0)
                 .then(|| [data.rows[record].postcode, u32::from(birth.year)]),
+            Rule::FamilyGivenInitialUndated => (given != NONE && family != NONE).then(|| {
+                let initial = data.names.get(given).bytes().next().unwrap_or(0);
+                [family, u32::from(initial)]
+            }),
+            Rule::GivenFamilyInitialUndated => (given != NONE && family != NONE).then(|| {
+                let initial = data.names.get(family).bytes().next().unwrap_or(0);
+                [given, u32::from(initial)]
+            }),
+            Rule::PostcodeUndated => {
+                (data.rows[record].postcode != NONE).then(|| [data.rows[record].postcode, 0])
+            }
+            Rule::FamilyNoGiven => (family != NONE && data.rows[record].district != NONE)
+                .then(|| [family, data.rows[record].district]),
+            Rule::GivenDistrictNoFamily => (given != NONE && data.rows[record].district != NONE)
+                .then(|| [given, data.rows[record].district]),
             Rule::FamilySoundBirthDay => day_month
                 .filter(|_| family != NONE)
                 .map(|day| [data.phonetic(family), day]),
@@ -268,13 +340,12 @@ impl Rule {
                     let initial = data.names.get(family).bytes().next().unwrap_or(0);
                     [data.phonetic(given), day << 8 | u32::from(initial)]
                 }),
-            Rule::FamilyBirthYearGivenInitial => (given != NONE
-                && family != NONE
-                && birth.year != 0)
-                .then(|| {
+            Rule::FamilyBirthYearGivenInitial => {
+                (given != NONE && family != NONE && birth.year != 0).then(|| {
                     let initial = data.names.get(given).bytes().next().unwrap_or(0);
                     [family, u32::from(birth.year) << 8 | u32::from(initial)]
-                }),
+                })
+            }
             Rule::GivenFamilyInitialTown | Rule::GivenFamilyInitialDistrict => {
                 let place = match self {
                     Rule::GivenFamilyInitialTown => data.rows[record].town,
@@ -285,26 +356,30 @@ impl Rule {
                     [given, mix(place, u32::from(initial))]
                 })
             }
-            Rule::BirthDateInitials => date.filter(|_| given != NONE && family != NONE).map(|date| {
-                let x = data.names.get(given).bytes().next().unwrap_or(0);
-                let y = data.names.get(family).bytes().next().unwrap_or(0);
-                [date, u32::from(x.min(y)) << 8 | u32::from(x.max(y))]
-            }),
-            Rule::GivenSoundFamilyInitialBirthYear => (given != NONE
-                && family != NONE
-                && birth.year != 0)
-                .then(|| {
+            Rule::BirthDateInitials => {
+                date.filter(|_| given != NONE && family != NONE)
+                    .map(|date| {
+                        let x = data.names.get(given).bytes().next().unwrap_or(0);
+                        let y = data.names.get(family).bytes().next().unwrap_or(0);
+                        [date, u32::from(x.min(y)) << 8 | u32::from(x.max(y))]
+                    })
+            }
+            Rule::GivenSoundFamilyInitialBirthYear => {
+                (given != NONE && family != NONE && birth.year != 0).then(|| {
                     let initial = data.names.get(family).bytes().next().unwrap_or(0);
                     [
                         data.phonetic(given),
                         u32::from(birth.year) << 8 | u32::from(initial),
                     ]
-                }),
+                })
+            }
             Rule::NhsNumber => {
                 (data.rows[record].nhs_number != NONE).then(|| [data.rows[record].nhs_number, 0])
             }
             Rule::Upn => (data.rows[record].upn != NONE).then(|| [data.rows[record].upn, 0]),
-            Rule::PncId => (data.rows[record].pnc_id != NONE).then(|| [data.rows[record].pnc_id, 0]),
+            Rule::PncId => {
+                (data.rows[record].pnc_id != NONE).then(|| [data.rows[record].pnc_id, 0])
+            }
         };
         parts.map_or(u64::MAX, |[x, y]| u64::from(x) << 32 | u64::from(y))
     }
@@ -335,17 +410,24 @@ const WORK_PAIRS: u64 = 1 << 16;
 
 /// One rule's blocks: each record's key, the keyed records sorted by key, and the runs of two
 /// or more records that share one. Pairs are never stored: [`RuleBlocks::scan`] visits them.
+///
+/// A probe rule ([`Rule::probes_only`]) pairs only where at least one record is a probe: a
+/// block's probes come first, and its pairs are the probes with every later member.
 pub struct RuleBlocks {
     pub rule: Rule,
-    /// Each record's key (`u64::MAX` for none).
+    /// Each record's key (`u64::MAX` for none); for a probe rule, with [`PROBE_BIT`] set on
+    /// the probes.
     pub keys: Vec<u64>,
-    /// Keyed records, sorted by key (then record).
+    /// Keyed records, sorted by key, probes first, then record.
     order: Vec<u32>,
-    /// Runs in `order` of two or more records with one key.
-    blocks: Vec<(u32, u32)>,
+    /// Runs in `order` of records with one key that hold a pair: (start, end, end of probes).
+    blocks: Vec<(u32, u32, u32)>,
     /// Pairs in the blocks.
     pub pairs: u64,
 }
+
+/// Marks a probe's key in [`RuleBlocks::keys`].
+pub const PROBE_BIT: u64 = 1 << 63;
 
 /// A slice of one block: the pairs whose first member is at positions `first..first_end`.
 #[derive(Clone, Copy)]
@@ -358,15 +440,26 @@ struct Work {
 
 impl RuleBlocks {
     pub fn new(data: &Dataset, rule: Rule) -> RuleBlocks {
+        let probes_only = rule.probes_only();
         let keys: Vec<u64> = (0..data.len())
             .into_par_iter()
-            .map(|r| rule.key(data, r))
+            .map(|r| match rule.key(data, r) {
+                u64::MAX => u64::MAX,
+                // The top bit is the probe mark: keys keep the other 63 (two keys that differ
+                // only there share a block, which costs a few pairs, never a missed one).
+                key if probes_only && rule.is_probe(data, r) => key | PROBE_BIT,
+                key => key & !PROBE_BIT,
+            })
             .collect();
-        let mut keyed: Vec<(u64, u32)> = keys
+        // Sorted by key without the probe mark, probes first within a key.
+        let mut keyed: Vec<(u64, bool, u32)> = keys
             .iter()
             .enumerate()
             .filter(|&(_, &k)| k != u64::MAX)
-            .map(|(r, &k)| (k, r as u32))
+            .map(|(r, &k)| {
+                let probe = !probes_only || k & PROBE_BIT != 0;
+                (k & !PROBE_BIT, !probe, r as u32)
+            })
             .collect();
         keyed.par_sort_unstable();
         let mut blocks = Vec::new();
@@ -374,10 +467,12 @@ impl RuleBlocks {
         let mut start = 0;
         for at in 1..=keyed.len() {
             if at == keyed.len() || keyed[at].0 != keyed[start].0 {
-                if at - start > 1 {
-                    let size = (at - start) as u64;
-                    pairs += size * (size - 1) / 2;
-                    blocks.push((start as u32, at as u32));
+                let size = (at - start) as u64;
+                let probes = keyed[start..at].iter().filter(|e| !e.1).count() as u64;
+                let block_pairs = probes * probes.saturating_sub(1) / 2 + probes * (size - probes);
+                if block_pairs > 0 {
+                    pairs += block_pairs;
+                    blocks.push((start as u32, at as u32, (start as u64 + probes) as u32));
                 }
                 start = at;
             }
@@ -385,7 +480,7 @@ impl RuleBlocks {
         RuleBlocks {
             rule,
             keys,
-            order: keyed.into_iter().map(|(_, r)| r).collect(),
+            order: keyed.into_iter().map(|(_, _, r)| r).collect(),
             blocks,
             pairs,
         }
@@ -394,12 +489,14 @@ impl RuleBlocks {
     /// The blocks cut into pieces of about [`WORK_PAIRS`] pairs, in order.
     fn work(&self) -> Vec<Work> {
         let mut work = Vec::new();
-        for &(start, end) in &self.blocks {
+        for &(start, end, probes_end) in &self.blocks {
+            // Rows whose pairs are this piece's: the probes, and never the last member.
+            let rows_end = probes_end.min(end - 1);
             let mut first = start;
-            while first + 1 < end {
+            while first < rows_end {
                 let mut first_end = first;
                 let mut pairs = 0u64;
-                while first_end + 1 < end && pairs < WORK_PAIRS {
+                while first_end < rows_end && pairs < WORK_PAIRS {
                     pairs += u64::from(end - first_end - 1);
                     first_end += 1;
                 }
@@ -482,14 +579,22 @@ impl Tally for () {
     fn add(&mut self, _: &Self) {}
 }
 
-/// The keys of the rules scanned so far, held record by record, so that asking whether an
-/// earlier rule already holds a pair reads two short rows instead of one key per rule from
-/// far apart in memory.
+/// The keys of the rules scanned so far, held record by record as 32-bit digests, so that
+/// asking whether an earlier rule already holds a pair reads two short rows instead of one key
+/// per rule from far apart in memory. Two different keys share a digest once in about four
+/// billion comparisons; such a pair is taken for held and skipped, as if no rule had found it.
 pub struct Earlier {
     width: usize,
     rules: usize,
-    keys: Vec<u64>,
+    digests: Vec<u32>,
+    /// Per rule so far, whether it pairs only probes.
+    probe_rules: Vec<bool>,
 }
+
+/// No key.
+const NO_DIGEST: u32 = 0;
+/// The probe mark in a digest.
+const PROBE_DIGEST: u32 = 1;
 
 impl Earlier {
     /// Room for `width` rules' keys of `records` records.
@@ -497,31 +602,51 @@ impl Earlier {
         Earlier {
             width,
             rules: 0,
-            keys: vec![u64::MAX; records * width],
+            digests: vec![NO_DIGEST; records * width],
+            probe_rules: Vec::new(),
         }
     }
 
-    /// Adds the next rule's keys (one per record).
-    pub fn push(&mut self, keys: &[u64]) {
+    /// A key's digest: never [`NO_DIGEST`], with the probe mark in its lowest bit.
+    fn digest(key: u64) -> u32 {
+        let mixed = (key & !PROBE_BIT).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let digest = ((mixed >> 32) as u32) & !PROBE_DIGEST;
+        let digest = if digest == NO_DIGEST { 2 } else { digest };
+        digest | u32::from(key & PROBE_BIT != 0)
+    }
+
+    /// Adds the next rule's keys (one per record; a probe rule's with [`PROBE_BIT`] on its
+    /// probes).
+    pub fn push(&mut self, keys: &[u64], probe_rule: bool) {
         if self.rules == self.width {
             return;
         }
         for (record, &key) in keys.iter().enumerate() {
-            self.keys[record * self.width + self.rules] = key;
+            self.digests[record * self.width + self.rules] = match key {
+                u64::MAX => NO_DIGEST,
+                key => Earlier::digest(key),
+            };
         }
         self.rules += 1;
+        self.probe_rules.push(probe_rule);
     }
 
-    /// Whether an earlier rule holds the pair: both records have its key, and it is the same.
+    /// Whether an earlier rule holds the pair: both records have its key, it is the same, and
+    /// (for a probe rule) one of them is a probe.
     pub fn holds(&self, a: u32, b: u32) -> bool {
         let row = |r: u32| {
             let start = r as usize * self.width;
-            &self.keys[start..start + self.rules]
+            &self.digests[start..start + self.rules]
         };
         row(a)
             .iter()
             .zip(row(b))
-            .any(|(&x, &y)| x != u64::MAX && x == y)
+            .zip(&self.probe_rules)
+            .any(|((&x, &y), &probe_rule)| {
+                x != NO_DIGEST
+                    && x | PROBE_DIGEST == y | PROBE_DIGEST
+                    && (!probe_rule || (x | y) & PROBE_DIGEST != 0)
+            })
     }
 }
 
@@ -558,7 +683,7 @@ pub fn scan_union<T: Send, S: Tally>(
             refused,
         });
         if !refused {
-            earlier.push(&blocks.keys);
+            earlier.push(&blocks.keys, rule.probes_only());
         }
     }
     (kept, tally, reports)
@@ -573,8 +698,9 @@ pub struct Blocked {
 /// The union of the rules' pairs, as a list (for tests and small sets; linking scans the
 /// union without keeping it).
 pub fn block(data: &Dataset, rules: &[Rule], max_pairs: u64, progress: &dyn Progress) -> Blocked {
-    let (pairs, (), rules) =
-        scan_union(data, rules, max_pairs, progress, |a, b, _: &mut ()| Some((a, b)));
+    let (pairs, (), rules) = scan_union(data, rules, max_pairs, progress, |a, b, _: &mut ()| {
+        Some((a, b))
+    });
     Blocked { pairs, rules }
 }
 

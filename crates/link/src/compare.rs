@@ -222,9 +222,11 @@ pub fn gamma(data: &Dataset, fields: &[Field], a: usize, b: usize) -> Gamma {
                 0
             }
             Field::Town => extra_level(data, data.rows[a].town, data.rows[b].town),
-            Field::LocalAuthority => {
-                extra_level(data, data.rows[a].local_authority, data.rows[b].local_authority)
-            }
+            Field::LocalAuthority => extra_level(
+                data,
+                data.rows[a].local_authority,
+                data.rows[b].local_authority,
+            ),
             Field::IncidentLocalAuthority => incident_la_level(data, a, b),
             Field::NhsNumber => exact_level(data.rows[a].nhs_number, data.rows[b].nhs_number, NONE),
             Field::Upn => exact_level(data.rows[a].upn, data.rows[b].upn, NONE),

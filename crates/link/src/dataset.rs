@@ -206,13 +206,19 @@ impl Shared {
             *self.per_family.entry(family).or_insert(0) += 1;
         }
         if postcode != NONE && self.household_members.insert((family, postcode, member)) {
-            *self.per_family_postcode.entry((family, postcode)).or_insert(0) += 1;
+            *self
+                .per_family_postcode
+                .entry((family, postcode))
+                .or_insert(0) += 1;
         }
     }
 
     /// How many people (as near as records tell) have this full name.
     pub fn people_with_full_name(&self, given: u32, family: u32) -> u32 {
-        self.per_full_name.get(&(given, family)).copied().unwrap_or(0)
+        self.per_full_name
+            .get(&(given, family))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Of the other people with this given name, the share who also have this family name
@@ -252,6 +258,22 @@ fn conditional_share(sharing: u32, people: u32, min_others: u32) -> f64 {
     } else {
         (f64::from(others) / f64::from(people - 1)).min(1.0)
     }
+}
+
+/// log2 of the share of each given name, family name and postcode (by interned id).
+#[derive(Debug, Default)]
+struct LogShares {
+    given: Vec<f64>,
+    family: Vec<f64>,
+    postcode: Vec<f64>,
+}
+
+/// Which field's value shares [`Dataset::log_share`] gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shares {
+    Given,
+    Family,
+    Postcode,
 }
 
 /// Which optional fields any record has: comparisons are made only for these.
@@ -358,6 +380,9 @@ pub struct Dataset {
     /// Who shares names and addresses with whom, counted in people rather than records.
     pub shared: Shared,
     pub postcode_tf: Frequencies,
+    /// log2 of each value's share in its field (no lower than one record in the set), computed
+    /// on first use, when the set is complete.
+    log_shares: std::sync::OnceLock<LogShares>,
     pub present: Present,
     encoder: DoubleMetaphone,
     whole_encoder: DoubleMetaphone,
@@ -410,7 +435,11 @@ impl Dataset {
             // A new name: its code, once. Folding made it ASCII, which the encoder needs.
             let code = self.encoder.double_metaphone(&folded).primary();
             let whole = self.whole_encoder.double_metaphone(&folded).primary();
-            let code = if code.is_empty() { folded.clone() } else { code };
+            let code = if code.is_empty() {
+                folded.clone()
+            } else {
+                code
+            };
             let whole = if whole.is_empty() { folded } else { whole };
             let phonetic = self.phonetics.intern(&code);
             self.name_phonetic.push(phonetic);
@@ -420,6 +449,34 @@ impl Dataset {
                 .push(crate::nicknames::group_bits(self.names.get(id)));
         }
         id
+    }
+
+    /// log2 of the share of records with value `id` in a field, never below one record in the
+    /// set: what an exact match on a value that common is worth against chance; None when no
+    /// record has it in that field. The set must be complete (computed once, on first use).
+    pub fn log_share(&self, field: Shares, id: u32) -> Option<f64> {
+        let shares = self.log_shares.get_or_init(|| {
+            let floor = 1.0 / (self.len().max(2) as f64);
+            let table = |tf: &Frequencies, values: usize| -> Vec<f64> {
+                (0..values as u32)
+                    .map(|id| match tf.share(id) {
+                        0.0 => f64::NAN,
+                        share => share.max(floor).log2(),
+                    })
+                    .collect()
+            };
+            LogShares {
+                given: table(&self.given_tf, self.names.len()),
+                family: table(&self.family_tf, self.names.len()),
+                postcode: table(&self.postcode_tf, self.places.len()),
+            }
+        });
+        let table = match field {
+            Shares::Given => &shares.given,
+            Shares::Family => &shares.family,
+            Shares::Postcode => &shares.postcode,
+        };
+        table.get(id as usize).copied().filter(|v| !v.is_nan())
     }
 
     /// The four-letter sound of a name, for blocking.
@@ -500,8 +557,7 @@ impl Dataset {
             0 => self.phonetic(given),
             groups => groups.trailing_zeros(),
         };
-        self.shared
-            .add(given, family, birth.year, postcode, member);
+        self.shared.add(given, family, birth.year, postcode, member);
 
         let town = self.places.intern(&fold_text(input.town));
         self.present.town |= town != NONE;
@@ -598,7 +654,10 @@ mod tests {
             ..PersonInput::default()
         });
         assert_eq!(data.len(), 2);
-        assert_eq!(data.rows[0].family, data.rows[1].given, "one interner for all names");
+        assert_eq!(
+            data.rows[0].family, data.rows[1].given,
+            "one interner for all names"
+        );
         assert_eq!(
             data.phonetic(data.rows[0].family),
             data.phonetic(data.rows[1].family),

@@ -70,7 +70,7 @@ pub fn blocking_recall(
             new_pairs,
             new_true_pairs: found.len() as u64,
         });
-        earlier.push(&blocks.keys);
+        earlier.push(&blocks.keys, rule.probes_only());
     }
     let mut sizes: FxHashMap<u32, u64> = FxHashMap::default();
     for &t in truth {

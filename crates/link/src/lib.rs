@@ -259,11 +259,16 @@ fn union_share(
         .filter(|&pairs| pairs <= max_pairs)
         .sum();
     let rate = SAMPLE / total.max(1) as f64;
-    let (gammas, (), reports) =
-        block::scan_union(data, &options.rules, max_pairs, &Quiet, |a, b, _: &mut ()| {
+    let (gammas, (), reports) = block::scan_union(
+        data,
+        &options.rules,
+        max_pairs,
+        &Quiet,
+        |a, b, _: &mut ()| {
             train::sampled(a, b, options.seed, rate)
                 .then(|| gamma(data, fields, a as usize, b as usize))
-        });
+        },
+    );
     let union: u64 = reports.iter().map(|r| r.new_pairs).sum();
     let everyone = vec![true; fields.len()];
     let (_, share, used) = model::expectation_maximisation(
@@ -302,8 +307,7 @@ fn estimate_u_parallel(
                 model::count_levels(data, fields, per_chunk, seed, among)
             })
             .collect();
-        let mut total: Vec<Vec<f64>> =
-            fields.iter().map(|f| vec![0.0; f.levels().len()]).collect();
+        let mut total: Vec<Vec<f64>> = fields.iter().map(|f| vec![0.0; f.levels().len()]).collect();
         for part in &parts {
             for (row, part_row) in total.iter_mut().zip(part) {
                 for (value, p) in row.iter_mut().zip(part_row) {
@@ -367,9 +371,7 @@ pub struct Waterfall {
 pub fn evidence(data: &Dataset, model: &Model, a: usize, b: usize) -> (Vec<u8>, Vec<f64>) {
     let g = gamma(data, &model.fields(), a, b);
     (0..model.comparisons.len())
-        .map(|at| {
-            (level_of(g, at), model.level_weight(data, at, g, a))
-        })
+        .map(|at| (level_of(g, at), model.level_weight(data, at, g, a)))
         .unzip()
 }
 
@@ -416,7 +418,9 @@ pub fn explain(data: &Dataset, model: &Model, a: usize, b: usize) -> Waterfall {
     let mut waterfall = waterfall(model, &levels, &weights);
     let rule = Rule::DEFAULT.iter().find(|rule| {
         let key = rule.key(data, a);
-        key != u64::MAX && key == rule.key(data, b)
+        key != u64::MAX
+            && key == rule.key(data, b)
+            && (rule.is_probe(data, a) || rule.is_probe(data, b))
     });
     waterfall.blocked_by = Some(rule.map_or("none".to_string(), |r| r.name().to_string()));
     let g = gamma(data, &model.fields(), a, b);

@@ -9,7 +9,7 @@
 //! that value's frequency, so that "Smith" weighs less than "Przybylski".
 
 use crate::compare::{Field, Gamma, gamma, level_of};
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, Shares};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHashMap;
@@ -71,6 +71,9 @@ pub struct Model {
     /// What looks implausible in this model.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Where the given and family name comparisons are, found on first use.
+    #[serde(skip)]
+    names_at: std::sync::OnceLock<(Option<usize>, Option<usize>)>,
 }
 
 impl Model {
@@ -102,20 +105,28 @@ impl Model {
             // Exact: the chance another record has this value in the same field. Swapped: the
             // chance another record has this record's given name as its family name, and the
             // other way round.
-            let share = match (model.field, level) {
-                (Field::GivenName, 1) => data.given_tf.share(data.rows[a].given),
-                (Field::GivenName, _) => data.family_tf.share(data.rows[a].given),
-                (Field::FamilyName, 1) => self.family_share(data, gamma, a),
-                (Field::FamilyName, _) => data.given_tf.share(data.rows[a].family),
-                (Field::Postcode, _) => self.postcode_share(data, gamma, a),
-                _ => 0.0,
+            let row = &data.rows[a];
+            let log_share = match (model.field, level) {
+                (Field::GivenName, 1) => data.log_share(Shares::Given, row.given),
+                (Field::GivenName, _) => data.log_share(Shares::Family, row.given),
+                (Field::FamilyName, 1) => self.family_log_share(data, gamma, a),
+                (Field::FamilyName, _) => data.log_share(Shares::Given, row.family),
+                (Field::Postcode, _) => self.postcode_log_share(data, gamma, a),
+                _ => None,
             };
-            if share > 0.0 {
-                let floor = 1.0 / (data.len().max(2) as f64);
-                return (entry.m / share.max(floor)).log2();
+            if let Some(log_share) = log_share {
+                return entry.m.log2() - log_share;
             }
         }
         entry.weight
+    }
+
+    /// Where the given and family name comparisons are (found once).
+    fn name_comparisons(&self) -> (Option<usize>, Option<usize>) {
+        *self.names_at.get_or_init(|| {
+            let at = |field| self.comparisons.iter().position(|c| c.field == field);
+            (at(Field::GivenName), at(Field::FamilyName))
+        })
     }
 
     /// The chance that another record shares `a`'s family name exactly. When the given names
@@ -123,40 +134,43 @@ impl Model {
     /// has already been weighed, and full names are not independent draws of their parts
     /// ("Muhammad Khan" is far more common than "Muhammad" times "Khan"). Never below the
     /// family name's own share, so a full name rarer than its parts suggest earns nothing extra.
-    fn family_share(&self, data: &Dataset, gamma: Gamma, a: usize) -> f64 {
-        let own = data.family_tf.share(data.rows[a].family);
+    fn family_log_share(&self, data: &Dataset, gamma: Gamma, a: usize) -> Option<f64> {
+        let row = &data.rows[a];
+        let own = data.log_share(Shares::Family, row.family)?;
         let given_exact = self
-            .comparisons
-            .iter()
-            .position(|c| c.field == Field::GivenName)
+            .name_comparisons()
+            .0
             .is_some_and(|at| level_of(gamma, at) == 1);
         if !given_exact {
-            return own;
+            return Some(own);
         }
-        own.max(
-            data.shared
-                .family_share_within_given(data.rows[a].given, data.rows[a].family),
-        )
+        match data.shared.family_share_within_given(row.given, row.family) {
+            share if share > 0.0 => Some(own.max(share.log2())),
+            _ => Some(own),
+        }
     }
 
     /// The chance that another record shares `a`'s postcode exactly. When the family names are
     /// the same too, the chance among other people with that family name: a household shares both,
     /// so the address adds to the family name only what the family name does not already say.
     /// Never below the postcode's own share.
-    fn postcode_share(&self, data: &Dataset, gamma: Gamma, a: usize) -> f64 {
-        let own = data.postcode_tf.share(data.rows[a].postcode);
+    fn postcode_log_share(&self, data: &Dataset, gamma: Gamma, a: usize) -> Option<f64> {
+        let row = &data.rows[a];
+        let own = data.log_share(Shares::Postcode, row.postcode)?;
         let family_exact = self
-            .comparisons
-            .iter()
-            .position(|c| c.field == Field::FamilyName)
+            .name_comparisons()
+            .1
             .is_some_and(|at| level_of(gamma, at) == 1);
         if !family_exact {
-            return own;
+            return Some(own);
         }
-        own.max(
-            data.shared
-                .postcode_share_within_family(data.rows[a].family, data.rows[a].postcode),
-        )
+        match data
+            .shared
+            .postcode_share_within_family(row.family, row.postcode)
+        {
+            share if share > 0.0 => Some(own.max(share.log2())),
+            _ => Some(own),
+        }
     }
 
     /// The namesake guard: whether a pair's case rests on a full name that several people have,
@@ -180,7 +194,10 @@ impl Model {
                     if weight < 0.0
                         && matches!(
                             field,
-                            Field::DateOfBirth | Field::Postcode | Field::Town | Field::LocalAuthority
+                            Field::DateOfBirth
+                                | Field::Postcode
+                                | Field::Town
+                                | Field::LocalAuthority
                         )
                     {
                         against = true;
@@ -216,7 +233,9 @@ impl Model {
             && family_exact
             && address_exact
             && !alias
-            && data.shared.is_household(data.rows[a].family, data.rows[a].postcode)
+            && data
+                .shared
+                .is_household(data.rows[a].family, data.rows[a].postcode)
     }
 
     /// The total match weight (prior included) of a pair whose first record is `a` and whose
@@ -421,7 +440,11 @@ pub fn build(
         .iter()
         .enumerate()
         .map(|(at, &field)| {
-            let estimated_by = estimates.m_estimated_by.get(at).cloned().unwrap_or_default();
+            let estimated_by = estimates
+                .m_estimated_by
+                .get(at)
+                .cloned()
+                .unwrap_or_default();
             ComparisonModel {
                 field,
                 name: field.name(data),
@@ -461,6 +484,7 @@ pub fn build(
         u_sample_pairs: estimates.u_sample_pairs,
         sessions: estimates.sessions,
         warnings: Vec::new(),
+        names_at: std::sync::OnceLock::new(),
     };
     model.warnings = warnings(&model);
     model
@@ -485,7 +509,8 @@ pub fn warnings(model: &Model) -> Vec<String> {
         ));
     }
     for comparison in &model.comparisons {
-        let (Some(first), Some(last)) = (comparison.levels.first(), comparison.levels.last()) else {
+        let (Some(first), Some(last)) = (comparison.levels.first(), comparison.levels.last())
+        else {
             continue;
         };
         if STRONG_DISAGREEMENT.contains(&comparison.field) && last.weight > -2.0 {

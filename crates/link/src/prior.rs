@@ -6,12 +6,21 @@
 //! coincidences, estimated as the pairs agreeing on all but one part times the chance that two
 //! random records agree on that part (the smaller such product, since both count true matches
 //! too). A rule finds only some matches: its recall is the chance that both records of a match
-//! have every field of the rule (the share of records that have them, squared) times m of
-//! "exact" on each field (as training found it). So each rule implies a number of matching
-//! pairs, (agreeing − coincidences) / recall; the estimate is the median over the rules with
-//! at least [`MIN_AGREEING`] agreeing pairs beyond chance. The prior is that number over all
-//! pairs. This does not depend on which pairs blocking produced, and it cannot run away the way
-//! EM's share of matches among blocked pairs can when blocks are full of namesakes.
+//! have every field of the rule times m of "exact" on each field (as training found it). For
+//! the rules on names, the chance both have the fields is the share of records that have them,
+//! squared; for an identifier, which one person's records tend to have or lack together
+//! (health records carry NHS numbers), it is the share among pairs agreeing on full name and
+//! date of birth, which are mostly one person. So each rule implies a number of matching pairs,
+//! (agreeing − coincidences) / recall. This does not depend on which pairs blocking produced,
+//! and it cannot run away the way EM's share of matches among blocked pairs can when blocks are
+//! full of namesakes.
+//!
+//! The estimate is the median over the rules whose recall is at least [`MIN_RECALL`] — the rules
+//! on names when any can be counted, since an identifier's recall depends on which kinds of
+//! agency record it. A rule with no agreeing pairs beyond chance says there are next to no
+//! matches, and is believed (a set with no duplicates). The prior is that number, at least one
+//! pair, over all pairs; EM's share among a sample of blocked pairs is used only when no rule
+//! can be counted at all.
 
 use crate::compare::Field;
 use crate::dataset::{Dataset, NONE};
@@ -19,8 +28,9 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::hash::Hash;
 
-/// A rule needs at least this many agreeing pairs beyond chance for its estimate to be used.
-pub const MIN_AGREEING: f64 = 20.0;
+/// A rule whose recall is below this says too little about matches for its count to be used
+/// (an identifier few records have).
+pub const MIN_RECALL: f64 = 0.01;
 
 /// More expected matches per record than this is implausible for person records: the model
 /// says so in a warning.
@@ -78,9 +88,8 @@ impl Part {
                 .then(|| u64::from(data.rows[r].given) << 32 | u64::from(data.rows[r].family)),
             Part::BirthDate => {
                 let b = data.rows[r].birth;
-                (b.year != 0 && b.month != 0 && b.day != 0).then(|| {
-                    u64::from(b.year) << 16 | u64::from(b.month) << 8 | u64::from(b.day)
-                })
+                (b.year != 0 && b.month != 0 && b.day != 0)
+                    .then(|| u64::from(b.year) << 16 | u64::from(b.month) << 8 | u64::from(b.day))
             }
             Part::Postcode => id(data.rows[r].postcode).filter(|_| data.rows[r].district != NONE),
             Part::NhsNumber => id(data.rows[r].nhs_number),
@@ -118,10 +127,8 @@ const RULES: [(&str, &[Part]); 5] = [
 fn present_among_reference(data: &Dataset, parts: &[Part]) -> Option<f64> {
     let mut groups: FxHashMap<(u64, u64), (u64, u64)> = FxHashMap::default();
     for r in 0..data.len() {
-        let (Some(name), Some(date)) = (
-            Part::FullName.key(data, r),
-            Part::BirthDate.key(data, r),
-        ) else {
+        let (Some(name), Some(date)) = (Part::FullName.key(data, r), Part::BirthDate.key(data, r))
+        else {
             continue;
         };
         let entry = groups.entry((name, date)).or_insert((0, 0));
@@ -130,9 +137,14 @@ fn present_among_reference(data: &Dataset, parts: &[Part]) -> Option<f64> {
             entry.1 += 1;
         }
     }
-    let (all, both) = groups.values().fold((0u64, 0u64), |(all, both), &(k, with)| {
-        (all + k * (k - 1) / 2, both + with * with.saturating_sub(1) / 2)
-    });
+    let (all, both) = groups
+        .values()
+        .fold((0u64, 0u64), |(all, both), &(k, with)| {
+            (
+                all + k * (k - 1) / 2,
+                both + with * with.saturating_sub(1) / 2,
+            )
+        });
     (all > 0).then(|| both as f64 / all as f64)
 }
 
@@ -164,7 +176,10 @@ pub fn estimate(data: &Dataset, fields: &[Field], m: &[Vec<f64>]) -> PriorEstima
             continue;
         };
         let keys = |r: usize| -> Option<Vec<u64>> {
-            parts.iter().map(|p| p.key(data, r)).collect::<Option<Vec<u64>>>()
+            parts
+                .iter()
+                .map(|p| p.key(data, r))
+                .collect::<Option<Vec<u64>>>()
         };
         let with_all = (0..n).filter(|&r| keys(r).is_some()).count();
         if with_all < 2 {
@@ -209,7 +224,8 @@ pub fn estimate(data: &Dataset, fields: &[Field], m: &[Vec<f64>]) -> PriorEstima
             coincidences,
             recall,
             implied_matches: if recall > 0.0 { beyond / recall } else { 0.0 },
-            used: beyond >= MIN_AGREEING && recall > 0.0,
+            // Few agreeing pairs is an answer too: a set with no duplicates has none.
+            used: recall >= MIN_RECALL,
         });
     }
     // An identifier's recall depends on which kinds of agency record it, which the data only
@@ -242,7 +258,16 @@ mod tests {
 
     #[test]
     fn pairs_are_counted_from_group_sizes() {
-        let keys = [Some(1), Some(1), Some(1), Some(2), Some(2), None, None, Some(3)];
+        let keys = [
+            Some(1),
+            Some(1),
+            Some(1),
+            Some(2),
+            Some(2),
+            None,
+            None,
+            Some(3),
+        ];
         assert_eq!(agreeing_pairs(keys.into_iter()), 3 + 1);
     }
 
@@ -259,7 +284,11 @@ mod tests {
                     id: "r",
                     given_name: given[person as usize % 6],
                     family_name: family[person as usize / 6 % 5],
-                    birth: PartialDate::full(1990 + (person / 30) as i32, 1 + (person % 12) as u8, 1 + (person % 28) as u8),
+                    birth: PartialDate::full(
+                        1990 + (person / 30) as i32,
+                        1 + (person % 12) as u8,
+                        1 + (person % 28) as u8,
+                    ),
                     ..PersonInput::default()
                 });
             }

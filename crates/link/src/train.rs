@@ -306,7 +306,11 @@ pub fn train(
             if estimated_by[at].is_empty() {
                 m[at].iter().map(|&v| (v, v)).collect()
             } else {
-                lows[at].iter().copied().zip(highs[at].iter().copied()).collect()
+                lows[at]
+                    .iter()
+                    .copied()
+                    .zip(highs[at].iter().copied())
+                    .collect()
             }
         })
         .collect();
@@ -370,7 +374,10 @@ mod tests {
         let why = refusal(&fields, &names, &[true, true], &m, &u, 0.4);
         assert!(why.is_some_and(|w| w.contains("date_of_birth")));
         let fine = vec![default_m(Field::DateOfBirth), vec![0.5; 4]];
-        let u = vec![vec![0.001, 0.001, 0.001, 0.01, 0.05, 0.03, 0.05, 0.857], vec![0.5; 4]];
+        let u = vec![
+            vec![0.001, 0.001, 0.001, 0.01, 0.05, 0.03, 0.05, 0.857],
+            vec![0.5; 4],
+        ];
         assert!(refusal(&fields, &names, &[true, true], &fine, &u, 0.1).is_none());
         assert!(refusal(&fields, &names, &[true, true], &fine, &u, 0.0).is_some());
     }

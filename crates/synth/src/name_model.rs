@@ -81,10 +81,10 @@ pub const CLUSTER_SHARES: [(Cluster, f64); 5] = [
 pub const P_LISTED_FAMILY: f64 = 0.72;
 
 const SOUTH_ASIAN_MALE: &[&str] = &[
-    "Muhammad", "Mohammed", "Mohammad", "Ali", "Ahmed", "Hamza", "Omar", "Bilal", "Usman",
-    "Imran", "Yusuf", "Zain", "Ibrahim", "Hassan", "Tariq", "Adnan", "Faisal", "Haris", "Ayaan",
-    "Rayyan", "Zakariya", "Abdul", "Asif", "Kamran", "Shahid", "Sajid", "Naveed", "Waqas",
-    "Zubair", "Junaid",
+    "Muhammad", "Mohammed", "Mohammad", "Ali", "Ahmed", "Hamza", "Omar", "Bilal", "Usman", "Imran",
+    "Yusuf", "Zain", "Ibrahim", "Hassan", "Tariq", "Adnan", "Faisal", "Haris", "Ayaan", "Rayyan",
+    "Zakariya", "Abdul", "Asif", "Kamran", "Shahid", "Sajid", "Naveed", "Waqas", "Zubair",
+    "Junaid",
 ];
 const SOUTH_ASIAN_FEMALE: &[&str] = &[
     "Aisha", "Fatima", "Maryam", "Zainab", "Ayesha", "Amina", "Hafsa", "Khadija", "Iqra", "Sana",
@@ -93,21 +93,55 @@ const SOUTH_ASIAN_FEMALE: &[&str] = &[
 ];
 const SOUTH_ASIAN_FAMILY: &[&str] = &[
     "Khan", "Hussain", "Ahmed", "Ali", "Mahmood", "Iqbal", "Shah", "Akhtar", "Rehman", "Aslam",
-    "Malik", "Butt", "Raza", "Javed", "Anwar", "Bashir", "Hussein", "Chaudhry", "Rashid",
-    "Mirza", "Qureshi", "Siddiqui", "Uddin", "Miah", "Islam", "Rahman",
+    "Malik", "Butt", "Raza", "Javed", "Anwar", "Bashir", "Hussein", "Chaudhry", "Rashid", "Mirza",
+    "Qureshi", "Siddiqui", "Uddin", "Miah", "Islam", "Rahman",
 ];
 /// Family names some women of the tradition are recorded under instead of the household's.
 const SOUTH_ASIAN_WOMEN: &[&str] = &["Begum", "Bibi"];
 
 const INDIAN_MALE: &[&str] = &[
-    "Harpreet", "Gurpreet", "Manpreet", "Jaspreet", "Amandeep", "Navdeep", "Rajinder",
-    "Sukhdeep", "Harjit", "Jaswinder", "Arjun", "Rohan", "Raj", "Vikram", "Sanjay", "Ravi",
-    "Amit", "Deepak", "Karan", "Aarav",
+    "Harpreet",
+    "Gurpreet",
+    "Manpreet",
+    "Jaspreet",
+    "Amandeep",
+    "Navdeep",
+    "Rajinder",
+    "Sukhdeep",
+    "Harjit",
+    "Jaswinder",
+    "Arjun",
+    "Rohan",
+    "Raj",
+    "Vikram",
+    "Sanjay",
+    "Ravi",
+    "Amit",
+    "Deepak",
+    "Karan",
+    "Aarav",
 ];
 const INDIAN_FEMALE: &[&str] = &[
-    "Harpreet", "Gurpreet", "Manpreet", "Jaspreet", "Amandeep", "Simran", "Navneet", "Priya",
-    "Pooja", "Anjali", "Kiran", "Sunita", "Rajwinder", "Harjit", "Sandeep", "Divya", "Neha",
-    "Riya", "Anaya", "Asha",
+    "Harpreet",
+    "Gurpreet",
+    "Manpreet",
+    "Jaspreet",
+    "Amandeep",
+    "Simran",
+    "Navneet",
+    "Priya",
+    "Pooja",
+    "Anjali",
+    "Kiran",
+    "Sunita",
+    "Rajwinder",
+    "Harjit",
+    "Sandeep",
+    "Divya",
+    "Neha",
+    "Riya",
+    "Anaya",
+    "Asha",
 ];
 const INDIAN_FAMILY: &[&str] = &[
     "Patel", "Sandhu", "Gill", "Dhillon", "Sidhu", "Sharma", "Kumar", "Grewal", "Bains", "Johal",
@@ -122,22 +156,86 @@ const P_SINGH_KAUR: f64 = 0.55;
 const P_BEGUM_BIBI: f64 = 0.2;
 
 const EASTERN_MALE: &[&str] = &[
-    "Jakub", "Kacper", "Szymon", "Filip", "Mateusz", "Piotr", "Tomasz", "Adam", "Andrei",
-    "Alexandru", "Ionut", "Mihai", "Lukas", "Marek", "Pawel", "Krzysztof", "Dawid", "Bartosz",
+    "Jakub",
+    "Kacper",
+    "Szymon",
+    "Filip",
+    "Mateusz",
+    "Piotr",
+    "Tomasz",
+    "Adam",
+    "Andrei",
+    "Alexandru",
+    "Ionut",
+    "Mihai",
+    "Lukas",
+    "Marek",
+    "Pawel",
+    "Krzysztof",
+    "Dawid",
+    "Bartosz",
 ];
 const EASTERN_FEMALE: &[&str] = &[
-    "Zuzanna", "Julia", "Maja", "Oliwia", "Natalia", "Wiktoria", "Aleksandra", "Maria", "Ioana",
-    "Elena", "Andreea", "Anna", "Katarzyna", "Agnieszka", "Magdalena", "Alicja",
+    "Zuzanna",
+    "Julia",
+    "Maja",
+    "Oliwia",
+    "Natalia",
+    "Wiktoria",
+    "Aleksandra",
+    "Maria",
+    "Ioana",
+    "Elena",
+    "Andreea",
+    "Anna",
+    "Katarzyna",
+    "Agnieszka",
+    "Magdalena",
+    "Alicja",
 ];
 const EASTERN_FAMILY: &[&str] = &[
-    "Nowak", "Kowalski", "Wisniewski", "Wojcik", "Kowalczyk", "Kaminski", "Lewandowski",
-    "Zielinski", "Szymanski", "Wozniak", "Popescu", "Ionescu", "Popa", "Pop", "Radu", "Dumitru",
-    "Stan", "Stoica", "Kazlauskas", "Horvath",
+    "Nowak",
+    "Kowalski",
+    "Wisniewski",
+    "Wojcik",
+    "Kowalczyk",
+    "Kaminski",
+    "Lewandowski",
+    "Zielinski",
+    "Szymanski",
+    "Wozniak",
+    "Popescu",
+    "Ionescu",
+    "Popa",
+    "Pop",
+    "Radu",
+    "Dumitru",
+    "Stan",
+    "Stoica",
+    "Kazlauskas",
+    "Horvath",
 ];
 
 const WEST_AFRICAN_MALE: &[&str] = &[
-    "Emmanuel", "David", "Daniel", "Samuel", "Joshua", "Michael", "Joseph", "Ebenezer", "Kwame",
-    "Kofi", "Chidi", "Oluwaseun", "Tobi", "Femi", "Tunde", "Ayo", "Kwabena", "Yaw", "Chinedu",
+    "Emmanuel",
+    "David",
+    "Daniel",
+    "Samuel",
+    "Joshua",
+    "Michael",
+    "Joseph",
+    "Ebenezer",
+    "Kwame",
+    "Kofi",
+    "Chidi",
+    "Oluwaseun",
+    "Tobi",
+    "Femi",
+    "Tunde",
+    "Ayo",
+    "Kwabena",
+    "Yaw",
+    "Chinedu",
     "Segun",
 ];
 const WEST_AFRICAN_FEMALE: &[&str] = &[
@@ -238,8 +336,7 @@ impl FamilyName {
                     }
                     pool
                 });
-                let at = (usize::from(prefix) * (SURNAME_MIDDLES.len() + 1)
-                    + usize::from(middle))
+                let at = (usize::from(prefix) * (SURNAME_MIDDLES.len() + 1) + usize::from(middle))
                     * SURNAME_SUFFIXES.len()
                     + usize::from(suffix);
                 pool.get(at).map_or("", String::as_str)
@@ -463,7 +560,10 @@ mod tests {
                     .entry(model.given(Cluster::General, true, year, &mut rng))
                     .or_default() += 1;
             }
-            counts.into_iter().max_by_key(|&(n, c)| (c, n)).map(|(n, _)| n)
+            counts
+                .into_iter()
+                .max_by_key(|&(n, c)| (c, n))
+                .map(|(n, _)| n)
         };
         assert_ne!(commonest(1975), commonest(2010));
     }

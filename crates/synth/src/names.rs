@@ -103,26 +103,6 @@ pub fn nickname(given: &str) -> Option<&'static str> {
     OTHER_FORM.get(given).copied()
 }
 
-/// The names the world's people are given: the long lists of [`crate::people_names`], ASCII
-/// only (some agencies write Windows-1252, which has no "Ł").
-pub struct WorldNames {
-    pub female: Vec<&'static str>,
-    pub male: Vec<&'static str>,
-    pub family: Vec<&'static str>,
-}
-
-pub fn world_names() -> &'static WorldNames {
-    static NAMES: std::sync::OnceLock<WorldNames> = std::sync::OnceLock::new();
-    NAMES.get_or_init(|| {
-        let ascii = |list: &[&'static str]| list.iter().copied().filter(|n| n.is_ascii()).collect();
-        WorldNames {
-            female: ascii(crate::people_names::GIVEN_FEMALE),
-            male: ascii(crate::people_names::GIVEN_MALE),
-            family: ascii(crate::people_names::FAMILY),
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -218,9 +218,19 @@ impl Lists {
     }
 
     /// A given name for someone of `cluster` and sex born on `birth_day`.
-    fn given(&self, cluster: Cluster, sex: Sex, birth_day: i64, rng: &mut ChaCha8Rng) -> &'static str {
-        self.names
-            .given(cluster, sex == Sex::Female, Birth::from_days(birth_day).year, rng)
+    fn given(
+        &self,
+        cluster: Cluster,
+        sex: Sex,
+        birth_day: i64,
+        rng: &mut ChaCha8Rng,
+    ) -> &'static str {
+        self.names.given(
+            cluster,
+            sex == Sex::Female,
+            Birth::from_days(birth_day).year,
+            rng,
+        )
     }
 
     fn address(&self, rng: &mut ChaCha8Rng) -> Address {
@@ -507,8 +517,14 @@ fn draw_household(rng: &mut ChaCha8Rng, first: usize, seed: u64, lists: &Lists) 
                 Some(twin) if twins && k == adults + 1 => {
                     let mut person =
                         draw_person(&mut r, &shared, first + k, sex, twin.birth.days());
-                    person.given =
-                        twin_name(twin.given, sex, shared.cluster, twin.birth.days(), &mut r, lists);
+                    person.given = twin_name(
+                        twin.given,
+                        sex,
+                        shared.cluster,
+                        twin.birth.days(),
+                        &mut r,
+                        lists,
+                    );
                     person
                 }
                 _ => {

@@ -314,7 +314,7 @@ impl World {
         let n_groups = count(230.0);
 
         let mut persons = Vec::with_capacity(n_victims + n_offenders + n_background);
-        let names = crate::names::world_names();
+        let names = crate::name_model::NameModel::new();
         let person = |rng: &mut ChaCha8Rng, role: Role, id: u32| {
             let female = match role {
                 Role::Victim => rng.random_bool(0.87),
@@ -336,22 +336,25 @@ impl World {
                 _ => weighted(rng, VICTIM_ETHNICITY),
             };
             let la = rng.random_range(0..LOCAL_AUTHORITIES);
+            let birth = date(reference_day - age_days);
+            let cluster = crate::name_model::cluster_for_ethnicity(ethnicity, rng);
+            let given = names.given(cluster, female, birth.year, rng);
+            let household = names.family(cluster, rng);
+            let family = names
+                .own_family(cluster, female, household, rng)
+                .as_static();
             Person {
                 id,
                 role,
                 female,
-                birth: date(reference_day - age_days),
+                birth,
                 ethnicity,
                 nationality: weighted(rng, NATIONALITY),
                 la,
                 looked_after: role != Role::Offender
                     && rng.random_bool(if role == Role::Victim { 0.35 } else { 0.08 }),
-                given: if female {
-                    names.female[rng.random_range(0..names.female.len())]
-                } else {
-                    names.male[rng.random_range(0..names.male.len())]
-                },
-                family: names.family[rng.random_range(0..names.family.len())],
+                given,
+                family,
                 postcode: Postcode {
                     district: 1 + (la % 99) as u8,
                     sector: rng.random_range(0..10i32) as u8,
