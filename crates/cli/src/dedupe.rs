@@ -365,7 +365,7 @@ fn explain_pairs(
     data: &Dataset,
     linked: &Linked,
 ) -> anyhow::Result<crate::Outcome> {
-    if args.explain.len() % 2 != 0 {
+    if !args.explain.len().is_multiple_of(2) {
         bail!(
             "--explain takes pairs of record ids (A,B or A,B,C,D); got {} ids",
             args.explain.len()

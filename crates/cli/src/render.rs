@@ -331,8 +331,8 @@ pub fn linkage_model(
     }
     writeln!(
         out,
-        "  {:<24} {:<44} {:>8} {:>8} {:>8}  {}",
-        "comparison", "level", "m", "u", "weight", "m across sessions"
+        "  {:<24} {:<44} {:>8} {:>8} {:>8}  m across sessions",
+        "comparison", "level", "m", "u", "weight"
     )?;
     for comparison in &model.comparisons {
         let source = if comparison.m_estimated_by.is_empty() {

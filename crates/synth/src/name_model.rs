@@ -522,7 +522,7 @@ mod tests {
     fn the_commonest_names_hold_realistic_shares() {
         let model = NameModel::new();
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let draws = 200_000;
+        let draws: u32 = 200_000;
         let mut family: HashMap<String, u32> = HashMap::new();
         let mut given_1990s: HashMap<&str, u32> = HashMap::new();
         let mut full: HashMap<(String, &str), u32> = HashMap::new();
@@ -534,15 +534,15 @@ mod tests {
             *given_1990s.entry(given).or_default() += 1;
             *full.entry((name.render(), given)).or_default() += 1;
         }
-        let share = |map: &HashMap<_, u32>| {
+        fn share<K>(map: &HashMap<K, u32>, draws: u32) -> f64 {
             f64::from(map.values().copied().max().unwrap_or(0)) / f64::from(draws)
-        };
-        let top_family = share(&family);
-        let top_given = share(&given_1990s);
+        }
+        let top_family = share(&family, draws);
+        let top_given = share(&given_1990s, draws);
         assert!((0.008..0.03).contains(&top_family), "{top_family}");
         assert!((0.015..0.06).contains(&top_given), "{top_given}");
         // The commonest full name is far more common than independence would make it.
-        let top_full = share(&full);
+        let top_full = share(&full, draws);
         assert!(top_full > 3.0 * top_family * top_given, "{top_full}");
         // A long tail: many family names held by few.
         let rare = family.values().filter(|&&c| c <= 3).count();
