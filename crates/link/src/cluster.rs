@@ -16,7 +16,10 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ClusterOptions {
-    /// A link must reach this match probability to be considered.
+    /// A link must reach this match probability to be considered. At 0.5 a link is made when
+    /// the model finds it more likely than not, so that, where its probabilities are
+    /// calibrated, the links it misses and the links it makes wrongly balance, and the number
+    /// of people is not pushed up or down.
     pub threshold: f64,
     /// The mean match probability across the cut between two clusters must reach this.
     pub cohesion: f64,
@@ -27,8 +30,8 @@ pub struct ClusterOptions {
 impl Default for ClusterOptions {
     fn default() -> Self {
         ClusterOptions {
-            threshold: 0.7,
-            cohesion: 0.3,
+            threshold: 0.5,
+            cohesion: 0.2,
             max_size: 200,
         }
     }
