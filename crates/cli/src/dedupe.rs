@@ -23,7 +23,9 @@ pub struct DedupeArgs {
     id: String,
     /// FIELD=COLUMN pairs: FIELD is given_name, family_name, other_names, date_of_birth, sex,
     /// postcode, town, local_authority, nhs_number, upn, pnc_id, incident_local_authorities
-    /// (where the record's incidents took place, `;`-separated), or extra:NAME. Columns whose
+    /// (where the record's incidents took place, `;`-separated), source and source_id (the
+    /// agency a record came from and its own id for the person: the same id from one source
+    /// is one person, different ids are different people), or extra:NAME. Columns whose
     /// header is a field's name are mapped without being listed.
     #[arg(long, value_delimiter = ',')]
     columns: Vec<String>,
@@ -49,7 +51,7 @@ pub struct DedupeArgs {
 }
 
 /// The standard's person fields, in the order `read` destructures them.
-const FIELDS: [&str; 12] = [
+const FIELDS: [&str; 14] = [
     "given_name",
     "family_name",
     "other_names",
@@ -62,6 +64,8 @@ const FIELDS: [&str; 12] = [
     "upn",
     "pnc_id",
     "incident_local_authorities",
+    "source",
+    "source_id",
 ];
 
 /// The field (its index in [`FIELDS`]) a header names, when `--columns` does not say otherwise.
@@ -181,6 +185,7 @@ fn read(path: &Path, args: &DedupeArgs) -> anyhow::Result<(Dataset, Vec<u32>)> {
     let mut truth = Vec::new();
     let mut row = csv::ByteRecord::new();
     let mut seen_ids: rustc_hash::FxHashSet<String> = Default::default();
+    let mut sources: rustc_hash::FxHashMap<String, u32> = Default::default();
     let mut line = 1u64;
     while reader
         .read_byte_record(&mut row)
@@ -218,7 +223,19 @@ fn read(path: &Path, args: &DedupeArgs) -> anyhow::Result<(Dataset, Vec<u32>)> {
             upn,
             pnc_id,
             incident_local_authorities,
+            source,
+            source_id,
         ] = &values;
+        // What a source says of identity, when the file says which source and which of its ids.
+        let (source, local_key) = if source.is_empty() || source_id.is_empty() {
+            (None, None)
+        } else {
+            let next = sources.len() as u32;
+            let source = *sources.entry(source.to_string()).or_insert(next);
+            let mut hasher = rustc_hash::FxHasher::default();
+            std::hash::Hash::hash(source_id.as_ref(), &mut hasher);
+            (Some(source), Some(std::hash::Hasher::finish(&hasher)))
+        };
         let input = PersonInput {
             id: &id,
             given_name,
@@ -238,6 +255,8 @@ fn read(path: &Path, args: &DedupeArgs) -> anyhow::Result<(Dataset, Vec<u32>)> {
                 .map(str::trim)
                 .filter(|place| !place.is_empty())
                 .collect(),
+            source,
+            local_key,
             ..PersonInput::default()
         };
         data.push(&input);

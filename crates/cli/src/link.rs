@@ -27,6 +27,9 @@ pub struct LinkArgs {
     /// Links must reach this match probability.
     #[arg(long, default_value_t = sightline_link::cluster::ClusterOptions::default().threshold)]
     pub threshold: f64,
+    /// Two clusters merge only if the mean match probability between their records reaches this.
+    #[arg(long, default_value_t = sightline_link::cluster::ClusterOptions::default().cohesion)]
+    pub cohesion: f64,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     #[arg(long)]
@@ -108,6 +111,7 @@ pub fn run(context: &Context, args: &LinkArgs, show_progress: bool) -> anyhow::R
         ..Options::default()
     };
     options.cluster.threshold = args.threshold;
+    options.cluster.cohesion = args.cohesion;
     let linked = sightline_link::link(&data, &options, &progress);
     progress.set_message("storing people and evidence");
 

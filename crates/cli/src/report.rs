@@ -251,6 +251,7 @@ pub fn demo(context: &Context, args: &DemoArgs) -> anyhow::Result<Outcome> {
         &LinkArgs {
             truth: None,
             threshold: sightline_link::cluster::ClusterOptions::default().threshold,
+            cohesion: sightline_link::cluster::ClusterOptions::default().cohesion,
             seed: 42,
             json: true,
         },

@@ -31,7 +31,7 @@ impl Default for ClusterOptions {
     fn default() -> Self {
         ClusterOptions {
             threshold: 0.5,
-            cohesion: 0.2,
+            cohesion: 0.3,
             max_size: 200,
         }
     }
