@@ -325,12 +325,8 @@ pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
     let seconds = started.elapsed().as_secs_f64();
     let metrics = (!truth.is_empty()).then(|| evaluate(&linked.clustering.cluster_of, &truth));
     let blocking_recall = (!truth.is_empty()).then(|| {
-        let (rules, all) = sightline_link::evaluate::blocking_recall(
-            &data,
-            &options.rules,
-            options.max_pairs(data.len() as u64),
-            &truth,
-        );
+        let (rules, all) =
+            sightline_link::evaluate::blocking_recall(&data, &linked.rules_used, u64::MAX, &truth);
         BlockingRecall {
             blocked: rules.iter().map(|r| r.new_true_pairs).sum(),
             all,
@@ -341,8 +337,8 @@ pub fn dedupe(args: &DedupeArgs) -> anyhow::Result<crate::Outcome> {
         sightline_link::evaluate::calibration(
             &data,
             &linked.model,
-            &options.rules,
-            options.max_pairs(data.len() as u64),
+            &linked.rules_used,
+            u64::MAX,
             &truth,
         )
     });

@@ -370,10 +370,10 @@ pub fn blocking_rules(
 ) -> std::io::Result<()> {
     writeln!(out, "Blocking rules (pairs in blocks / new pairs):")?;
     for rule in rules {
-        let note = if rule.refused {
-            "  REFUSED: too many pairs"
-        } else {
-            ""
+        let note = match (&rule.refused_because, rule.expected_matches) {
+            (Some(why), _) => format!("  REFUSED: {why}"),
+            (None, Some(matches)) => format!("  (about {matches:.0} matches expected)"),
+            (None, None) => String::new(),
         };
         writeln!(
             out,

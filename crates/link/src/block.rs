@@ -48,6 +48,8 @@ pub enum Rule {
     GivenFamilyInitialTown,
     /// Given name + family name initial + postcode district.
     GivenFamilyInitialDistrict,
+    /// Probes without a full date of birth: given and family name sounds, either order.
+    NameSoundsUndated,
     /// Probes without a full date of birth: family name + given name initial.
     FamilyGivenInitialUndated,
     /// Probes without a full date of birth: given name + family name initial.
@@ -62,10 +64,18 @@ pub enum Rule {
     NameSoundsPostcodeDistrict,
     /// Training only: given and family name sounds (either order) + birth year.
     NameSoundsBirthYear,
+    /// Training only: given and family name sounds (either order) + full date of birth.
+    NameSoundsBirthDate,
+    /// Training only: given and family name sounds (either order) + full postcode.
+    NameSoundsPostcode,
+    /// Training only: full date of birth + postcode district + given name initial.
+    BirthDateDistrictGivenInitial,
+    /// Training only: full date of birth + postcode district + family name initial.
+    BirthDateDistrictFamilyInitial,
 }
 
 impl Rule {
-    pub const DEFAULT: [Rule; 26] = [
+    pub const DEFAULT: [Rule; 27] = [
         Rule::NhsNumber,
         Rule::Upn,
         Rule::PncId,
@@ -74,7 +84,8 @@ impl Rule {
         Rule::BirthDatePostcodeDistrict,
         Rule::BirthDateGivenInitial,
         Rule::BirthDateFamilyInitial,
-        Rule::NameSoundsEitherOrder,
+        Rule::NameSoundsUndated,
+        Rule::NameSoundsBirthYear,
         Rule::FamilySoundGivenNickname,
         Rule::GivenSoundFamilyLetters,
         Rule::GivenSoundPostcode,
@@ -94,11 +105,19 @@ impl Rule {
         Rule::GivenDistrictNoFamily,
     ];
 
-    /// The rules whose pairs train m: between them, every comparison is estimated in a
-    /// session that does not block on it. Dense blocks, where most pairs are one person:
-    /// blocked on a name alone, the pairs of a large population are mostly namesakes.
-    pub const TRAINING: [Rule; 4] = [
+    /// The rules whose pairs train m, in two tiers. The first are blocks where most pairs are one
+    /// person even in a national population of children born within a few years of each other,
+    /// and which select no kind of name error (a block on a name's initial would leave out
+    /// swapped names): between them, every comparison is estimated in a session that does not
+    /// block on it. The second tier, broader, estimates only what the first could not (a set
+    /// without dates of birth or postcodes): blocked on a name alone, the pairs of a large
+    /// population are mostly namesakes.
+    pub const TRAINING: [Rule; 3] = [
+        Rule::NameSoundsBirthDate,
+        Rule::NameSoundsPostcode,
         Rule::BirthDatePostcodeDistrict,
+    ];
+    pub const TRAINING_FALLBACK: [Rule; 3] = [
         Rule::NameSoundsPostcodeDistrict,
         Rule::NameSoundsBirthYear,
         Rule::NameSoundsEitherOrder,
@@ -119,6 +138,7 @@ impl Rule {
                 &[Field::DateOfBirth, ADDRESS[0], ADDRESS[1], ADDRESS[2]]
             }
             Rule::NameSoundsEitherOrder
+            | Rule::NameSoundsUndated
             | Rule::FamilySoundGivenNickname
             | Rule::GivenSoundFamilyLetters => &[Field::GivenName, Field::FamilyName],
             Rule::GivenSoundPostcode => &[Field::GivenName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
@@ -129,7 +149,30 @@ impl Rule {
                 ADDRESS[1],
                 ADDRESS[2],
             ],
-            Rule::NameSoundsBirthYear => &[Field::GivenName, Field::FamilyName, Field::DateOfBirth],
+            Rule::NameSoundsBirthYear | Rule::NameSoundsBirthDate => {
+                &[Field::GivenName, Field::FamilyName, Field::DateOfBirth]
+            }
+            Rule::NameSoundsPostcode => &[
+                Field::GivenName,
+                Field::FamilyName,
+                ADDRESS[0],
+                ADDRESS[1],
+                ADDRESS[2],
+            ],
+            Rule::BirthDateDistrictGivenInitial => &[
+                Field::GivenName,
+                Field::DateOfBirth,
+                ADDRESS[0],
+                ADDRESS[1],
+                ADDRESS[2],
+            ],
+            Rule::BirthDateDistrictFamilyInitial => &[
+                Field::FamilyName,
+                Field::DateOfBirth,
+                ADDRESS[0],
+                ADDRESS[1],
+                ADDRESS[2],
+            ],
             Rule::PostcodeGivenInitial => &[Field::GivenName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
             Rule::PostcodeBirthYear => &[Field::DateOfBirth, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
             Rule::GivenFamilyInitialTown => &[Field::GivenName, Field::Town],
@@ -166,6 +209,9 @@ impl Rule {
             Rule::BirthDateGivenInitial => "date of birth + given name initial",
             Rule::BirthDateFamilyInitial => "date of birth + family name initial",
             Rule::NameSoundsEitherOrder => "given and family name sounds, either order",
+            Rule::NameSoundsUndated => {
+                "undated records: given and family name sounds, either order"
+            }
             Rule::FamilySoundGivenNickname => "family name sound + given name's short-form group",
             Rule::GivenSoundFamilyLetters => "given name sound + family name's letters, any order",
             Rule::GivenSoundPostcode => "given name sound + postcode",
@@ -177,6 +223,16 @@ impl Rule {
                 "given and family name sounds, either order + postcode district"
             }
             Rule::NameSoundsBirthYear => "given and family name sounds, either order + birth year",
+            Rule::NameSoundsBirthDate => {
+                "given and family name sounds, either order + date of birth"
+            }
+            Rule::NameSoundsPostcode => "given and family name sounds, either order + postcode",
+            Rule::BirthDateDistrictGivenInitial => {
+                "date of birth + postcode district + given name initial"
+            }
+            Rule::BirthDateDistrictFamilyInitial => {
+                "date of birth + postcode district + family name initial"
+            }
             Rule::PostcodeGivenInitial => "postcode + given name initial",
             Rule::PostcodeBirthYear => "postcode + birth year",
             Rule::GivenFamilyInitialTown => "given name + family name initial + town",
@@ -207,7 +263,8 @@ impl Rule {
     pub fn probes_only(self) -> bool {
         matches!(
             self,
-            Rule::FamilyGivenInitialUndated
+            Rule::NameSoundsUndated
+                | Rule::FamilyGivenInitialUndated
                 | Rule::GivenFamilyInitialUndated
                 | Rule::PostcodeUndated
                 | Rule::FamilyNoGiven
@@ -221,7 +278,8 @@ impl Rule {
         let row = &data.rows[record];
         let dated = row.birth.year != 0 && row.birth.month != 0 && row.birth.day != 0;
         match self {
-            Rule::FamilyGivenInitialUndated
+            Rule::NameSoundsUndated
+            | Rule::FamilyGivenInitialUndated
             | Rule::GivenFamilyInitialUndated
             | Rule::PostcodeUndated => !dated,
             Rule::FamilyNoGiven => row.given == NONE,
@@ -275,6 +333,20 @@ impl Rule {
             Rule::NameSoundsPostcodeDistrict => sounds
                 .filter(|_| place != NONE)
                 .map(|[x, y]| [mix(x, y), place]),
+            Rule::NameSoundsBirthDate => sounds.zip(date).map(|([x, y], date)| [mix(x, y), date]),
+            Rule::NameSoundsPostcode => sounds
+                .filter(|_| data.rows[record].postcode != NONE)
+                .map(|[x, y]| [mix(x, y), data.rows[record].postcode]),
+            Rule::BirthDateDistrictGivenInitial | Rule::BirthDateDistrictFamilyInitial => {
+                let name = match self {
+                    Rule::BirthDateDistrictGivenInitial => given,
+                    _ => family,
+                };
+                date.filter(|_| place != NONE && name != NONE).map(|date| {
+                    let initial = data.names.get(name).bytes().next().unwrap_or(0);
+                    [date, mix(place, u32::from(initial))]
+                })
+            }
             Rule::NameSoundsBirthYear => sounds
                 .filter(|_| birth.year != 0)
                 .map(|[x, y]| [mix(x, y), u32::from(birth.year)]),
@@ -286,7 +358,7 @@ impl Rule {
                 let initial = data.names.get(given).bytes().next().unwrap_or(0);
                 [date, u32::from(initial)]
             }),
-            Rule::NameSoundsEitherOrder => sounds,
+            Rule::NameSoundsEitherOrder | Rule::NameSoundsUndated => sounds,
             // Katie and Kathryn: the first group the given name is in.
             Rule::FamilySoundGivenNickname => {
                 let groups = if given == NONE {
@@ -403,6 +475,28 @@ pub struct RuleReport {
     /// Pairs that no earlier rule found.
     pub new_pairs: u64,
     pub refused: bool,
+    /// Why the rule was refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused_because: Option<String>,
+    /// Matches the model expects among the pairs new to the union, from a sample of them
+    /// (when the rule was large enough to be weighed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_matches: Option<f64>,
+}
+
+/// Weighs a large rule before it is scanned: a sample of its new pairs is scored, and a rule
+/// whose pairs are almost never one person is refused — it would cost more than every other
+/// rule and find next to nothing.
+pub struct YieldGuard<'a> {
+    /// A pair's match probability.
+    pub probability: &'a (dyn Fn(u32, u32) -> f64 + Sync),
+    /// Rules holding more than this many pairs are weighed.
+    pub above_pairs: u64,
+    /// A weighed rule is refused when its expected matches per new pair are below this.
+    pub min_yield: f64,
+    /// About this many of its pairs are scored to weigh it.
+    pub sample: u64,
+    pub seed: u64,
 }
 
 /// Pairs handled by one unit of parallel work (a block, or a slice of a large one).
@@ -570,6 +664,20 @@ impl RuleBlocks {
     }
 }
 
+/// Match probabilities summed as integers in units of [`PROBABILITY_UNIT`], so that the sum
+/// does not depend on the order threads add them in.
+#[derive(Default)]
+pub struct ProbabilityUnits(pub u64);
+
+/// 2^32.
+pub const PROBABILITY_UNIT: f64 = 4_294_967_296.0;
+
+impl Tally for ProbabilityUnits {
+    fn add(&mut self, other: &Self) {
+        self.0 += other.0;
+    }
+}
+
 /// What a scan counts beside the values it keeps: summed piece by piece.
 pub trait Tally: Default + Send {
     fn add(&mut self, other: &Self);
@@ -658,6 +766,7 @@ pub fn scan_union<T: Send, S: Tally>(
     data: &Dataset,
     rules: &[Rule],
     max_pairs: u64,
+    guard: Option<&YieldGuard>,
     progress: &dyn Progress,
     visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
 ) -> (Vec<T>, S, Vec<RuleReport>) {
@@ -667,7 +776,33 @@ pub fn scan_union<T: Send, S: Tally>(
     let mut reports = Vec::new();
     for &rule in rules {
         let blocks = RuleBlocks::new(data, rule);
-        let refused = blocks.pairs > max_pairs;
+        let mut refused_because = (blocks.pairs > max_pairs)
+            .then(|| format!("its blocks hold more than {max_pairs} pairs"));
+        let mut expected_matches = None;
+        if let Some(guard) =
+            guard.filter(|g| refused_because.is_none() && blocks.pairs > g.above_pairs)
+        {
+            let rate = guard.sample as f64 / blocks.pairs as f64;
+            let seed = guard.seed ^ rule.name().len() as u64;
+            let (_, sample, sampled_pairs) = blocks.scan(
+                data,
+                |a, b| crate::train::sampled(a, b, seed, rate) && !earlier.holds(a, b),
+                |a, b, units: &mut ProbabilityUnits| {
+                    units.0 += ((guard.probability)(a, b) * PROBABILITY_UNIT) as u64;
+                    None::<()>
+                },
+                &crate::Quiet,
+            );
+            let matches = sample.0 as f64 / PROBABILITY_UNIT / rate;
+            let new_pairs = sampled_pairs as f64 / rate;
+            expected_matches = Some(matches);
+            if new_pairs > guard.above_pairs as f64 && matches < guard.min_yield * new_pairs {
+                refused_because = Some(format!(
+                    "about {new_pairs:.0} new pairs would find about {matches:.0} matches"
+                ));
+            }
+        }
+        let refused = refused_because.is_some();
         let mut new_pairs = 0;
         if !refused {
             let (found, rule_tally, visited) =
@@ -681,6 +816,8 @@ pub fn scan_union<T: Send, S: Tally>(
             pairs: blocks.pairs,
             new_pairs,
             refused,
+            refused_because,
+            expected_matches,
         });
         if !refused {
             earlier.push(&blocks.keys, rule.probes_only());
@@ -698,9 +835,14 @@ pub struct Blocked {
 /// The union of the rules' pairs, as a list (for tests and small sets; linking scans the
 /// union without keeping it).
 pub fn block(data: &Dataset, rules: &[Rule], max_pairs: u64, progress: &dyn Progress) -> Blocked {
-    let (pairs, (), rules) = scan_union(data, rules, max_pairs, progress, |a, b, _: &mut ()| {
-        Some((a, b))
-    });
+    let (pairs, (), rules) = scan_union(
+        data,
+        rules,
+        max_pairs,
+        None,
+        progress,
+        |a, b, _: &mut ()| Some((a, b)),
+    );
     Blocked { pairs, rules }
 }
 

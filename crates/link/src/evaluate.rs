@@ -116,6 +116,7 @@ pub fn calibration(
         data,
         rules,
         max_pairs,
+        None,
         &crate::Quiet,
         |a, b, bands: &mut Bands| -> Option<()> {
             let g = crate::compare::gamma(data, &fields, a as usize, b as usize);

@@ -40,6 +40,10 @@ pub struct Options {
     pub u_sample_pairs: Option<usize>,
     pub training: train::TrainingOptions,
     pub cluster: ClusterOptions,
+    /// Rules holding more pairs than this per record are weighed on a sample first.
+    pub weigh_rules_above_pairs_per_record: u64,
+    /// A weighed rule is refused when the model expects fewer matches than this per new pair.
+    pub min_rule_yield: f64,
 }
 
 impl Default for Options {
@@ -51,6 +55,8 @@ impl Default for Options {
             u_sample_pairs: None,
             training: train::TrainingOptions::default(),
             cluster: ClusterOptions::default(),
+            weigh_rules_above_pairs_per_record: 2,
+            min_rule_yield: 2e-4,
         }
     }
 }
@@ -74,6 +80,9 @@ pub struct Phase {
 pub struct Linked {
     pub model: Model,
     pub blocking: Vec<RuleReport>,
+    /// The blocking rules that were scanned (not refused), in order: what an evaluation of
+    /// this run's blocking must use.
+    pub rules_used: Vec<Rule>,
     pub pairs_scored: u64,
     pub links_above_threshold: u64,
     /// Links above the threshold refused by the namesake guard ([`Model::namesakes`]).
@@ -99,9 +108,7 @@ impl Progress for Quiet {
     fn advance(&self, _: u64) {}
 }
 
-/// Match probabilities are summed as integers in units of 2^-32, so that the sum does not
-/// depend on the order threads add them in.
-const PROBABILITY_UNIT: f64 = 4_294_967_296.0;
+use block::PROBABILITY_UNIT;
 
 /// What the scoring scan counts beside the links it keeps.
 #[derive(Default)]
@@ -194,10 +201,22 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
     progress.phase("comparing and scoring blocked pairs", 0);
     let threshold = options.cluster.threshold;
     let threshold_weight = (threshold / (1.0 - threshold)).log2();
+    let probability_of = |a: u32, b: u32| {
+        let g = gamma(data, &fields, a as usize, b as usize);
+        probability(model.weight(data, a as usize, g))
+    };
+    let guard = block::YieldGuard {
+        probability: &probability_of,
+        above_pairs: (n * options.weigh_rules_above_pairs_per_record).max(1_000_000),
+        min_yield: options.min_rule_yield,
+        sample: 200_000,
+        seed: options.seed,
+    };
     let (links, tally, blocking) = block::scan_union(
         data,
         &options.rules,
         max_pairs,
+        Some(&guard),
         progress,
         |a, b, tally: &mut ScoringTally| {
             let g = gamma(data, &fields, a as usize, b as usize);
@@ -229,9 +248,17 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
     let clustering = cluster::cluster(data, &model, &links, &options.cluster);
     done("clustering", &mut phases, &mut clock);
 
+    let rules_used = options
+        .rules
+        .iter()
+        .zip(&blocking)
+        .filter(|(_, report)| !report.refused)
+        .map(|(&rule, _)| rule)
+        .collect();
     Linked {
         model,
         blocking,
+        rules_used,
         pairs_scored,
         links_above_threshold: links.len() as u64,
         namesake_links_refused: tally.namesakes,
@@ -263,6 +290,7 @@ fn union_share(
         data,
         &options.rules,
         max_pairs,
+        None,
         &Quiet,
         |a, b, _: &mut ()| {
             train::sampled(a, b, options.seed, rate)

@@ -25,7 +25,10 @@ use serde::{Deserialize, Serialize};
 /// How to train.
 #[derive(Debug, Clone)]
 pub struct TrainingOptions {
+    /// Dense sessions, whose estimates are averaged.
     pub rules: Vec<Rule>,
+    /// Broader sessions, which estimate only what no dense session could.
+    pub fallback: Vec<Rule>,
     /// At most this many pairs are compared in one session (a deterministic sample of its
     /// blocks' pairs beyond that).
     pub pairs_per_session: u64,
@@ -39,6 +42,7 @@ impl Default for TrainingOptions {
     fn default() -> Self {
         TrainingOptions {
             rules: Rule::TRAINING.to_vec(),
+            fallback: Rule::TRAINING_FALLBACK.to_vec(),
             pairs_per_session: 4_000_000,
             min_pairs: 100,
             em_iterations: 50,
@@ -80,6 +84,9 @@ pub struct Trained {
 /// A session estimates a comparison only if its expected matches include at least this many
 /// pairs compared on it (an identifier that few records have may appear in no matching pair).
 pub const MIN_MATCHED: f64 = 30.0;
+
+/// A field compared on fewer than this share of a session's expected matches is sparse there.
+const SPARSE: f64 = 0.1;
 
 /// Per comparison, the expected number of matching pairs compared on it (non-null level),
 /// under the fitted m, u and share.
@@ -212,9 +219,19 @@ pub fn train(
     let mut estimated_by: Vec<Vec<String>> = vec![Vec::new(); fields.len()];
     let mut sessions = Vec::new();
     let mut iterations = 0;
-    for &rule in &options.rules {
+    let tiers = options
+        .rules
+        .iter()
+        .map(|&rule| (rule, false))
+        .chain(options.fallback.iter().map(|&rule| (rule, true)));
+    for (rule, fallback) in tiers {
         let blocked_on = rule.fields();
-        let active: Vec<bool> = fields.iter().map(|f| !blocked_on.contains(f)).collect();
+        // A fallback session estimates only what no dense session did.
+        let active: Vec<bool> = fields
+            .iter()
+            .enumerate()
+            .map(|(at, f)| !blocked_on.contains(f) && (!fallback || estimated_by[at].is_empty()))
+            .collect();
         let estimated: Vec<String> = names
             .iter()
             .zip(&active)
@@ -263,10 +280,21 @@ pub fn train(
         // A comparison that no matching pair in the session was compared on is not estimated
         // by it: its m here is only the starting value.
         let matched = matched_per_field(&patterns, &m, u, &active, share);
+        let matches = share * gammas.len() as f64;
+        // An identifier few matching pairs carry on both sides (an NHS number that only health
+        // records hold) and that those pairs mostly disagree on is not a model of matches: the
+        // pairs compared on it are the few non-matches the session holds (twins), so the field
+        // is left to another session or its default, and the session's other estimates stand.
+        let sparse_and_contrary = |at: usize| {
+            is_identity(fields[at])
+                && matched[at] < SPARSE * matches
+                && m[at].last().is_some_and(|&different| different > 0.5)
+        };
         let active: Vec<bool> = active
             .iter()
             .zip(&matched)
-            .map(|(&on, &count)| on && count >= MIN_MATCHED)
+            .enumerate()
+            .map(|(at, (&on, &count))| on && count >= MIN_MATCHED && !sparse_and_contrary(at))
             .collect();
         let estimated: Vec<String> = names
             .iter()
