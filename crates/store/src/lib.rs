@@ -21,6 +21,8 @@ pub mod migrations;
 pub mod postgres;
 mod sql_store;
 mod sqlite;
+#[doc(hidden)]
+pub mod testing;
 pub mod workspace;
 
 pub use audit::{Action, AuditEvent, Verdict};

@@ -162,6 +162,12 @@ impl Workspace {
                     )));
                 }
             }
+            // A key that exists already (another workspace's, e.g. of a store restored or
+            // compared) is used, never replaced.
+            None if key_path.exists() => {
+                Keys::load(&key_path)?;
+                notes.push(format!("uses the existing key {}", key_path.display()));
+            }
             None => {
                 Keys::create(&key_path)?;
                 made.paths.push(key_path.clone());
