@@ -99,7 +99,16 @@ impl TestDatabase {
 
     /// A connection as the administrator.
     pub fn connect(&self) -> Client {
-        let mut config: postgres::Config = self.url.parse().expect("a URL");
+        self.connect_to(&self.url)
+    }
+
+    /// A connection as another login.
+    pub fn connect_as(&self, user: &str) -> Client {
+        self.connect_to(&self.url_as(user))
+    }
+
+    fn connect_to(&self, url: &str) -> Client {
+        let mut config: postgres::Config = url.parse().expect("a URL");
         if config.get_user().is_none() {
             let user = std::env::var("USER").unwrap_or_else(|_| "postgres".to_string());
             config.user(&user);
