@@ -13,7 +13,7 @@
 //!   advisory lock, so concurrent writers chain their events one after another; the assessment
 //!   reads one REPEATABLE READ snapshot, so an ingest that commits meanwhile is either wholly in
 //!   it or not at all.
-//! - Bulk rows go in by binary COPY. Person record ids come in blocks from the `people`
+//! - Bulk rows go in by binary COPY, encoded here (the store's four column types). Person record ids come in blocks from the `people`
 //!   identity's sequence, taken under an advisory lock on a second connection, so several
 //!   returns can be written at once; a return that is rolled back leaves a gap in the ids.
 //! - A dropped connection (a killed process) rolls its transaction back on the server.
@@ -22,12 +22,12 @@ use crate::db::{Db, RecordIds, SqlRow, Value, dollar_placeholders};
 use crate::migrations::{self, Dialect, LATEST, PG_SCHEMA, PG_VAULT};
 use crate::{Result, StoreError};
 use bytes::BytesMut;
-use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, Config, NoTls, Statement};
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::time::Duration;
 
 /// The advisory lock that orders audit appends (and so supersession decisions).
@@ -635,17 +635,23 @@ impl Db for PostgresDb {
         }
         let columns = columns.join(", ");
         let types = self.column_types(table, &columns)?;
-        let sink = self.client.copy_in(&format!(
+        let mut sink = self.client.copy_in(&format!(
             "COPY {table} ({columns}) FROM STDIN (FORMAT binary)"
         ))?;
-        let mut writer = BinaryCopyInWriter::new(sink, &types);
-        let mut refs: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(types.len());
+        let mut buffer: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 4096);
+        buffer.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+        buffer.extend_from_slice(&0i32.to_be_bytes());
+        buffer.extend_from_slice(&0i32.to_be_bytes());
         for row in rows {
-            refs.clear();
-            refs.extend(row.iter().map(|v| v as &(dyn ToSql + Sync)));
-            writer.write(&refs)?;
+            encode_row(&mut buffer, row, &types, table)?;
+            if buffer.len() >= COPY_CHUNK {
+                sink.write_all(&buffer).map_err(copy_error)?;
+                buffer.clear();
+            }
         }
-        writer.finish()?;
+        buffer.extend_from_slice(&(-1i16).to_be_bytes());
+        sink.write_all(&buffer).map_err(copy_error)?;
+        sink.finish()?;
         Ok(())
     }
 
@@ -718,7 +724,7 @@ impl Db for PostgresDb {
     }
 
     fn batch_rows(&self) -> usize {
-        4096
+        BATCH_ROWS
     }
 
     fn check_vault_access(&mut self) -> Result<()> {
@@ -744,6 +750,68 @@ impl Db for PostgresDb {
             "the database login '{login}' may not read the identity vault (schema {PG_VAULT}): identifiers are read only by logins in the role {role} (the linkage officer). Figures (assess, report) need no identifiers"
         )))
     }
+}
+
+/// Rows the ingest hands to the writer at a time: each batch is one COPY per table.
+const BATCH_ROWS: usize = 8192;
+
+/// Bytes of COPY data sent at a time.
+const COPY_CHUNK: usize = 256 * 1024;
+
+fn copy_error(error: std::io::Error) -> StoreError {
+    StoreError::Database(format!("PostgreSQL: sending rows failed: {error}"))
+}
+
+/// One row in PostgreSQL's binary COPY format. The store's columns are BIGINT, DOUBLE
+/// PRECISION, TEXT and BYTEA; a value of another kind than its column is refused here rather
+/// than sent.
+fn encode_row(buffer: &mut Vec<u8>, row: &[Value<'_>], types: &[Type], table: &str) -> Result<()> {
+    if row.len() != types.len() {
+        return Err(StoreError::Corrupt(format!(
+            "{table}: {} values for {} columns",
+            row.len(),
+            types.len()
+        )));
+    }
+    buffer.extend_from_slice(&(row.len() as i16).to_be_bytes());
+    for (value, ty) in row.iter().zip(types) {
+        let fits = match value {
+            Value::Null => true,
+            Value::Int(_) | Value::Bool(_) => *ty == Type::INT8,
+            Value::Real(_) => *ty == Type::FLOAT8,
+            Value::Text(_) => *ty == Type::TEXT,
+            Value::Blob(_) => *ty == Type::BYTEA,
+        };
+        if !fits {
+            return Err(StoreError::Corrupt(format!(
+                "{table}: a {value:?} for a column of type {ty}"
+            )));
+        }
+        match value {
+            Value::Null => buffer.extend_from_slice(&(-1i32).to_be_bytes()),
+            Value::Int(n) => {
+                buffer.extend_from_slice(&8i32.to_be_bytes());
+                buffer.extend_from_slice(&n.to_be_bytes());
+            }
+            Value::Bool(b) => {
+                buffer.extend_from_slice(&8i32.to_be_bytes());
+                buffer.extend_from_slice(&i64::from(*b).to_be_bytes());
+            }
+            Value::Real(x) => {
+                buffer.extend_from_slice(&8i32.to_be_bytes());
+                buffer.extend_from_slice(&x.to_bits().to_be_bytes());
+            }
+            Value::Text(text) => {
+                buffer.extend_from_slice(&(text.len() as i32).to_be_bytes());
+                buffer.extend_from_slice(text.as_bytes());
+            }
+            Value::Blob(bytes) => {
+                buffer.extend_from_slice(&(bytes.len() as i32).to_be_bytes());
+                buffer.extend_from_slice(bytes);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A second connection like the first.

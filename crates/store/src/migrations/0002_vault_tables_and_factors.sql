@@ -39,3 +39,18 @@ UPDATE return_tables SET table_order = rowid;
 -- once: the second waits for the first and is refused.
 DROP INDEX returns_by_agency;
 CREATE UNIQUE INDEX returns_by_content ON returns(agency_id, content_hash);
+
+-- PostgreSQL checks a foreign key row by row, locking the referenced row each time: on a
+-- million-row return the checks of people → returns and people_identity → people took half of
+-- the ingest. The store writes these rows itself, in the transaction that makes what they
+-- refer to; the embedded store keeps the declarations.
+-- @postgres
+ALTER TABLE people DROP CONSTRAINT people_return_id_fkey;
+ALTER TABLE VAULT.people_identity DROP CONSTRAINT people_identity_record_id_fkey;
+ALTER TABLE incidents DROP CONSTRAINT incidents_return_id_fkey;
+ALTER TABLE involvements DROP CONSTRAINT involvements_return_id_fkey;
+ALTER TABLE missing_episodes DROP CONSTRAINT missing_episodes_return_id_fkey;
+ALTER TABLE linked_records DROP CONSTRAINT linked_records_run_id_fkey;
+ALTER TABLE linked_records DROP CONSTRAINT linked_records_record_id_fkey;
+ALTER TABLE linkage_evidence DROP CONSTRAINT linkage_evidence_run_id_fkey;
+-- @both
