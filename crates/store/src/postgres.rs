@@ -783,8 +783,15 @@ fn encode_row(buffer: &mut Vec<u8>, row: &[Value<'_>], types: &[Type], table: &s
             Value::Blob(_) => *ty == Type::BYTEA,
         };
         if !fits {
+            // The kind of value only: a value itself may be sealed or a pseudonym.
+            let kind = match value {
+                Value::Int(_) | Value::Bool(_) => "whole number",
+                Value::Real(_) => "real number",
+                Value::Text(_) => "text",
+                _ => "byte string",
+            };
             return Err(StoreError::Corrupt(format!(
-                "{table}: a {value:?} for a column of type {ty}"
+                "{table}: a {kind} for a column of type {ty}"
             )));
         }
         match value {
