@@ -129,9 +129,14 @@ pub trait Db: Send {
         params: &[Value<'_>],
         each: &mut dyn FnMut(&dyn SqlRow) -> Result<()>,
     ) -> Result<()>;
-    /// Inserts rows into a table, as fast as the engine allows (COPY on PostgreSQL).
-    fn insert_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value<'_>>])
-    -> Result<()>;
+    /// Inserts rows into a table, as fast as the engine allows (COPY on PostgreSQL). Rows are
+    /// made as they are taken, so a batch is never held twice; none, and nothing is sent.
+    fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: &mut dyn Iterator<Item = Vec<Value<'_>>>,
+    ) -> Result<()>;
     fn begin_write(&mut self) -> Result<()>;
     /// Begins the assessment's read: one consistent snapshot, under the analysis role where the
     /// engine has roles.

@@ -132,7 +132,7 @@ enum Row {
     Incident {
         source_row: u64,
         key: String,
-        incident: IncidentRecord,
+        incident: Box<IncidentRecord>,
     },
     Involvement {
         source_row: u64,
@@ -143,7 +143,7 @@ enum Row {
     Episode {
         source_row: u64,
         person_key: String,
-        episode: MissingEpisodeRecord,
+        episode: Box<MissingEpisodeRecord>,
     },
     Member {
         source_row: u64,
@@ -153,16 +153,19 @@ enum Row {
     },
     Governance {
         source_row: u64,
-        governance: GovernanceRecord,
+        governance: Box<GovernanceRecord>,
     },
-    Reject {
-        table: &'static str,
-        file: String,
-        source_row: u64,
-        rules: String,
-        columns: String,
-        sealed: Vec<u8>,
-    },
+    Reject(Box<Reject>),
+}
+
+/// A rejected row ready to write: where, which rules, and its cells sealed.
+struct Reject {
+    table: &'static str,
+    file: String,
+    source_row: u64,
+    rules: String,
+    columns: String,
+    sealed: Vec<u8>,
 }
 
 /// A row as intake gave it, waiting for the batch's record ids.
@@ -248,68 +251,28 @@ pub(crate) fn write_return(
 }
 
 /// Writes each batch table by table: people before their identities, a member or rejected row
-/// before its sealed value.
+/// before its sealed value. Each table's rows are made one at a time as the engine takes them.
 fn write_rows(db: &mut dyn Db, return_id: i64, batches: Receiver<Vec<Row>>) -> Result<()> {
     for batch in batches {
-        let mut people: Vec<Vec<Value<'_>>> = Vec::new();
-        let mut identities: Vec<Vec<Value<'_>>> = Vec::new();
-        let mut incidents: Vec<Vec<Value<'_>>> = Vec::new();
-        let mut involvements: Vec<Vec<Value<'_>>> = Vec::new();
-        let mut episodes: Vec<Vec<Value<'_>>> = Vec::new();
-        let mut governance: Vec<Vec<Value<'_>>> = Vec::new();
-        let mut singles: Vec<&Row> = Vec::new();
-        for row in &batch {
-            match row {
-                Row::Person {
-                    source_row,
-                    record_id,
-                    person_key,
-                    person,
-                    sealed,
-                } => {
-                    people.push(vec![
-                        (*record_id).into(),
-                        Value::Int(return_id),
-                        (*source_row).into(),
-                        person_key.into(),
-                        coded_list(&person.roles).into(),
-                        person.date_of_birth.map(|d| i64::from(d.year)).into(),
-                        person
-                            .date_of_birth
-                            .and_then(|d| d.month)
-                            .map(i64::from)
-                            .into(),
-                        person.age.map(i64::from).into(),
-                        date(person.age_date),
-                        person.sex.as_str().into(),
-                        person.ethnicity.group_str().into(),
-                        person.ethnicity.detailed_code().into(),
-                        person.ethnicity.precision().code().into(),
-                        person.ethnicity_scheme.map(|s| s.code()).into(),
-                        person.ethnicity_source.code().into(),
-                        (&person.ethnicity_original).into(),
-                        person.ethnicity_observed.group_str().into(),
-                        person.nationality.to_string().into(),
-                        person.postcode.as_ref().map(|p| p.district.as_str()).into(),
-                        person.local_authority.as_ref().into(),
-                        person.looked_after.as_str().into(),
-                        person.legal_status.as_str().into(),
-                        person.missing_history.as_str().into(),
-                        person.nhs_number.is_some().into(),
-                        person.upn.is_some().into(),
-                        person.pnc_id.is_some().into(),
-                        coded_list(&person.assessment_factors).into(),
-                    ]);
-                    let mut identity = Vec::with_capacity(10);
-                    identity.push(Value::Int(*record_id));
-                    identity.extend(sealed.iter().map(|v| v.as_deref().into()));
-                    identities.push(identity);
-                }
+        db.insert_rows(
+            "people",
+            PEOPLE_COLUMNS,
+            &mut batch.iter().filter_map(|row| person_values(return_id, row)),
+        )?;
+        db.insert_rows(
+            "people_identity",
+            IDENTITY_TABLE_COLUMNS,
+            &mut batch.iter().filter_map(identity_values),
+        )?;
+        db.insert_rows(
+            "incidents",
+            INCIDENT_COLUMNS,
+            &mut batch.iter().filter_map(|row| match row {
                 Row::Incident {
                     source_row,
                     key,
                     incident,
-                } => incidents.push(vec![
+                } => Some(vec![
                     Value::Int(return_id),
                     (*source_row).into(),
                     key.into(),
@@ -322,23 +285,37 @@ fn write_rows(db: &mut dyn Db, return_id: i64, batches: Receiver<Vec<Row>>) -> R
                     incident.outcome.as_str().into(),
                     date(incident.outcome_date),
                 ]),
+                _ => None,
+            }),
+        )?;
+        db.insert_rows(
+            "involvements",
+            INVOLVEMENT_COLUMNS,
+            &mut batch.iter().filter_map(|row| match row {
                 Row::Involvement {
                     source_row,
                     incident_key,
                     person_key,
                     role,
-                } => involvements.push(vec![
+                } => Some(vec![
                     Value::Int(return_id),
                     (*source_row).into(),
                     incident_key.into(),
                     person_key.into(),
                     (*role).into(),
                 ]),
+                _ => None,
+            }),
+        )?;
+        db.insert_rows(
+            "missing_episodes",
+            EPISODE_COLUMNS,
+            &mut batch.iter().filter_map(|row| match row {
                 Row::Episode {
                     source_row,
                     person_key,
                     episode,
-                } => episodes.push(vec![
+                } => Some(vec![
                     Value::Int(return_id),
                     (*source_row).into(),
                     person_key.into(),
@@ -349,10 +326,17 @@ fn write_rows(db: &mut dyn Db, return_id: i64, batches: Receiver<Vec<Row>>) -> R
                     episode.return_interview_offered.as_str().into(),
                     episode.return_interview_accepted.as_str().into(),
                 ]),
+                _ => None,
+            }),
+        )?;
+        db.insert_rows(
+            "governance",
+            GOVERNANCE_COLUMNS,
+            &mut batch.iter().filter_map(|row| match row {
                 Row::Governance {
                     source_row,
                     governance: board,
-                } => governance.push(vec![
+                } => Some(vec![
                     Value::Int(return_id),
                     (*source_row).into(),
                     (&board.agency_id).into(),
@@ -362,20 +346,75 @@ fn write_rows(db: &mut dyn Db, return_id: i64, batches: Receiver<Vec<Row>>) -> R
                     board.cse_strategy.as_str().into(),
                     board.assumes_cse_present.as_str().into(),
                 ]),
-                Row::Member { .. } | Row::Reject { .. } => singles.push(row),
+                _ => None,
+            }),
+        )?;
+        for row in &batch {
+            if matches!(row, Row::Member { .. } | Row::Reject(_)) {
+                write_single(db, return_id, row)?;
             }
-        }
-        db.insert_rows("people", PEOPLE_COLUMNS, &people)?;
-        db.insert_rows("people_identity", IDENTITY_TABLE_COLUMNS, &identities)?;
-        db.insert_rows("incidents", INCIDENT_COLUMNS, &incidents)?;
-        db.insert_rows("involvements", INVOLVEMENT_COLUMNS, &involvements)?;
-        db.insert_rows("missing_episodes", EPISODE_COLUMNS, &episodes)?;
-        db.insert_rows("governance", GOVERNANCE_COLUMNS, &governance)?;
-        for row in singles {
-            write_single(db, return_id, row)?;
         }
     }
     Ok(())
+}
+
+fn person_values(return_id: i64, row: &Row) -> Option<Vec<Value<'_>>> {
+    let Row::Person {
+        source_row,
+        record_id,
+        person_key,
+        person,
+        ..
+    } = row
+    else {
+        return None;
+    };
+    Some(vec![
+        (*record_id).into(),
+        Value::Int(return_id),
+        (*source_row).into(),
+        person_key.into(),
+        coded_list(&person.roles).into(),
+        person.date_of_birth.map(|d| i64::from(d.year)).into(),
+        person
+            .date_of_birth
+            .and_then(|d| d.month)
+            .map(i64::from)
+            .into(),
+        person.age.map(i64::from).into(),
+        date(person.age_date),
+        person.sex.as_str().into(),
+        person.ethnicity.group_str().into(),
+        person.ethnicity.detailed_code().into(),
+        person.ethnicity.precision().code().into(),
+        person.ethnicity_scheme.map(|s| s.code()).into(),
+        person.ethnicity_source.code().into(),
+        (&person.ethnicity_original).into(),
+        person.ethnicity_observed.group_str().into(),
+        person.nationality.to_string().into(),
+        person.postcode.as_ref().map(|p| p.district.as_str()).into(),
+        person.local_authority.as_ref().into(),
+        person.looked_after.as_str().into(),
+        person.legal_status.as_str().into(),
+        person.missing_history.as_str().into(),
+        person.nhs_number.is_some().into(),
+        person.upn.is_some().into(),
+        person.pnc_id.is_some().into(),
+        coded_list(&person.assessment_factors).into(),
+    ])
+}
+
+fn identity_values(row: &Row) -> Option<Vec<Value<'_>>> {
+    let Row::Person {
+        record_id, sealed, ..
+    } = row
+    else {
+        return None;
+    };
+    let mut values = Vec::with_capacity(10);
+    values.push(Value::Int(*record_id));
+    values.extend(sealed.iter().map(|v| v.as_deref().into()));
+    Some(values)
 }
 
 /// A group member or a rejected row: the analysis row, then its sealed value in the vault under
@@ -408,14 +447,15 @@ fn write_single(db: &mut dyn Db, return_id: i64, row: &Row) -> Result<()> {
                 )?;
             }
         }
-        Row::Reject {
-            table,
-            file,
-            source_row,
-            rules,
-            columns,
-            sealed,
-        } => {
+        Row::Reject(reject) => {
+            let Reject {
+                table,
+                file,
+                source_row,
+                rules,
+                columns,
+                sealed,
+            } = &**reject;
             let reject_id = db
                 .row(
                     "INSERT INTO rejects (return_id, table_name, file, source_row, rules, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING reject_id",
@@ -671,7 +711,7 @@ impl Sink for SealingSink<'_> {
             Record::Incident(incident) => Row::Incident {
                 source_row,
                 key: self.key("incident", &incident.incident_id),
-                incident,
+                incident: Box::new(incident),
             },
             Record::Involvement(involvement) => Row::Involvement {
                 source_row,
@@ -682,11 +722,11 @@ impl Sink for SealingSink<'_> {
             Record::MissingEpisode(episode) => Row::Episode {
                 source_row,
                 person_key: self.key("person", &episode.person_id),
-                episode,
+                episode: Box::new(episode),
             },
             Record::Governance(governance) => Row::Governance {
                 source_row,
-                governance,
+                governance: Box::new(governance),
             },
             Record::GroupMember(member) => {
                 let return_id = self.return_id;
@@ -729,13 +769,13 @@ impl Sink for SealingSink<'_> {
                 format_args!("rejects/{return_id}/{table}/{file}/{}", at.row),
             )?
             .unwrap_or_default();
-        self.push(Pending::Ready(Row::Reject {
+        self.push(Pending::Ready(Row::Reject(Box::new(Reject {
             table,
             file,
             source_row: at.row,
             rules: serde_json::to_string(&rules).unwrap_or_default(),
             columns: serde_json::to_string(&columns).unwrap_or_default(),
             sealed,
-        }))
+        }))))
     }
 }

@@ -2,7 +2,7 @@
 //! decrypted in memory only), and each run's result: the person every record was put in, and
 //! the links that joined them with their per-comparison evidence (weights, no identifiers).
 
-use crate::db::{Db, Value};
+use crate::db::Db;
 use crate::keys::Keys;
 use crate::sql_store::IDENTITY_COLUMNS;
 use crate::{Result, StoreError};
@@ -178,42 +178,33 @@ pub(crate) fn write_run(
             |row| row.i64(0),
         )?
         .ok_or_else(|| StoreError::Corrupt("no run id was given".to_string()))?;
-    for chunk in people.chunks(CHUNK_ROWS) {
-        let rows: Vec<Vec<Value<'_>>> = chunk
+    db.insert_rows(
+        "linked_records",
+        &["run_id", "record_id", "person"],
+        &mut people
             .iter()
-            .map(|&(record, person)| vec![run_id.into(), record.into(), person.into()])
-            .collect();
-        db.insert_rows("linked_records", &["run_id", "record_id", "person"], &rows)?;
-    }
-    for chunk in evidence.chunks(CHUNK_ROWS) {
-        let rows: Vec<Vec<Value<'_>>> = chunk
-            .iter()
-            .map(|link| {
-                let weights: Vec<String> = link.weights.iter().map(|w| format!("{w:.4}")).collect();
-                vec![
-                    run_id.into(),
-                    link.record_a.into(),
-                    link.record_b.into(),
-                    link.person.into(),
-                    link.weight.into(),
-                    join(&link.levels).into(),
-                    weights.join(",").into(),
-                ]
-            })
-            .collect();
-        db.insert_rows(
-            "linkage_evidence",
-            &[
-                "run_id", "record_a", "record_b", "person", "weight", "levels", "weights",
-            ],
-            &rows,
-        )?;
-    }
+            .map(|&(record, person)| vec![run_id.into(), record.into(), person.into()]),
+    )?;
+    db.insert_rows(
+        "linkage_evidence",
+        &[
+            "run_id", "record_a", "record_b", "person", "weight", "levels", "weights",
+        ],
+        &mut evidence.iter().map(|link| {
+            let weights: Vec<String> = link.weights.iter().map(|w| format!("{w:.4}")).collect();
+            vec![
+                run_id.into(),
+                link.record_a.into(),
+                link.record_b.into(),
+                link.person.into(),
+                link.weight.into(),
+                join(&link.levels).into(),
+                weights.join(",").into(),
+            ]
+        }),
+    )?;
     Ok((run_id, distinct))
 }
-
-/// Rows handed to the engine at a time when a run is stored.
-const CHUNK_ROWS: usize = 16_384;
 
 pub(crate) fn latest_run(db: &mut dyn Db) -> Result<Option<LinkageRun>> {
     let found = db.row(

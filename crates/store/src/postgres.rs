@@ -628,9 +628,10 @@ impl Db for PostgresDb {
         &mut self,
         table: &str,
         columns: &[&str],
-        rows: &[Vec<Value<'_>>],
+        rows: &mut dyn Iterator<Item = Vec<Value<'_>>>,
     ) -> Result<()> {
-        if rows.is_empty() {
+        let mut rows = rows.peekable();
+        if rows.peek().is_none() {
             return Ok(());
         }
         let columns = columns.join(", ");
@@ -643,7 +644,7 @@ impl Db for PostgresDb {
         buffer.extend_from_slice(&0i32.to_be_bytes());
         buffer.extend_from_slice(&0i32.to_be_bytes());
         for row in rows {
-            encode_row(&mut buffer, row, &types, table)?;
+            encode_row(&mut buffer, &row, &types, table)?;
             if buffer.len() >= COPY_CHUNK {
                 sink.write_all(&buffer).map_err(copy_error)?;
                 buffer.clear();

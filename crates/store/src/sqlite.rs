@@ -236,20 +236,21 @@ impl Db for SqliteDb {
         &mut self,
         table: &str,
         columns: &[&str],
-        rows: &[Vec<Value<'_>>],
+        rows: &mut dyn Iterator<Item = Vec<Value<'_>>>,
     ) -> Result<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
         let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
         let sql = format!(
             "INSERT INTO {table} ({}) VALUES ({})",
             columns.join(", "),
             placeholders.join(", ")
         );
+        let mut rows = rows.peekable();
+        if rows.peek().is_none() {
+            return Ok(());
+        }
         let mut statement = self.conn.prepare_cached(&sql)?;
         for row in rows {
-            statement.execute(rusqlite::params_from_iter(row))?;
+            statement.execute(rusqlite::params_from_iter(&row))?;
         }
         Ok(())
     }
