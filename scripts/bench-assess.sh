@@ -5,7 +5,7 @@
 # (DIR/sqlite) and a PostgreSQL one (DIR/postgres, database `sightline_bench_assess` on
 # SIGHTLINE_BENCH_POSTGRES, default postgres://127.0.0.1:5432/test), links both, then times
 # `assess --json` on each, alternating, three times, with /usr/bin/time; checks the outputs are
-# the same bytes. Needs a release build.
+# the same bytes; then drops the database and its roles. Needs a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:?usage: scripts/bench-assess.sh DIR [SCALE] [SEED]}
@@ -39,3 +39,5 @@ for run in 1 2 3; do
   done
 done
 cmp "$dir/assess-sqlite.json" "$dir/assess-postgres.json" && echo "assess --json: the same bytes on both engines"
+psql -q "$admin" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)"
+for role in analysis ingest linkage; do psql -q "$admin" -c "DROP ROLE IF EXISTS ${database}_$role"; done

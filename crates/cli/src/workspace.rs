@@ -66,14 +66,8 @@ pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
 
 pub fn init(dir: &Path, database: Option<&str>) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
-    // A login given in SIGHTLINE_DATABASE (with its password) for the database named.
-    let connect = match (database, database_override()) {
-        (Some(_), Some(url)) => Some(url),
-        (Some(url), None) => Some(url.to_string()),
-        (None, _) => None,
-    };
-    let (workspace, notes) =
-        Workspace::init_with(dir, key_override().as_deref(), connect.as_deref())?;
+    // The URL as given (a password in it is used, never written to the config).
+    let (workspace, notes) = Workspace::init_with(dir, key_override().as_deref(), database)?;
     writeln!(out, "Created a workspace in {}:", workspace.dir.display())?;
     writeln!(out, "  store    {}", workspace.store)?;
     for note in &notes {
