@@ -80,10 +80,15 @@ enum Command {
     Report(report::ReportArgs),
     /// The whole pipeline on synthetic data: synth → ingest → link → assess → report.
     Demo(report::DemoArgs),
-    /// Create a workspace: config, embedded store, key file.
+    /// Create a workspace: config, key file, and the embedded store or a PostgreSQL database.
     Init {
         /// The folder (created if needed); the current directory by default.
         dir: Option<PathBuf>,
+        /// Keep the store in this PostgreSQL database (postgres://USER@HOST:PORT/DB) instead of
+        /// the embedded file: the shared deployment. Its schema and roles are made; a database
+        /// that already holds a store is joined (give its key with SIGHTLINE_KEY_FILE).
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
     },
     /// The agency register and who returned what.
     Agencies {
@@ -229,11 +234,11 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Assess(args) => assess::assess(&context, &args),
         Command::Report(args) => report::report(&context, &args),
         Command::Demo(args) => report::demo(&context, &args),
-        Command::Init { dir } => {
+        Command::Init { dir, database } => {
             let dir = dir
                 .or(context.workspace.clone())
                 .unwrap_or_else(|| PathBuf::from("."));
-            workspace::init(&dir)
+            workspace::init(&dir, database.as_deref())
         }
         Command::Agencies {
             command: Some(AgenciesCommand::Import { file }),

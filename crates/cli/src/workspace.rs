@@ -25,7 +25,11 @@ impl Context {
                 .map_or_else(std::env::current_dir, Ok)
                 .context("cannot tell the current directory")?,
         };
-        Ok(Workspace::open(&dir, key_override().as_deref())?)
+        let workspace = Workspace::open(&dir, key_override().as_deref())?;
+        Ok(match database_override() {
+            Some(url) => workspace.with_database(&url)?,
+            None => workspace,
+        })
     }
 
     /// The user for the audit log: `--user`, else the OS user.
@@ -44,6 +48,13 @@ pub fn key_override() -> Option<PathBuf> {
     std::env::var_os("SIGHTLINE_KEY_FILE").map(PathBuf::from)
 }
 
+/// The database URL (with a login and password) that wins over a workspace's config.
+pub fn database_override() -> Option<String> {
+    std::env::var("SIGHTLINE_DATABASE")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
 /// Pretty JSON on stdout (a closed pipe surfaces as an io error, which `main` ignores).
 pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(value)?;
@@ -53,11 +64,15 @@ pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn init(dir: &Path) -> anyhow::Result<Outcome> {
+pub fn init(dir: &Path, database: Option<&str>) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
-    let workspace = Workspace::init(dir, key_override().as_deref())?;
+    // The URL as given (a password in it is used, never written to the config).
+    let (workspace, notes) = Workspace::init_with(dir, key_override().as_deref(), database)?;
     writeln!(out, "Created a workspace in {}:", workspace.dir.display())?;
-    writeln!(out, "  store    {}", workspace.store_path.display())?;
+    writeln!(out, "  store    {}", workspace.store)?;
+    for note in &notes {
+        writeln!(out, "  note     {note}")?;
+    }
     writeln!(
         out,
         "  key      {} (keep it safe: without it the names in the vault cannot be read)",
@@ -310,13 +325,20 @@ pub fn store_return(
         content_hash: hash,
         user: context.user(),
     };
-    let (report, stored) = store.ingest(&new, &mut keys, &mut |sink| {
+    let stored = store.ingest(&new, &mut keys, &mut |sink| {
         let mut sink = WithProgress::new(sink, show_progress);
         let report = sightline_intake::check(&args.files, &options, &mut sink);
         sink.finish();
         report
-    })?;
-    Ok(Ingested::Stored(report, stored))
+    });
+    match stored {
+        Ok((report, stored)) => Ok(Ingested::Stored(report, stored)),
+        // Another process stored the same bytes while this one was reading them.
+        Err(sightline_store::StoreError::AlreadyStored(existing)) => {
+            Ok(Ingested::Already(existing))
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {

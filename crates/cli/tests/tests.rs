@@ -15,6 +15,9 @@ mod errors;
 mod help;
 // `sightline check --normalised DIR`: the accepted rows in the standard's own terms.
 mod normalised;
+// The shared store on PostgreSQL (a database per test): same bytes as SQLite, kill -9, concurrent
+// ingests and reads, the analysis role and the vault, backup and restore, errors.
+mod postgres;
 // `sightline report` and `sightline demo`: disclosure control, bases, no identifiers, a browser.
 mod report;
 // The workspace: init, agencies, ingest, returns, rejects, reveal, audit; what is kept and how.

@@ -5,8 +5,8 @@
 //! Keys are agency-scoped pseudonyms (an HMAC of agency and id), so a key is unique across
 //! agencies; they are carried as the first 64 bits of the HMAC.
 
-use crate::{AgencySummary, Result, ReturnSummary, Store};
-use rusqlite::Connection;
+use crate::db::{Db, SqlRow};
+use crate::{AgencySummary, Result, ReturnSummary};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,15 +20,12 @@ pub type Text = Arc<str>;
 struct Interner(HashMap<Box<str>, Text>);
 
 impl Interner {
-    fn text(&mut self, row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Text> {
+    fn text(&mut self, row: &dyn SqlRow, at: usize) -> Result<Text> {
         Ok(self.optional(row, at)?.unwrap_or_else(|| self.intern("")))
     }
 
-    fn optional(&mut self, row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<Text>> {
-        match row.get_ref(at)? {
-            rusqlite::types::ValueRef::Null => Ok(None),
-            value => Ok(Some(self.intern(value.as_str()?))),
-        }
+    fn optional(&mut self, row: &dyn SqlRow, at: usize) -> Result<Option<Text>> {
+        Ok(row.text(at)?.map(|text| self.intern(text)))
     }
 
     fn intern(&mut self, text: &str) -> Text {
@@ -67,6 +64,9 @@ pub struct PersonRow {
     pub local_authority: Option<Text>,
     pub looked_after: Text,
     pub missing_history: Text,
+    /// `;`-separated factors identified at a children's social care assessment (CIN codes such
+    /// as `11A`); empty when the record holds none.
+    pub assessment_factors: Text,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -149,14 +149,14 @@ pub fn key64(key: &str) -> u64 {
 }
 
 /// The key in column `at`, without copying it.
-fn key_at(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<u64> {
-    Ok(key64(row.get_ref(at)?.as_str()?))
+fn key_at(row: &dyn SqlRow, at: usize) -> Result<u64> {
+    Ok(key64(row.text(at)?.unwrap_or_default()))
 }
 
-/// Reads the analysis tables of the current returns.
-pub(crate) fn read(conn: &Connection, store: &dyn Store) -> Result<Analysis> {
-    let agencies = store.agencies()?;
-    let returns = store.returns(false)?;
+/// Reads the analysis tables of the current returns. The caller has begun the read.
+pub(crate) fn read(db: &mut dyn Db) -> Result<Analysis> {
+    let agencies = crate::sql_store::agencies(db)?;
+    let returns = crate::sql_store::returns(db, false)?;
     let agency_at: HashMap<&str, usize> = agencies
         .iter()
         .enumerate()
@@ -167,152 +167,167 @@ pub(crate) fn read(conn: &Connection, store: &dyn Store) -> Result<Analysis> {
         .filter_map(|r| Some((r.return_id, *agency_at.get(r.agency_id.as_str())?)))
         .collect();
     let agency_of = |return_id: i64| return_agency.get(&return_id).copied();
-    let linkage_run: Option<i64> =
-        conn.query_row("SELECT MAX(run_id) FROM linkage_runs", [], |row| row.get(0))?;
+    let linkage_run: Option<i64> = db
+        .row("SELECT MAX(run_id) FROM linkage_runs", &[], |row| {
+            row.int(0)
+        })?
+        .flatten();
+    let run = linkage_run.unwrap_or(-1);
 
     let mut texts = Interner::default();
     let mut link_probabilities = Vec::new();
-    let mut statement = conn.prepare(
+    db.query(
         "SELECT weight FROM linkage_evidence WHERE run_id = ?1 ORDER BY record_a, record_b",
+        &[run.into()],
+        &mut |row| {
+            let weight = row.f64(0)?;
+            link_probabilities.push(1.0 / (1.0 + (-weight).exp2()));
+            Ok(())
+        },
     )?;
-    let mut rows = statement.query([linkage_run.unwrap_or(-1)])?;
-    while let Some(row) = rows.next()? {
-        let weight: f64 = row.get(0)?;
-        link_probabilities.push(1.0 / (1.0 + (-weight).exp2()));
-    }
 
     let mut people = Vec::new();
-    let mut statement = conn.prepare(
+    db.query(
         "SELECT p.record_id, p.return_id, p.person_key, l.person, p.roles, p.birth_year, p.birth_month,
                 p.age, p.age_date, p.sex, p.ethnicity_group, p.ethnicity_code, p.ethnicity_precision,
                 p.ethnicity_source, p.ethnicity_observed_group, p.nationality, p.postcode_district,
-                p.local_authority, p.looked_after, p.missing_history
+                p.local_authority, p.looked_after, p.missing_history, p.assessment_factors
          FROM people p LEFT JOIN linked_records l ON l.record_id = p.record_id AND l.run_id = ?1
          ORDER BY p.record_id",
+        &[run.into()],
+        &mut |row| {
+            let Some(agency) = agency_of(row.i64(1)?) else {
+                return Ok(()); // a superseded return
+            };
+            people.push(PersonRow {
+                record_id: row.i64(0)?,
+                agency,
+                person_key: key_at(row, 2)?,
+                person: row.int(3)?,
+                roles: texts.text(row, 4)?,
+                birth_year: row.int(5)?.map(|y| y as i32),
+                birth_month: row.int(6)?.map(|m| m as u8),
+                age: row.int(7)?,
+                age_date: texts.optional(row, 8)?,
+                sex: texts.text(row, 9)?,
+                ethnicity_group: texts.text(row, 10)?,
+                ethnicity_code: texts.optional(row, 11)?,
+                ethnicity_precision: texts.text(row, 12)?,
+                ethnicity_source: texts.text(row, 13)?,
+                ethnicity_observed_group: texts.text(row, 14)?,
+                nationality: texts.text(row, 15)?,
+                postcode_district: texts.optional(row, 16)?,
+                local_authority: texts.optional(row, 17)?,
+                looked_after: texts.text(row, 18)?,
+                missing_history: texts.text(row, 19)?,
+                assessment_factors: texts.text(row, 20)?,
+            });
+            Ok(())
+        },
     )?;
-    let mut rows = statement.query([linkage_run.unwrap_or(-1)])?;
-    while let Some(row) = rows.next()? {
-        let Some(agency) = agency_of(row.get(1)?) else {
-            continue; // a superseded return
-        };
-        people.push(PersonRow {
-            record_id: row.get(0)?,
-            agency,
-            person_key: key_at(row, 2)?,
-            person: row.get(3)?,
-            roles: texts.text(row, 4)?,
-            birth_year: row.get(5)?,
-            birth_month: row.get(6)?,
-            age: row.get(7)?,
-            age_date: texts.optional(row, 8)?,
-            sex: texts.text(row, 9)?,
-            ethnicity_group: texts.text(row, 10)?,
-            ethnicity_code: texts.optional(row, 11)?,
-            ethnicity_precision: texts.text(row, 12)?,
-            ethnicity_source: texts.text(row, 13)?,
-            ethnicity_observed_group: texts.text(row, 14)?,
-            nationality: texts.text(row, 15)?,
-            postcode_district: texts.optional(row, 16)?,
-            local_authority: texts.optional(row, 17)?,
-            looked_after: texts.text(row, 18)?,
-            missing_history: texts.text(row, 19)?,
-        });
-    }
 
     let mut incidents = Vec::new();
-    let mut statement = conn.prepare(
+    db.query(
         "SELECT return_id, incident_key, first_date, offence, cse_flag, location_type, local_authority, outcome
          FROM incidents ORDER BY record_id",
+        &[],
+        &mut |row| {
+            let Some(agency) = agency_of(row.i64(0)?) else {
+                return Ok(());
+            };
+            incidents.push(IncidentRow {
+                agency,
+                incident_key: key_at(row, 1)?,
+                first_date: texts.optional(row, 2)?,
+                offence: texts.text(row, 3)?,
+                cse_flag: texts.text(row, 4)?,
+                location_type: texts.text(row, 5)?,
+                local_authority: texts.optional(row, 6)?,
+                outcome: texts.text(row, 7)?,
+            });
+            Ok(())
+        },
     )?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
-        let Some(agency) = agency_of(row.get(0)?) else {
-            continue;
-        };
-        incidents.push(IncidentRow {
-            agency,
-            incident_key: key_at(row, 1)?,
-            first_date: texts.optional(row, 2)?,
-            offence: texts.text(row, 3)?,
-            cse_flag: texts.text(row, 4)?,
-            location_type: texts.text(row, 5)?,
-            local_authority: texts.optional(row, 6)?,
-            outcome: texts.text(row, 7)?,
-        });
-    }
 
     let mut involvements = Vec::new();
-    let mut statement = conn.prepare(
+    db.query(
         "SELECT return_id, incident_key, person_key, role FROM involvements ORDER BY record_id",
+        &[],
+        &mut |row| {
+            let Some(agency) = agency_of(row.i64(0)?) else {
+                return Ok(());
+            };
+            involvements.push(InvolvementRow {
+                agency,
+                incident_key: key_at(row, 1)?,
+                person_key: key_at(row, 2)?,
+                role: texts.text(row, 3)?,
+            });
+            Ok(())
+        },
     )?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
-        let Some(agency) = agency_of(row.get(0)?) else {
-            continue;
-        };
-        involvements.push(InvolvementRow {
-            agency,
-            incident_key: key_at(row, 1)?,
-            person_key: key_at(row, 2)?,
-            role: texts.text(row, 3)?,
-        });
-    }
 
     let mut episodes = Vec::new();
-    let mut statement = conn.prepare(
+    db.query(
         "SELECT return_id, person_key, start, kind, missing_from FROM missing_episodes ORDER BY record_id",
+        &[],
+        &mut |row| {
+            let Some(agency) = agency_of(row.i64(0)?) else {
+                return Ok(());
+            };
+            episodes.push(EpisodeRow {
+                agency,
+                person_key: key_at(row, 1)?,
+                start: texts.text(row, 2)?,
+                kind: texts.text(row, 3)?,
+                missing_from: texts.text(row, 4)?,
+            });
+            Ok(())
+        },
     )?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
-        let Some(agency) = agency_of(row.get(0)?) else {
-            continue;
-        };
-        episodes.push(EpisodeRow {
-            agency,
-            person_key: key_at(row, 1)?,
-            start: texts.text(row, 2)?,
-            kind: texts.text(row, 3)?,
-            missing_from: texts.text(row, 4)?,
-        });
-    }
 
     let mut governance = Vec::new();
-    let mut statement = conn.prepare(
+    db.query(
         "SELECT return_id, agency_id, date, cse_subgroup, cse_lead, cse_strategy, assumes_cse_present
          FROM governance ORDER BY record_id",
+        &[],
+        &mut |row| {
+            if agency_of(row.i64(0)?).is_none() {
+                return Ok(());
+            }
+            governance.push(GovernanceRow {
+                board: row.string(1)?,
+                date: row.string(2)?,
+                cse_subgroup: row.string(3)?,
+                cse_lead: row.string(4)?,
+                cse_strategy: row.string(5)?,
+                assumes_cse_present: row.string(6)?,
+            });
+            Ok(())
+        },
     )?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
-        if agency_of(row.get(0)?).is_none() {
-            continue;
-        }
-        governance.push(GovernanceRow {
-            board: row.get(1)?,
-            date: row.get(2)?,
-            cse_subgroup: row.get(3)?,
-            cse_lead: row.get(4)?,
-            cse_strategy: row.get(5)?,
-            assumes_cse_present: row.get(6)?,
-        });
-    }
 
     let mut counts: std::collections::BTreeMap<(usize, String, String), u64> =
         std::collections::BTreeMap::new();
-    let mut statement = conn.prepare("SELECT return_id, table_name, rules FROM rejects")?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
-        let Some(agency) = agency_of(row.get(0)?) else {
-            continue;
-        };
-        let table: String = row.get(1)?;
-        let rules: String = row.get(2)?;
-        let mut rules: Vec<String> = serde_json::from_str(&rules).unwrap_or_else(|_| vec![rules]);
-        rules.sort();
-        rules.dedup();
-        for rule in rules {
-            *counts.entry((agency, table.clone(), rule)).or_default() += 1;
-        }
-    }
+    db.query(
+        "SELECT return_id, table_name, rules FROM rejects",
+        &[],
+        &mut |row| {
+            let Some(agency) = agency_of(row.i64(0)?) else {
+                return Ok(());
+            };
+            let table = row.string(1)?;
+            let rules = row.string(2)?;
+            let mut rules: Vec<String> =
+                serde_json::from_str(&rules).unwrap_or_else(|_| vec![rules]);
+            rules.sort();
+            rules.dedup();
+            for rule in rules {
+                *counts.entry((agency, table.clone(), rule)).or_default() += 1;
+            }
+            Ok(())
+        },
+    )?;
     let rejects = counts
         .into_iter()
         .map(|((agency, table, rule), rows)| RejectCount {

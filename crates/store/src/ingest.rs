@@ -1,15 +1,17 @@
 //! How does a return get into the store fast and whole?
 //!
 //! Intake hands each row to a [`SealingSink`] on the calling thread, which makes the
-//! pseudonymous keys and seals the identifiers; batches of ready rows go over a channel to a
-//! writer thread that owns the connection for the length of the return. All of it happens
-//! inside the transaction [`crate::SqliteStore::ingest`] opened, and the return is committed
-//! only after every row, its counts, its supersessions and its audit events are written.
+//! pseudonymous keys and, a batch at a time, takes record ids from the engine and seals the
+//! identifiers; batches of ready rows go over a channel to a writer thread that owns the
+//! connection for the length of the return and hands each batch to the engine table by table
+//! ([`Db::insert_rows`]: prepared inserts on SQLite, binary COPY on PostgreSQL). All of it
+//! happens inside one write transaction, committed only after every row, its counts, its
+//! supersessions and its audit events are written. Nothing here names an engine.
 
+use crate::db::{Db, RecordIds, Value};
 use crate::keys::Keys;
-use crate::sqlite::{IDENTITY_COLUMNS, Sealed, append_audit};
+use crate::sql_store::{IDENTITY_COLUMNS, Sealed, append_audit};
 use crate::{Action, NewReturn, Result, StoreError};
-use rusqlite::{Connection, params};
 use sightline_intake::check::{RowRef, Sink};
 use sightline_intake::report::CheckReport;
 use sightline_intake::{Diagnostic, IntakeError};
@@ -20,18 +22,95 @@ use sightline_standard::{Coded, Record};
 use std::fmt::Write as _;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-const BATCH_ROWS: usize = 512;
 const BATCHES_AHEAD: usize = 8;
 
-const PEOPLE_INSERT: &str = "INSERT INTO people (record_id, return_id, source_row, person_key, roles, birth_year,
-    birth_month, age, age_date, sex, ethnicity_group, ethnicity_code, ethnicity_precision, ethnicity_scheme,
-    ethnicity_source, ethnicity_original, ethnicity_observed_group, nationality, postcode_district,
-    local_authority, looked_after, legal_status, missing_history, has_nhs_number, has_upn, has_pnc_id)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-    ?22, ?23, ?24, ?25, ?26)";
+const PEOPLE_COLUMNS: &[&str] = &[
+    "record_id",
+    "return_id",
+    "source_row",
+    "person_key",
+    "roles",
+    "birth_year",
+    "birth_month",
+    "age",
+    "age_date",
+    "sex",
+    "ethnicity_group",
+    "ethnicity_code",
+    "ethnicity_precision",
+    "ethnicity_scheme",
+    "ethnicity_source",
+    "ethnicity_original",
+    "ethnicity_observed_group",
+    "nationality",
+    "postcode_district",
+    "local_authority",
+    "looked_after",
+    "legal_status",
+    "missing_history",
+    "has_nhs_number",
+    "has_upn",
+    "has_pnc_id",
+    "assessment_factors",
+];
 
-const IDENTITY_INSERT: &str = "INSERT INTO people_identity (record_id, person_id, given_name, family_name,
-    other_names, date_of_birth, postcode, nhs_number, upn, pnc_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+const IDENTITY_TABLE_COLUMNS: &[&str] = &[
+    "record_id",
+    "person_id",
+    "given_name",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "postcode",
+    "nhs_number",
+    "upn",
+    "pnc_id",
+];
+
+const INCIDENT_COLUMNS: &[&str] = &[
+    "return_id",
+    "source_row",
+    "incident_key",
+    "first_date",
+    "last_date",
+    "offence",
+    "cse_flag",
+    "location_type",
+    "local_authority",
+    "outcome",
+    "outcome_date",
+];
+
+const INVOLVEMENT_COLUMNS: &[&str] = &[
+    "return_id",
+    "source_row",
+    "incident_key",
+    "person_key",
+    "role",
+];
+
+const EPISODE_COLUMNS: &[&str] = &[
+    "return_id",
+    "source_row",
+    "person_key",
+    "start",
+    "\"end\"",
+    "kind",
+    "missing_from",
+    "return_interview_offered",
+    "return_interview_accepted",
+];
+
+const GOVERNANCE_COLUMNS: &[&str] = &[
+    "return_id",
+    "source_row",
+    "agency_id",
+    "date",
+    "cse_subgroup",
+    "cse_lead",
+    "cse_strategy",
+    "assumes_cse_present",
+];
 
 /// What storing a return did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -53,7 +132,7 @@ enum Row {
     Incident {
         source_row: u64,
         key: String,
-        incident: IncidentRecord,
+        incident: Box<IncidentRecord>,
     },
     Involvement {
         source_row: u64,
@@ -64,7 +143,7 @@ enum Row {
     Episode {
         source_row: u64,
         person_key: String,
-        episode: MissingEpisodeRecord,
+        episode: Box<MissingEpisodeRecord>,
     },
     Member {
         source_row: u64,
@@ -74,16 +153,28 @@ enum Row {
     },
     Governance {
         source_row: u64,
-        governance: GovernanceRecord,
+        governance: Box<GovernanceRecord>,
     },
-    Reject {
-        table: &'static str,
-        file: String,
+    Reject(Box<Reject>),
+}
+
+/// A rejected row ready to write: where, which rules, and its cells sealed.
+struct Reject {
+    table: &'static str,
+    file: String,
+    source_row: u64,
+    rules: String,
+    columns: String,
+    sealed: Vec<u8>,
+}
+
+/// A row as intake gave it, waiting for the batch's record ids.
+enum Pending {
+    Person {
         source_row: u64,
-        rules: String,
-        columns: String,
-        sealed: Vec<u8>,
+        person: Box<PersonRecord>,
     },
+    Ready(Row),
 }
 
 fn coded_list(values: &[Coded]) -> String {
@@ -94,10 +185,14 @@ fn coded_list(values: &[Coded]) -> String {
         .join(";")
 }
 
+fn date(value: Option<sightline_standard::PartialDate>) -> Value<'static> {
+    value.map(|d| d.to_string()).into()
+}
+
 /// Runs intake into a sealing sink with a writer thread, then commits. The caller has begun the
-/// transaction and rolls it back on error.
+/// write transaction and rolls it back on error.
 pub(crate) fn write_return(
-    conn: &mut Connection,
+    db: &mut dyn Db,
     new: &NewReturn,
     keys: &mut Keys,
     read: &mut dyn FnMut(&mut dyn Sink) -> std::result::Result<CheckReport, IntakeError>,
@@ -107,27 +202,35 @@ pub(crate) fn write_return(
         Some((from, to)) => (Some(from.as_str()), Some(to.as_str())),
         None => (None, None),
     };
-    conn.execute(
-        "INSERT INTO returns (agency_id, period_from, period_to, files, content_hash, ingested_at, user, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'current')",
-        params![new.agency_id, from, to, files, new.content_hash, crate::audit::now(), new.user],
-    )?;
-    let return_id = conn.last_insert_rowid();
-    let first_record_id: i64 = conn.query_row(
-        "SELECT COALESCE(MAX(record_id), 0) + 1 FROM people",
-        [],
-        |row| row.get(0),
-    )?;
+    let return_id = db
+        .row(
+            "INSERT INTO returns (agency_id, period_from, period_to, files, content_hash, ingested_at, \"user\", status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'current') RETURNING return_id",
+            &[
+                (&new.agency_id).into(),
+                from.into(),
+                to.into(),
+                files.into(),
+                (&new.content_hash).into(),
+                crate::audit::now().into(),
+                (&new.user).into(),
+            ],
+            |row| row.i64(0),
+        )?
+        .ok_or_else(|| StoreError::Corrupt("no return id was given".to_string()))?;
+    let ids = db.record_ids()?;
+    let batch_rows = db.batch_rows();
 
     let (report, written) = std::thread::scope(|scope| {
         let (sender, batches) = sync_channel::<Vec<Row>>(BATCHES_AHEAD);
-        let writer_conn: &mut Connection = conn;
-        let writer = scope.spawn(move || write_rows(writer_conn, return_id, batches));
+        let writer_db: &mut dyn Db = &mut *db;
+        let writer = scope.spawn(move || write_rows(writer_db, return_id, batches));
         let mut sink = SealingSink {
-            keys,
+            keys: &mut *keys,
+            ids,
             agency: &new.agency_id,
             return_id,
-            next_record_id: first_record_id,
-            batch: Vec::with_capacity(BATCH_ROWS),
+            batch_rows,
+            batch: Vec::with_capacity(batch_rows),
             sender: Some(sender),
             aad: String::new(),
         };
@@ -143,171 +246,262 @@ pub(crate) fn write_return(
     // A write error explains a failed send, so it is reported first.
     written?;
     let report = report?;
-    let stored = finish(conn, keys, return_id, new, &report)?;
+    let stored = finish(db, keys, return_id, new, &report)?;
     Ok((report, stored))
 }
 
-fn write_rows(conn: &mut Connection, return_id: i64, batches: Receiver<Vec<Row>>) -> Result<()> {
-    let mut people = conn.prepare(PEOPLE_INSERT)?;
-    let mut identity = conn.prepare(IDENTITY_INSERT)?;
+/// Writes each batch table by table: people before their identities, a member or rejected row
+/// before its sealed value. Each table's rows are made one at a time as the engine takes them.
+fn write_rows(db: &mut dyn Db, return_id: i64, batches: Receiver<Vec<Row>>) -> Result<()> {
     for batch in batches {
-        for row in batch {
-            match row {
-                Row::Person {
-                    source_row,
-                    record_id,
-                    person_key,
-                    person,
-                    sealed,
-                } => {
-                    people.execute(params![
-                        record_id,
-                        return_id,
-                        source_row,
-                        person_key,
-                        coded_list(&person.roles),
-                        person.date_of_birth.map(|d| d.year),
-                        person.date_of_birth.and_then(|d| d.month),
-                        person.age,
-                        person.age_date.map(|d| d.to_string()),
-                        person.sex.as_str(),
-                        person.ethnicity.group_str(),
-                        person.ethnicity.detailed_code(),
-                        person.ethnicity.precision().code(),
-                        person.ethnicity_scheme.map(|s| s.code()),
-                        person.ethnicity_source.code(),
-                        person.ethnicity_original,
-                        person.ethnicity_observed.group_str(),
-                        person.nationality.to_string(),
-                        person.postcode.as_ref().map(|p| p.district.as_str()),
-                        person.local_authority,
-                        person.looked_after.as_str(),
-                        person.legal_status.as_str(),
-                        person.missing_history.as_str(),
-                        person.nhs_number.is_some(),
-                        person.upn.is_some(),
-                        person.pnc_id.is_some(),
-                    ])?;
-                    let [a, b, c, d, e, f, g, h, i] = *sealed;
-                    identity.execute(params![record_id, a, b, c, d, e, f, g, h, i])?;
-                }
+        db.insert_rows(
+            "people",
+            PEOPLE_COLUMNS,
+            &mut batch.iter().filter_map(|row| person_values(return_id, row)),
+        )?;
+        db.insert_rows(
+            "people_identity",
+            IDENTITY_TABLE_COLUMNS,
+            &mut batch.iter().filter_map(identity_values),
+        )?;
+        db.insert_rows(
+            "incidents",
+            INCIDENT_COLUMNS,
+            &mut batch.iter().filter_map(|row| match row {
                 Row::Incident {
                     source_row,
                     key,
                     incident,
-                } => {
-                    conn.prepare_cached(
-                        "INSERT INTO incidents (return_id, source_row, incident_key, first_date, last_date, offence, cse_flag, location_type, local_authority, outcome, outcome_date)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                    )?
-                    .execute(params![
-                        return_id,
-                        source_row,
-                        key,
-                        incident.first_date.map(|d| d.to_string()),
-                        incident.last_date.map(|d| d.to_string()),
-                        incident.offence.as_str(),
-                        incident.cse_flag.as_str(),
-                        incident.location_type.as_str(),
-                        incident.local_authority,
-                        incident.outcome.as_str(),
-                        incident.outcome_date.map(|d| d.to_string()),
-                    ])?;
-                }
+                } => Some(vec![
+                    Value::Int(return_id),
+                    (*source_row).into(),
+                    key.into(),
+                    date(incident.first_date),
+                    date(incident.last_date),
+                    incident.offence.as_str().into(),
+                    incident.cse_flag.as_str().into(),
+                    incident.location_type.as_str().into(),
+                    incident.local_authority.as_ref().into(),
+                    incident.outcome.as_str().into(),
+                    date(incident.outcome_date),
+                ]),
+                _ => None,
+            }),
+        )?;
+        db.insert_rows(
+            "involvements",
+            INVOLVEMENT_COLUMNS,
+            &mut batch.iter().filter_map(|row| match row {
                 Row::Involvement {
                     source_row,
                     incident_key,
                     person_key,
                     role,
-                } => {
-                    conn.prepare_cached(
-                        "INSERT INTO involvements (return_id, source_row, incident_key, person_key, role) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    )?
-                    .execute(params![return_id, source_row, incident_key, person_key, role])?;
-                }
+                } => Some(vec![
+                    Value::Int(return_id),
+                    (*source_row).into(),
+                    incident_key.into(),
+                    person_key.into(),
+                    (*role).into(),
+                ]),
+                _ => None,
+            }),
+        )?;
+        db.insert_rows(
+            "missing_episodes",
+            EPISODE_COLUMNS,
+            &mut batch.iter().filter_map(|row| match row {
                 Row::Episode {
                     source_row,
                     person_key,
                     episode,
-                } => {
-                    conn.prepare_cached(
-                        "INSERT INTO missing_episodes (return_id, source_row, person_key, start, end, kind, missing_from, return_interview_offered, return_interview_accepted)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    )?
-                    .execute(params![
-                        return_id,
-                        source_row,
-                        person_key,
-                        episode.start.to_string(),
-                        episode.end.map(|d| d.to_string()),
-                        episode.kind.as_str(),
-                        episode.from.as_str(),
-                        episode.return_interview_offered.as_str(),
-                        episode.return_interview_accepted.as_str(),
-                    ])?;
-                }
-                Row::Member {
-                    source_row,
-                    group_key,
-                    person_key,
-                    label,
-                } => {
-                    conn.prepare_cached(
-                        "INSERT INTO group_members (return_id, source_row, group_key, person_key, label) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    )?
-                    .execute(params![return_id, source_row, group_key, person_key, label])?;
-                }
+                } => Some(vec![
+                    Value::Int(return_id),
+                    (*source_row).into(),
+                    person_key.into(),
+                    episode.start.to_string().into(),
+                    date(episode.end),
+                    episode.kind.as_str().into(),
+                    episode.from.as_str().into(),
+                    episode.return_interview_offered.as_str().into(),
+                    episode.return_interview_accepted.as_str().into(),
+                ]),
+                _ => None,
+            }),
+        )?;
+        db.insert_rows(
+            "governance",
+            GOVERNANCE_COLUMNS,
+            &mut batch.iter().filter_map(|row| match row {
                 Row::Governance {
                     source_row,
-                    governance,
-                } => {
-                    conn.prepare_cached(
-                        "INSERT INTO governance (return_id, source_row, agency_id, date, cse_subgroup, cse_lead, cse_strategy, assumes_cse_present)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    )?
-                    .execute(params![
-                        return_id,
-                        source_row,
-                        governance.agency_id,
-                        governance.date.to_string(),
-                        governance.cse_subgroup.as_str(),
-                        governance.cse_lead.as_str(),
-                        governance.cse_strategy.as_str(),
-                        governance.assumes_cse_present.as_str(),
-                    ])?;
-                }
-                Row::Reject {
-                    table,
-                    file,
-                    source_row,
-                    rules,
-                    columns,
-                    sealed,
-                } => {
-                    conn.prepare_cached(
-                        "INSERT INTO rejects (return_id, table_name, file, source_row, rules, columns, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    )?
-                    .execute(params![return_id, table, file, source_row, rules, columns, sealed])?;
-                }
+                    governance: board,
+                } => Some(vec![
+                    Value::Int(return_id),
+                    (*source_row).into(),
+                    (&board.agency_id).into(),
+                    board.date.to_string().into(),
+                    board.cse_subgroup.as_str().into(),
+                    board.cse_lead.as_str().into(),
+                    board.cse_strategy.as_str().into(),
+                    board.assumes_cse_present.as_str().into(),
+                ]),
+                _ => None,
+            }),
+        )?;
+        for row in &batch {
+            if matches!(row, Row::Member { .. } | Row::Reject(_)) {
+                write_single(db, return_id, row)?;
             }
         }
     }
     Ok(())
 }
 
+fn person_values(return_id: i64, row: &Row) -> Option<Vec<Value<'_>>> {
+    let Row::Person {
+        source_row,
+        record_id,
+        person_key,
+        person,
+        ..
+    } = row
+    else {
+        return None;
+    };
+    Some(vec![
+        (*record_id).into(),
+        Value::Int(return_id),
+        (*source_row).into(),
+        person_key.into(),
+        coded_list(&person.roles).into(),
+        person.date_of_birth.map(|d| i64::from(d.year)).into(),
+        person
+            .date_of_birth
+            .and_then(|d| d.month)
+            .map(i64::from)
+            .into(),
+        person.age.map(i64::from).into(),
+        date(person.age_date),
+        person.sex.as_str().into(),
+        person.ethnicity.group_str().into(),
+        person.ethnicity.detailed_code().into(),
+        person.ethnicity.precision().code().into(),
+        person.ethnicity_scheme.map(|s| s.code()).into(),
+        person.ethnicity_source.code().into(),
+        (&person.ethnicity_original).into(),
+        person.ethnicity_observed.group_str().into(),
+        person.nationality.to_string().into(),
+        person.postcode.as_ref().map(|p| p.district.as_str()).into(),
+        person.local_authority.as_ref().into(),
+        person.looked_after.as_str().into(),
+        person.legal_status.as_str().into(),
+        person.missing_history.as_str().into(),
+        person.nhs_number.is_some().into(),
+        person.upn.is_some().into(),
+        person.pnc_id.is_some().into(),
+        coded_list(&person.assessment_factors).into(),
+    ])
+}
+
+fn identity_values(row: &Row) -> Option<Vec<Value<'_>>> {
+    let Row::Person {
+        record_id, sealed, ..
+    } = row
+    else {
+        return None;
+    };
+    let mut values = Vec::with_capacity(10);
+    values.push(Value::Int(*record_id));
+    values.extend(sealed.iter().map(|v| v.as_deref().into()));
+    Some(values)
+}
+
+/// A group member or a rejected row: the analysis row, then its sealed value in the vault under
+/// the id the first was given.
+fn write_single(db: &mut dyn Db, return_id: i64, row: &Row) -> Result<()> {
+    let no_id = || StoreError::Corrupt("no record id was given".to_string());
+    match row {
+        Row::Member {
+            source_row,
+            group_key,
+            person_key,
+            label,
+        } => {
+            let record_id = db
+                .row(
+                    "INSERT INTO group_members (return_id, source_row, group_key, person_key) VALUES (?1, ?2, ?3, ?4) RETURNING record_id",
+                    &[
+                        Value::Int(return_id),
+                        (*source_row).into(),
+                        group_key.into(),
+                        person_key.into(),
+                    ],
+                    |row| row.i64(0),
+                )?
+                .ok_or_else(no_id)?;
+            if let Some(label) = label {
+                db.execute(
+                    "INSERT INTO group_labels (record_id, label) VALUES (?1, ?2)",
+                    &[record_id.into(), label.as_slice().into()],
+                )?;
+            }
+        }
+        Row::Reject(reject) => {
+            let Reject {
+                table,
+                file,
+                source_row,
+                rules,
+                columns,
+                sealed,
+            } = &**reject;
+            let reject_id = db
+                .row(
+                    "INSERT INTO rejects (return_id, table_name, file, source_row, rules, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING reject_id",
+                    &[
+                        Value::Int(return_id),
+                        (*table).into(),
+                        file.into(),
+                        (*source_row).into(),
+                        rules.into(),
+                        columns.into(),
+                    ],
+                    |row| row.i64(0),
+                )?
+                .ok_or_else(no_id)?;
+            db.execute(
+                "INSERT INTO rejected_cells (reject_id, sealed) VALUES (?1, ?2)",
+                &[reject_id.into(), sealed.as_slice().into()],
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// Counts, file-level notes, supersession of earlier returns of the same agency and period, and
-/// the audit events; then the commit.
+/// the audit events; then the commit. Supersession is decided under the audit lock, so that of
+/// two returns for the same agency and period stored at once, the later to commit supersedes
+/// the earlier.
 fn finish(
-    conn: &Connection,
+    db: &mut dyn Db,
     keys: &mut Keys,
     return_id: i64,
     new: &NewReturn,
     report: &CheckReport,
 ) -> Result<StoredReturn> {
-    for table in &report.tables {
-        conn.execute(
-            "INSERT INTO return_tables (return_id, table_name, read, accepted, rejected) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![return_id, table.table.name(), table.read, table.accepted, table.rejected],
+    for (order, table) in report.tables.iter().enumerate() {
+        db.execute(
+            "INSERT INTO return_tables (return_id, table_name, read, accepted, rejected, table_order) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            &[
+                return_id.into(),
+                table.table.name().into(),
+                table.read.into(),
+                table.accepted.into(),
+                table.rejected.into(),
+                (order as i64).into(),
+            ],
         )?;
     }
     for (index, note) in report
@@ -319,27 +513,41 @@ fn finish(
         let plain =
             serde_json::json!({ "column": note.column, "message": note.message }).to_string();
         let sealed = keys.seal(&plain, &format!("notes/{return_id}/{index}"))?;
-        conn.execute(
-            "INSERT INTO return_notes (return_id, rule, table_name, file, sealed) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![return_id, note.rule.code(), note.table.name(), note.file, sealed],
+        let note_id = db
+            .row(
+                "INSERT INTO return_notes (return_id, rule, table_name, file) VALUES (?1, ?2, ?3, ?4) RETURNING note_id",
+                &[
+                    return_id.into(),
+                    note.rule.code().into(),
+                    note.table.name().into(),
+                    (&note.file).into(),
+                ],
+                |row| row.i64(0),
+            )?
+            .ok_or_else(|| StoreError::Corrupt("no note id was given".to_string()))?;
+        db.execute(
+            "INSERT INTO note_cells (note_id, sealed) VALUES (?1, ?2)",
+            &[note_id.into(), sealed.as_slice().into()],
         )?;
     }
     let (from, to) = match &new.period {
-        Some((from, to)) => (Some(from.clone()), Some(to.clone())),
+        Some((from, to)) => (Some(from.as_str()), Some(to.as_str())),
         None => (None, None),
     };
-    let superseded: Vec<i64> = {
-        let mut statement = conn.prepare(
-            "SELECT return_id FROM returns WHERE agency_id = ?1 AND period_from IS ?2 AND period_to IS ?3 AND status = 'current' AND return_id <> ?4 ORDER BY return_id",
-        )?;
-        let rows = statement.query_map(params![new.agency_id, from, to, return_id], |row| {
-            row.get(0)
-        })?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()?
-    };
+    db.lock_audit()?;
+    let superseded: Vec<i64> = db.rows(
+        "SELECT return_id FROM returns WHERE agency_id = ?1 AND period_from IS NOT DISTINCT FROM ?2 AND period_to IS NOT DISTINCT FROM ?3 AND status = 'current' AND return_id <> ?4 ORDER BY return_id",
+        &[
+            (&new.agency_id).into(),
+            from.into(),
+            to.into(),
+            return_id.into(),
+        ],
+        |row| row.i64(0),
+    )?;
     let rows: u64 = report.tables.iter().map(|t| t.read).sum();
     append_audit(
-        conn,
+        db,
         &new.user,
         Action::Collection,
         &format!(
@@ -349,20 +557,20 @@ fn finish(
         ),
         "",
     )?;
-    for old in &superseded {
-        conn.execute(
+    for &old in &superseded {
+        db.execute(
             "UPDATE returns SET status = 'superseded', superseded_by = ?1 WHERE return_id = ?2",
-            params![return_id, old],
+            &[return_id.into(), old.into()],
         )?;
         append_audit(
-            conn,
+            db,
             &new.user,
             Action::Alteration,
             &format!("return {old} superseded by return {return_id}"),
             "a corrected return for the same agency and period",
         )?;
     }
-    conn.execute_batch("COMMIT")?;
+    db.commit()?;
     Ok(StoredReturn {
         return_id,
         superseded,
@@ -372,10 +580,11 @@ fn finish(
 /// Makes keys and seals identifiers for each row, and sends rows to the writer in batches.
 struct SealingSink<'a> {
     keys: &'a mut Keys,
+    ids: Box<dyn RecordIds>,
     agency: &'a str,
     return_id: i64,
-    next_record_id: i64,
-    batch: Vec<Row>,
+    batch_rows: usize,
+    batch: Vec<Pending>,
     sender: Option<SyncSender<Vec<Row>>>,
     /// Reused for each value's associated data.
     aad: String,
@@ -383,6 +592,20 @@ struct SealingSink<'a> {
 
 fn sink_error(error: impl std::fmt::Display) -> IntakeError {
     IntakeError::Sink(error.to_string())
+}
+
+fn seal_into(
+    keys: &mut Keys,
+    aad: &mut String,
+    value: Option<&str>,
+    place: std::fmt::Arguments<'_>,
+) -> std::result::Result<Sealed, IntakeError> {
+    let Some(value) = value.filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    aad.clear();
+    let _ = aad.write_fmt(place);
+    keys.seal(value, aad).map(Some).map_err(sink_error)
 }
 
 impl SealingSink<'_> {
@@ -395,30 +618,44 @@ impl SealingSink<'_> {
         value: Option<&str>,
         place: std::fmt::Arguments<'_>,
     ) -> std::result::Result<Sealed, IntakeError> {
-        let Some(value) = value.filter(|v| !v.is_empty()) else {
-            return Ok(None);
-        };
-        self.aad.clear();
-        let _ = self.aad.write_fmt(place);
-        self.keys
-            .seal(value, &self.aad)
-            .map(Some)
-            .map_err(sink_error)
+        seal_into(self.keys, &mut self.aad, value, place)
     }
 
-    fn push(&mut self, row: Row) -> std::result::Result<(), IntakeError> {
+    fn push(&mut self, row: Pending) -> std::result::Result<(), IntakeError> {
         self.batch.push(row);
-        if self.batch.len() >= BATCH_ROWS {
+        if self.batch.len() >= self.batch_rows {
             self.flush()?;
         }
         Ok(())
     }
 
+    /// Takes record ids for the batch's people, seals their identifiers, and sends the batch.
     fn flush(&mut self) -> std::result::Result<(), IntakeError> {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_ROWS));
+        let pending = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_rows));
+        let people = pending
+            .iter()
+            .filter(|row| matches!(row, Pending::Person { .. }))
+            .count();
+        let mut ids = if people > 0 {
+            self.ids.take(people).map_err(sink_error)?.into_iter()
+        } else {
+            Vec::new().into_iter()
+        };
+        let mut batch = Vec::with_capacity(pending.len());
+        for row in pending {
+            batch.push(match row {
+                Pending::Ready(row) => row,
+                Pending::Person { source_row, person } => {
+                    let record_id = ids
+                        .next()
+                        .ok_or_else(|| sink_error("the store gave too few record ids"))?;
+                    self.person(source_row, record_id, person)?
+                }
+            });
+        }
         match &self.sender {
             Some(sender) => sender
                 .send(batch)
@@ -430,10 +667,9 @@ impl SealingSink<'_> {
     fn person(
         &mut self,
         source_row: u64,
+        record_id: i64,
         person: Box<PersonRecord>,
     ) -> std::result::Result<Row, IntakeError> {
-        let record_id = self.next_record_id;
-        self.next_record_id += 1;
         let other_names = (!person.other_names.is_empty()).then(|| person.other_names.join(";"));
         let date_of_birth = person.date_of_birth.map(|d| d.to_string());
         let postcode = person.postcode.as_ref().map(|p| p.normalised());
@@ -450,7 +686,12 @@ impl SealingSink<'_> {
         ];
         let mut sealed: [Sealed; 9] = Default::default();
         for ((slot, column), value) in sealed.iter_mut().zip(IDENTITY_COLUMNS).zip(values) {
-            *slot = self.seal(value, format_args!("people/{record_id}/{column}"))?;
+            *slot = seal_into(
+                self.keys,
+                &mut self.aad,
+                value,
+                format_args!("people/{record_id}/{column}"),
+            )?;
         }
         Ok(Row::Person {
             source_row,
@@ -466,11 +707,11 @@ impl Sink for SealingSink<'_> {
     fn accepted(&mut self, at: RowRef<'_>, record: Record) -> std::result::Result<(), IntakeError> {
         let source_row = at.row;
         let row = match record {
-            Record::Person(person) => self.person(source_row, person)?,
+            Record::Person(person) => return self.push(Pending::Person { source_row, person }),
             Record::Incident(incident) => Row::Incident {
                 source_row,
                 key: self.key("incident", &incident.incident_id),
-                incident,
+                incident: Box::new(incident),
             },
             Record::Involvement(involvement) => Row::Involvement {
                 source_row,
@@ -481,11 +722,11 @@ impl Sink for SealingSink<'_> {
             Record::MissingEpisode(episode) => Row::Episode {
                 source_row,
                 person_key: self.key("person", &episode.person_id),
-                episode,
+                episode: Box::new(episode),
             },
             Record::Governance(governance) => Row::Governance {
                 source_row,
-                governance,
+                governance: Box::new(governance),
             },
             Record::GroupMember(member) => {
                 let return_id = self.return_id;
@@ -501,7 +742,7 @@ impl Sink for SealingSink<'_> {
                 }
             }
         };
-        self.push(row)
+        self.push(Pending::Ready(row))
     }
 
     fn rejected(
@@ -528,13 +769,13 @@ impl Sink for SealingSink<'_> {
                 format_args!("rejects/{return_id}/{table}/{file}/{}", at.row),
             )?
             .unwrap_or_default();
-        self.push(Row::Reject {
+        self.push(Pending::Ready(Row::Reject(Box::new(Reject {
             table,
             file,
             source_row: at.row,
             rules: serde_json::to_string(&rules).unwrap_or_default(),
             columns: serde_json::to_string(&columns).unwrap_or_default(),
             sealed,
-        })
+        }))))
     }
 }

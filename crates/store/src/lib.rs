@@ -1,9 +1,11 @@
 //! The store: where returns, rejected rows, identifiers and the audit log are kept.
 //!
 //! This crate answers "what came in, from whom, what was refused, and who has looked at the
-//! names?" A [`Workspace`] is a folder with a config file, the embedded SQLite store and a key
-//! file. [`Store`] is the interface everything above the store uses; [`SqliteStore`] is the
-//! embedded backend (a PostgreSQL backend for shared deployments implements the same trait).
+//! names?" A [`Workspace`] is a folder with a config file, a key file, and either the embedded
+//! SQLite store or the address of a PostgreSQL database (the shared deployment). [`Store`] is the
+//! interface everything above the store uses. [`SqlStore`] implements it once over an engine's
+//! connection ([`db::Db`]); `sqlite.rs` and `postgres.rs` are the two engines, and
+//! [`migrations`] the one schema history both follow.
 //!
 //! Guarantees: a return is stored whole or not at all (one transaction, also when the process
 //! is killed); the same bytes from the same agency are stored once; identifiers are stored only
@@ -11,25 +13,50 @@
 
 pub mod analysis;
 pub mod audit;
+pub mod db;
 mod ingest;
 pub mod keys;
 pub mod linkage;
+pub mod migrations;
+pub mod postgres;
+mod sql_store;
 mod sqlite;
+#[doc(hidden)]
+pub mod testing;
 pub mod workspace;
 
 pub use audit::{Action, AuditEvent, Verdict};
 pub use ingest::StoredReturn;
 pub use keys::Keys;
-pub use sqlite::SqliteStore;
-pub use workspace::Workspace;
+pub use sql_store::{SqlStore, key_check};
+pub use workspace::{StoreLocation, Workspace};
 
 use serde::Serialize;
 
-/// Why the store could not do what was asked.
+/// Why the store could not do what was asked. Engines turn their own errors into these (the
+/// message says what happened and, where it can, what to do); no engine's error type leaks out.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The engine failed a statement.
     #[error("store: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Database(String),
+    /// The database cannot be reached or refused the login.
+    #[error("{0}")]
+    Unavailable(String),
+    /// This login may not do what was asked (e.g. read the identity vault).
+    #[error("{0}")]
+    Permission(String),
+    /// A row that must be unique already exists (another process stored it first).
+    #[error("store: {0}")]
+    Conflict(String),
+    /// The same return (same agency and content) was stored already, as this return.
+    #[error("this return was already stored as return {0}; nothing changed")]
+    AlreadyStored(i64),
+    /// The store was made by a newer Sightline.
+    #[error(
+        "the store's schema is version {found}, newer than this sightline knows (version {known}): upgrade sightline to use it; nothing was changed"
+    )]
+    NewerSchema { found: i64, known: i64 },
     #[error("key: {0}")]
     Key(String),
     #[error("{0}")]

@@ -2,10 +2,10 @@
 //! decrypted in memory only), and each run's result: the person every record was put in, and
 //! the links that joined them with their per-comparison evidence (weights, no identifiers).
 
+use crate::db::Db;
 use crate::keys::Keys;
-use crate::sqlite::IDENTITY_COLUMNS;
+use crate::sql_store::IDENTITY_COLUMNS;
 use crate::{Result, StoreError};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -86,48 +86,44 @@ const SELECT_INCIDENT_PLACES: &str = "SELECT DISTINCT v.person_key, n.local_auth
 
 /// Calls `visit` for every person record of a current return, identifiers decrypted.
 pub(crate) fn read_records(
-    conn: &Connection,
+    db: &mut dyn Db,
     keys: &Keys,
     visit: &mut dyn FnMut(LinkageRecord),
 ) -> Result<usize> {
     let mut incident_places: HashMap<String, Vec<String>> = HashMap::new();
-    let mut statement = conn.prepare(SELECT_INCIDENT_PLACES)?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
+    db.query(SELECT_INCIDENT_PLACES, &[], &mut |row| {
         // Distinct (person key, place) pairs already: no check for repeats here.
         incident_places
-            .entry(row.get(0)?)
+            .entry(row.string(0)?)
             .or_default()
-            .push(row.get(1)?);
-    }
-    let mut statement = conn.prepare(SELECT_RECORDS)?;
-    let mut rows = statement.query([])?;
+            .push(row.string(1)?);
+        Ok(())
+    })?;
     let mut count = 0;
-    while let Some(row) = rows.next()? {
-        let record_id: i64 = row.get(0)?;
+    db.query(SELECT_RECORDS, &[], &mut |row| {
+        let record_id = row.i64(0)?;
         let mut opened: Vec<String> = Vec::with_capacity(IDENTITY_COLUMNS.len());
         for (at, column) in IDENTITY_COLUMNS.iter().enumerate() {
-            let blob: Option<Vec<u8>> = row.get(7 + at)?;
-            opened.push(match blob {
-                Some(blob) => keys.open(&blob, &format!("people/{record_id}/{column}"))?,
+            opened.push(match row.blob(7 + at)? {
+                Some(blob) => keys.open(blob, &format!("people/{record_id}/{column}"))?,
                 None => String::new(),
             });
         }
         let mut opened = opened.into_iter();
         let mut next = || opened.next().unwrap_or_default();
-        let person_key: String = row.get(2)?;
+        let person_key = row.string(2)?;
         visit(LinkageRecord {
             record_id,
-            agency_id: row.get(1)?,
+            agency_id: row.string(1)?,
             incident_local_authorities: incident_places
                 .get(&person_key)
                 .cloned()
                 .unwrap_or_default(),
             person_key,
-            age: row.get(3)?,
-            age_date: row.get(4)?,
-            sex: row.get(5)?,
-            local_authority: row.get::<_, Option<String>>(6)?.unwrap_or_default(),
+            age: row.int(3)?,
+            age_date: row.opt_string(4)?,
+            sex: row.string(5)?,
+            local_authority: row.opt_string(6)?.unwrap_or_default(),
             person_id: next(),
             given_name: next(),
             family_name: next(),
@@ -139,7 +135,8 @@ pub(crate) fn read_records(
             pnc_id: next(),
         });
         count += 1;
-    }
+        Ok(())
+    })?;
     Ok(count)
 }
 
@@ -154,7 +151,7 @@ fn join<T: ToString>(values: &[T]) -> String {
 /// Writes a run, its people and its evidence; returns the run id and the number of people.
 /// The caller commits.
 pub(crate) fn write_run(
-    conn: &Connection,
+    db: &mut dyn Db,
     user: &str,
     model: &serde_json::Value,
     report: &serde_json::Value,
@@ -167,62 +164,64 @@ pub(crate) fn write_run(
         persons.dedup();
         persons.len()
     };
-    conn.execute(
-        "INSERT INTO linkage_runs (at, user, records, people, model, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            crate::audit::now(),
-            user,
-            people.len() as i64,
-            distinct as i64,
-            model.to_string(),
-            report.to_string()
-        ],
+    let run_id = db
+        .row(
+            "INSERT INTO linkage_runs (at, \"user\", records, people, model, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING run_id",
+            &[
+                crate::audit::now().into(),
+                user.into(),
+                (people.len() as i64).into(),
+                (distinct as i64).into(),
+                model.to_string().into(),
+                report.to_string().into(),
+            ],
+            |row| row.i64(0),
+        )?
+        .ok_or_else(|| StoreError::Corrupt("no run id was given".to_string()))?;
+    db.insert_rows(
+        "linked_records",
+        &["run_id", "record_id", "person"],
+        &mut people
+            .iter()
+            .map(|&(record, person)| vec![run_id.into(), record.into(), person.into()]),
     )?;
-    let run_id = conn.last_insert_rowid();
-    {
-        let mut insert = conn.prepare(
-            "INSERT INTO linked_records (run_id, record_id, person) VALUES (?1, ?2, ?3)",
-        )?;
-        for &(record, person) in people {
-            insert.execute(params![run_id, record, person])?;
-        }
-        let mut insert = conn.prepare(
-            "INSERT INTO linkage_evidence (run_id, record_a, record_b, person, weight, levels, weights) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for link in evidence {
+    db.insert_rows(
+        "linkage_evidence",
+        &[
+            "run_id", "record_a", "record_b", "person", "weight", "levels", "weights",
+        ],
+        &mut evidence.iter().map(|link| {
             let weights: Vec<String> = link.weights.iter().map(|w| format!("{w:.4}")).collect();
-            insert.execute(params![
-                run_id,
-                link.record_a,
-                link.record_b,
-                link.person,
-                link.weight,
-                join(&link.levels),
-                weights.join(",")
-            ])?;
-        }
-    }
+            vec![
+                run_id.into(),
+                link.record_a.into(),
+                link.record_b.into(),
+                link.person.into(),
+                link.weight.into(),
+                join(&link.levels).into(),
+                weights.join(",").into(),
+            ]
+        }),
+    )?;
     Ok((run_id, distinct))
 }
 
-pub(crate) fn latest_run(conn: &Connection) -> Result<Option<LinkageRun>> {
-    let found = conn
-        .query_row(
-            "SELECT run_id, at, user, records, people, model, report FROM linkage_runs ORDER BY run_id DESC LIMIT 1",
-            [],
-            |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, i64>(3)?,
-                    row.get::<_, i64>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, String>(6)?,
-                ))
-            },
-        )
-        .optional()?;
+pub(crate) fn latest_run(db: &mut dyn Db) -> Result<Option<LinkageRun>> {
+    let found = db.row(
+        "SELECT run_id, at, \"user\", records, people, model, report FROM linkage_runs ORDER BY run_id DESC LIMIT 1",
+        &[],
+        |row| {
+            Ok((
+                row.i64(0)?,
+                row.string(1)?,
+                row.string(2)?,
+                row.i64(3)?,
+                row.i64(4)?,
+                row.string(5)?,
+                row.string(6)?,
+            ))
+        },
+    )?;
     let Some((run_id, at, user, records, people, model, report)) = found else {
         return Ok(None);
     };
@@ -241,70 +240,60 @@ pub(crate) fn latest_run(conn: &Connection) -> Result<Option<LinkageRun>> {
     }))
 }
 
-pub(crate) fn person_of(conn: &Connection, run_id: i64, record_id: i64) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
-            "SELECT person FROM linked_records WHERE run_id = ?1 AND record_id = ?2",
-            params![run_id, record_id],
-            |row| row.get(0),
-        )
-        .optional()?)
+pub(crate) fn person_of(db: &mut dyn Db, run_id: i64, record_id: i64) -> Result<Option<i64>> {
+    db.row(
+        "SELECT person FROM linked_records WHERE run_id = ?1 AND record_id = ?2",
+        &[run_id.into(), record_id.into()],
+        |row| row.i64(0),
+    )
 }
 
-pub(crate) fn members(conn: &Connection, run_id: i64, person: i64) -> Result<Vec<MemberRecord>> {
-    let mut statement = conn.prepare(
+pub(crate) fn members(db: &mut dyn Db, run_id: i64, person: i64) -> Result<Vec<MemberRecord>> {
+    db.rows(
         "SELECT p.record_id, p.return_id, r.agency_id, p.person_key, p.roles, p.birth_year, p.sex
          FROM linked_records l JOIN people p ON p.record_id = l.record_id JOIN returns r ON r.return_id = p.return_id
          WHERE l.run_id = ?1 AND l.person = ?2 ORDER BY p.record_id",
-    )?;
-    let rows = statement.query_map(params![run_id, person], |row| {
-        Ok(MemberRecord {
-            record_id: row.get(0)?,
-            return_id: row.get(1)?,
-            agency_id: row.get(2)?,
-            person_key: row.get(3)?,
-            roles: row.get(4)?,
-            birth_year: row.get(5)?,
-            sex: row.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+        &[run_id.into(), person.into()],
+        |row| {
+            Ok(MemberRecord {
+                record_id: row.i64(0)?,
+                return_id: row.i64(1)?,
+                agency_id: row.string(2)?,
+                person_key: row.string(3)?,
+                roles: row.string(4)?,
+                birth_year: row.int(5)?,
+                sex: row.string(6)?,
+            })
+        },
+    )
 }
 
-pub(crate) fn evidence(conn: &Connection, run_id: i64, person: i64) -> Result<Vec<Evidence>> {
-    let mut statement = conn.prepare(
+pub(crate) fn evidence(db: &mut dyn Db, run_id: i64, person: i64) -> Result<Vec<Evidence>> {
+    db.rows(
         "SELECT record_a, record_b, person, weight, levels, weights FROM linkage_evidence
          WHERE run_id = ?1 AND person = ?2 ORDER BY weight DESC, record_a, record_b",
-    )?;
-    let rows = statement.query_map(params![run_id, person], |row| {
-        Ok((
-            row.get::<_, i64>(0)?,
-            row.get::<_, i64>(1)?,
-            row.get::<_, i64>(2)?,
-            row.get::<_, f64>(3)?,
-            row.get::<_, String>(4)?,
-            row.get::<_, String>(5)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (record_a, record_b, person, weight, levels, weights) = row?;
-        out.push(Evidence {
-            record_a,
-            record_b,
-            person,
-            weight,
-            levels: levels
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(|s| s.parse().unwrap_or(0))
-                .collect(),
-            weights: weights
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(|s| s.parse().unwrap_or(0.0))
-                .collect(),
-        });
-    }
-    Ok(out)
+        &[run_id.into(), person.into()],
+        |row| {
+            Ok(Evidence {
+                record_a: row.i64(0)?,
+                record_b: row.i64(1)?,
+                person: row.i64(2)?,
+                weight: row.f64(3)?,
+                levels: row
+                    .text(4)?
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.parse().unwrap_or(0))
+                    .collect(),
+                weights: row
+                    .text(5)?
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.parse().unwrap_or(0.0))
+                    .collect(),
+            })
+        },
+    )
 }

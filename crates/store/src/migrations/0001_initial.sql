@@ -1,9 +1,10 @@
--- Sightline embedded store, schema version 1.
+-- Migration 1: the first schema (the embedded store's "schema version 1").
 -- Analysis tables hold pseudonymous keys, birth year and month, postcode districts and coded
--- values. Identifiers live only in *_identity tables and `rejects.sealed`, encrypted.
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- values. Identifiers live only in the vault's tables and `rejects.sealed`, encrypted.
+-- Written once for both engines: `migrations.rs` renders ID_KEY, INTEGER, BLOB, REAL and VAULT.
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
-CREATE TABLE IF NOT EXISTS agencies (
+CREATE TABLE agencies (
     agency_id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     agency_type TEXT NOT NULL,
@@ -11,21 +12,21 @@ CREATE TABLE IF NOT EXISTS agencies (
     requested INTEGER NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS returns (
-    return_id INTEGER PRIMARY KEY,
+CREATE TABLE returns (
+    return_id ID_KEY,
     agency_id TEXT NOT NULL REFERENCES agencies(agency_id),
     period_from TEXT,
     period_to TEXT,
     files TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     ingested_at TEXT NOT NULL,
-    user TEXT NOT NULL,
+    "user" TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('current', 'superseded')),
     superseded_by INTEGER REFERENCES returns(return_id)
 );
-CREATE INDEX IF NOT EXISTS returns_by_agency ON returns(agency_id, content_hash);
+CREATE INDEX returns_by_agency ON returns(agency_id, content_hash);
 
-CREATE TABLE IF NOT EXISTS return_tables (
+CREATE TABLE return_tables (
     return_id INTEGER NOT NULL REFERENCES returns(return_id),
     table_name TEXT NOT NULL,
     read INTEGER NOT NULL,
@@ -34,8 +35,8 @@ CREATE TABLE IF NOT EXISTS return_tables (
     PRIMARY KEY (return_id, table_name)
 );
 
-CREATE TABLE IF NOT EXISTS people (
-    record_id INTEGER PRIMARY KEY,
+CREATE TABLE people (
+    record_id ID_KEY,
     return_id INTEGER NOT NULL REFERENCES returns(return_id),
     source_row INTEGER NOT NULL,
     person_key TEXT NOT NULL,
@@ -65,7 +66,7 @@ CREATE TABLE IF NOT EXISTS people (
 -- No index on return_id: a return's records are written in one transaction under an exclusive
 -- lock, so their record_ids are one contiguous range (an index cost a tenth of ingest time).
 
-CREATE TABLE IF NOT EXISTS people_identity (
+CREATE TABLE VAULT.people_identity (
     record_id INTEGER PRIMARY KEY REFERENCES people(record_id),
     person_id BLOB NOT NULL,
     given_name BLOB,
@@ -78,8 +79,8 @@ CREATE TABLE IF NOT EXISTS people_identity (
     pnc_id BLOB
 );
 
-CREATE TABLE IF NOT EXISTS incidents (
-    record_id INTEGER PRIMARY KEY,
+CREATE TABLE incidents (
+    record_id ID_KEY,
     return_id INTEGER NOT NULL REFERENCES returns(return_id),
     source_row INTEGER NOT NULL,
     incident_key TEXT NOT NULL,
@@ -93,8 +94,8 @@ CREATE TABLE IF NOT EXISTS incidents (
     outcome_date TEXT
 );
 
-CREATE TABLE IF NOT EXISTS involvements (
-    record_id INTEGER PRIMARY KEY,
+CREATE TABLE involvements (
+    record_id ID_KEY,
     return_id INTEGER NOT NULL REFERENCES returns(return_id),
     source_row INTEGER NOT NULL,
     incident_key TEXT NOT NULL,
@@ -102,21 +103,21 @@ CREATE TABLE IF NOT EXISTS involvements (
     role TEXT NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS missing_episodes (
-    record_id INTEGER PRIMARY KEY,
+CREATE TABLE missing_episodes (
+    record_id ID_KEY,
     return_id INTEGER NOT NULL REFERENCES returns(return_id),
     source_row INTEGER NOT NULL,
     person_key TEXT NOT NULL,
     start TEXT NOT NULL,
-    end TEXT,
+    "end" TEXT,
     kind TEXT NOT NULL,
     missing_from TEXT NOT NULL,
     return_interview_offered TEXT NOT NULL,
     return_interview_accepted TEXT NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS group_members (
-    record_id INTEGER PRIMARY KEY,
+CREATE TABLE group_members (
+    record_id ID_KEY,
     return_id INTEGER NOT NULL REFERENCES returns(return_id),
     source_row INTEGER NOT NULL,
     group_key TEXT NOT NULL,
@@ -125,8 +126,8 @@ CREATE TABLE IF NOT EXISTS group_members (
 );
 
 -- A safeguarding board's CSE arrangements as of a date.
-CREATE TABLE IF NOT EXISTS governance (
-    record_id INTEGER PRIMARY KEY,
+CREATE TABLE governance (
+    record_id ID_KEY,
     return_id INTEGER NOT NULL REFERENCES returns(return_id),
     source_row INTEGER NOT NULL,
     agency_id TEXT NOT NULL,
@@ -139,8 +140,8 @@ CREATE TABLE IF NOT EXISTS governance (
 
 -- A rejected row: where it was and which rules it broke in the clear; its cells and the full
 -- messages (which quote values) only sealed.
-CREATE TABLE IF NOT EXISTS rejects (
-    reject_id INTEGER PRIMARY KEY,
+CREATE TABLE rejects (
+    reject_id ID_KEY,
     return_id INTEGER NOT NULL REFERENCES returns(return_id),
     table_name TEXT NOT NULL,
     file TEXT NOT NULL,
@@ -149,12 +150,12 @@ CREATE TABLE IF NOT EXISTS rejects (
     columns TEXT NOT NULL,
     sealed BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS rejects_by_return ON rejects(return_id);
+CREATE INDEX rejects_by_return ON rejects(return_id);
 
 -- Diagnostics about whole files or columns (F rules), per return. Their column and message
 -- are sealed: when a header row is misplaced, a "header" can be a row of data.
-CREATE TABLE IF NOT EXISTS return_notes (
-    note_id INTEGER PRIMARY KEY,
+CREATE TABLE return_notes (
+    note_id ID_KEY,
     return_id INTEGER NOT NULL REFERENCES returns(return_id),
     rule TEXT NOT NULL,
     table_name TEXT NOT NULL,
@@ -162,10 +163,10 @@ CREATE TABLE IF NOT EXISTS return_notes (
     sealed BLOB NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS audit (
+CREATE TABLE audit (
     seq INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
-    user TEXT NOT NULL,
+    "user" TEXT NOT NULL,
     action TEXT NOT NULL,
     subject TEXT NOT NULL,
     reason TEXT NOT NULL,
@@ -176,25 +177,25 @@ CREATE TABLE IF NOT EXISTS audit (
 -- Linkage: each run of `sightline link`, the person each record was put in, and the links that
 -- joined records into people with their evidence (per-comparison weights, no identifiers).
 -- The latest run is the current one.
-CREATE TABLE IF NOT EXISTS linkage_runs (
-    run_id INTEGER PRIMARY KEY,
+CREATE TABLE linkage_runs (
+    run_id ID_KEY,
     at TEXT NOT NULL,
-    user TEXT NOT NULL,
+    "user" TEXT NOT NULL,
     records INTEGER NOT NULL,
     people INTEGER NOT NULL,
     model TEXT NOT NULL,
     report TEXT NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS linked_records (
+CREATE TABLE linked_records (
     run_id INTEGER NOT NULL REFERENCES linkage_runs(run_id),
     record_id INTEGER NOT NULL REFERENCES people(record_id),
     person INTEGER NOT NULL,
     PRIMARY KEY (run_id, record_id)
 );
-CREATE INDEX IF NOT EXISTS linked_records_by_person ON linked_records(run_id, person);
+CREATE INDEX linked_records_by_person ON linked_records(run_id, person);
 
-CREATE TABLE IF NOT EXISTS linkage_evidence (
+CREATE TABLE linkage_evidence (
     run_id INTEGER NOT NULL REFERENCES linkage_runs(run_id),
     record_a INTEGER NOT NULL,
     record_b INTEGER NOT NULL,
@@ -204,4 +205,4 @@ CREATE TABLE IF NOT EXISTS linkage_evidence (
     weights TEXT NOT NULL,
     PRIMARY KEY (run_id, record_a, record_b)
 );
-CREATE INDEX IF NOT EXISTS linkage_evidence_by_person ON linkage_evidence(run_id, person);
+CREATE INDEX linkage_evidence_by_person ON linkage_evidence(run_id, person);
