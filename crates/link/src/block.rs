@@ -50,6 +50,8 @@ pub enum Rule {
     GivenFamilyInitialDistrict,
     /// Probes without a full date of birth: given and family name sounds, either order.
     NameSoundsUndated,
+    /// Given and family name sounds (either order) + birth day and month, whatever the year.
+    NameSoundsBirthDay,
     /// Probes without a full date of birth: family name + given name initial.
     FamilyGivenInitialUndated,
     /// Probes without a full date of birth: given name + family name initial.
@@ -75,7 +77,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const DEFAULT: [Rule; 27] = [
+    pub const DEFAULT: [Rule; 29] = [
         Rule::NhsNumber,
         Rule::Upn,
         Rule::PncId,
@@ -86,6 +88,8 @@ impl Rule {
         Rule::BirthDateFamilyInitial,
         Rule::NameSoundsUndated,
         Rule::NameSoundsBirthYear,
+        Rule::NameSoundsBirthDay,
+        Rule::NameSoundsPostcodeDistrict,
         Rule::FamilySoundGivenNickname,
         Rule::GivenSoundFamilyLetters,
         Rule::GivenSoundPostcode,
@@ -139,6 +143,7 @@ impl Rule {
             }
             Rule::NameSoundsEitherOrder
             | Rule::NameSoundsUndated
+            | Rule::NameSoundsBirthDay
             | Rule::FamilySoundGivenNickname
             | Rule::GivenSoundFamilyLetters => &[Field::GivenName, Field::FamilyName],
             Rule::GivenSoundPostcode => &[Field::GivenName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
@@ -211,6 +216,9 @@ impl Rule {
             Rule::NameSoundsEitherOrder => "given and family name sounds, either order",
             Rule::NameSoundsUndated => {
                 "undated records: given and family name sounds, either order"
+            }
+            Rule::NameSoundsBirthDay => {
+                "given and family name sounds, either order + birth day and month"
             }
             Rule::FamilySoundGivenNickname => "family name sound + given name's short-form group",
             Rule::GivenSoundFamilyLetters => "given name sound + family name's letters, any order",
@@ -359,6 +367,7 @@ impl Rule {
                 [date, u32::from(initial)]
             }),
             Rule::NameSoundsEitherOrder | Rule::NameSoundsUndated => sounds,
+            Rule::NameSoundsBirthDay => sounds.zip(day_month).map(|([x, y], day)| [mix(x, y), day]),
             // Katie and Kathryn: the first group the given name is in.
             Rule::FamilySoundGivenNickname => {
                 let groups = if given == NONE {
