@@ -74,6 +74,9 @@ pub struct Model {
     /// Where the given and family name comparisons are, found on first use.
     #[serde(skip)]
     names_at: std::sync::OnceLock<(Option<usize>, Option<usize>)>,
+    /// log2 of every level's m, found on first use.
+    #[serde(skip)]
+    log_m: std::sync::OnceLock<Vec<Vec<f64>>>,
 }
 
 impl Model {
@@ -115,10 +118,21 @@ impl Model {
                 _ => None,
             };
             if let Some(log_share) = log_share {
-                return entry.m.log2() - log_share;
+                return self.log_m(comparison, usize::from(level) - 1) - log_share;
             }
         }
         entry.weight
+    }
+
+    /// log2 of a level's m (computed once for the model).
+    fn log_m(&self, comparison: usize, level: usize) -> f64 {
+        let table = self.log_m.get_or_init(|| {
+            self.comparisons
+                .iter()
+                .map(|c| c.levels.iter().map(|l| l.m.log2()).collect())
+                .collect()
+        });
+        table[comparison][level]
     }
 
     /// Where the given and family name comparisons are (found once).
@@ -485,6 +499,7 @@ pub fn build(
         sessions: estimates.sessions,
         warnings: Vec::new(),
         names_at: std::sync::OnceLock::new(),
+        log_m: std::sync::OnceLock::new(),
     };
     model.warnings = warnings(&model);
     model
