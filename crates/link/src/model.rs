@@ -233,6 +233,17 @@ impl Model {
     /// same, a short form or a close spelling, and no alias says otherwise). Brothers, sisters,
     /// twins, a parent and a child: everything about a household agrees but who.
     pub fn household_members(&self, data: &Dataset, gamma: Gamma, a: usize) -> bool {
+        // Only where the records themselves say that one person's records rarely carry
+        // unrelated given names: where they often do (a set whose corruption replaces names),
+        // the weights already know it and the guard would refuse one person's records.
+        let replaced = self
+            .name_comparisons()
+            .0
+            .and_then(|at| self.comparisons[at].levels.last())
+            .map_or(1.0, |different| different.m);
+        if replaced >= HOUSEHOLD_GUARD_MAX_REPLACED {
+            return false;
+        }
         let level = |field: Field| {
             self.comparisons
                 .iter()
@@ -504,6 +515,10 @@ pub fn build(
     model.warnings = warnings(&model);
     model
 }
+
+/// The household guard stands only where fewer than this share of one person's record pairs
+/// carry unrelated given names (m of "different" for the given name).
+pub const HOUSEHOLD_GUARD_MAX_REPLACED: f64 = 0.05;
 
 /// Weights of "different" on these comparisons should be well below zero: two records of one
 /// person rarely disagree on them.
