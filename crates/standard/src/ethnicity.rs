@@ -427,6 +427,59 @@ pub static CENSUS_2011: &[(&str, To)] = &[
     ("Other ethnic group: Any other ethnic group", D("other_any")),
 ];
 
+/// The 2001 census categories (England and Wales), with their group prefixes.
+pub static CENSUS_2001: &[(&str, To)] = &[
+    ("White: British", D("white_british")),
+    ("White: Irish", D("white_irish")),
+    ("White: Any other White background", G(White)),
+    (
+        "Mixed: White and Black Caribbean",
+        D("mixed_white_black_caribbean"),
+    ),
+    (
+        "Mixed: White and Black African",
+        D("mixed_white_black_african"),
+    ),
+    ("Mixed: White and Asian", D("mixed_white_asian")),
+    ("Mixed: Any other Mixed background", D("mixed_other")),
+    ("Asian or Asian British: Indian", D("asian_indian")),
+    ("Asian or Asian British: Pakistani", D("asian_pakistani")),
+    (
+        "Asian or Asian British: Bangladeshi",
+        D("asian_bangladeshi"),
+    ),
+    (
+        "Asian or Asian British: Any other Asian background",
+        D("asian_other"),
+    ),
+    ("Black or Black British: Caribbean", D("black_caribbean")),
+    ("Black or Black British: African", D("black_african")),
+    (
+        "Black or Black British: Any other Black background",
+        D("black_other"),
+    ),
+    ("Chinese or other ethnic group: Chinese", D("asian_chinese")),
+    (
+        "Chinese or other ethnic group: Any other ethnic group",
+        D("other_any"),
+    ),
+];
+
+/// Census labels as forms often carry them, without their group prefix ("Any other Black
+/// background"). Bare labels that would read as something else are left out: "British" alone is
+/// a national identity, not the 2001 "White: British".
+fn bare_census_keys() -> HashMap<String, Ethnicity> {
+    let mut keys = HashMap::new();
+    for (text, to) in CENSUS_2001.iter().chain(CENSUS_2011) {
+        if let Some((_, bare)) = text.split_once(": ")
+            && bare != "British"
+        {
+            keys.entry(fold(bare)).or_insert_with(|| to.ethnicity());
+        }
+    }
+    keys
+}
+
 /// Common free text, folded. Checked after codes and census labels. Qualifiers such as
 /// "British" in "Black British" are read as part of the ethnicity here; a column declared to
 /// hold ethnicity and nationality also reads them as nationality (see [`read_combined`]).
@@ -578,6 +631,12 @@ static POLICE_18_KEYS: LazyLock<HashMap<String, Ethnicity>> =
 static CSC_KEYS: LazyLock<HashMap<String, Ethnicity>> = LazyLock::new(|| key_map(CSC));
 static CENSUS_2011_KEYS: LazyLock<HashMap<String, Ethnicity>> =
     LazyLock::new(|| key_map(CENSUS_2011));
+/// The 2001 labels with their prefixes, and the 2001 and 2011 labels without.
+static OLDER_CENSUS_KEYS: LazyLock<HashMap<String, Ethnicity>> = LazyLock::new(|| {
+    let mut keys = bare_census_keys();
+    keys.extend(key_map(CENSUS_2001));
+    keys
+});
 static FREE_TEXT_KEYS: LazyLock<HashMap<String, Ethnicity>> = LazyLock::new(|| key_map(FREE_TEXT));
 static IC_KEYS: LazyLock<HashMap<String, Ethnicity>> = LazyLock::new(|| {
     let mut keys = key_map(IC_CODES);
@@ -651,6 +710,7 @@ fn lookup(key: &str, scheme: Option<Scheme>) -> Option<Ethnicity> {
     }
     CENSUS_2021_KEYS
         .get(key)
+        .or_else(|| OLDER_CENSUS_KEYS.get(key))
         .or_else(|| FREE_TEXT_KEYS.get(key))
         .copied()
 }

@@ -147,3 +147,55 @@ fn every_crosswalk_target_exists() {
         }
     }
 }
+
+#[test]
+fn every_census_label_reads_with_no_scheme_declared_with_or_without_its_group() {
+    // 2001 and 2011 labels as the lists hold them, and their bare labels; 2021 labels with the
+    // group's 2021 wording and without.
+    let mut unread = Vec::new();
+    for (text, to) in ethnicity::CENSUS_2001.iter().chain(ethnicity::CENSUS_2011) {
+        let expected = to.ethnicity().as_str();
+        let mut forms = vec![text.to_string()];
+        if let Some((_, bare)) = text.split_once(": ")
+            && bare != "British"
+        {
+            forms.push(bare.to_string());
+        }
+        for form in forms {
+            let read = ethnicity::read_self_defined(&form, None).ethnicity;
+            // A bare label the 2021 list also has reads as 2021 ("Any other White
+            // background" is its own 2021 code); it is never unmapped.
+            if read.as_str() != expected && (read.as_str() == "unmapped" || form.contains(": ")) {
+                unread.push(format!("{form}: {} (expected {expected})", read.as_str()));
+            }
+        }
+    }
+    for entry in &ethnicity::CODES {
+        for form in [
+            entry.label.to_string(),
+            format!("{}: {}", entry.group.label(), entry.label),
+        ] {
+            let read = ethnicity::read_self_defined(&form, None).ethnicity;
+            // The same words in the 2011 list ("White: Any other White background") are read
+            // as the less precise 2011 meaning, the group, when no scheme says which census.
+            let in_2011 = ethnicity::CENSUS_2011
+                .iter()
+                .any(|(text, _)| fold(text) == fold(&form));
+            if in_2011 && read.as_str() == entry.group.code() {
+                continue;
+            }
+            if read.as_str() != entry.code {
+                unread.push(format!(
+                    "{form}: {} (expected {})",
+                    read.as_str(),
+                    entry.code
+                ));
+            }
+        }
+    }
+    assert!(
+        unread.is_empty(),
+        "census labels misread:\n{}",
+        unread.join("\n")
+    );
+}
