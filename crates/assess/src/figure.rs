@@ -2,6 +2,11 @@
 //! and what N is, whether unknowns are in N, the unknowns by kind, the share n/N with its
 //! Wilson 95% interval, the bounds of the share of all, and the funnel from the whole
 //! population to N. Nothing downstream computes a percentage itself.
+//!
+//! A figure also says whether what it counts was collected: by every agency that could hold a
+//! member of its population (`collected`), by some of them, the base then restricted to the
+//! people they know (`partly_collected`), or by none (`not_collected`, never a 0%); and a figure
+//! whose base is empty says so (`no_data`) instead of "0 of 0".
 
 use serde::Serialize;
 
@@ -16,6 +21,9 @@ pub struct Unknowns {
     pub unmapped: u64,
     /// The agency was asked and made no return.
     pub no_return: u64,
+    /// No agency that knows the person recorded this at all (did not return the table, or
+    /// left the field empty on every record).
+    pub not_collected: u64,
 }
 
 impl Unknowns {
@@ -26,6 +34,13 @@ impl Unknowns {
             + self.not_stated
             + self.unmapped
             + self.no_return
+            + self.not_collected
+    }
+
+    /// The unknowns that could have been known: all but `not_collected`, whose people are
+    /// outside a figure's population.
+    pub fn collectable(&self) -> u64 {
+        self.total() - self.not_collected
     }
 
     /// Counts `value` if it is an unknown kind; returns whether it was. A blank is not recorded.
@@ -46,6 +61,7 @@ impl Unknowns {
             "not_stated" => &mut self.not_stated,
             "unmapped" => &mut self.unmapped,
             "no_return" => &mut self.no_return,
+            "not_collected" => &mut self.not_collected,
             _ => &mut self.not_recorded,
         }
     }
@@ -59,19 +75,21 @@ impl Unknowns {
             "not_stated" => self.not_stated,
             "unmapped" => self.unmapped,
             "no_return" => self.no_return,
+            "not_collected" => self.not_collected,
             _ => 0,
         }
     }
 }
 
 /// The unknown kinds, in the order they are shown.
-pub const UNKNOWN_KINDS: [&str; 6] = [
+pub const UNKNOWN_KINDS: [&str; 7] = [
     "not_recorded",
     "not_known",
     "refused",
     "not_stated",
     "unmapped",
     "no_return",
+    "not_collected",
 ];
 
 /// The unknown kind a value is, if it is one (a blank is `not_recorded`).
@@ -83,6 +101,7 @@ pub fn unknown_kind(value: &str) -> Option<&'static str> {
         "not_stated" => Some("not_stated"),
         "unmapped" => Some("unmapped"),
         "no_return" => Some("no_return"),
+        "not_collected" => Some("not_collected"),
         _ => None,
     }
 }
@@ -119,6 +138,75 @@ pub struct Figure {
     /// category.
     pub bounds: Option<[f64; 2]>,
     pub funnel: Vec<Step>,
+    pub status: Status,
+    /// Which agencies could record what the figure counts, when that is not every agency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collection: Option<Collection>,
+    /// What to say instead of a share when there is none to give (`not_collected`, `no_data`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+}
+
+/// Whether a figure could be computed, and from whose data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every agency that holds a member of the population could have recorded it.
+    Collected,
+    /// Some could; the base is restricted to the people they know.
+    PartlyCollected,
+    /// None could: there is no figure, and it is not zero.
+    NotCollected,
+    /// It was collected, but the base is empty.
+    NoData,
+}
+
+/// Who could record what a figure counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Collection {
+    /// What an agency had to do for it to be recorded, as a verb phrase ("returned the
+    /// missing-episodes table", "recorded outcomes").
+    pub source: String,
+    /// Agencies that did.
+    pub agencies: u64,
+    /// Agencies holding a member of the population.
+    pub of_agencies: u64,
+    /// Members of the population known only to agencies that did not, left out of the base.
+    pub left_out: u64,
+    /// What the population is ("victims", "incidents").
+    pub population_label: String,
+}
+
+impl Collection {
+    /// "among victims known to the 41 agencies that returned the missing-episodes table".
+    pub fn among(&self) -> String {
+        format!(
+            "among {} known to the {} {} that {}",
+            self.population_label,
+            self.agencies,
+            if self.agencies == 1 {
+                "agency"
+            } else {
+                "agencies"
+            },
+            self.source
+        )
+    }
+
+    /// "not collected: no agency returned the missing-episodes table".
+    pub fn none(&self) -> String {
+        format!("not collected: no agency {}", self.source)
+    }
+
+    pub fn status(&self) -> Status {
+        if self.agencies == 0 {
+            Status::NotCollected
+        } else if self.left_out > 0 || self.agencies < self.of_agencies {
+            Status::PartlyCollected
+        } else {
+            Status::Collected
+        }
+    }
 }
 
 /// z for a two-sided 95% interval.
@@ -149,25 +237,34 @@ impl Figure {
         unknown: Unknowns,
         funnel: Vec<Step>,
     ) -> Figure {
-        let all = base + unknown.total();
+        let all = base + unknown.collectable();
         let bounds = (all > 0).then(|| {
             [
                 n as f64 / all as f64,
-                (n + unknown.total()) as f64 / all as f64,
+                (n + unknown.collectable()) as f64 / all as f64,
             ]
         });
+        let base_label = base_label.into();
+        let statement = (base == 0).then(|| empty(&base_label, unknown.collectable()));
         Figure {
             id: id.into(),
             label: label.into(),
             n,
             base,
-            base_label: base_label.into(),
+            base_label,
             unknowns_in_base: false,
             unknown,
             share: (base > 0).then(|| n as f64 / base as f64),
             ci95: wilson(n, base),
             bounds,
             funnel,
+            status: if base == 0 {
+                Status::NoData
+            } else {
+                Status::Collected
+            },
+            collection: None,
+            statement,
         }
     }
 
@@ -183,20 +280,70 @@ impl Figure {
         funnel: Vec<Step>,
     ) -> Figure {
         let share = (base > 0).then(|| n as f64 / base as f64);
-        let bounds = share.map(|s| [s, ((n + unknown.total()) as f64 / base as f64).min(1.0)]);
+        let bounds = share.map(|s| {
+            [
+                s,
+                ((n + unknown.collectable()) as f64 / base as f64).min(1.0),
+            ]
+        });
+        let base_label = base_label.into();
+        let statement = (base == 0).then(|| empty(&base_label, 0));
         Figure {
             id: id.into(),
             label: label.into(),
             n,
             base,
-            base_label: base_label.into(),
+            base_label,
             unknowns_in_base: true,
             unknown,
             share,
             ci95: wilson(n, base),
             bounds,
             funnel,
+            status: if base == 0 {
+                Status::NoData
+            } else {
+                Status::Collected
+            },
+            collection: None,
+            statement,
         }
+    }
+
+    /// The figure with who could record it: not collected (no share, not zero) when nobody
+    /// could; otherwise the collection is kept so that the base can be said to be restricted.
+    pub fn collected(mut self, collection: Collection) -> Figure {
+        match collection.status() {
+            Status::NotCollected => {
+                self.status = Status::NotCollected;
+                self.statement = Some(collection.none());
+                self.n = 0;
+                self.base = 0;
+                self.share = None;
+                self.ci95 = None;
+                self.bounds = None;
+            }
+            Status::PartlyCollected if self.status != Status::NoData => {
+                self.status = Status::PartlyCollected;
+            }
+            _ => {}
+        }
+        self.collection = Some(collection);
+        self
+    }
+
+    /// Whether there is a share to quote.
+    pub fn quotable(&self) -> bool {
+        matches!(self.status, Status::Collected | Status::PartlyCollected) && self.share.is_some()
+    }
+}
+
+/// "no data: there are no victims with information on going missing".
+fn empty(base_label: &str, unknown: u64) -> String {
+    if unknown > 0 {
+        format!("no data: every value was unknown, so there are no {base_label}")
+    } else {
+        format!("no data: there are no {base_label}")
     }
 }
 
@@ -206,6 +353,47 @@ pub struct Count {
     pub id: String,
     pub label: String,
     pub n: u64,
+    /// For a count of people: how far linkage may have it wrong, by its own model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linkage: Option<LinkageUncertainty>,
+}
+
+/// How far a count of linked people may be from the truth by the linkage model's own
+/// probabilities: each link is false with probability 1 − p, each near miss a missed link with
+/// probability p, independently. The range does not net the two against each other: its low
+/// end takes every expected missed link as real (fewer people), its high end every expected
+/// false link (more people), each with 1.96 standard deviations of its own. It rests on the
+/// model's probabilities being calibrated, which they are only approximately (BENCHMARKS.md
+/// gives how often the range held the truth on synthetic worlds).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkageUncertainty {
+    /// Links within these people that the model expects to join different people.
+    pub expected_false_links: f64,
+    /// Links between two of these people the model expects it missed.
+    pub expected_missed_links: f64,
+    /// n + expected false links − expected missed links.
+    pub estimate: f64,
+    /// The range: n − missed − 1.96 sd(missed) to n + false + 1.96 sd(false).
+    pub range: [u64; 2],
+}
+
+impl LinkageUncertainty {
+    /// From the count, and (p) for each link and each near miss among these people.
+    pub fn new(n: u64, links: &[f64], near_misses: &[f64]) -> LinkageUncertainty {
+        let false_links: f64 = links.iter().map(|p| 1.0 - p).sum();
+        let missed: f64 = near_misses.iter().sum();
+        let sd = |ps: &[f64]| ps.iter().map(|p| p * (1.0 - p)).sum::<f64>().sqrt();
+        let n_f = n as f64;
+        LinkageUncertainty {
+            expected_false_links: false_links,
+            expected_missed_links: missed,
+            estimate: n_f + false_links - missed,
+            range: [
+                (n_f - missed - Z95 * sd(near_misses)).floor().max(0.0) as u64,
+                (n_f + false_links + Z95 * sd(links)).ceil() as u64,
+            ],
+        }
+    }
 }
 
 pub fn count(id: impl Into<String>, label: impl Into<String>, n: u64) -> Count {
@@ -213,6 +401,7 @@ pub fn count(id: impl Into<String>, label: impl Into<String>, n: u64) -> Count {
         id: id.into(),
         label: label.into(),
         n,
+        linkage: None,
     }
 }
 
@@ -315,11 +504,12 @@ pub fn breakdown<'v>(
             )
         })
         .collect();
+    // People no agency of theirs could record it for are outside the base of `recorded`.
     let recorded = Figure::of_all(
         format!("{id}.recorded"),
         format!("{label} known"),
         known,
-        population,
+        population - unknown.not_collected,
         base_label,
         Unknowns::default(),
         funnel.to_vec(),
@@ -334,6 +524,27 @@ pub fn breakdown<'v>(
         recorded,
         categories: figures,
         unknowns,
+    }
+}
+
+impl Breakdown {
+    /// The breakdown with who could record it: `agencies` of the `of_agencies` agencies
+    /// holding a member of the population did (`source`, a verb phrase); members known only
+    /// to the others carry the value `not_collected`. With none, every figure is not collected.
+    pub fn collected(mut self, source: &str, agencies: u64, of_agencies: u64) -> Breakdown {
+        let collection = Collection {
+            source: source.to_string(),
+            agencies,
+            of_agencies,
+            left_out: self.unknown.not_collected,
+            population_label: self.base_label.clone(),
+        };
+        self.recorded = self.recorded.collected(collection.clone());
+        self.categories = std::mem::take(&mut self.categories)
+            .into_iter()
+            .map(|f| f.collected(collection.clone()))
+            .collect();
+        self
     }
 }
 

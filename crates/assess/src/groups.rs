@@ -3,7 +3,7 @@
 //! members' records say.
 
 use crate::Options;
-use crate::figure::{Breakdown, Figure, Order, Unknowns, breakdown, step};
+use crate::figure::{Breakdown, Collection, Figure, Order, Unknowns, breakdown, step};
 use crate::people::{People, age_band};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -170,9 +170,37 @@ pub(crate) fn groups(data: &Analysis, people: &People, options: &Options) -> Vec
             ];
             let crossing = summaries.iter().filter(|g| g.forces > 1).count() as u64;
             let none = Unknowns::default();
+            // Groups through a shared victim need victims named in incidents: where no agency
+            // names any, there are no such groups to find, which is not the same as none.
+            let naming = |list: &[bool]| list.iter().filter(|&&b| b).count() as u64;
+            let uncollected = (definition == Definition::SharedVictim
+                && naming(&people.sources.names_victims) == 0)
+                .then(|| Collection {
+                    source: "named victims in their incidents".to_string(),
+                    agencies: 0,
+                    of_agencies: naming(&people.sources.names_offenders),
+                    left_out: 0,
+                    population_label: "offenders with an incident".to_string(),
+                });
+            let mark = |figure: Figure| match &uncollected {
+                Some(c) => figure.collected(c.clone()),
+                None => figure,
+            };
+            let sizes = breakdown(
+                &format!("groups.{name}.size"),
+                "offenders per group",
+                "groups",
+                &[step("groups", summaries.len() as u64)],
+                found.groups.iter().map(|g| size_band(g.members.len())),
+                Order::Fixed(&["2", "3_5", "6_10", "11_20", "21_plus"]),
+            );
+            let sizes = match &uncollected {
+                Some(c) => sizes.collected(&c.source, 0, c.of_agencies),
+                None => sizes,
+            };
             GroupsSection {
                 definition,
-                offenders_in_groups: Figure::of_all(
+                offenders_in_groups: mark(Figure::of_all(
                     format!("groups.{name}.offenders_in_groups"),
                     "offenders who offended in a group",
                     found.in_groups as u64,
@@ -180,8 +208,8 @@ pub(crate) fn groups(data: &Analysis, people: &People, options: &Options) -> Vec
                     "offenders with an incident",
                     none,
                     funnel.clone(),
-                ),
-                crossing_forces: Figure::of_all(
+                )),
+                crossing_forces: mark(Figure::of_all(
                     format!("groups.{name}.crossing_forces"),
                     "groups whose incidents were reported by more than one force",
                     crossing,
@@ -189,15 +217,8 @@ pub(crate) fn groups(data: &Analysis, people: &People, options: &Options) -> Vec
                     "groups",
                     none,
                     vec![step("groups", summaries.len() as u64)],
-                ),
-                sizes: breakdown(
-                    &format!("groups.{name}.size"),
-                    "offenders per group",
-                    "groups",
-                    &[step("groups", summaries.len() as u64)],
-                    found.groups.iter().map(|g| size_band(g.members.len())),
-                    Order::Fixed(&["2", "3_5", "6_10", "11_20", "21_plus"]),
-                ),
+                )),
+                sizes,
                 offenders_without_incident: found.without_incident as u64,
                 groups: summaries,
             }

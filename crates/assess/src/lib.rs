@@ -12,6 +12,7 @@
 //!   agencies);
 //! - age is at the person's first incident in the returns.
 
+pub mod collected;
 pub mod figure;
 mod groups;
 mod missing;
@@ -116,6 +117,11 @@ pub struct Linkage {
     /// expects to join records of different people.
     pub expected_false_links: f64,
     pub mean_link_probability: Option<f64>,
+    /// Pairs of people the run kept apart although some pair of their records scored a match
+    /// probability of at least 0.01.
+    pub near_misses: u64,
+    /// The sum of their probabilities: how many links the model expects it missed.
+    pub expected_missed_links: f64,
 }
 
 /// The whole assessment.
@@ -190,6 +196,41 @@ impl Assessment {
     }
 }
 
+/// The probabilities of the links within people who hold a role, and of the near misses
+/// between two people who both hold it (a near miss between a victim and someone else would not
+/// change the count of victims if it were a missed link).
+fn linkage_terms(
+    data: &Analysis,
+    people: &people::People,
+    holds: &dyn Fn(&people::Person) -> bool,
+) -> (Vec<f64>, Vec<f64>) {
+    let index: rustc_hash::FxHashMap<i64, usize> = data
+        .people
+        .iter()
+        .enumerate()
+        .map(|(at, row)| (row.record_id, at))
+        .collect();
+    let person = |record: i64| {
+        index
+            .get(&record)
+            .map(|&at| &people.people[people.person_of[at]])
+    };
+    let links = data
+        .link_records
+        .iter()
+        .zip(&data.link_probabilities)
+        .filter(|((a, _), _)| person(*a).is_some_and(holds))
+        .map(|(_, &p)| p)
+        .collect();
+    let near = data
+        .near_misses
+        .iter()
+        .filter(|(a, b, _)| person(*a).is_some_and(holds) && person(*b).is_some_and(holds))
+        .map(|n| n.2)
+        .collect();
+    (links, near)
+}
+
 /// Computes the assessment.
 pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessError> {
     if data.people.is_empty() {
@@ -221,13 +262,23 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
     let offending = sections::offending(data, &people);
     let groups = groups::groups(data, &people, options);
     let missing = missing::missing(&people, data);
-    let justice = sections::justice(data);
+    let justice = sections::justice(data, &people.sources);
     let coverage = sections::coverage(data);
     let quality = quality::quality(data, &people);
 
+    let uncertainty = |holds: &dyn Fn(&people::Person) -> bool, n: u64| {
+        let (links, near) = linkage_terms(data, &people, holds);
+        Some(figure::LinkageUncertainty::new(n, &links, &near))
+    };
     let counts = vec![
-        figure::count("victims", "Victims (linked people)", victims.people),
-        figure::count("offenders", "Offenders (linked people)", offenders.people),
+        figure::Count {
+            linkage: uncertainty(&|p| p.victim, victims.people),
+            ..figure::count("victims", "Victims (linked people)", victims.people)
+        },
+        figure::Count {
+            linkage: uncertainty(&|p| p.offender, offenders.people),
+            ..figure::count("offenders", "Offenders (linked people)", offenders.people)
+        },
         figure::count(
             "groups",
             "Groups of offenders who shared an incident",
@@ -240,11 +291,14 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
         ),
         figure::count("incidents", "Incidents", offending.incidents),
         figure::count("person_records", "Person records", data.people.len() as u64),
-        figure::count(
-            "people",
-            "People (after linkage)",
-            people.people.len() as u64,
-        ),
+        figure::Count {
+            linkage: uncertainty(&|_| true, people.people.len() as u64),
+            ..figure::count(
+                "people",
+                "People (after linkage)",
+                people.people.len() as u64,
+            )
+        },
     ];
     let mut headline = Vec::new();
     let mut take = |attributes: &Attributes, breakdown: &str, category: &str, label: &str| {
@@ -275,6 +329,12 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
         "offenders aged 18 to 24 at their first incident",
     );
     take(&offenders, "sex", "male", "offenders recorded as male");
+    take(
+        &offenders,
+        "identification",
+        "name_and_date_of_birth",
+        "offenders identified by name and date of birth",
+    );
     headline.push(missing.victims_missing.clone());
     if let Some(g) = groups.first() {
         headline.push(g.offenders_in_groups.clone());
@@ -289,6 +349,8 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
         expected_false_links: data.link_probabilities.iter().map(|p| 1.0 - p).sum(),
         mean_link_probability: (links > 0)
             .then(|| data.link_probabilities.iter().sum::<f64>() / links as f64),
+        near_misses: data.near_misses.len() as u64,
+        expected_missed_links: data.near_misses.iter().map(|n| n.2).sum(),
     };
     Ok(Assessment {
         linkage,

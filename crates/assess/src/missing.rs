@@ -6,14 +6,29 @@
 //! `yes`; `not_missing` if none did and at least one recorded `no`; otherwise no information
 //! (`not_known`), which is kept in the base of the status figures and out of the base of the
 //! share missing, whose bounds then say what it would be either way.
+//!
+//! Only agencies that returned the missing-episodes table or filled the missing-history field
+//! could say; victims known only to other agencies are left out of every base (their status is
+//! `not_collected`), and figures about episodes count only victims known to agencies that
+//! returned the episodes table. With no such agency, the figure is not collected, not 0%.
 
 use crate::Missing;
-use crate::figure::{Figure, Order, Unknowns, breakdown, quartiles, step};
+use crate::collected::{Field, Sources, reach};
+use crate::figure::{Collection, Figure, Order, Unknowns, breakdown, quartiles, step};
 use crate::people::{People, Person};
 use crate::sections::Role;
 
-fn status(person: &Person) -> &'static str {
-    if person.episodes > 0 || *person.missing_history == *"yes" {
+const EPISODES: &str = "missing_episodes";
+
+/// Whether an agency could record going missing: it returned episodes or filled the history.
+fn records_missing(sources: &Sources, agency: usize) -> bool {
+    sources.returned(agency, EPISODES) || sources.filled(agency, Field::MissingHistory)
+}
+
+fn status(person: &Person, sources: &Sources) -> &'static str {
+    if !person.agencies.iter().any(|&a| records_missing(sources, a)) {
+        "not_collected"
+    } else if person.episodes > 0 || *person.missing_history == *"yes" {
         "missing"
     } else if *person.missing_history == *"no" {
         "not_missing"
@@ -23,7 +38,39 @@ fn status(person: &Person) -> &'static str {
 }
 
 pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysis) -> Missing {
-    let victims: Vec<&Person> = people.people.iter().filter(|p| p.victim).collect();
+    let sources = &people.sources;
+    let status = |p: &Person| status(p, sources);
+    let returned_episodes = |a: usize| sources.returned(a, EPISODES);
+    let knows_episodes = |p: &Person| p.agencies.iter().any(|&a| returned_episodes(a));
+    // Who could record what, over a population.
+    let collection =
+        |members: &[&Person], label: &str, source: &str, could: &dyn Fn(usize) -> bool| {
+            let r = reach(members.iter().map(|p| p.agencies.as_slice()), could);
+            Collection {
+                source: source.to_string(),
+                agencies: r.agencies,
+                of_agencies: r.of_agencies,
+                left_out: members
+                    .iter()
+                    .filter(|p| !p.agencies.iter().any(|&a| could(a)))
+                    .count() as u64,
+                population_label: label.to_string(),
+            }
+        };
+    const STATUS_SOURCE: &str =
+        "returned the missing-episodes table or recorded a history of going missing";
+    const EPISODE_SOURCE: &str = "returned the missing-episodes table";
+    let any_source = |a: usize| records_missing(sources, a);
+    let all_victims: Vec<&Person> = people.people.iter().filter(|p| p.victim).collect();
+    let status_collection = collection(&all_victims, "victims", STATUS_SOURCE, &any_source);
+    let episode_collection =
+        collection(&all_victims, "victims", EPISODE_SOURCE, &returned_episodes);
+    // The base of the status figures: victims known to an agency that could say.
+    let victims: Vec<&Person> = all_victims
+        .iter()
+        .copied()
+        .filter(|p| status(p) != "not_collected")
+        .collect();
     let all = victims.len() as u64;
     let funnel = vec![
         step("people after linkage", people.people.len() as u64),
@@ -42,7 +89,8 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
             "victims",
             none,
             funnel.clone(),
-        ),
+        )
+        .collected(status_collection.clone()),
         Figure::of_all(
             "missing.victims_status.not_missing",
             "recorded as not missing",
@@ -51,7 +99,8 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
             "victims",
             none,
             funnel.clone(),
-        ),
+        )
+        .collected(status_collection.clone()),
         Figure::of_all(
             "missing.victims_status.no_information",
             "no information on going missing",
@@ -60,10 +109,12 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
             "victims",
             none,
             funnel.clone(),
-        ),
+        )
+        .collected(status_collection.clone()),
     ];
     let unknown = Unknowns {
         not_known: no_information,
+        not_collected: status_collection.left_out,
         ..Unknowns::default()
     };
     let mut known_funnel = funnel.clone();
@@ -79,17 +130,20 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
         "victims with information on going missing",
         unknown,
         known_funnel,
-    );
-    let with_episode = victims.iter().filter(|p| p.episodes > 0).count() as u64;
+    )
+    .collected(status_collection.clone());
+    let with_episode = all_victims.iter().filter(|p| p.episodes > 0).count() as u64;
+    let episode_base = all_victims.iter().filter(|p| knows_episodes(p)).count() as u64;
     let victims_with_episode = Figure::of_all(
         "missing.victims_with_episode",
         "victims with a recorded missing episode",
         with_episode,
-        all,
+        episode_base,
         "victims",
         none,
         funnel.clone(),
-    );
+    )
+    .collected(episode_collection.clone());
     let timed: Vec<&&Person> = victims
         .iter()
         .filter(|p| p.first_episode.is_some() && p.first_incident.is_some())
@@ -112,7 +166,11 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
         "victims with a missing episode and a dated incident",
         none,
         timed_funnel,
-    );
+    )
+    .collected(Collection {
+        left_out: 0,
+        ..episode_collection.clone()
+    });
     let days = quartiles(
         "missing.days_first_episode_to_first_incident",
         "days from first missing episode to first incident",
@@ -140,6 +198,11 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
         &episode_funnel,
         episodes.iter().map(|e| &*e.missing_from),
         Order::Fixed(&["home", "care"]),
+    )
+    .collected(
+        EPISODE_SOURCE,
+        episode_collection.agencies,
+        episode_collection.of_agencies,
     );
     let victims_episode_kind = breakdown(
         "missing.episodes.kind",
@@ -148,6 +211,11 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
         &episode_funnel,
         episodes.iter().map(|e| &*e.kind),
         Order::Fixed(&["missing", "away"]),
+    )
+    .collected(
+        EPISODE_SOURCE,
+        episode_collection.agencies,
+        episode_collection.of_agencies,
     );
 
     let others: Vec<&Person> = people
@@ -160,8 +228,23 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
         step("other children", others.len() as u64),
     ];
     let other_with_episode = others.iter().filter(|p| p.episodes > 0).count() as u64;
+    let other_episode_base = others.iter().filter(|p| knows_episodes(p)).count() as u64;
     let other_missing = others.iter().filter(|p| status(p) == "missing").count() as u64;
-    let other_known = others.iter().filter(|p| status(p) != "not_known").count() as u64;
+    let other_known = others
+        .iter()
+        .filter(|p| !matches!(status(p), "not_known" | "not_collected"))
+        .count() as u64;
+    let other_reached = others
+        .iter()
+        .filter(|p| status(p) != "not_collected")
+        .count() as u64;
+    let other_episodes = collection(
+        &others,
+        "other children",
+        EPISODE_SOURCE,
+        &returned_episodes,
+    );
+    let other_status = collection(&others, "other children", STATUS_SOURCE, &any_source);
     Missing {
         victims_status,
         victims_missing,
@@ -174,11 +257,12 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
             "missing.other_children_with_episode",
             "other children with a recorded missing episode",
             other_with_episode,
-            others.len() as u64,
+            other_episode_base,
             "other children (known to agencies, not victims)",
             none,
             other_funnel.clone(),
-        ),
+        )
+        .collected(other_episodes),
         other_children_missing: Figure::of_known(
             "missing.other_children_missing",
             "other children recorded as missing",
@@ -186,10 +270,12 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
             other_known,
             "other children with information on going missing",
             Unknowns {
-                not_known: others.len() as u64 - other_known,
+                not_known: other_reached - other_known,
+                not_collected: other_status.left_out,
                 ..Unknowns::default()
             },
             other_funnel,
-        ),
+        )
+        .collected(other_status),
     }
 }

@@ -9,11 +9,14 @@
 //!   the disagreement is counted as a conflict;
 //! - when no record knows the value, the most informative unknown kind: refused, then not
 //!   stated, then not known, then not recorded;
-//! - looked-after and missing history: `yes` if any record says yes.
+//! - looked-after and missing history: `yes` if any record says yes;
+//! - `not_collected` when none of the person's agencies recorded the field at all (see
+//!   `collected`): a different thing from an agency that asks and did not record it.
 
 use rustc_hash::FxHashMap;
 use sightline_store::analysis::{Analysis, PersonRow, Text};
 
+use crate::collected::{Field, Sources};
 use crate::figure::unknown_kind;
 
 /// One linked person.
@@ -23,6 +26,13 @@ pub struct Person {
     pub id: i64,
     /// Indexes into `Analysis::people`.
     pub records: Vec<usize>,
+    /// The agencies of those records (indexes into `Analysis::agencies`), each once, in order.
+    pub agencies: Vec<usize>,
+    /// Whether any of those agencies records a date of birth or an age at all.
+    pub birth_collected: bool,
+    /// The best identification among the records: `name_and_date_of_birth`, `partial`,
+    /// `unidentified`, or `not_known` (records stored before the level was kept).
+    pub identification: &'static str,
     pub victim: bool,
     pub offender: bool,
     /// A child known to an agency (at risk) who is neither a victim nor an offender here.
@@ -57,7 +67,12 @@ pub struct People {
     pub person_of: Vec<usize>,
     /// Records not in the latest linkage run (ingested after it).
     pub unlinked_records: usize,
+    /// What each agency could record.
+    pub sources: Sources,
 }
+
+/// Identification levels, best first.
+pub const IDENTIFICATION: [&str; 3] = ["name_and_date_of_birth", "partial", "unidentified"];
 
 const UNKNOWN_PRIORITY: [&str; 4] = ["refused", "not_stated", "not_known", "not_recorded"];
 
@@ -217,8 +232,14 @@ pub fn people(data: &Analysis) -> People {
         }
     }
     let words = Words::new();
+    let sources = Sources::new(data);
+    let not_collected = Text::from("not_collected");
     for (p, person) in people.iter_mut().enumerate() {
         let records: Vec<&PersonRow> = person.records.iter().map(|&r| &data.people[r]).collect();
+        let mut agencies: Vec<usize> = records.iter().map(|r| r.agency).collect();
+        agencies.sort_unstable();
+        agencies.dedup();
+        person.agencies = agencies;
         for record in &records {
             by_key.entry(record.person_key).or_insert(p);
         }
@@ -265,6 +286,41 @@ pub fn people(data: &Analysis) -> People {
         )
         .0;
         person.birth = birth_range(&records);
+        let collects = |field: Field| person.agencies.iter().any(|&a| sources.filled(a, field));
+        person.birth_collected = collects(Field::Birth);
+        person.identification = IDENTIFICATION
+            .iter()
+            .find(|level| records.iter().any(|r| &*r.identification == **level))
+            .copied()
+            .unwrap_or("not_known");
+        let uncollected = [
+            (Field::Sex, collects(Field::Sex)),
+            (Field::Ethnicity, collects(Field::Ethnicity)),
+            (Field::Observed, collects(Field::Observed)),
+            (Field::Nationality, collects(Field::Nationality)),
+            (Field::LookedAfter, collects(Field::LookedAfter)),
+            (Field::MissingHistory, collects(Field::MissingHistory)),
+            (Field::LocalAuthority, collects(Field::LocalAuthority)),
+        ];
+        for (field, collected) in uncollected {
+            if collected {
+                continue;
+            }
+            let slot = match field {
+                Field::Sex => &mut person.sex,
+                Field::Ethnicity => {
+                    person.ethnicity_detail = not_collected.clone();
+                    &mut person.ethnicity_group
+                }
+                Field::Observed => &mut person.observed_group,
+                Field::Nationality => &mut person.nationality,
+                Field::LookedAfter => &mut person.looked_after,
+                Field::MissingHistory => &mut person.missing_history,
+                Field::LocalAuthority => &mut person.local_authority,
+                Field::Birth => continue,
+            };
+            *slot = not_collected.clone();
+        }
     }
 
     // Roles and first dates from incidents and episodes.
@@ -310,6 +366,7 @@ pub fn people(data: &Analysis) -> People {
         by_key,
         person_of,
         unlinked_records,
+        sources,
     }
 }
 

@@ -1,12 +1,13 @@
 //! Who is counted and how (population), what they are like (attributes), what happened
 //! (offending), what became of it (justice) and who told us (coverage).
 
-use crate::figure::{Breakdown, Figure, Order, Step, Unknowns, breakdown, step};
-use crate::people::{People, Person, age_band, age_in, day_of};
+use crate::collected::{Field, Sources, reach};
+use crate::figure::{Breakdown, Collection, Figure, Order, Step, Unknowns, breakdown, step};
+use crate::people::{IDENTIFICATION, People, Person, age_band, age_in, day_of};
 use crate::{Attributes, Options};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use sightline_store::analysis::Analysis;
+use sightline_store::analysis::{Analysis, IncidentRow};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,10 +125,23 @@ pub(crate) fn attributes(
             order,
         )
     };
+    // Age at the first incident needs a birth date and an incident naming the person: an
+    // agency that names no one of this role in its incidents cannot give the second.
+    let sources = &people.sources;
+    let names_role = |a: usize| {
+        let list = match role {
+            Role::Offender => &sources.names_offenders,
+            _ => &sources.names_victims,
+        };
+        list.get(a).copied().unwrap_or(false)
+    };
+    let age_collected = |p: &Person| p.birth_collected && p.agencies.iter().any(|&a| names_role(a));
     let bands: Vec<&str> = members
         .iter()
         .map(|p| {
-            if p.first_incident.is_none() {
+            if !age_collected(p) && p.first_incident.is_none() {
+                "not_collected"
+            } else if p.first_incident.is_none() {
                 "not_known"
             } else {
                 age_band(p.birth, p.first_incident)
@@ -136,7 +150,13 @@ pub(crate) fn attributes(
         .collect();
     let age_12_17: Vec<&str> = members
         .iter()
-        .map(|p| age_in(p.birth, p.first_incident, 12..18))
+        .map(|p| {
+            if !age_collected(p) && p.first_incident.is_none() {
+                "not_collected"
+            } else {
+                age_in(p.birth, p.first_incident, 12..18)
+            }
+        })
         .collect();
     let force_of = |p: &Person| -> &str {
         p.records
@@ -201,6 +221,61 @@ pub(crate) fn attributes(
             Order::Largest,
         ),
     ];
+    let fields = [
+        Field::Sex,
+        Field::Birth,
+        Field::Birth,
+        Field::Ethnicity,
+        Field::Ethnicity,
+        Field::Observed,
+        Field::Nationality,
+        Field::LookedAfter,
+        Field::LocalAuthority,
+    ];
+    breakdowns = breakdowns
+        .into_iter()
+        .zip(fields)
+        .map(|(b, field)| {
+            let age = b.id.contains(".age_");
+            let could = |a: usize| sources.filled(a, field) && (!age || names_role(a));
+            let r = reach(members.iter().map(|p| p.agencies.as_slice()), could);
+            let source = if age {
+                "recorded a date of birth and named the person in an incident"
+            } else {
+                field.source()
+            };
+            b.collected(source, r.agencies, r.of_agencies)
+        })
+        .collect();
+    breakdowns.push(make(
+        "identification",
+        "identification",
+        members.iter().map(|p| p.identification).collect(),
+        Order::Fixed(&IDENTIFICATION),
+    ));
+    // Ethnicity among the people identified by name and date of birth: the base the 2011
+    // assessment's ethnicity shares should have used.
+    let identified: Vec<&&Person> = members
+        .iter()
+        .filter(|p| p.identification == IDENTIFICATION[0])
+        .collect();
+    let identified_label = format!("{base_label} identified by name and date of birth");
+    let mut identified_funnel = funnel.clone();
+    identified_funnel.push(step(identified_label.clone(), identified.len() as u64));
+    let r = reach(identified.iter().map(|p| p.agencies.as_slice()), |a| {
+        sources.filled(a, Field::Ethnicity)
+    });
+    breakdowns.push(
+        breakdown(
+            &format!("{name}.ethnicity_group_identified"),
+            "ethnicity (self-defined, group)",
+            &identified_label,
+            &identified_funnel,
+            identified.iter().map(|p| &*p.ethnicity_group),
+            Order::Largest,
+        )
+        .collected(Field::Ethnicity.source(), r.agencies, r.of_agencies),
+    );
     if role == Role::Offender {
         breakdowns.push(make(
             "force",
@@ -284,16 +359,56 @@ pub(crate) fn offending(data: &Analysis, people: &People) -> Offending {
             }
         }
     }
+    // An agency that never names an offender (or a victim) in an incident does not record
+    // them: its incidents' counts are not collected, not zero.
+    let sources = &people.sources;
+    let names_offenders = |a: usize| sources.names_offenders.get(a).copied().unwrap_or(false);
+    let names_victims = |a: usize| sources.names_victims.get(a).copied().unwrap_or(false);
     let offenders_per_incident: Vec<&str> = incidents
         .iter()
-        .map(|i| per_bucket(offenders_of.get(&i.incident_key).map_or(0, |o| o.len())))
+        .map(|i| {
+            if names_offenders(i.agency) {
+                per_bucket(offenders_of.get(&i.incident_key).map_or(0, |o| o.len()))
+            } else {
+                "not_collected"
+            }
+        })
         .collect();
+    let incident_agencies: Vec<usize> = incidents.iter().map(|i| i.agency).collect();
+    let incident_reach = reach([incident_agencies.as_slice()], names_offenders);
+    let agency_of: FxHashMap<u64, usize> = incidents
+        .iter()
+        .map(|i| (i.incident_key, i.agency))
+        .collect();
+    let mut agencies_of_offender: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+    for (incident, offenders) in &offenders_of {
+        if let Some(&a) = agency_of.get(incident) {
+            for &o in offenders {
+                agencies_of_offender.entry(o).or_default().push(a);
+            }
+        }
+    }
     let mut offender_ids: Vec<usize> = victims_of_offender.keys().copied().collect();
     offender_ids.sort_unstable();
     let victims_per_offender: Vec<&str> = offender_ids
         .iter()
-        .map(|o| per_bucket(victims_of_offender[o].len()))
+        .map(|o| {
+            let named = agencies_of_offender
+                .get(o)
+                .is_some_and(|a| a.iter().any(|&a| names_victims(a)));
+            if named {
+                per_bucket(victims_of_offender[o].len())
+            } else {
+                "not_collected"
+            }
+        })
         .collect();
+    let offender_reach = reach(
+        offender_ids
+            .iter()
+            .filter_map(|o| agencies_of_offender.get(o).map(Vec::as_slice)),
+        names_victims,
+    );
     let by = |id: &str, label: &str, values: Vec<&str>, order: Order<'_>| {
         breakdown(
             &format!("incidents.{id}"),
@@ -304,23 +419,51 @@ pub(crate) fn offending(data: &Analysis, people: &People) -> Offending {
             order,
         )
     };
+    // An incident field an agency left empty on every incident is one it does not collect.
+    let agencies_total = data.agencies.len();
+    let filled = |value: fn(&IncidentRow) -> &str| -> Vec<bool> {
+        let mut filled = vec![false; agencies_total];
+        for i in incidents {
+            if !matches!(value(i), "" | "not_recorded")
+                && let Some(slot) = filled.get_mut(i.agency)
+            {
+                *slot = true;
+            }
+        }
+        filled
+    };
+    let field = |id: &str, label: &str, value: fn(&IncidentRow) -> &str, order: Order<'_>| {
+        let collects = filled(value);
+        let could = |a: usize| collects.get(a).copied().unwrap_or(false);
+        let values: Vec<&str> = incidents
+            .iter()
+            .map(|i| {
+                if could(i.agency) {
+                    value(i)
+                } else {
+                    "not_collected"
+                }
+            })
+            .collect();
+        let r = reach([incident_agencies.as_slice()], could);
+        by(id, label, values, order).collected(
+            &format!("recorded the {label} of incidents"),
+            r.agencies,
+            r.of_agencies,
+        )
+    };
     let breakdowns = vec![
-        by(
-            "offence",
-            "offence",
-            incidents.iter().map(|i| &*i.offence).collect(),
-            Order::Largest,
-        ),
-        by(
+        field("offence", "offence", |i| &i.offence, Order::Largest),
+        field(
             "location_type",
             "location type",
-            incidents.iter().map(|i| &*i.location_type).collect(),
+            |i| &i.location_type,
             Order::Largest,
         ),
-        by(
+        field(
             "cse_flag",
             "flagged as child sexual exploitation",
-            incidents.iter().map(|i| &*i.cse_flag).collect(),
+            |i| &i.cse_flag,
             Order::Fixed(&["yes", "no"]),
         ),
         by(
@@ -340,6 +483,11 @@ pub(crate) fn offending(data: &Analysis, people: &People) -> Offending {
             "offenders identified per incident",
             offenders_per_incident,
             Order::Fixed(&BUCKETS),
+        )
+        .collected(
+            "named offenders in their incidents",
+            incident_reach.agencies,
+            incident_reach.of_agencies,
         ),
         breakdown(
             "offenders.victims_per_offender",
@@ -351,6 +499,11 @@ pub(crate) fn offending(data: &Analysis, people: &People) -> Offending {
             )],
             victims_per_offender,
             Order::Fixed(&BUCKETS),
+        )
+        .collected(
+            "named victims in their incidents",
+            offender_reach.agencies,
+            offender_reach.of_agencies,
         ),
     ];
     let mut breakdowns = breakdowns;
@@ -382,29 +535,61 @@ const CHARGED: [&str; 4] = [
     "case_discontinued",
 ];
 
-pub(crate) fn justice(data: &Analysis) -> Justice {
+pub(crate) fn justice(data: &Analysis, sources: &Sources) -> Justice {
     let with_suspect: FxHashSet<u64> = data
         .involvements
         .iter()
         .filter(|i| matches!(&*i.role, "offender" | "paying_abuser"))
         .map(|i| i.incident_key)
         .collect();
-    let all = data.incidents.len() as u64;
-    let identified: Vec<_> = data
-        .incidents
+    let flag = |list: &[bool], a: usize| list.get(a).copied().unwrap_or(false);
+    let records_outcomes = |a: usize| flag(&sources.outcomes, a);
+    let records_suspects = |a: usize| flag(&sources.names_offenders, a) || records_outcomes(a);
+    let agencies =
+        |incidents: &[&IncidentRow]| -> Vec<usize> { incidents.iter().map(|i| i.agency).collect() };
+    let every: Vec<&IncidentRow> = data.incidents.iter().collect();
+    let all = every.len() as u64;
+    // Incidents of agencies that name suspects or record outcomes: the base of "identified".
+    let recorded: Vec<&IncidentRow> = every
         .iter()
+        .copied()
+        .filter(|i| records_suspects(i.agency))
+        .collect();
+    let identified: Vec<&IncidentRow> = recorded
+        .iter()
+        .copied()
         .filter(|i| {
             with_suspect.contains(&i.incident_key) && *i.outcome != *"nfa_suspect_not_identified"
         })
         .collect();
-    let charged: Vec<_> = identified
-        .iter()
-        .filter(|i| CHARGED.contains(&&*i.outcome))
-        .collect();
+    // Outcomes: only from agencies that record them; a blank there is unknown, not "no".
+    let outcome_known = |i: &&IncidentRow| unknown_kind_of(&i.outcome).is_none();
+    let mut identified_unknown = Unknowns::default();
+    let mut identified_known = 0u64;
+    let mut charged: Vec<&IncidentRow> = Vec::new();
+    for i in identified.iter().filter(|i| records_outcomes(i.agency)) {
+        if outcome_known(i) {
+            identified_known += 1;
+            if CHARGED.contains(&&*i.outcome) {
+                charged.push(i);
+            }
+        } else {
+            identified_unknown.count(&i.outcome);
+        }
+    }
     let convicted = charged
         .iter()
         .filter(|i| *i.outcome == *"convicted")
         .count() as u64;
+    let mut all_unknown = Unknowns::default();
+    let mut all_known = 0u64;
+    for i in every.iter().filter(|i| records_outcomes(i.agency)) {
+        if outcome_known(i) {
+            all_known += 1;
+        } else {
+            all_unknown.count(&i.outcome);
+        }
+    }
     let (identified_n, charged_n) = (identified.len() as u64, charged.len() as u64);
     let funnel = |upto: usize| -> Vec<Step> {
         [
@@ -417,25 +602,52 @@ pub(crate) fn justice(data: &Analysis) -> Justice {
         .collect()
     };
     let none = Unknowns::default();
+    let collection = |population: &[&IncidentRow],
+                      population_label: &str,
+                      source: &str,
+                      could: &dyn Fn(usize) -> bool| {
+        let r = reach([agencies(population).as_slice()], could);
+        Collection {
+            source: source.to_string(),
+            agencies: r.agencies,
+            of_agencies: r.of_agencies,
+            left_out: population.iter().filter(|i| !could(i.agency)).count() as u64,
+            population_label: population_label.to_string(),
+        }
+    };
+    let outcomes_of_identified = collection(
+        &identified,
+        "incidents with a suspect identified",
+        "recorded outcomes",
+        &records_outcomes,
+    );
+    let outcomes_of_all = collection(&every, "incidents", "recorded outcomes", &records_outcomes);
     let steps = vec![
         Figure::of_all(
             "justice.suspect_identified",
             "suspect identified",
             identified_n,
-            all,
+            recorded.len() as u64,
             "incidents",
             none,
             funnel(1),
-        ),
-        Figure::of_all(
+        )
+        .collected(collection(
+            &every,
+            "incidents",
+            "named suspects or recorded outcomes",
+            &records_suspects,
+        )),
+        Figure::of_known(
             "justice.charged",
             "charged or summonsed",
             charged_n,
-            identified_n,
-            "incidents with a suspect identified",
-            none,
+            identified_known,
+            "incidents with a suspect identified and an outcome recorded",
+            identified_unknown,
             funnel(2),
-        ),
+        )
+        .collected(outcomes_of_identified.clone()),
         Figure::of_all(
             "justice.convicted",
             "convicted",
@@ -444,26 +656,48 @@ pub(crate) fn justice(data: &Analysis) -> Justice {
             "incidents charged or summonsed",
             none,
             funnel(3),
-        ),
-        Figure::of_all(
+        )
+        .collected(Collection {
+            left_out: 0,
+            ..outcomes_of_identified
+        }),
+        Figure::of_known(
             "justice.convicted_of_all",
             "convicted",
             convicted,
-            all,
-            "incidents",
-            none,
+            all_known,
+            "incidents with an outcome recorded",
+            all_unknown,
             funnel(1),
+        )
+        .collected(outcomes_of_all.clone()),
+    ];
+    let outcomes = vec![
+        breakdown(
+            "incidents.outcome",
+            "outcome",
+            "incidents",
+            &funnel(1),
+            data.incidents.iter().map(|i| {
+                if records_outcomes(i.agency) {
+                    &*i.outcome
+                } else {
+                    "not_collected"
+                }
+            }),
+            Order::Largest,
+        )
+        .collected(
+            "recorded outcomes",
+            outcomes_of_all.agencies,
+            outcomes_of_all.of_agencies,
         ),
     ];
-    let outcomes = vec![breakdown(
-        "incidents.outcome",
-        "outcome",
-        "incidents",
-        &funnel(1),
-        data.incidents.iter().map(|i| &*i.outcome),
-        Order::Largest,
-    )];
     Justice { steps, outcomes }
+}
+
+fn unknown_kind_of(value: &str) -> Option<&'static str> {
+    crate::figure::unknown_kind(value)
 }
 
 /// An agency type as a plural noun.

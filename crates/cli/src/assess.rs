@@ -4,7 +4,7 @@ use crate::Outcome;
 use crate::render::thousands;
 use crate::workspace::{Context, print_json};
 use clap::Args;
-use sightline_assess::figure::{Breakdown, Figure};
+use sightline_assess::figure::{Breakdown, Figure, Status};
 use sightline_assess::{Assessment, Options, truth};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -60,8 +60,9 @@ fn percent(share: f64) -> String {
 
 /// One figure as a sentence that carries its base.
 pub fn sentence(figure: &Figure) -> String {
-    let Some(share) = figure.share else {
-        return format!("{}: none of 0 {}", figure.label, figure.base_label);
+    let Some(share) = figure.share.filter(|_| figure.quotable()) else {
+        let statement = figure.statement.as_deref().unwrap_or("no data");
+        return format!("{}: {statement}", figure.label);
     };
     let mut text = format!(
         "{}: {} of {} {} ({}",
@@ -75,14 +76,29 @@ pub fn sentence(figure: &Figure) -> String {
         let _ = write!(text, "; 95% CI {:.0}–{:.0}%", low * 100.0, high * 100.0);
     }
     text.push(')');
+    if let Some(c) = figure
+        .collection
+        .as_ref()
+        .filter(|_| figure.status == Status::PartlyCollected)
+    {
+        let _ = write!(text, ", {}", c.among());
+        if c.left_out > 0 {
+            let _ = write!(
+                text,
+                " ({} {} known only to other agencies are not in the base)",
+                thousands(c.left_out),
+                c.population_label
+            );
+        }
+    }
     if !figure.unknowns_in_base
-        && figure.unknown.total() > 0
+        && figure.unknown.collectable() > 0
         && let Some([low, high]) = figure.bounds
     {
         let _ = write!(
             text,
             "; {} unknown, so between {} and {} of all",
-            thousands(figure.unknown.total()),
+            thousands(figure.unknown.collectable()),
             percent(low),
             percent(high)
         );
@@ -91,12 +107,30 @@ pub fn sentence(figure: &Figure) -> String {
 }
 
 fn render_breakdown(out: &mut String, breakdown: &Breakdown) {
+    if matches!(
+        breakdown.recorded.status,
+        Status::NotCollected | Status::NoData
+    ) {
+        let _ = writeln!(
+            out,
+            "  {} — {}",
+            breakdown.label,
+            breakdown.recorded.statement.as_deref().unwrap_or("no data")
+        );
+        return;
+    }
+    let restricted = match &breakdown.recorded.collection {
+        Some(c) if breakdown.recorded.status == Status::PartlyCollected => {
+            format!(", {}", c.among())
+        }
+        _ => String::new(),
+    };
     let _ = writeln!(
         out,
-        "  {} — known for {} of {} {}",
+        "  {} — known for {} of {} {}{restricted}",
         breakdown.label,
         thousands(breakdown.known),
-        thousands(breakdown.population),
+        thousands(breakdown.recorded.base),
         breakdown.base_label
     );
     for figure in breakdown.categories.iter().take(12) {
@@ -124,24 +158,44 @@ fn render_breakdown(out: &mut String, breakdown: &Breakdown) {
     }
 }
 
+/// ", between A and B by the linkage model (x expected false links, y missed)".
+fn linkage_interval(a: &Assessment, id: &str) -> String {
+    a.counts
+        .iter()
+        .find(|c| c.id == id)
+        .and_then(|c| c.linkage.as_ref())
+        .map(|l| {
+            format!(
+                " (linkage range {}–{}: {:.0} links expected false, {:.0} missed)",
+                thousands(l.range[0]),
+                thousands(l.range[1]),
+                l.expected_false_links,
+                l.expected_missed_links
+            )
+        })
+        .unwrap_or_default()
+}
+
 pub fn render(a: &Assessment) -> String {
     let mut out = String::new();
     let count = |id: &str| thousands(a.count(id).unwrap_or_default());
     let _ = writeln!(
         out,
-        "Assessment from linkage run {}: {} person records → {} people.",
+        "Assessment from linkage run {}: {} person records → {} people{}.",
         a.linkage.run.unwrap_or_default(),
         count("person_records"),
-        count("people")
+        count("people"),
+        linkage_interval(a, "people")
     );
     for line in a.population.lines.iter().filter(|l| l.agency_type == "all") {
         let _ = writeln!(
             out,
-            "  {}: {} records from {} agencies → {} people",
+            "  {}: {} records from {} agencies → {} people{}",
             line.role.replace('_', " "),
             thousands(line.records),
             thousands(line.agencies),
-            thousands(line.people)
+            thousands(line.people),
+            linkage_interval(a, &line.role)
         );
     }
     let _ = writeln!(out, "\nHeadline figures");
@@ -178,6 +232,19 @@ pub fn render(a: &Assessment) -> String {
             .map(|g| g.offenders)
             .max()
             .unwrap_or(0);
+        if section.offenders_in_groups.status == Status::NotCollected {
+            let _ = writeln!(
+                out,
+                "\nGroups ({:?}): {}",
+                section.definition,
+                section
+                    .offenders_in_groups
+                    .statement
+                    .as_deref()
+                    .unwrap_or("not collected")
+            );
+            continue;
+        }
         let _ = writeln!(
             out,
             "\nGroups ({:?}): {} groups, the largest of {} offenders",

@@ -175,7 +175,23 @@ pub fn run(context: &Context, args: &LinkArgs, show_progress: bool) -> anyhow::R
     };
     let model = serde_json::to_value(&linked.model)?;
     let summary = serde_json::to_value(&report)?;
-    report.run_id = store.save_linkage(&context.user(), &model, &summary, &people, &evidence)?;
+    let near_misses: Vec<sightline_store::linkage::NearMiss> = linked
+        .near_misses
+        .iter()
+        .map(|&(a, b, probability)| sightline_store::linkage::NearMiss {
+            record_a: record_ids[a as usize],
+            record_b: record_ids[b as usize],
+            probability,
+        })
+        .collect();
+    report.run_id = store.save_linkage(
+        &context.user(),
+        &model,
+        &summary,
+        &people,
+        &evidence,
+        &near_misses,
+    )?;
     report.model = Some(linked.model);
     progress.finish();
     report.seconds = started.elapsed().as_secs_f64();

@@ -65,6 +65,10 @@ enum Command {
         scale: f64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// A fixed return set instead of a drawn world: `2011` builds one to the 2011
+        /// assessment's published totals, with what it did not collect left out.
+        #[arg(long, value_parser = ["2011"])]
+        preset: Option<String>,
     },
     /// Find the people in any person CSV: the linkage engine without a workspace.
     Dedupe(dedupe::DedupeArgs),
@@ -222,7 +226,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             out,
             scale,
             seed,
+            preset,
         } => match out {
+            Some(out) if preset.is_some() => synth_2011(&out, seed),
             Some(out) => synth(&out, scale, seed),
             None => anyhow::bail!(
                 "synth needs --out DIR (or `synth people --out FILE.csv` for a person CSV)"
@@ -283,6 +289,20 @@ fn synth(out: &std::path::Path, scale: f64, seed: u64) -> anyhow::Result<Outcome
         generated.returns,
         crate::render::thousands(generated.rows),
         crate::render::thousands(generated.defects as u64),
+        out.display()
+    );
+    Ok(Outcome::Clean)
+}
+
+fn synth_2011(out: &std::path::Path, seed: u64) -> anyhow::Result<Outcome> {
+    use anyhow::Context as _;
+    let generated = sightline_synth::y2011::generate(out, seed)
+        .with_context(|| format!("cannot write the 2011 return set to {}", out.display()))?;
+    println!(
+        "Wrote {} agencies, {} returns ({} rows) built to the 2011 published totals, and the truth, to {}.",
+        generated.agencies,
+        generated.returns,
+        crate::render::thousands(generated.rows),
         out.display()
     );
     Ok(Outcome::Clean)

@@ -32,3 +32,5 @@ mod template;
 mod util;
 // Returns in workbooks: Excel dates, and a return split over a workbook and a CSV.
 mod workbook;
+// The return set built to the 2011 published totals: what was not collected is never a zero.
+mod y2011;

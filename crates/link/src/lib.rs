@@ -90,8 +90,17 @@ pub struct Linked {
     /// Links above the threshold refused by the household guard ([`Model::household_members`]).
     pub household_links_refused: u64,
     pub clustering: Clustering,
+    /// Pairs of people the run kept apart although some pair of their records scored at least
+    /// [`NEAR_MISS`] (and below the threshold; pairs the guards or clustering refused are
+    /// judged apart, not missed): one per pair of people, (record of one, record of the other, the highest
+    /// match probability between them), ordered. The expected number of links missed is the
+    /// sum of their probabilities.
+    pub near_misses: Vec<(u32, u32, f64)>,
     pub phases: Vec<Phase>,
 }
+
+/// The lowest match probability a pair kept apart is remembered at, as a link possibly missed.
+pub const NEAR_MISS: f64 = 0.01;
 
 /// What a caller hears while records are linked: each phase as it starts, with the amount of
 /// work in it when that is known (0 when not), and the work done as it is done.
@@ -201,6 +210,7 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
     progress.phase("comparing and scoring blocked pairs", 0);
     let threshold = options.cluster.threshold;
     let threshold_weight = (threshold / (1.0 - threshold)).log2();
+    let near_weight = (NEAR_MISS / (1.0 - NEAR_MISS)).log2().min(threshold_weight);
     let probability_of = |a: u32, b: u32| {
         let g = gamma(data, &fields, a as usize, b as usize);
         probability(model.weight(data, a as usize, g))
@@ -222,9 +232,16 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
             let g = gamma(data, &fields, a as usize, b as usize);
             let weight = model.weight(data, a as usize, g);
             tally.probability_units += (probability(weight) * PROBABILITY_UNIT) as u64;
-            if weight < threshold_weight {
+            // (a, b, weight, whether it may link): pairs below the threshold, or refused by a
+            // guard, are kept as possible missed links.
+            if weight < near_weight {
                 return None;
             }
+            if weight < threshold_weight {
+                return Some((a, b, weight, false));
+            }
+            // A guard's refusal is a judgement that the weight overstates the pair: it is not
+            // counted as a possible missed link either.
             if model.namesakes(data, g, a as usize) {
                 tally.namesakes += 1;
                 return None;
@@ -233,9 +250,11 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
                 tally.household += 1;
                 return None;
             }
-            Some((a, b, weight))
+            Some((a, b, weight, true))
         },
     );
+    let (links, near): (Vec<_>, Vec<_>) = links.into_iter().partition(|l| l.3);
+    let links: Vec<(u32, u32, f64)> = links.into_iter().map(|(a, b, w, _)| (a, b, w)).collect();
     let pairs_scored: u64 = blocking.iter().map(|r| r.new_pairs).sum();
     model.blocked_match_share = if pairs_scored == 0 {
         0.0
@@ -246,6 +265,12 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
 
     progress.phase("clustering", 0);
     let clustering = cluster::cluster(data, &model, &links, &options.cluster);
+    // Links clustering refused (ids an agency kept apart, a weak cut) are likewise its
+    // judgement, not misses: only pairs below the threshold count.
+    let near_misses = near_misses(
+        &clustering.cluster_of,
+        near.into_iter().map(|(a, b, w, _)| (a, b, w)),
+    );
     done("clustering", &mut phases, &mut clock);
 
     let rules_used = options
@@ -264,8 +289,35 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
         namesake_links_refused: tally.namesakes,
         household_links_refused: tally.household,
         clustering,
+        near_misses,
         phases,
     }
+}
+
+/// One entry per pair of clusters that some scored pair joins but clustering kept apart: the
+/// pair of records with the highest weight between them, as a probability; ordered by records.
+fn near_misses(
+    cluster_of: &[u32],
+    pairs: impl Iterator<Item = (u32, u32, f64)>,
+) -> Vec<(u32, u32, f64)> {
+    let mut best: rustc_hash::FxHashMap<(u32, u32), (u32, u32, f64)> = Default::default();
+    for (a, b, weight) in pairs {
+        let (ca, cb) = (cluster_of[a as usize], cluster_of[b as usize]);
+        if ca == cb {
+            continue;
+        }
+        let key = (ca.min(cb), ca.max(cb));
+        let entry = best.entry(key).or_insert((a.min(b), a.max(b), weight));
+        if weight > entry.2 || (weight == entry.2 && (a.min(b), a.max(b)) < (entry.0, entry.1)) {
+            *entry = (a.min(b), a.max(b), weight);
+        }
+    }
+    let mut out: Vec<(u32, u32, f64)> = best
+        .into_values()
+        .map(|(a, b, weight)| (a, b, probability(weight)))
+        .collect();
+    out.sort_by_key(|x| (x.0, x.1));
+    out
 }
 
 /// EM's share of matches (m and u fixed) among a sample of the union of blocked pairs, and the

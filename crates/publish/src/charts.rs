@@ -42,11 +42,24 @@ pub fn shown(value: Shown) -> String {
 /// `data-n` and `data-base` attributes for an element that shows a share.
 pub fn data(figure: &PublishedFigure) -> String {
     format!(
-        "data-n=\"{}\" data-base=\"{}\" data-base-label=\"{}\"",
+        "data-id=\"{}\" data-n=\"{}\" data-base=\"{}\" data-base-label=\"{}\" data-status=\"{}\"",
+        escape(&figure.id),
         figure.n,
         figure.base,
-        escape(&figure.base_label)
+        escape(&figure.base_label),
+        status(figure.status)
     )
+}
+
+/// A figure's status as its JSON code.
+pub fn status(status: sightline_assess::figure::Status) -> &'static str {
+    use sightline_assess::figure::Status;
+    match status {
+        Status::Collected => "collected",
+        Status::PartlyCollected => "partly_collected",
+        Status::NotCollected => "not_collected",
+        Status::NoData => "no_data",
+    }
 }
 
 /// A label cut to `max` characters with an ellipsis (the data table has it whole).

@@ -6,7 +6,7 @@ use crate::charts::{self, Bar, Heat, data, escape, shown, thousands};
 use crate::tables::{Published, capitalise, label, plural};
 use crate::{Options, PublishedFigure};
 use sightline_assess::Assessment;
-use sightline_assess::figure::Breakdown;
+use sightline_assess::figure::{Breakdown, Status};
 use sightline_disclosure::Shown;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -32,8 +32,36 @@ fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
-/// "n of N base (x%; 95% CI a–b%)", in one element with its n and base.
+/// Where the base is restricted to some agencies' people: ", among victims known to the 3
+/// agencies that returned the missing-episodes table (12 victims known only to others are not
+/// in the base)".
+fn restriction(figure: &PublishedFigure) -> String {
+    match (&figure.collection, figure.status) {
+        (Some(c), Status::PartlyCollected) => {
+            let left = match c.left_out {
+                Shown::Count(0) => String::new(),
+                left => format!(
+                    " ({} {} known only to other agencies are not in the base)",
+                    shown(left),
+                    escape(&c.population_label)
+                ),
+            };
+            format!(", {}{left}", escape(&c.among()))
+        }
+        _ => String::new(),
+    }
+}
+
+/// "n of N base (x%; 95% CI a–b%)", in one element with its n and base; or what there is to
+/// say instead when the figure was not collected or has no data.
 fn quote(figure: &PublishedFigure) -> String {
+    if matches!(figure.status, Status::NotCollected | Status::NoData) {
+        return format!(
+            "<span class=\"fig\" {}>{}</span>",
+            data(figure),
+            escape(figure.statement.as_deref().unwrap_or("no data"))
+        );
+    }
     let body = match figure.share {
         Some(share) => {
             let ci = figure
@@ -55,7 +83,11 @@ fn quote(figure: &PublishedFigure) -> String {
             escape(&figure.base_label)
         ),
     };
-    format!("<span class=\"fig\" {}>{body}</span>", data(figure))
+    format!(
+        "<span class=\"fig\" {}>{body}{}</span>",
+        data(figure),
+        restriction(figure)
+    )
 }
 
 /// The two-sentence form for a category of a breakdown: how many were known, then the share
@@ -67,15 +99,24 @@ fn sentence(breakdown: &Breakdown, category: &str, says: &str, figures: &Figures
     ) else {
         return String::new();
     };
+    if matches!(recorded.status, Status::NotCollected | Status::NoData) {
+        return format!(
+            "<p>{}: <span class=\"fig\" {}>{}</span>.</p>",
+            capitalise(&breakdown.label),
+            data(recorded),
+            escape(recorded.statement.as_deref().unwrap_or("no data"))
+        );
+    }
     let known = match recorded.share {
         Some(share) => format!(
-            "{} was known for <span class=\"fig\" {}>{} of the {} {} ({})</span>.",
+            "{} was known for <span class=\"fig\" {}>{} of the {} {} ({}){}</span>.",
             capitalise(&breakdown.label),
             data(recorded),
             shown(recorded.n),
             shown(recorded.base),
             escape(&breakdown.base_label),
-            percent(share)
+            percent(share),
+            restriction(recorded)
         ),
         None => format!(
             "{} was known for {} of the {} {}.",
@@ -193,6 +234,19 @@ fn breakdown_figure(
     table: Option<&Published>,
     figures: &Figures<'_>,
 ) -> String {
+    if matches!(
+        breakdown.recorded.status,
+        Status::NotCollected | Status::NoData
+    ) {
+        return format!(
+            "<p class=\"note\"><strong>{} by {}</strong>: <span class=\"fig\" data-id=\"{}\" data-status=\"{}\">{}</span>.</p>",
+            escape(&capitalise(&breakdown.base_label)),
+            escape(&breakdown.label),
+            escape(&breakdown.recorded.id),
+            charts::status(breakdown.recorded.status),
+            escape(breakdown.recorded.statement.as_deref().unwrap_or("no data"))
+        );
+    }
     let mut bars: Vec<Bar<'_>> = Vec::new();
     for figure in &breakdown.categories {
         if let Some(published) = figures.get(figure.id.as_str()) {
@@ -271,11 +325,30 @@ pub fn report(
 
     // Headline figures.
     h.push_str("<section id=\"headline\"><h2>Headline figures</h2>");
+    let between = |id: &str| {
+        a.counts
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.linkage.as_ref())
+            .map(|l| {
+                format!(
+                    "{} and {}",
+                    count(l.range[0], &rules),
+                    count(l.range[1], &rules)
+                )
+            })
+    };
     let _ = write!(
         h,
-        "<p>The returns name {} victims and {} offenders as linked people (records of the same person from different agencies counted once).</p>",
+        "<p>The returns name {} victims and {} offenders as linked people (records of the same person from different agencies counted once).{}</p>",
         total("victims"),
-        total("offenders")
+        total("offenders"),
+        match (between("victims"), between("offenders")) {
+            (Some(v), Some(o)) => format!(
+                " Linkage may join records of different people or keep one person's records apart: by its own match probabilities, the victims number between {v}, the offenders between {o} (the methodology says how, and how far this range can be trusted)."
+            ),
+            _ => String::new(),
+        }
     );
     let find = |attributes: &sightline_assess::Attributes, id: &str| {
         attributes
@@ -308,6 +381,18 @@ pub fn report(
         (
             &a.offenders,
             "ethnicity_group",
+            "asian",
+            "recorded (self-defined) as Asian",
+        ),
+        (
+            &a.offenders,
+            "ethnicity_group_identified",
+            "white",
+            "recorded (self-defined) as White",
+        ),
+        (
+            &a.offenders,
+            "ethnicity_group_identified",
             "asian",
             "recorded (self-defined) as Asian",
         ),
@@ -350,19 +435,19 @@ pub fn report(
             )
         );
     }
-    for id in [
-        "missing.victims_missing",
-        "missing.episode_before_first_incident",
-        "groups.shared_incident.offenders_in_groups",
-        "justice.convicted_of_all",
+    for (id, label) in [
+        (
+            "offenders.identification.name_and_date_of_birth",
+            Some("Offenders identified by name and date of birth"),
+        ),
+        ("missing.victims_missing", None),
+        ("missing.episode_before_first_incident", None),
+        ("groups.shared_incident.offenders_in_groups", None),
+        ("justice.convicted_of_all", None),
     ] {
         if let Some(figure) = figures.get(id) {
-            let _ = write!(
-                h,
-                "<p>{}: {}.</p>",
-                capitalise(&escape(&figure.label)),
-                quote(figure)
-            );
+            let label = label.map_or_else(|| capitalise(&escape(&figure.label)), str::to_string);
+            let _ = write!(h, "<p>{label}: {}.</p>", quote(figure));
         }
     }
     h.push_str("</section>");
@@ -415,7 +500,7 @@ pub fn report(
                 "<p>{} {} records from {} agencies became {} people.</p>",
                 count(line.records, &rules),
                 id.trim_end_matches('s'),
-                count(line.agencies, &rules),
+                thousands(line.agencies),
                 count(line.people, &rules),
             );
         }
@@ -452,6 +537,20 @@ pub fn report(
             sightline_network::Definition::SharedIncident => "Shared incident",
             sightline_network::Definition::SharedVictim => "Shared victim",
         };
+        if section.offenders_in_groups.status == Status::NotCollected {
+            let _ = write!(
+                h,
+                "<h3>{name}</h3><p>{}.</p>",
+                escape(
+                    section
+                        .offenders_in_groups
+                        .statement
+                        .as_deref()
+                        .unwrap_or("not collected")
+                )
+            );
+            continue;
+        }
         let _ = write!(
             h,
             "<h3>{name}</h3><p>{} groups.</p><ul>",
@@ -558,12 +657,19 @@ pub fn report(
             .get("justice.suspect_identified")
             .map_or(Shown::Hidden, |f| f.base),
     ))
-    .chain(a.justice.steps.iter().take(3).map(|f| {
-        (
-            capitalise(&f.label),
-            figures.get(f.id.as_str()).map_or(Shown::Hidden, |p| p.n),
-        )
-    }))
+    .chain(
+        a.justice
+            .steps
+            .iter()
+            .take(3)
+            .filter(|f| f.status != Status::NotCollected)
+            .map(|f| {
+                (
+                    capitalise(&f.label),
+                    figures.get(f.id.as_str()).map_or(Shown::Hidden, |p| p.n),
+                )
+            }),
+    )
     .collect();
     h.push_str(&format!(
         "<figure><figcaption>From incident to conviction</figcaption>{}</figure><ul>",
@@ -674,12 +780,14 @@ pub fn report(
     let l = &a.linkage;
     let _ = write!(
         h,
-        "<p>The linkage joined {} person records into {} people through {} links. By the model's own match probabilities, about {:.0} of those links would join records of different people (a mean link probability of {:.3}); people split across records that were not linked are not counted by this estimate, and the counts of people are more likely too high than too low when records are sparse.</p>",
+        "<p>The linkage joined {} person records into {} people through {} links. By the model's own match probabilities, about {:.0} of those links would join records of different people (a mean link probability of {:.3}). It also kept apart {} pairs of people with a pair of records that scored a match probability of at least 1 in 100; by their probabilities, about {:.0} of them are one person each. Each count of people is given with a range from both: its low end counts every pair kept apart as one person with its probability of being one, its high end every link as wrong with its probability of being wrong, each widened by 1.96 standard deviations (the two are not netted against each other). The range holds only as far as the model's probabilities are right, which on synthetic data with a known truth they are only approximately; the project's benchmarks say how often the range held the truth.</p>",
         thousands(l.records),
         thousands(l.people),
         thousands(l.links),
         l.expected_false_links,
-        l.mean_link_probability.unwrap_or(1.0)
+        l.mean_link_probability.unwrap_or(1.0),
+        thousands(l.near_misses),
+        l.expected_missed_links
     );
     if let Some(t) = table("population.records") {
         h.push_str(&table_html(t, figures));

@@ -14,7 +14,7 @@ pub mod tables;
 
 use serde::Serialize;
 use sightline_assess::Assessment;
-use sightline_assess::figure::Figure;
+use sightline_assess::figure::{Figure, Status};
 use sightline_disclosure::{Rules, Shown};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -71,6 +71,41 @@ pub struct PublishedFigure {
     pub bounds: Option<[f64; 2]>,
     /// The steps from the whole population to the base, each count under the same rules.
     pub funnel: Vec<PublishedStep>,
+    pub status: Status,
+    /// Which agencies could record it, when not every agency could.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collection: Option<PublishedCollection>,
+    /// What to say instead of a share (not collected, no data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+}
+
+/// Who could record a figure, as published: agencies are organisations and shown as they are;
+/// the people left out are people, under the rules.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublishedCollection {
+    pub source: String,
+    pub agencies: u64,
+    pub of_agencies: u64,
+    pub left_out: Shown,
+    pub population_label: String,
+}
+
+impl PublishedCollection {
+    /// "among victims known to the 41 agencies that returned the missing-episodes table".
+    pub fn among(&self) -> String {
+        format!(
+            "among {} known to the {} {} that {}",
+            self.population_label,
+            self.agencies,
+            if self.agencies == 1 {
+                "agency"
+            } else {
+                "agencies"
+            },
+            self.source
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -94,7 +129,7 @@ pub fn publish(assessment: &Assessment, options: &Options) -> Result<Publication
     let mut published = tables::tables(assessment, &rules, options.restricted);
     // n of a base: a complement of 1 to the threshold gives the small count away too.
     for table in &mut published {
-        if table.n_of_base {
+        if table.n_of_base && !tables::ORGANISATION_TABLES.contains(&table.table.id.as_str()) {
             for (row, cells) in table.table.cells.iter().enumerate() {
                 let complement = cells[1].saturating_sub(cells[0]);
                 if !tables::showable(complement, &rules) {
@@ -148,10 +183,18 @@ fn publish_figures(a: &Assessment, tables: &[Published], rules: &Rules) -> Vec<P
         if !seen.insert(figure.id.clone()) {
             continue;
         }
+        // Coverage and governance figures count organisations: shown as they are.
+        let organisations = Rules {
+            threshold: 0,
+            round: None,
+        };
+        let organisation = tables::ORGANISATION_TABLES
+            .iter()
+            .any(|t| figure.id.starts_with(&format!("{t}.")));
         out.push(publish_figure(
             figure,
             placed.get(figure.id.as_str()).copied(),
-            rules,
+            if organisation { &organisations } else { rules },
         ));
     }
     out
@@ -195,6 +238,15 @@ fn publish_figure(
                 },
             })
             .collect(),
+        status: figure.status,
+        collection: figure.collection.as_ref().map(|c| PublishedCollection {
+            source: c.source.clone(),
+            agencies: c.agencies,
+            of_agencies: c.of_agencies,
+            left_out: tables::shown(c.left_out, rules),
+            population_label: c.population_label.clone(),
+        }),
+        statement: figure.statement.clone(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! published figures take their hidden state from the table cells they came from.
 
 use sightline_assess::Assessment;
-use sightline_assess::figure::{Breakdown, Figure};
+use sightline_assess::figure::{Breakdown, Figure, Status};
 pub use sightline_assess::plural;
 use sightline_disclosure::{Protected, Rules, Shown, Table, protect};
 use std::collections::BTreeMap;
@@ -33,6 +33,10 @@ pub fn label(code: &str) -> String {
         "not_stated" => "Not stated".into(),
         "unmapped" => "Not mapped to a code".into(),
         "no_return" => "No return".into(),
+        "not_collected" => "Not collected".into(),
+        "name_and_date_of_birth" => "Identified by name and date of birth".into(),
+        "partial" => "Partly identified (a name or alias, no full date of birth)".into(),
+        "unidentified" => "Unidentified (no name)".into(),
         "under_13" => "Under 13".into(),
         "13_15" => "13 to 15".into(),
         "16_17" => "16 to 17".into(),
@@ -118,10 +122,14 @@ pub fn breakdown_table(breakdown: &Breakdown, total_key: Option<&str>) -> (Table
         figures.insert((known_at + 1 + at, 0), figure.id.clone());
     }
     let summed: Vec<usize> = (0..known_at).collect();
+    let status = match breakdown.recorded.status {
+        Status::NotCollected => " (not collected)",
+        _ => "",
+    };
     let table = Table::column(
         breakdown.id.clone(),
         format!(
-            "{} by {}",
+            "{} by {}{status}",
             capitalise(&breakdown.base_label),
             breakdown.label
         ),
@@ -185,7 +193,9 @@ pub fn tables(a: &Assessment, rules: &Rules, restricted: bool) -> Vec<Published>
     // (table, which figure each cell is, shares shown, rows are n and base)
     let mut built: Vec<(Table, FigureCells, bool, bool)> = Vec::new();
     let population_key = |id: &str| -> Option<&'static str> {
-        if id.starts_with("victims.") {
+        if id.ends_with("_identified") {
+            None
+        } else if id.starts_with("victims.") {
             Some("victims")
         } else if id.starts_with("offenders.victims_per_offender") {
             None
@@ -272,8 +282,13 @@ pub fn tables(a: &Assessment, rules: &Rules, restricted: bool) -> Vec<Published>
         };
         let mut ids = BTreeMap::new();
         for (at, figure) in figures.iter().enumerate() {
+            let status = match figure.status {
+                Status::NotCollected => " — not collected",
+                Status::NoData => " — no data",
+                _ => "",
+            };
             table.rows.push(format!(
-                "{} (of {})",
+                "{} (of {}){status}",
                 capitalise(&figure.label),
                 figure.base_label
             ));
@@ -316,9 +331,20 @@ pub fn tables(a: &Assessment, rules: &Rules, restricted: bool) -> Vec<Published>
         built.push((table, BTreeMap::new(), false, false));
     }
 
+    // Counts of organisations (who was asked, who returned, what boards have in place)
+    // identify no person: they are published as they are.
+    let organisations = Rules {
+        threshold: 0,
+        round: None,
+    };
     built
         .into_iter()
         .map(|(table, figures, shares, n_of_base)| {
+            let rules = if ORGANISATION_TABLES.contains(&table.id.as_str()) {
+                &organisations
+            } else {
+                rules
+            };
             let protected = protect(&table, rules);
             Published {
                 table,
@@ -330,6 +356,9 @@ pub fn tables(a: &Assessment, rules: &Rules, restricted: bool) -> Vec<Published>
         })
         .collect()
 }
+
+/// Tables whose counts are of organisations, not people: outside disclosure control.
+pub const ORGANISATION_TABLES: [&str; 2] = ["coverage", "governance"];
 
 /// Whether a count may be shown under the rules (0 and counts above the threshold).
 pub fn showable(n: u64, rules: &Rules) -> bool {

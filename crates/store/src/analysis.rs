@@ -67,6 +67,9 @@ pub struct PersonRow {
     /// `;`-separated factors identified at a children's social care assessment (CIN codes such
     /// as `11A`); empty when the record holds none.
     pub assessment_factors: Text,
+    /// `name_and_date_of_birth`, `partial`, `unidentified`, or empty for a record stored before
+    /// the level was kept.
+    pub identification: Text,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -128,6 +131,11 @@ pub struct Analysis {
     pub linkage_run: Option<i64>,
     /// The match probability of each link the latest run made between records.
     pub link_probabilities: Vec<f64>,
+    /// The records each of those links joined, in the same order.
+    pub link_records: Vec<(i64, i64)>,
+    /// Pairs of people the latest run kept apart although a pair of their records scored a
+    /// match probability of at least 0.01: (record, record, probability).
+    pub near_misses: Vec<(i64, i64, f64)>,
     pub people: Vec<PersonRow>,
     pub incidents: Vec<IncidentRow>,
     pub involvements: Vec<InvolvementRow>,
@@ -176,12 +184,23 @@ pub(crate) fn read(db: &mut dyn Db) -> Result<Analysis> {
 
     let mut texts = Interner::default();
     let mut link_probabilities = Vec::new();
+    let mut link_records = Vec::new();
     db.query(
-        "SELECT weight FROM linkage_evidence WHERE run_id = ?1 ORDER BY record_a, record_b",
+        "SELECT weight, record_a, record_b FROM linkage_evidence WHERE run_id = ?1 ORDER BY record_a, record_b",
         &[run.into()],
         &mut |row| {
             let weight = row.f64(0)?;
             link_probabilities.push(1.0 / (1.0 + (-weight).exp2()));
+            link_records.push((row.i64(1)?, row.i64(2)?));
+            Ok(())
+        },
+    )?;
+    let mut near_misses = Vec::new();
+    db.query(
+        "SELECT record_a, record_b, probability FROM linkage_near_misses WHERE run_id = ?1 ORDER BY record_a, record_b",
+        &[run.into()],
+        &mut |row| {
+            near_misses.push((row.i64(0)?, row.i64(1)?, row.f64(2)?));
             Ok(())
         },
     )?;
@@ -191,7 +210,8 @@ pub(crate) fn read(db: &mut dyn Db) -> Result<Analysis> {
         "SELECT p.record_id, p.return_id, p.person_key, l.person, p.roles, p.birth_year, p.birth_month,
                 p.age, p.age_date, p.sex, p.ethnicity_group, p.ethnicity_code, p.ethnicity_precision,
                 p.ethnicity_source, p.ethnicity_observed_group, p.nationality, p.postcode_district,
-                p.local_authority, p.looked_after, p.missing_history, p.assessment_factors
+                p.local_authority, p.looked_after, p.missing_history, p.assessment_factors,
+                p.identification
          FROM people p LEFT JOIN linked_records l ON l.record_id = p.record_id AND l.run_id = ?1
          ORDER BY p.record_id",
         &[run.into()],
@@ -221,6 +241,7 @@ pub(crate) fn read(db: &mut dyn Db) -> Result<Analysis> {
                 looked_after: texts.text(row, 18)?,
                 missing_history: texts.text(row, 19)?,
                 assessment_factors: texts.text(row, 20)?,
+                identification: texts.text(row, 21)?,
             });
             Ok(())
         },
@@ -343,6 +364,8 @@ pub(crate) fn read(db: &mut dyn Db) -> Result<Analysis> {
         returns,
         linkage_run,
         link_probabilities,
+        link_records,
+        near_misses,
         people,
         incidents,
         involvements,

@@ -52,6 +52,7 @@ const PEOPLE_COLUMNS: &[&str] = &[
     "has_upn",
     "has_pnc_id",
     "assessment_factors",
+    "identification",
 ];
 
 const IDENTITY_TABLE_COLUMNS: &[&str] = &[
@@ -401,7 +402,26 @@ fn person_values(return_id: i64, row: &Row) -> Option<Vec<Value<'_>>> {
         person.upn.is_some().into(),
         person.pnc_id.is_some().into(),
         coded_list(&person.assessment_factors).into(),
+        identification(person).into(),
     ])
+}
+
+/// How well a record identifies its person: `name_and_date_of_birth`, `partial` (a name or
+/// an alias without a full date of birth) or `unidentified`.
+pub fn identification(person: &sightline_standard::records::PersonRecord) -> &'static str {
+    let named = |name: &Option<String>| name.as_deref().is_some_and(|n| !n.trim().is_empty());
+    let has_name = named(&person.given_name) || named(&person.family_name);
+    let has_alias = person.other_names.iter().any(|n| !n.trim().is_empty());
+    let full_birth = person
+        .date_of_birth
+        .is_some_and(|d| d.month.is_some() && d.day.is_some());
+    if has_name && full_birth {
+        "name_and_date_of_birth"
+    } else if has_name || has_alias {
+        "partial"
+    } else {
+        "unidentified"
+    }
 }
 
 fn identity_values(row: &Row) -> Option<Vec<Value<'_>>> {

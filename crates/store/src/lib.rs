@@ -215,6 +215,7 @@ pub trait Store {
         report: &serde_json::Value,
         people: &[(i64, i64)],
         evidence: &[linkage::Evidence],
+        near_misses: &[linkage::NearMiss],
     ) -> Result<i64>;
     /// The current (latest) linkage run.
     fn linkage_run(&self) -> Result<Option<linkage::LinkageRun>>;

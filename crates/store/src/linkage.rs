@@ -47,6 +47,14 @@ pub struct Evidence {
     pub weights: Vec<f64>,
 }
 
+/// Two people a run kept apart although a pair of their records scored `probability`.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct NearMiss {
+    pub record_a: i64,
+    pub record_b: i64,
+    pub probability: f64,
+}
+
 /// A linkage run.
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkageRun {
@@ -157,6 +165,7 @@ pub(crate) fn write_run(
     report: &serde_json::Value,
     people: &[(i64, i64)],
     evidence: &[Evidence],
+    near_misses: &[NearMiss],
 ) -> Result<(i64, usize)> {
     let distinct = {
         let mut persons: Vec<i64> = people.iter().map(|&(_, p)| p).collect();
@@ -200,6 +209,18 @@ pub(crate) fn write_run(
                 link.weight.into(),
                 join(&link.levels).into(),
                 weights.join(",").into(),
+            ]
+        }),
+    )?;
+    db.insert_rows(
+        "linkage_near_misses",
+        &["run_id", "record_a", "record_b", "probability"],
+        &mut near_misses.iter().map(|near| {
+            vec![
+                run_id.into(),
+                near.record_a.into(),
+                near.record_b.into(),
+                near.probability.into(),
             ]
         }),
     )?;

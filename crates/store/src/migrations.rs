@@ -30,10 +30,15 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "vault tables and assessment factors",
         sql: include_str!("migrations/0002_vault_tables_and_factors.sql"),
     },
+    Migration {
+        version: 3,
+        name: "identification level of person records; linkage near misses",
+        sql: include_str!("migrations/0003_identification.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.
-pub const LATEST: i64 = 2;
+pub const LATEST: i64 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {

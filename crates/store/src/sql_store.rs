@@ -444,11 +444,12 @@ impl Store for SqlStore {
         report: &serde_json::Value,
         people: &[(i64, i64)],
         evidence: &[crate::linkage::Evidence],
+        near_misses: &[crate::linkage::NearMiss],
     ) -> Result<i64> {
         let db: &mut dyn Db = &mut **self.db.get_mut();
         db.write(|db| {
             let (run_id, persons) =
-                crate::linkage::write_run(db, user, model, report, people, evidence)?;
+                crate::linkage::write_run(db, user, model, report, people, evidence, near_misses)?;
             append_audit(
                 db,
                 user,

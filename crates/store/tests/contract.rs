@@ -472,7 +472,18 @@ fn linkage_runs_are_kept_with_their_evidence(engine: &Engine) {
     let report = serde_json::json!({"people": count - 1});
     let run_id = engine
         .store()
-        .save_linkage("linker", &model, &report, &people, &evidence)
+        .save_linkage(
+            "linker",
+            &model,
+            &report,
+            &people,
+            &evidence,
+            &[sightline_store::linkage::NearMiss {
+                record_a: ids[0],
+                record_b: ids[2],
+                probability: 0.125,
+            }],
+        )
         .expect("save");
     let store = engine.store();
     let run = store.linkage_run().expect("run").expect("a run");
@@ -497,6 +508,8 @@ fn linkage_runs_are_kept_with_their_evidence(engine: &Engine) {
     assert_eq!(analysis.linkage_run, Some(run_id));
     assert_eq!(analysis.people[1].person, Some(ids[0]));
     assert_eq!(analysis.link_probabilities.len(), 1);
+    assert_eq!(analysis.link_records, vec![(ids[0], ids[1])]);
+    assert_eq!(analysis.near_misses, vec![(ids[0], ids[2], 0.125)]);
     let actions: Vec<String> = store
         .audit_events()
         .expect("audit")

@@ -18,6 +18,7 @@ pub mod people_names;
 pub mod returns;
 pub mod truth;
 pub mod world;
+pub mod y2011;
 
 use std::path::Path;
 
