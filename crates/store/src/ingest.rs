@@ -10,7 +10,7 @@
 
 use crate::db::{Db, RecordIds, Value};
 use crate::keys::Keys;
-use crate::sql_store::{IDENTITY_COLUMNS, Sealed, append_audit};
+use crate::sql_store::{AuditWriter, IDENTITY_COLUMNS, Sealed, append_audit};
 use crate::{Action, NewReturn, Result, StoreError};
 use sightline_intake::check::{RowRef, Sink};
 use sightline_intake::report::CheckReport;
@@ -193,6 +193,7 @@ fn date(value: Option<sightline_standard::PartialDate>) -> Value<'static> {
 /// write transaction and rolls it back on error.
 pub(crate) fn write_return(
     db: &mut dyn Db,
+    writer: &mut AuditWriter,
     new: &NewReturn,
     keys: &mut Keys,
     read: &mut dyn FnMut(&mut dyn Sink) -> std::result::Result<CheckReport, IntakeError>,
@@ -246,7 +247,7 @@ pub(crate) fn write_return(
     // A write error explains a failed send, so it is reported first.
     written?;
     let report = report?;
-    let stored = finish(db, keys, return_id, new, &report)?;
+    let stored = finish(db, writer, keys, return_id, new, &report)?;
     Ok((report, stored))
 }
 
@@ -486,6 +487,7 @@ fn write_single(db: &mut dyn Db, return_id: i64, row: &Row) -> Result<()> {
 /// the earlier.
 fn finish(
     db: &mut dyn Db,
+    writer: &mut AuditWriter,
     keys: &mut Keys,
     return_id: i64,
     new: &NewReturn,
@@ -548,6 +550,7 @@ fn finish(
     let rows: u64 = report.tables.iter().map(|t| t.read).sum();
     append_audit(
         db,
+        writer,
         &new.user,
         Action::Collection,
         &format!(
@@ -564,6 +567,7 @@ fn finish(
         )?;
         append_audit(
             db,
+            writer,
             &new.user,
             Action::Alteration,
             &format!("return {old} superseded by return {return_id}"),

@@ -25,7 +25,7 @@ mod sqlite;
 pub mod testing;
 pub mod workspace;
 
-pub use audit::{Action, AuditEvent, Verdict};
+pub use audit::{Action, AuditEvent, AuditKey, Verdict};
 pub use ingest::StoredReturn;
 pub use keys::Keys;
 pub use sql_store::{SqlStore, key_check};
@@ -238,7 +238,7 @@ pub trait Store {
     /// the assessment. Reads no identifiers.
     fn analysis(&self) -> Result<analysis::Analysis>;
     fn audit_events(&self) -> Result<Vec<AuditEvent>>;
-    fn verify_audit(&self) -> Result<Verdict> {
-        Ok(audit::verify(&self.audit_events()?))
-    }
+    /// Recomputes the keyed chain with the audit key and compares its heads with the checkpoint
+    /// file outside the store. Needs the workspace's key file.
+    fn verify_audit(&self) -> Result<Verdict>;
 }

@@ -30,10 +30,15 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "vault tables and assessment factors",
         sql: include_str!("migrations/0002_vault_tables_and_factors.sql"),
     },
+    Migration {
+        version: 3,
+        name: "keyed audit chain",
+        sql: include_str!("migrations/0003_keyed_audit_chain.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.
-pub const LATEST: i64 = 2;
+pub const LATEST: i64 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -116,7 +121,7 @@ mod tests {
     fn versions_are_one_to_latest_in_order() {
         let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
         assert_eq!(versions, (1..=LATEST).collect::<Vec<_>>());
-        assert_eq!(pending(1).map(|m| m.version).collect::<Vec<_>>(), [2]);
+        assert_eq!(pending(1).map(|m| m.version).collect::<Vec<_>>(), [2, 3]);
     }
 
     #[test]

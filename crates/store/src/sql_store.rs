@@ -3,7 +3,7 @@
 //! store's behaviour, so both engines keep the same contract (the contract tests run it on both).
 
 use crate::StoredReturn;
-use crate::audit::{self, Action, AuditEvent};
+use crate::audit::{self, Action, AuditEvent, AuditKey, Verdict};
 use crate::db::{Db, SqlRow};
 use crate::keys::Keys;
 use crate::{
@@ -14,6 +14,7 @@ use sightline_intake::IntakeError;
 use sightline_intake::check::Sink;
 use sightline_intake::report::CheckReport;
 use std::cell::RefCell;
+use std::path::PathBuf;
 
 /// An encrypted vault value, absent when the agency gave none.
 pub(crate) type Sealed = Option<Vec<u8>>;
@@ -34,17 +35,63 @@ pub(crate) const IDENTITY_COLUMNS: [&str; 9] = [
 /// A store on one engine's connection.
 pub struct SqlStore {
     db: RefCell<Box<dyn Db>>,
+    audit: AuditWriter,
+}
+
+/// What appending to the audit log needs beyond the connection: the MAC key, and the
+/// checkpoint file outside the store that each commit's head is written to.
+#[derive(Default)]
+pub(crate) struct AuditWriter {
+    key: Option<AuditKey>,
+    /// Why there is no key, to say when an event cannot be written.
+    missing: String,
+    checkpoint: Option<PathBuf>,
+    /// The head appended in the transaction under way.
+    appended: Option<(i64, String)>,
+}
+
+impl AuditWriter {
+    fn key(&self) -> Result<&AuditKey> {
+        self.key.as_ref().ok_or_else(|| {
+            StoreError::Key(format!(
+                "the audit log is sealed with a key from the workspace's key file, and {}",
+                if self.missing.is_empty() {
+                    "this store was opened without it"
+                } else {
+                    &self.missing
+                }
+            ))
+        })
+    }
+
+    /// After a write: on success, the head it appended goes to the checkpoint file; on
+    /// failure, nothing was appended.
+    fn settle<T>(&mut self, result: Result<T>) -> Result<T> {
+        let appended = self.appended.take();
+        let value = result?;
+        if let (Some((seq, head)), Some(path)) = (appended, &self.checkpoint) {
+            audit::append_checkpoint(path, seq, &head).map_err(|error| {
+                StoreError::Workspace(format!(
+                    "the change was stored (audit event {seq}), but the audit checkpoint {} could not be written: {error}. Make the workspace folder writable; `sightline audit verify` still checks the log",
+                    path.display()
+                ))
+            })?;
+        }
+        Ok(value)
+    }
 }
 
 /// Appends an event to the audit log, inside the caller's write transaction: under the engine's
-/// audit lock, the last event's hash is read and the new event chained to it.
+/// audit lock, the last event's MAC is read and the new event chained to it with the audit key.
 pub(crate) fn append_audit(
     db: &mut dyn Db,
+    writer: &mut AuditWriter,
     user: &str,
     action: Action,
     subject: &str,
     reason: &str,
 ) -> Result<()> {
+    let key = writer.key()?;
     db.lock_audit()?;
     let last = db.row(
         "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
@@ -56,7 +103,7 @@ pub(crate) fn append_audit(
         None => (1, audit::GENESIS.to_string()),
     };
     let at = audit::now();
-    let hash = audit::event_hash(&prev, seq, &at, user, action.code(), subject, reason);
+    let hash = key.event_mac(&prev, seq, &at, user, action.code(), subject, reason);
     db.execute(
         "INSERT INTO audit (seq, at, \"user\", action, subject, reason, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         &[
@@ -67,9 +114,10 @@ pub(crate) fn append_audit(
             subject.into(),
             reason.into(),
             prev.into(),
-            hash.into(),
+            (&hash).into(),
         ],
     )?;
+    writer.appended = Some((seq, hash));
     Ok(())
 }
 
@@ -188,7 +236,23 @@ impl SqlStore {
     pub(crate) fn new(db: Box<dyn Db>) -> SqlStore {
         SqlStore {
             db: RefCell::new(db),
+            audit: AuditWriter::default(),
         }
+    }
+
+    /// Gives the store the audit key (or says why there is none) and the checkpoint file its
+    /// commits write their heads to.
+    pub fn with_audit(
+        mut self,
+        key: std::result::Result<AuditKey, String>,
+        checkpoint: Option<PathBuf>,
+    ) -> SqlStore {
+        match key {
+            Ok(key) => self.audit.key = Some(key),
+            Err(why) => self.audit.missing = why,
+        }
+        self.audit.checkpoint = checkpoint;
+        self
     }
 
     /// The embedded store in a file (created if needed), its schema brought up to date.
@@ -227,11 +291,13 @@ impl SqlStore {
         work: impl FnOnce(&mut dyn Db) -> Result<T>,
     ) -> Result<T> {
         let db: &mut dyn Db = &mut **self.db.get_mut();
-        db.write(|db| {
+        let writer = &mut self.audit;
+        let result = db.write(|db| {
             let value = work(db)?;
-            append_audit(db, user, action, subject, reason)?;
+            append_audit(db, writer, user, action, subject, reason)?;
             Ok(value)
-        })
+        });
+        self.audit.settle(result)
     }
 
     /// A value of the `meta` table.
@@ -277,19 +343,22 @@ impl Store for SqlStore {
             ));
         }
         let db: &mut dyn Db = &mut **self.db.get_mut();
+        self.audit.key()?;
         db.begin_write()?;
-        match crate::ingest::write_return(db, new, keys, read) {
+        let result = match crate::ingest::write_return(db, &mut self.audit, new, keys, read) {
             Ok(done) => Ok(done),
             Err(error) => {
                 db.rollback();
                 if let StoreError::Conflict(_) = error
                     && let Some(existing) = find_return(db, &new.agency_id, &new.content_hash)?
                 {
-                    return Err(StoreError::AlreadyStored(existing));
+                    Err(StoreError::AlreadyStored(existing))
+                } else {
+                    Err(error)
                 }
-                Err(error)
             }
-        }
+        };
+        self.audit.settle(result)
     }
 
     fn import_agencies(&mut self, agencies: &[Agency], user: &str) -> Result<usize> {
@@ -424,17 +493,20 @@ impl Store for SqlStore {
     ) -> Result<usize> {
         let db: &mut dyn Db = &mut **self.db.get_mut();
         db.check_vault_access()?;
-        db.write(|db| {
+        let writer = &mut self.audit;
+        let result = db.write(|db| {
             let count = crate::linkage::read_records(db, keys, visit)?;
             append_audit(
                 db,
+                writer,
                 user,
                 Action::Consultation,
                 &format!("identifiers of {count} person records"),
                 "read for linkage (compared in memory, not shown)",
             )?;
             Ok(count)
-        })
+        });
+        self.audit.settle(result)
     }
 
     fn save_linkage(
@@ -446,11 +518,13 @@ impl Store for SqlStore {
         evidence: &[crate::linkage::Evidence],
     ) -> Result<i64> {
         let db: &mut dyn Db = &mut **self.db.get_mut();
-        db.write(|db| {
+        let writer = &mut self.audit;
+        let result = db.write(|db| {
             let (run_id, persons) =
                 crate::linkage::write_run(db, user, model, report, people, evidence)?;
             append_audit(
                 db,
+                writer,
                 user,
                 Action::Combination,
                 &format!("linkage run {run_id}"),
@@ -460,7 +534,8 @@ impl Store for SqlStore {
                 ),
             )?;
             Ok(run_id)
-        })
+        });
+        self.audit.settle(result)
     }
 
     fn record_event(
@@ -509,6 +584,27 @@ impl Store for SqlStore {
         Ok((
             crate::linkage::members(&mut **db, run_id, person)?,
             crate::linkage::evidence(&mut **db, run_id, person)?,
+        ))
+    }
+
+    fn verify_audit(&self) -> Result<Verdict> {
+        let key = self.audit.key()?;
+        let events = self.audit_events()?;
+        let keyed_from = self
+            .meta("audit_keyed_from")?
+            .and_then(|from| from.parse::<i64>().ok())
+            .unwrap_or(1);
+        let checkpoints = match &self.audit.checkpoint {
+            Some(path) => audit::read_checkpoint(path).map_err(StoreError::Workspace)?,
+            None => None,
+        };
+        Ok(audit::verify(
+            &events,
+            key,
+            &audit::Expectations {
+                checkpoints: checkpoints.as_deref(),
+                keyed_from,
+            },
         ))
     }
 

@@ -274,9 +274,31 @@ impl Workspace {
     /// The workspace's store. Callers see only the [`Store`] interface: nothing above the
     /// store knows which engine it has.
     pub fn store(&self) -> Result<Box<dyn Store>> {
-        Ok(Box::new(match &self.store {
+        Ok(Box::new(self.sql_store()?))
+    }
+
+    /// The store with the audit key from the key file (when it is the store's own key) and the
+    /// workspace's checkpoint file.
+    pub(crate) fn sql_store(&self) -> Result<SqlStore> {
+        let store = match &self.store {
             StoreLocation::Sqlite(path) => SqlStore::sqlite(path)?,
             StoreLocation::Postgres(url) => SqlStore::postgres(url)?,
-        }))
+        };
+        let key = match Keys::load(&self.key_path) {
+            Ok(keys) => match store.meta("key_check")? {
+                Some(expected) if expected != key_check(&keys) => Err(format!(
+                    "{} is not this store's key file: give the store's own key with SIGHTLINE_KEY_FILE",
+                    self.key_path.display()
+                )),
+                _ => Ok(keys.audit_key()),
+            },
+            Err(error) => Err(format!("it cannot be read ({error})")),
+        };
+        Ok(store.with_audit(key, Some(self.checkpoint_path())))
+    }
+
+    /// The file outside the store that keeps the audit log's heads.
+    pub fn checkpoint_path(&self) -> PathBuf {
+        self.dir.join(crate::audit::CHECKPOINT_FILE)
     }
 }

@@ -101,6 +101,12 @@ contract! {
     linkage_runs_are_kept_with_their_evidence,
     the_analysis_reads_current_returns_and_assessment_factors,
     the_audit_chain_verifies_and_an_edit_is_found,
+    removing_the_newest_events_is_found_by_the_checkpoint,
+    an_edit_rehashed_with_plain_sha256_is_found,
+    reordered_events_are_found,
+    a_truncated_log_is_found,
+    a_store_of_schema_version_2_keeps_its_plain_chain_and_continues_keyed,
+    the_audit_log_cannot_be_written_or_verified_without_the_key_file,
     a_newer_schema_is_refused_and_nothing_is_changed,
     a_key_that_is_not_the_stores_is_refused,
 }
@@ -577,9 +583,159 @@ fn the_audit_chain_verifies_and_an_edit_is_found(engine: &Engine) {
     let verdict = engine.store().verify_audit().expect("verify");
     assert_eq!(verdict.events, 3);
     assert!(verdict.broken.is_none());
+    assert_eq!(verdict.unkeyed_events, 0);
+    assert_eq!(verdict.checkpoints, Some(3), "one line per commit");
     engine.raw("UPDATE audit SET reason = 'routine' WHERE seq = 2");
     let verdict = engine.store().verify_audit().expect("verify");
     assert_eq!(verdict.broken.map(|b| b.0), Some(2));
+}
+
+/// Five events, one commit each; the store verifies.
+fn five_events(engine: &Engine) {
+    register(engine);
+    for n in 0..4 {
+        engine
+            .store()
+            .record_event("analyst", Action::Disclosure, &format!("report {n}"), "")
+            .expect("event");
+    }
+    let verdict = engine.store().verify_audit().expect("verify");
+    assert_eq!((verdict.events, verdict.broken), (5, None));
+}
+
+/// Where verification finds the log broken, and why.
+fn broken(engine: &Engine) -> (i64, String) {
+    engine
+        .store()
+        .verify_audit()
+        .expect("verify")
+        .broken
+        .expect("the change is found")
+}
+
+fn removing_the_newest_events_is_found_by_the_checkpoint(engine: &Engine) {
+    five_events(engine);
+    engine.raw("DELETE FROM audit WHERE seq > 3");
+    let (seq, why) = broken(engine);
+    assert_eq!(seq, 4);
+    assert!(why.contains("the newest events were removed"), "{why}");
+}
+
+/// Event 2 edited, then it and every later event rehashed with plain SHA-256, as anyone who can
+/// write the store could (nothing secret is needed for SHA-256).
+fn an_edit_rehashed_with_plain_sha256_is_found(engine: &Engine) {
+    five_events(engine);
+    let mut events = engine.store().audit_events().expect("events");
+    events[1].reason = "routine".to_string();
+    for index in 1..events.len() {
+        let prev = events[index - 1].hash.clone();
+        let e = &mut events[index];
+        e.prev_hash = prev;
+        e.hash = sightline_store::audit::event_hash(
+            &e.prev_hash,
+            e.seq,
+            &e.at,
+            &e.user,
+            &e.action,
+            &e.subject,
+            &e.reason,
+        );
+        engine.raw(&format!(
+            "UPDATE audit SET reason = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {}",
+            e.reason, e.prev_hash, e.hash, e.seq
+        ));
+    }
+    let (seq, why) = broken(engine);
+    assert_eq!(seq, 2);
+    assert!(why.contains("plain SHA-256"), "{why}");
+    // The checkpoint alone would find it too.
+    std::fs::write(engine.workspace.checkpoint_path(), "").expect("empty the checkpoint");
+    assert_eq!(broken(engine).0, 2);
+}
+
+fn reordered_events_are_found(engine: &Engine) {
+    five_events(engine);
+    engine.raw("UPDATE audit SET seq = 0 - seq WHERE seq IN (2, 3)");
+    engine.raw("UPDATE audit SET seq = 3 WHERE seq = -2");
+    engine.raw("UPDATE audit SET seq = 2 WHERE seq = -3");
+    let (seq, why) = broken(engine);
+    assert_eq!(seq, 2);
+    assert!(why.contains("does not follow"), "{why}");
+}
+
+fn a_truncated_log_is_found(engine: &Engine) {
+    five_events(engine);
+    engine.raw("DELETE FROM audit");
+    let (seq, why) = broken(engine);
+    assert_eq!(seq, 1);
+    assert!(why.contains("removed"), "{why}");
+}
+
+/// A store made before the keyed chain: its events were chained with plain SHA-256 and there is
+/// no checkpoint. Migration 3 keeps them as they are; they verify, the next event is keyed and
+/// chains onto them, and from then on a plain SHA-256 rewrite of the whole log is found.
+fn a_store_of_schema_version_2_keeps_its_plain_chain_and_continues_keyed(engine: &Engine) {
+    five_events(engine);
+    // Make it what schema version 2 wrote.
+    let mut events = engine.store().audit_events().expect("events");
+    let mut prev = sightline_store::audit::GENESIS.to_string();
+    for e in &mut events {
+        e.prev_hash = prev.clone();
+        e.hash = sightline_store::audit::event_hash(
+            &prev, e.seq, &e.at, &e.user, &e.action, &e.subject, &e.reason,
+        );
+        prev = e.hash.clone();
+        engine.raw(&format!(
+            "UPDATE audit SET prev_hash = '{}', hash = '{}' WHERE seq = {}",
+            e.prev_hash, e.hash, e.seq
+        ));
+    }
+    engine.raw(
+        "DELETE FROM schema_migrations WHERE version = 3;
+         DELETE FROM meta WHERE key = 'audit_keyed_from';
+         UPDATE meta SET value = '2' WHERE key = 'schema_version';",
+    );
+    std::fs::remove_file(engine.workspace.checkpoint_path()).expect("no checkpoint then");
+    // Opened by this build: migrated, verified as before.
+    let verdict = engine.store().verify_audit().expect("verify");
+    assert_eq!(verdict.broken, None);
+    assert_eq!((verdict.events, verdict.unkeyed_events), (5, 5));
+    assert_eq!(verdict.checkpoints, None);
+    assert_eq!(
+        engine.count("SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'audit_keyed_from'"),
+        6
+    );
+    engine
+        .store()
+        .record_event("analyst", Action::Disclosure, "report", "")
+        .expect("event");
+    let verdict = engine.store().verify_audit().expect("verify");
+    assert_eq!(verdict.broken, None);
+    assert_eq!((verdict.events, verdict.unkeyed_events), (6, 5));
+    assert_eq!(verdict.checkpoints, Some(1));
+    // Rewriting the old part breaks the keyed event that vouches for it.
+    engine.raw("UPDATE audit SET reason = 'routine' WHERE seq = 3");
+    assert_eq!(broken(engine).0, 3);
+}
+
+fn the_audit_log_cannot_be_written_or_verified_without_the_key_file(engine: &Engine) {
+    register(engine);
+    std::fs::rename(
+        &engine.workspace.key_path,
+        engine.dir.path().join("elsewhere.key"),
+    )
+    .expect("move the key");
+    let store = engine.store();
+    let message = store.verify_audit().err().expect("refused").to_string();
+    assert!(message.contains("key file"), "{message}");
+    let mut store = engine.store();
+    let message = store
+        .record_event("analyst", Action::Disclosure, "report", "")
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(message.contains("cannot be read"), "{message}");
+    assert_eq!(engine.count("SELECT COUNT(*) FROM audit"), 1);
 }
 
 fn a_newer_schema_is_refused_and_nothing_is_changed(engine: &Engine) {
@@ -740,5 +896,5 @@ fn an_embedded_store_of_schema_version_1_is_migrated_on_open_sqlite() {
         .expect("versions")
         .collect::<Result<_, _>>()
         .expect("versions");
-    assert_eq!(versions, [1, 2]);
+    assert_eq!(versions, [1, 2, 3]);
 }
