@@ -670,6 +670,21 @@ fn an_edited_audit_event_is_found() {
     assert!(run.stdout.contains("event 2"), "{}", run.stdout);
     assert!(!run.stdout.contains("event 3"), "{}", run.stdout);
 
+    // Removing the newest events leaves a shorter chain that is whole in itself; the checkpoint
+    // outside the store still knows the head.
+    let checkpoint = sandbox.read("ws/audit.checkpoint");
+    assert_eq!(checkpoint.lines().count(), 3, "{checkpoint}");
+    db(&sandbox)
+        .execute("DELETE FROM audit WHERE seq > 1", [])
+        .expect("remove events");
+    let run = ws(&sandbox, &["audit", "verify"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains("the newest events were removed"),
+        "{}",
+        run.stdout
+    );
+
     let fresh = Sandbox::new();
     fresh.run_in("", &["init", "ws"], &[]).expect_code(0);
     ws(&fresh, &["audit", "verify"]).expect_code(0);
