@@ -127,6 +127,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The workspace's key: `keys rotate` re-seals every identifier under a new one.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// The audit log; `audit verify` checks its hash chain.
     Audit {
         #[command(subcommand)]
@@ -155,6 +160,17 @@ enum SynthCommand {
 enum AgenciesCommand {
     /// Load the register from a CSV: agency_id, name, type, area, requested.
     Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Re-seal every identifier in the vault under a new key, in one transaction (audited);
+    /// the old key file is kept beside it as KEY.retired-CHECK for backups made before.
+    Rotate {
+        /// Why (for the audit log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -262,6 +278,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             json,
         } => workspace::reveal(&context, record, reason.as_deref(), json),
         Command::Audit { command, json } => workspace::audit(&context, command.is_some(), json),
+        Command::Keys {
+            command: KeysCommand::Rotate { reason },
+        } => workspace::keys_rotate(&context, reason.as_deref()),
         Command::Template { out } => template(&out),
         Command::Profile {
             command: ProfileCommand::Suggest { file, out },

@@ -540,6 +540,31 @@ pub fn reveal(
     Ok(Outcome::Clean)
 }
 
+pub fn keys_rotate(context: &Context, reason: Option<&str>) -> anyhow::Result<Outcome> {
+    let reason = match reason.map(str::trim) {
+        Some(reason) if !reason.is_empty() => reason,
+        _ => bail!("rotating the key needs --reason TEXT: it is written to the audit log"),
+    };
+    let workspace = context.open()?;
+    let (values, retired) = workspace.rotate_keys(&context.user(), reason)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Re-sealed {values} values under a new key, now in {}.",
+        workspace.key_path.display()
+    )?;
+    writeln!(
+        out,
+        "The old key is kept in {}: backups made before now need it; keep it with them, or destroy it if there are none.",
+        retired.display()
+    )?;
+    writeln!(
+        out,
+        "Other workspaces on this store need the new key file (SIGHTLINE_KEY_FILE)."
+    )?;
+    Ok(Outcome::Clean)
+}
+
 pub fn audit(context: &Context, verify: bool, json: bool) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     let store = context.open()?.store()?;
@@ -552,6 +577,27 @@ pub fn audit(context: &Context, verify: bool, json: bool) -> anyhow::Result<Outc
             None => {
                 if !json {
                     writeln!(out, "The audit log's {} events are intact.", verdict.events)?;
+                    if verdict.unkeyed_events > 0 {
+                        writeln!(
+                            out,
+                            "  events 1 to {} were chained with plain SHA-256 before the keyed chain; the keyed events after them vouch for them",
+                            verdict.unkeyed_events
+                        )?;
+                    }
+                    if let Some(head) = &verdict.head {
+                        writeln!(out, "  head     event {} {}", head.seq, head.head)?;
+                    }
+                    match verdict.checkpoints {
+                        Some(lines) => writeln!(
+                            out,
+                            "  checkpoint {lines} heads recorded outside the store agree with it"
+                        )?,
+                        None => writeln!(
+                            out,
+                            "  checkpoint none: this workspace has no {} (made by `init`), so removing the newest events could not be seen",
+                            sightline_store::audit::CHECKPOINT_FILE
+                        )?,
+                    }
                 }
                 Outcome::Clean
             }

@@ -13,6 +13,8 @@ mod dfe;
 mod errors;
 // `--help` of the binary and its commands.
 mod help;
+// `sightline keys rotate`: re-sealed under a new key; killed on either side of its commit.
+mod keys;
 // `sightline check --normalised DIR`: the accepted rows in the standard's own terms.
 mod normalised;
 // The shared store on PostgreSQL (a database per test): same bytes as SQLite, kill -9, concurrent

@@ -32,6 +32,10 @@ pub struct Keys {
     nonce_counter: u128,
     /// The audit chain's MAC key.
     audit: [u8; 32],
+    /// The pseudonym key's bytes, kept through a rotation.
+    pseudonym_key: [u8; 32],
+    /// See [`Keys::cipher_check`].
+    cipher_check: String,
 }
 
 fn derive(master: &[u8], purpose: &str) -> Result<Vec<u8>, StoreError> {
@@ -66,51 +70,66 @@ impl Keys {
         })?;
         Keys::from_text(&text).ok_or_else(|| {
             StoreError::Key(format!(
-                "{} does not hold a 32-byte hex key (and at most an `audit HEX` line)",
+                "{} does not hold a 32-byte hex key (and at most `audit HEX` and `pseudonym HEX` lines)",
                 path.display()
             ))
         })?
     }
 
-    /// Keys from a key file's text; `None` when it is not one.
+    /// Keys from a key file's text; `None` when it is not one. The first line is the vault key;
+    /// `audit HEX` and `pseudonym HEX` lines, written by a rotation, give those keys instead of
+    /// deriving them from it.
     fn from_text(text: &str) -> Option<Result<Keys, StoreError>> {
         let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
         let hex32 = |text: &str| {
-            hex::decode(text)
+            hex::decode(text.trim())
                 .ok()
-                .filter(|bytes| bytes.len() == 32)
                 .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
         };
         let master = hex32(lines.next()?)?;
-        let mut audit = None;
+        let (mut audit, mut pseudonym) = (None, None);
         for line in lines {
-            audit = Some(hex32(line.strip_prefix("audit ")?.trim())?);
+            let (name, value) = line.split_once(' ')?;
+            match name {
+                "audit" => audit = Some(hex32(value)?),
+                "pseudonym" => pseudonym = Some(hex32(value)?),
+                _ => return None,
+            }
         }
-        Some(Keys::from_master(&master, audit))
+        Some(Keys::from_master(&master, audit, pseudonym))
     }
 
-    fn from_master(master: &[u8; 32], audit: Option<[u8; 32]>) -> Result<Keys, StoreError> {
-        let master = master.as_slice();
+    fn from_master(
+        master: &[u8; 32],
+        audit: Option<[u8; 32]>,
+        pseudonym: Option<[u8; 32]>,
+    ) -> Result<Keys, StoreError> {
+        let unusable = || StoreError::Key("the key cannot be used".to_string());
+        let derive32 = |purpose: &str| -> Result<[u8; 32], StoreError> {
+            <[u8; 32]>::try_from(derive(master, purpose)?.as_slice()).map_err(|_| unusable())
+        };
         let audit = match audit {
             Some(audit) => audit,
-            None => <[u8; 32]>::try_from(derive(master, "sightline audit mac v1")?.as_slice())
-                .map_err(|_| StoreError::Key("the key cannot be used".to_string()))?,
+            None => derive32("sightline audit mac v1")?,
         };
-        let cipher_key = derive(&master, "sightline encrypt v1")?;
-        let cipher = Aes256Gcm::new_from_slice(&cipher_key)
-            .map_err(|_| StoreError::Key("the key cannot be used".to_string()))?;
+        let pseudonym_key = match pseudonym {
+            Some(key) => key,
+            None => derive32("sightline pseudonym v1")?,
+        };
+        let cipher_key = derive32("sightline encrypt v1")?;
+        let cipher = Aes256Gcm::new_from_slice(&cipher_key).map_err(|_| unusable())?;
+        let cipher_check = hex::encode(&derive(&cipher_key, "sightline cipher check")?[..12]);
         let mut start = [0u8; 16];
         start[..NONCE_LEN].copy_from_slice(&Aes256Gcm::generate_nonce(&mut OsRng));
         Ok(Keys {
             cipher,
-            pseudonym: <Hmac<Sha256> as Mac>::new_from_slice(&derive(
-                &master,
-                "sightline pseudonym v1",
-            )?)
-            .map_err(|_| StoreError::Key("the key cannot be used".to_string()))?,
+            pseudonym: <Hmac<Sha256> as Mac>::new_from_slice(&pseudonym_key)
+                .map_err(|_| unusable())?,
             nonce_start: u128::from_le_bytes(start),
             nonce_counter: 0,
             audit,
+            pseudonym_key,
+            cipher_check,
         })
     }
 
@@ -120,17 +139,28 @@ impl Keys {
         crate::audit::AuditKey::new(&self.audit).unwrap_or_else(|| unreachable!())
     }
 
-    /// A new key file's text for a rotation: a fresh vault key, and this key file's audit key
-    /// kept on its `audit` line (the audit log is not rewritten by a rotation). The keys it
-    /// holds are returned with it.
+    /// A check value of the encryption key alone: it changes with every rotation, while the
+    /// pseudonym key (and so `key_check`) stays.
+    pub fn cipher_check(&self) -> &str {
+        &self.cipher_check
+    }
+
+    /// A new key file's text for a rotation: a fresh vault key, with this key file's audit and
+    /// pseudonym keys kept on their own lines (the audit log is not rewritten by a rotation, and
+    /// an agency's person keeps the same pseudonymous key in every return). The keys it holds
+    /// are returned with it.
     pub fn rotated(&self) -> Result<(String, Keys), StoreError> {
         let master: [u8; 32] = Aes256Gcm::generate_key(&mut OsRng).into();
         let text = format!(
-            "{}\naudit {}\n",
+            "{}\naudit {}\npseudonym {}\n",
             hex::encode(master),
-            hex::encode(self.audit)
+            hex::encode(self.audit),
+            hex::encode(self.pseudonym_key)
         );
-        Ok((text, Keys::from_master(&master, Some(self.audit))?))
+        Ok((
+            text,
+            Keys::from_master(&master, Some(self.audit), Some(self.pseudonym_key))?,
+        ))
     }
 
     /// Encrypts a value bound to its place (`aad`, e.g. "people/12/family_name").
@@ -178,6 +208,22 @@ impl Keys {
         }
         hex::encode(&mac.finalize().into_bytes()[..12])
     }
+}
+
+/// Writes a key file (mode 0600 on Unix), replacing any earlier one at that path, and syncs it
+/// to disk before returning.
+pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -240,6 +286,32 @@ mod tests {
             keys.pseudonym("person", "A1", "P1"),
             keys.pseudonym("incident", "A1", "P1")
         );
+    }
+
+    #[test]
+    fn a_rotated_key_seals_anew_but_keeps_pseudonyms_and_the_audit_key() {
+        let (dir, mut keys) = keys();
+        let (text, mut rotated) = keys.rotated().expect("rotate");
+        let path = dir.path().join("rotated");
+        std::fs::write(&path, &text).expect("write");
+        let reloaded = Keys::load(&path).expect("load the rotated file");
+        let sealed = keys.seal("Jane", "people/1/given_name").expect("seal");
+        assert!(rotated.open(&sealed, "people/1/given_name").is_err());
+        let resealed = rotated.seal("Jane", "people/1/given_name").expect("seal");
+        assert_eq!(
+            reloaded
+                .open(&resealed, "people/1/given_name")
+                .expect("open"),
+            "Jane"
+        );
+        assert_eq!(
+            keys.pseudonym("person", "A1", "P1"),
+            reloaded.pseudonym("person", "A1", "P1")
+        );
+        assert_ne!(keys.cipher_check(), reloaded.cipher_check());
+        assert_eq!(reloaded.cipher_check(), rotated.cipher_check());
+        let head = |k: &Keys| k.audit_key().event_mac("", 1, "", "", "", "", "");
+        assert_eq!(head(&keys), head(&reloaded));
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod keys;
 pub mod linkage;
 pub mod migrations;
 pub mod postgres;
+mod rotation;
 mod sql_store;
 mod sqlite;
 #[doc(hidden)]
@@ -70,6 +71,16 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A named point where the process stops dead when `SIGHTLINE_FAULT` names it: as if killed
+/// (`abort`: no destructors, no rollback, no flush). The crash tests and `scripts/kill-trials.sh`
+/// use it to stop a command exactly on each side of a commit.
+#[doc(hidden)]
+pub fn fault_point(name: &str) {
+    if std::env::var_os("SIGHTLINE_FAULT").is_some_and(|fault| fault == name) {
+        std::process::abort();
+    }
+}
 
 /// One agency of the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -300,6 +300,55 @@ impl SqlStore {
         self.audit.settle(result)
     }
 
+    /// Refuses a key file that is not the one this store's identifiers are sealed with now: not
+    /// the store's at all (`key_check`, from the pseudonym key), or its key from before a
+    /// rotation (`cipher_check`, from the encryption key; absent until the first rotation).
+    pub fn check_key(&self, keys: &Keys) -> Result<()> {
+        if let Some(expected) = self.meta("key_check")?
+            && expected != key_check(keys)
+        {
+            return Err(StoreError::Key(
+                "this key file is not the one this store's identifiers are sealed with; use the workspace's own key (SIGHTLINE_KEY_FILE)".to_string(),
+            ));
+        }
+        if let Some(expected) = self.meta("cipher_check")?
+            && expected != keys.cipher_check()
+        {
+            return Err(StoreError::Key(
+                "this key file holds the store's key from before a rotation (`sightline keys rotate`): use the key file the rotation wrote".to_string(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Re-seals every value in the vault under `new` in one transaction, with an audit event,
+    /// and records `new`'s check value; returns how many values were re-sealed. Any value that
+    /// `old` cannot open stops it and nothing changes. The caller writes the new key file only
+    /// after this has committed.
+    pub fn reseal(&mut self, old: &Keys, new: &mut Keys, user: &str, reason: &str) -> Result<u64> {
+        self.check_key(old)?;
+        let db: &mut dyn Db = &mut **self.db.get_mut();
+        let writer = &mut self.audit;
+        let result = db.write(|db| {
+            let values = crate::rotation::reseal_all(db, old, new)?;
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('cipher_check', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[new.cipher_check().into()],
+            )?;
+            append_audit(
+                db,
+                writer,
+                user,
+                Action::Alteration,
+                &format!("the vault: {values} sealed values re-sealed under a new key"),
+                reason,
+            )?;
+            crate::fault_point("rotate:before-commit");
+            Ok(values)
+        });
+        self.audit.settle(result)
+    }
+
     /// A value of the `meta` table.
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         self.db().row(
@@ -335,13 +384,7 @@ impl Store for SqlStore {
         keys: &mut Keys,
         read: &mut dyn FnMut(&mut dyn Sink) -> std::result::Result<CheckReport, IntakeError>,
     ) -> Result<(CheckReport, StoredReturn)> {
-        if let Some(expected) = self.meta("key_check")?
-            && expected != key_check(keys)
-        {
-            return Err(StoreError::Key(
-                "this key file is not the one this store's identifiers are sealed with; use the workspace's own key (SIGHTLINE_KEY_FILE)".to_string(),
-            ));
-        }
+        self.check_key(keys)?;
         let db: &mut dyn Db = &mut **self.db.get_mut();
         self.audit.key()?;
         db.begin_write()?;
@@ -413,6 +456,7 @@ impl Store for SqlStore {
         reason: &str,
     ) -> Result<Vec<RejectedRow>> {
         let subject = format!("rejected rows of return {return_id}");
+        self.check_key(keys)?;
         self.db.get_mut().check_vault_access()?;
         self.audited(user, Action::Consultation, &subject, reason, |db| {
             let rows = rejects(db, return_id)?;
@@ -446,6 +490,7 @@ impl Store for SqlStore {
         user: &str,
         reason: &str,
     ) -> Result<Identity> {
+        self.check_key(keys)?;
         self.db.get_mut().check_vault_access()?;
         let found = self.db().row(
             "SELECT p.return_id, r.agency_id, i.person_id, i.given_name, i.family_name, i.other_names, i.date_of_birth, i.postcode, i.nhs_number, i.upn, i.pnc_id
@@ -491,6 +536,7 @@ impl Store for SqlStore {
         user: &str,
         visit: &mut dyn FnMut(crate::linkage::LinkageRecord),
     ) -> Result<usize> {
+        self.check_key(keys)?;
         let db: &mut dyn Db = &mut **self.db.get_mut();
         db.check_vault_access()?;
         let writer = &mut self.audit;

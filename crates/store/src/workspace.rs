@@ -205,6 +205,15 @@ impl Workspace {
         {
             store.set_meta("key_check", &key_check(&keys))?;
         }
+        // The audit log's heads outside the store start here (empty: this workspace has
+        // written none yet).
+        let checkpoint = dir.join(crate::audit::CHECKPOINT_FILE);
+        if !checkpoint.exists() {
+            std::fs::write(&checkpoint, "").map_err(|e| {
+                StoreError::Workspace(format!("cannot write {}: {e}", checkpoint.display()))
+            })?;
+            made.paths.push(checkpoint);
+        }
         let config = format!(
             "# Sightline workspace.\nstandard_version = {:?}\n{store_line}{key_line}",
             sightline_standard::STANDARD_VERSION
@@ -284,6 +293,7 @@ impl Workspace {
             StoreLocation::Sqlite(path) => SqlStore::sqlite(path)?,
             StoreLocation::Postgres(url) => SqlStore::postgres(url)?,
         };
+        self.finish_rotation(&store)?;
         let key = match Keys::load(&self.key_path) {
             Ok(keys) => match store.meta("key_check")? {
                 Some(expected) if expected != key_check(&keys) => Err(format!(
@@ -295,6 +305,225 @@ impl Workspace {
             Err(error) => Err(format!("it cannot be read ({error})")),
         };
         Ok(store.with_audit(key, Some(self.checkpoint_path())))
+    }
+
+    /// A consistent copy of the embedded store in `out` (`sightline backup`), taken with
+    /// SQLite's online backup while the workspace may be in use. A `disclosure` event goes on
+    /// the audit log first, so the copy's newest event says when, by whom and why it was
+    /// taken. The key file is never in the copy. Returns the copy's audit head.
+    pub fn backup(&self, out: &Path, user: &str, reason: &str) -> Result<Option<(i64, String)>> {
+        let StoreLocation::Sqlite(path) = &self.store else {
+            return Err(StoreError::Workspace(
+                "this workspace's store is a PostgreSQL database: back it up with pg_dump --format=custom and restore it with pg_restore (README, \"The shared store\")".to_string(),
+            ));
+        };
+        if out.exists() {
+            return Err(StoreError::Workspace(format!(
+                "{} already exists; a backup never replaces a file: choose another name",
+                out.display()
+            )));
+        }
+        let name = out.file_name().map_or_else(
+            || out.display().to_string(),
+            |n| n.to_string_lossy().to_string(),
+        );
+        let mut store = self.sql_store()?;
+        crate::Store::record_event(
+            &mut store,
+            user,
+            crate::Action::Disclosure,
+            &format!("backup of the store to {name}"),
+            reason,
+        )?;
+        drop(store);
+        let mut partial = out.as_os_str().to_os_string();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let _ = std::fs::remove_file(&partial);
+        let head = crate::sqlite::snapshot(path, &partial).inspect_err(|_| {
+            let _ = std::fs::remove_file(&partial);
+        })?;
+        std::fs::rename(&partial, out).map_err(|e| {
+            StoreError::Workspace(format!("cannot write {}: {e}", out.display()))
+        })?;
+        Ok(head)
+    }
+
+    /// A workspace in `dir` from a backup (`sightline restore`): the copy becomes its embedded
+    /// store, `key_file` (the store's own key, kept apart from backups) its key. The copy must
+    /// be a Sightline store, the key its key, and its audit log must verify; otherwise nothing
+    /// of the workspace is left. The restore goes on the restored log (an `alteration` event),
+    /// and the workspace's checkpoint starts from it. Returns the workspace and the backup's
+    /// audit head.
+    pub fn restore(
+        backup: &Path,
+        dir: &Path,
+        key_file: &Path,
+        user: &str,
+    ) -> Result<(Workspace, Option<crate::audit::Checkpoint>)> {
+        if dir.join(CONFIG_FILE).exists() {
+            return Err(StoreError::Workspace(format!(
+                "{} is already a workspace; restore into a new folder",
+                dir.display()
+            )));
+        }
+        if !crate::sqlite::is_store(backup) {
+            return Err(StoreError::Workspace(format!(
+                "{} is not a backup of a Sightline store (made by `sightline backup`)",
+                backup.display()
+            )));
+        }
+        let keys = Keys::load(key_file)?;
+        let key_path = absolute(key_file)?;
+        let mut made = Made::default();
+        let mut missing = Vec::new();
+        let mut parent = Some(dir);
+        while let Some(folder) = parent.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            missing.push(folder.to_path_buf());
+            parent = folder.parent();
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Workspace(format!("cannot create {}: {e}", dir.display())))?;
+        made.paths.extend(missing.into_iter().rev());
+        let store_path = dir.join(STORE_FILE);
+        if store_path.exists() {
+            return Err(StoreError::Workspace(format!(
+                "{} already holds a store; restore into a new folder",
+                dir.display()
+            )));
+        }
+        made.paths.push(store_path.clone());
+        crate::sqlite::snapshot(backup, &store_path)?;
+        let checkpoint = dir.join(crate::audit::CHECKPOINT_FILE);
+        std::fs::write(&checkpoint, "").map_err(|e| {
+            StoreError::Workspace(format!("cannot write {}: {e}", checkpoint.display()))
+        })?;
+        made.paths.push(checkpoint);
+        let workspace = Workspace {
+            dir: dir.to_path_buf(),
+            store: StoreLocation::Sqlite(store_path),
+            key_path: key_path.clone(),
+        };
+        let mut store = workspace.sql_store()?;
+        store.check_key(&keys).map_err(|_| {
+            StoreError::Key(format!(
+                "{} is not the key of the store in {}; give the store's own key with SIGHTLINE_KEY_FILE (a rotated store needs the key of when the backup was taken)",
+                key_path.display(),
+                backup.display()
+            ))
+        })?;
+        let verdict = crate::Store::verify_audit(&store)?;
+        if let Some((seq, why)) = verdict.broken {
+            return Err(StoreError::Corrupt(format!(
+                "the backup's audit log is broken at event {seq}: {why}; nothing was restored"
+            )));
+        }
+        let name = backup.file_name().map_or_else(
+            || backup.display().to_string(),
+            |n| n.to_string_lossy().to_string(),
+        );
+        let subject = match &verdict.head {
+            Some(head) => format!(
+                "the store restored from backup {name} (its log ended at event {} {})",
+                head.seq, head.head
+            ),
+            None => format!("the store restored from backup {name}"),
+        };
+        crate::Store::record_event(&mut store, user, crate::Action::Alteration, &subject, "")?;
+        drop(store);
+        let config_path = dir.join(CONFIG_FILE);
+        let config = format!(
+            "# Sightline workspace (restored from a backup).\nstandard_version = {:?}\nstore = {STORE_FILE:?}\nkey_file = {:?}\n",
+            sightline_standard::STANDARD_VERSION,
+            key_path.display().to_string()
+        );
+        std::fs::write(&config_path, config).map_err(|e| {
+            StoreError::Workspace(format!("cannot write {}: {e}", config_path.display()))
+        })?;
+        made.done = true;
+        Ok((workspace, verdict.head))
+    }
+
+    /// Where a rotation writes the new key before its transaction commits.
+    pub fn pending_key_path(&self) -> PathBuf {
+        let mut name = self.key_path.as_os_str().to_os_string();
+        name.push(".new");
+        PathBuf::from(name)
+    }
+
+    /// Re-seals every identifier under a new key (`sightline keys rotate`), audited. In order:
+    /// the new key is written beside the old one (`sightline.key.new`, synced); one transaction
+    /// re-seals the vault, records the new key's check value and the audit event; after it
+    /// commits, the old key file is kept as `sightline.key.retired-CHECK` and the new one
+    /// renamed over it. Killed before the commit, the store is as it was, sealed under the old
+    /// key (the `.new` file is left unused and replaced by the next rotation); killed after it,
+    /// the next command that opens the store sees that the `.new` key is the store's and
+    /// finishes the rename. Returns the values re-sealed and where the old key was kept.
+    pub fn rotate_keys(&self, user: &str, reason: &str) -> Result<(u64, PathBuf)> {
+        let mut store = self.sql_store()?;
+        let old = Keys::load(&self.key_path)?;
+        store.check_key(&old)?;
+        let (text, mut new) = old.rotated()?;
+        let pending = self.pending_key_path();
+        crate::keys::write_synced(&pending, text.as_bytes())
+            .map_err(|e| StoreError::Key(format!("cannot write {}: {e}", pending.display())))?;
+        let values = store.reseal(&old, &mut new, user, reason)?;
+        crate::fault_point("rotate:after-commit");
+        let retired = self.swap_in_pending(&old)?;
+        Ok((values, retired))
+    }
+
+    /// After the rotation's commit: the old key kept as `KEY.retired-CHECK`, the new one renamed
+    /// over the key file, the folder synced.
+    fn swap_in_pending(&self, old: &Keys) -> Result<PathBuf> {
+        let mut retired = self.key_path.as_os_str().to_os_string();
+        retired.push(format!(".retired-{}", old.cipher_check()));
+        let retired = PathBuf::from(retired);
+        let failed = |what: &str, e: std::io::Error| {
+            StoreError::Key(format!(
+                "the store was re-sealed under the new key in {}, but {what} failed: {e}. Rename it to {} by hand before anything else",
+                self.pending_key_path().display(),
+                self.key_path.display()
+            ))
+        };
+        if !retired.exists() {
+            std::fs::copy(&self.key_path, &retired)
+                .map_err(|e| failed("keeping the old key", e))?;
+        }
+        if let Err(error) = std::fs::rename(self.pending_key_path(), &self.key_path) {
+            // Another process that opened the store in the meantime may have put it in place.
+            let done = Keys::load(&self.key_path)
+                .is_ok_and(|keys| keys.cipher_check() != old.cipher_check());
+            if !done {
+                return Err(failed("renaming the new key", error));
+            }
+        }
+        if let Some(folder) = self.key_path.parent()
+            && let Ok(folder) = std::fs::File::open(folder)
+        {
+            let _ = folder.sync_all();
+        }
+        Ok(retired)
+    }
+
+    /// A rotation that committed but was stopped before its new key file was renamed into
+    /// place: the `.new` key is the store's now, and is put in place.
+    fn finish_rotation(&self, store: &SqlStore) -> Result<()> {
+        let pending = self.pending_key_path();
+        if !pending.exists() {
+            return Ok(());
+        }
+        let Some(expected) = store.meta("cipher_check")? else {
+            return Ok(());
+        };
+        let current = Keys::load(&self.key_path)?;
+        if current.cipher_check() == expected {
+            return Ok(());
+        }
+        if Keys::load(&pending).is_ok_and(|new| new.cipher_check() == expected) {
+            self.swap_in_pending(&current)?;
+        }
+        Ok(())
     }
 
     /// The file outside the store that keeps the audit log's heads.

@@ -107,6 +107,7 @@ contract! {
     a_truncated_log_is_found,
     a_store_of_schema_version_2_keeps_its_plain_chain_and_continues_keyed,
     the_audit_log_cannot_be_written_or_verified_without_the_key_file,
+    rotating_the_key_reseals_the_vault_and_keeps_pseudonyms,
     a_newer_schema_is_refused_and_nothing_is_changed,
     a_key_that_is_not_the_stores_is_refused,
 }
@@ -716,6 +717,68 @@ fn a_store_of_schema_version_2_keeps_its_plain_chain_and_continues_keyed(engine:
     // Rewriting the old part breaks the keyed event that vouches for it.
     engine.raw("UPDATE audit SET reason = 'routine' WHERE seq = 3");
     assert_eq!(broken(engine).0, 3);
+}
+
+fn rotating_the_key_reseals_the_vault_and_keeps_pseudonyms(engine: &Engine) {
+    register(engine);
+    ingest(engine, &example_return(), "LA01", PERIOD).expect("ingest");
+    let old = engine.keys();
+    let identity = engine
+        .store()
+        .reveal_person(1, &old, "officer", "before")
+        .expect("reveal")
+        .fields;
+    let rejects = engine
+        .store()
+        .reveal_rejects(1, &old, "officer", "before")
+        .expect("reveal rejects");
+    let people = engine.count("SELECT COUNT(*) FROM people");
+    let (values, retired) = engine
+        .workspace
+        .rotate_keys("analyst", "scheduled")
+        .expect("rotate");
+    assert!(
+        values > people as u64,
+        "{values} values for {people} people"
+    );
+    assert!(retired.exists());
+    assert!(!engine.workspace.pending_key_path().exists());
+    // The new key reads the same identifiers and rejected cells; the old one is refused.
+    let new = engine.keys();
+    assert_eq!(
+        engine
+            .store()
+            .reveal_person(1, &new, "officer", "after")
+            .expect("reveal")
+            .fields,
+        identity
+    );
+    let again = engine
+        .store()
+        .reveal_rejects(1, &new, "officer", "after")
+        .expect("reveal rejects");
+    assert_eq!(
+        again.iter().map(|r| &r.revealed).collect::<Vec<_>>(),
+        rejects.iter().map(|r| &r.revealed).collect::<Vec<_>>()
+    );
+    let refused = engine.store().reveal_person(1, &old, "officer", "old key");
+    assert!(matches!(refused, Err(StoreError::Key(_))), "{refused:?}");
+    // A return stored after the rotation gives the agency's people the same pseudonymous keys.
+    ingest(engine, &example_return(), "LA01", None).expect("ingest again");
+    assert_eq!(engine.count("SELECT COUNT(*) FROM people"), 2 * people);
+    assert_eq!(
+        engine.count("SELECT COUNT(DISTINCT person_key) FROM people"),
+        engine.count("SELECT COUNT(DISTINCT person_key) FROM people WHERE return_id = 1")
+    );
+    let verdict = engine.store().verify_audit().expect("verify");
+    assert_eq!(verdict.broken, None);
+    let events = engine.store().audit_events().expect("events");
+    assert!(events.iter().any(|e| {
+        e.action == "alteration"
+            && e.reason == "scheduled"
+            && e.subject
+                .contains(&format!("{values} sealed values re-sealed"))
+    }));
 }
 
 fn the_audit_log_cannot_be_written_or_verified_without_the_key_file(engine: &Engine) {
