@@ -127,6 +127,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A consistent copy of the embedded store, taken while the workspace may be in use (the
+    /// key file is never in it: keep it apart). For PostgreSQL, pg_dump (README).
+    Backup {
+        /// The file to write (never replaced).
+        #[arg(long)]
+        out: PathBuf,
+        /// Why (for the audit log).
+        #[arg(long, default_value = "backup")]
+        reason: String,
+    },
+    /// A new workspace from a backup, with the store's key from SIGHTLINE_KEY_FILE; its audit
+    /// log must verify.
+    Restore {
+        /// The backup file (from `sightline backup`).
+        file: PathBuf,
+        /// The new workspace's folder.
+        dir: PathBuf,
+    },
     /// The workspace's key: `keys rotate` re-seals every identifier under a new one.
     Keys {
         #[command(subcommand)]
@@ -278,6 +296,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             json,
         } => workspace::reveal(&context, record, reason.as_deref(), json),
         Command::Audit { command, json } => workspace::audit(&context, command.is_some(), json),
+        Command::Backup { out, reason } => workspace::backup(&context, &out, &reason),
+        Command::Restore { file, dir } => workspace::restore(&context, &file, &dir),
         Command::Keys {
             command: KeysCommand::Rotate { reason },
         } => workspace::keys_rotate(&context, reason.as_deref()),

@@ -540,6 +540,49 @@ pub fn reveal(
     Ok(Outcome::Clean)
 }
 
+pub fn backup(context: &Context, out: &Path, reason: &str) -> anyhow::Result<Outcome> {
+    let workspace = context.open()?;
+    let head = workspace.backup(out, &context.user(), reason)?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "Wrote a backup of the store to {}.", out.display())?;
+    if let Some((seq, head)) = head {
+        writeln!(stdout, "  its audit log ends at event {seq} {head}")?;
+    }
+    writeln!(
+        stdout,
+        "The key file is not in it: keep {} apart from the backup. Restore with: SIGHTLINE_KEY_FILE=KEY sightline restore {} DIR",
+        workspace.key_path.display(),
+        out.display()
+    )?;
+    Ok(Outcome::Clean)
+}
+
+pub fn restore(context: &Context, file: &Path, dir: &Path) -> anyhow::Result<Outcome> {
+    let Some(key) = key_override() else {
+        bail!(
+            "restoring needs the store's key file, kept apart from the backup: give it with SIGHTLINE_KEY_FILE=PATH"
+        );
+    };
+    let (workspace, head) = Workspace::restore(file, dir, &key, &context.user())?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Restored {} into a workspace in {}:",
+        file.display(),
+        workspace.dir.display()
+    )?;
+    writeln!(out, "  store    {}", workspace.store)?;
+    writeln!(out, "  key      {}", workspace.key_path.display())?;
+    if let Some(head) = head {
+        writeln!(
+            out,
+            "  audit    the backup's log verified to event {} {}; the restore is on the log after it",
+            head.seq, head.head
+        )?;
+    }
+    Ok(Outcome::Clean)
+}
+
 pub fn keys_rotate(context: &Context, reason: Option<&str>) -> anyhow::Result<Outcome> {
     let reason = match reason.map(str::trim) {
         Some(reason) if !reason.is_empty() => reason,

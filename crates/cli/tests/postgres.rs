@@ -4,9 +4,8 @@
 //! bytes as the embedded store; a killed ingest leaves nothing; processes ingest and read at
 //! once; the analysis role cannot see the vault; a backup restores; errors say what to do.
 
-use crate::util::{Run, Sandbox};
+use crate::util::{Run, Sandbox, files_under};
 use sightline_store::testing::TestDatabase;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 const REGISTER: &str = "agency_id,name,type,area,requested\n\
@@ -93,29 +92,6 @@ fn ingest_synthetic(sandbox: &Sandbox, workspace: &str, env: &[(&str, &str)]) {
         let run = ws(sandbox, workspace, &args, env);
         assert!(run.code == 0 || run.code == 1, "{agency}: {}", run.stderr);
     }
-}
-
-/// Every file under `dir`, relative path → bytes.
-fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).expect("read folder") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let name = path
-                    .strip_prefix(dir)
-                    .expect("under")
-                    .to_string_lossy()
-                    .to_string();
-                out.push((name, std::fs::read(&path).expect("read")));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]

@@ -5,6 +5,8 @@
 
 // `sightline assess` on synthetic returns against their truth; every share with its base.
 mod assess;
+// `sightline backup` and `restore`: the restored workspace verifies and publishes the same report.
+mod backup;
 // `sightline check`: exit codes 0 and 1, the JSON and human reports, the problems CSV.
 mod check;
 // The DfE's returns on children read with no profile; a CIN child with 11A linked to police.

@@ -243,3 +243,26 @@ pub fn audit_head_event(html: &str) -> Option<i64> {
     let rest = html.split("audit log ended at event ").nth(1)?;
     rest.split(' ').next()?.parse().ok()
 }
+
+/// Every file under `dir`, relative path → bytes.
+pub fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(dir)
+                    .expect("under")
+                    .to_string_lossy()
+                    .to_string();
+                out.push((name, std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -308,9 +308,12 @@ impl Workspace {
     }
 
     /// A consistent copy of the embedded store in `out` (`sightline backup`), taken with
-    /// SQLite's online backup while the workspace may be in use. A `disclosure` event goes on
-    /// the audit log first, so the copy's newest event says when, by whom and why it was
-    /// taken. The key file is never in the copy. Returns the copy's audit head.
+    /// SQLite's online backup while the workspace may be in use: the copy is the store as one
+    /// read transaction saw it (a return being written is in it whole or not at all), and
+    /// taking it waits for no writer. Then a `disclosure` event on the workspace's log names the
+    /// copy and the audit head it ends at (waiting for a writer if one holds the lock); if that
+    /// event cannot be written, the copy is removed. The key file is never in the copy.
+    /// Returns the copy's audit head.
     pub fn backup(&self, out: &Path, user: &str, reason: &str) -> Result<Option<(i64, String)>> {
         let StoreLocation::Sqlite(path) = &self.store else {
             return Err(StoreError::Workspace(
@@ -327,15 +330,8 @@ impl Workspace {
             || out.display().to_string(),
             |n| n.to_string_lossy().to_string(),
         );
+        // Opened first: brings the schema up to date and checks the key.
         let mut store = self.sql_store()?;
-        crate::Store::record_event(
-            &mut store,
-            user,
-            crate::Action::Disclosure,
-            &format!("backup of the store to {name}"),
-            reason,
-        )?;
-        drop(store);
         let mut partial = out.as_os_str().to_os_string();
         partial.push(".partial");
         let partial = PathBuf::from(partial);
@@ -343,9 +339,35 @@ impl Workspace {
         let head = crate::sqlite::snapshot(path, &partial).inspect_err(|_| {
             let _ = std::fs::remove_file(&partial);
         })?;
-        std::fs::rename(&partial, out).map_err(|e| {
-            StoreError::Workspace(format!("cannot write {}: {e}", out.display()))
-        })?;
+        let subject = match &head {
+            Some((seq, mac)) => {
+                format!("backup of the store to {name} (its log ends at event {seq} {mac})")
+            }
+            None => format!("backup of the store to {name}"),
+        };
+        // A long ingest holds the write lock; the event waits for it (ten tries of the
+        // engine's own wait).
+        let mut tries = 0;
+        let recorded = loop {
+            tries += 1;
+            match crate::Store::record_event(
+                &mut store,
+                user,
+                crate::Action::Disclosure,
+                &subject,
+                reason,
+            ) {
+                Err(StoreError::Database(message))
+                    if tries < 10 && message.contains("another sightline is writing") => {}
+                other => break other,
+            }
+        };
+        if let Err(error) = recorded {
+            let _ = std::fs::remove_file(&partial);
+            return Err(error);
+        }
+        std::fs::rename(&partial, out)
+            .map_err(|e| StoreError::Workspace(format!("cannot write {}: {e}", out.display())))?;
         Ok(head)
     }
 
