@@ -145,6 +145,14 @@ enum Command {
         /// The new workspace's folder.
         dir: PathBuf,
     },
+    /// Make a return's identifiers unrecoverable (its data key deleted); its counts, the audit
+    /// log and the fact of the erasure remain.
+    Erase {
+        return_id: i64,
+        /// Why (for the audit log and for anyone who later asks for these identifiers).
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// The workspace's key: `keys rotate` re-seals every identifier under a new one.
     Keys {
         #[command(subcommand)]
@@ -298,6 +306,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Audit { command, json } => workspace::audit(&context, command.is_some(), json),
         Command::Backup { out, reason } => workspace::backup(&context, &out, &reason),
         Command::Restore { file, dir } => workspace::restore(&context, &file, &dir),
+        Command::Erase { return_id, reason } => {
+            workspace::erase(&context, return_id, reason.as_deref())
+        }
         Command::Keys {
             command: KeysCommand::Rotate { reason },
         } => workspace::keys_rotate(&context, reason.as_deref()),

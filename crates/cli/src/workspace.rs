@@ -427,10 +427,19 @@ pub fn returns(context: &Context, all: bool, json: bool) -> anyhow::Result<Outco
             (Some(from), Some(to)) => format!("{from}..{to}"),
             _ => "no period".to_string(),
         };
-        let status = match r.superseded_by {
+        let mut status = match r.superseded_by {
             Some(by) => format!("superseded by {by}"),
             None => r.status.clone(),
         };
+        if let Some(review) = &r.review_date {
+            status.push_str(&format!(" · review {review}"));
+        }
+        if let Some(erasure) = &r.erased {
+            status.push_str(&format!(
+                " · identifiers erased {} by {} ({})",
+                erasure.at, erasure.user, erasure.reason
+            ));
+        }
         writeln!(
             out,
             "return {} · {} · {period} · {} · {} by {} · {}",
@@ -583,18 +592,44 @@ pub fn restore(context: &Context, file: &Path, dir: &Path) -> anyhow::Result<Out
     Ok(Outcome::Clean)
 }
 
+pub fn erase(context: &Context, return_id: i64, reason: Option<&str>) -> anyhow::Result<Outcome> {
+    let reason = match reason.map(str::trim) {
+        Some(reason) if !reason.is_empty() => reason,
+        _ => bail!(
+            "erasing needs --reason TEXT: it is written to the audit log and told to anyone who asks for these identifiers later"
+        ),
+    };
+    let erasure = context
+        .open()?
+        .store()?
+        .erase_return(return_id, &context.user(), reason)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Erased the identifiers of return {return_id} ({}). Its rows, counts and the audit log remain.",
+        erasure.at
+    )?;
+    writeln!(
+        out,
+        "Backups taken before now still hold its key, under the workspace key: they expire with that key (`sightline keys rotate`, then destroy the retired key)."
+    )?;
+    Ok(Outcome::Clean)
+}
+
 pub fn keys_rotate(context: &Context, reason: Option<&str>) -> anyhow::Result<Outcome> {
     let reason = match reason.map(str::trim) {
         Some(reason) if !reason.is_empty() => reason,
         _ => bail!("rotating the key needs --reason TEXT: it is written to the audit log"),
     };
     let workspace = context.open()?;
-    let (values, retired) = workspace.rotate_keys(&context.user(), reason)?;
+    let (resealed, retired) = workspace.rotate_keys(&context.user(), reason)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "Re-sealed {values} values under a new key, now in {}.",
-        workspace.key_path.display()
+        "Re-sealed the vault under a new key, now in {}: {} returns' data keys re-wrapped, {} values of older returns re-sealed.",
+        workspace.key_path.display(),
+        resealed.return_keys,
+        resealed.values
     )?;
     writeln!(
         out,

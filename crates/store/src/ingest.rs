@@ -195,6 +195,7 @@ pub(crate) fn write_return(
     db: &mut dyn Db,
     writer: &mut AuditWriter,
     new: &NewReturn,
+    review_years: i64,
     keys: &mut Keys,
     read: &mut dyn FnMut(&mut dyn Sink) -> std::result::Result<CheckReport, IntakeError>,
 ) -> Result<(CheckReport, StoredReturn)> {
@@ -205,7 +206,7 @@ pub(crate) fn write_return(
     };
     let return_id = db
         .row(
-            "INSERT INTO returns (agency_id, period_from, period_to, files, content_hash, ingested_at, \"user\", status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'current') RETURNING return_id",
+            "INSERT INTO returns (agency_id, period_from, period_to, files, content_hash, ingested_at, \"user\", status, review_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'current', ?8) RETURNING return_id",
             &[
                 (&new.agency_id).into(),
                 from.into(),
@@ -214,10 +215,19 @@ pub(crate) fn write_return(
                 (&new.content_hash).into(),
                 crate::audit::now().into(),
                 (&new.user).into(),
+                review_date(to.unwrap_or(&crate::audit::now()[..10]), review_years).into(),
             ],
             |row| row.i64(0),
         )?
         .ok_or_else(|| StoreError::Corrupt("no return id was given".to_string()))?;
+    // The return's own data key, wrapped by the workspace's key: erasing the wrapped key
+    // erases every identifier sealed with it.
+    let (wrapped, mut return_keys) = keys.new_return_key(return_id)?;
+    db.execute(
+        "INSERT INTO return_keys (return_id, wrapped) VALUES (?1, ?2)",
+        &[return_id.into(), wrapped.as_slice().into()],
+    )?;
+    let keys = &mut return_keys;
     let ids = db.record_ids()?;
     let batch_rows = db.batch_rows();
 
@@ -249,6 +259,18 @@ pub(crate) fn write_return(
     let report = report?;
     let stored = finish(db, writer, keys, return_id, new, &report)?;
     Ok((report, stored))
+}
+
+/// `years` after a date (`yyyy-mm-dd`); 29 February becomes 28 February in a common year.
+pub(crate) fn review_date(from: &str, years: i64) -> String {
+    let year: i64 = from.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970) + years;
+    let rest = from.get(4..).unwrap_or("-01-01");
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if rest == "-02-29" && !leap {
+        format!("{year:04}-02-28")
+    } else {
+        format!("{year:04}{rest}")
+    }
 }
 
 /// Writes each batch table by table: people before their identities, a member or rejected row

@@ -163,6 +163,39 @@ impl Keys {
         ))
     }
 
+    /// A fresh data key for one return, wrapped (sealed) by this key for its place
+    /// `return-key/RETURN`, and the keys that seal with it (the same pseudonym and audit keys).
+    pub fn new_return_key(&mut self, return_id: i64) -> Result<(Vec<u8>, Keys), StoreError> {
+        let data: [u8; 32] = Aes256Gcm::generate_key(&mut OsRng).into();
+        let wrapped = self.seal(&hex::encode(data), &format!("return-key/{return_id}"))?;
+        Ok((wrapped, self.with_cipher(&data)?))
+    }
+
+    /// The keys of a return from its wrapped data key.
+    pub fn open_return_key(&self, wrapped: &[u8], return_id: i64) -> Result<Keys, StoreError> {
+        let data = hex::decode(self.open(wrapped, &format!("return-key/{return_id}"))?)
+            .ok()
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+            .ok_or_else(|| StoreError::Key(format!("the key of return {return_id} is damaged")))?;
+        self.with_cipher(&data)
+    }
+
+    /// The same key with `data` as its encryption key.
+    fn with_cipher(&self, data: &[u8; 32]) -> Result<Keys, StoreError> {
+        let mut start = [0u8; 16];
+        start[..NONCE_LEN].copy_from_slice(&Aes256Gcm::generate_nonce(&mut OsRng));
+        Ok(Keys {
+            cipher: Aes256Gcm::new_from_slice(data)
+                .map_err(|_| StoreError::Key("the key cannot be used".to_string()))?,
+            pseudonym: self.pseudonym.clone(),
+            nonce_start: u128::from_le_bytes(start),
+            nonce_counter: 0,
+            audit: self.audit,
+            pseudonym_key: self.pseudonym_key,
+            cipher_check: self.cipher_check.clone(),
+        })
+    }
+
     /// Encrypts a value bound to its place (`aad`, e.g. "people/12/family_name").
     pub fn seal(&mut self, value: &str, aad: &str) -> Result<Vec<u8>, StoreError> {
         self.nonce_counter += 1;

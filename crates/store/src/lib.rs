@@ -19,11 +19,12 @@ pub mod keys;
 pub mod linkage;
 pub mod migrations;
 pub mod postgres;
-mod rotation;
+pub mod rotation;
 mod sql_store;
 mod sqlite;
 #[doc(hidden)]
 pub mod testing;
+mod vault;
 pub mod workspace;
 
 pub use audit::{Action, AuditEvent, AuditKey, Verdict};
@@ -68,6 +69,18 @@ pub enum StoreError {
     Intake(#[from] sightline_intake::IntakeError),
     #[error("the store is damaged: {0}")]
     Corrupt(String),
+    /// The identifiers asked for were erased (when, by whom and why are in the message).
+    #[error("{0}")]
+    Erased(String),
+}
+
+/// The fact of a return's erasure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Erasure {
+    /// UTC, RFC 3339.
+    pub at: String,
+    pub user: String,
+    pub reason: String,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -138,6 +151,10 @@ pub struct ReturnSummary {
     /// `current` or `superseded`.
     pub status: String,
     pub superseded_by: Option<i64>,
+    /// When the return is due for review (keep or erase).
+    pub review_date: Option<String>,
+    /// Its identifiers were erased: when, by whom, why.
+    pub erased: Option<Erasure>,
     pub tables: Vec<TableCounts>,
 }
 
@@ -237,6 +254,10 @@ pub trait Store {
         run_id: i64,
         person: i64,
     ) -> Result<(Vec<linkage::MemberRecord>, Vec<linkage::Evidence>)>;
+    /// Makes a return's identifiers unrecoverable (its data key, or an older return's sealed
+    /// values, deleted) while its rows, counts and the audit log remain; records when, by whom
+    /// and why, with an `erasure` event, in one transaction.
+    fn erase_return(&mut self, return_id: i64, user: &str, reason: &str) -> Result<Erasure>;
     /// Writes an audit event of its own (an export, a report).
     fn record_event(
         &mut self,

@@ -35,10 +35,15 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "keyed audit chain",
         sql: include_str!("migrations/0003_keyed_audit_chain.sql"),
     },
+    Migration {
+        version: 4,
+        name: "return keys and erasure",
+        sql: include_str!("migrations/0004_return_keys_and_erasure.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.
-pub const LATEST: i64 = 3;
+pub const LATEST: i64 = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -121,7 +126,7 @@ mod tests {
     fn versions_are_one_to_latest_in_order() {
         let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
         assert_eq!(versions, (1..=LATEST).collect::<Vec<_>>());
-        assert_eq!(pending(1).map(|m| m.version).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(pending(1).map(|m| m.version).collect::<Vec<_>>(), [2, 3, 4]);
     }
 
     #[test]

@@ -10,13 +10,42 @@ use crate::sql_store::IDENTITY_COLUMNS;
 /// People's identifiers are read this many records at a time.
 const CHUNK: i64 = 5_000;
 
-/// Re-seals every value; returns how many.
-pub(crate) fn reseal_all(db: &mut dyn Db, old: &Keys, new: &mut Keys) -> Result<u64> {
+/// What a rotation re-sealed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resealed {
+    /// Returns' data keys re-wrapped (the values sealed with them need not change).
+    pub return_keys: u64,
+    /// Values sealed with the workspace's key itself (returns stored before schema 4).
+    pub values: u64,
+}
+
+/// Re-wraps every return's data key and re-seals every value sealed with the workspace's key.
+pub(crate) fn reseal_all(db: &mut dyn Db, old: &Keys, new: &mut Keys) -> Result<Resealed> {
+    let wrapped = db.rows(
+        "SELECT return_id, wrapped FROM return_keys ORDER BY return_id",
+        &[],
+        |row| {
+            let return_id = row.i64(0)?;
+            Ok((
+                return_id,
+                row.blob(1)?.unwrap_or_default().to_vec(),
+                format!("return-key/{return_id}"),
+            ))
+        },
+    )?;
+    let return_keys = reseal_each(
+        db,
+        old,
+        new,
+        wrapped,
+        "UPDATE return_keys SET wrapped = ?2 WHERE return_id = ?1",
+    )?;
     let mut values = people(db, old, new)?;
     // Rejected rows' cells, bound to their return, table, file and row.
     let cells = db.rows(
         "SELECT c.reject_id, c.sealed, r.return_id, r.table_name, r.file, r.source_row
-         FROM rejected_cells c JOIN rejects r ON r.reject_id = c.reject_id ORDER BY c.reject_id",
+         FROM rejected_cells c JOIN rejects r ON r.reject_id = c.reject_id
+         WHERE r.return_id NOT IN (SELECT return_id FROM return_keys) ORDER BY c.reject_id",
         &[],
         |row| {
             let place = format!(
@@ -45,7 +74,8 @@ pub(crate) fn reseal_all(db: &mut dyn Db, old: &Keys, new: &mut Keys) -> Result<
     let mut last_return = None;
     let notes = db.rows(
         "SELECT c.note_id, c.sealed, n.return_id
-         FROM note_cells c JOIN return_notes n ON n.note_id = c.note_id ORDER BY n.return_id, n.note_id",
+         FROM note_cells c JOIN return_notes n ON n.note_id = c.note_id
+         WHERE n.return_id NOT IN (SELECT return_id FROM return_keys) ORDER BY n.return_id, n.note_id",
         &[],
         |row| {
             let return_id = row.i64(2)?;
@@ -66,11 +96,16 @@ pub(crate) fn reseal_all(db: &mut dyn Db, old: &Keys, new: &mut Keys) -> Result<
     )?;
     let labels = db.rows(
         "SELECT l.record_id, l.label, m.return_id, m.source_row
-         FROM group_labels l JOIN group_members m ON m.record_id = l.record_id ORDER BY l.record_id",
+         FROM group_labels l JOIN group_members m ON m.record_id = l.record_id
+         WHERE m.return_id NOT IN (SELECT return_id FROM return_keys) ORDER BY l.record_id",
         &[],
         |row| {
             let place = format!("groups/{}/{}/label", row.i64(2)?, row.i64(3)?);
-            Ok((row.i64(0)?, row.blob(1)?.unwrap_or_default().to_vec(), place))
+            Ok((
+                row.i64(0)?,
+                row.blob(1)?.unwrap_or_default().to_vec(),
+                place,
+            ))
         },
     )?;
     values += reseal_each(
@@ -80,7 +115,10 @@ pub(crate) fn reseal_all(db: &mut dyn Db, old: &Keys, new: &mut Keys) -> Result<
         labels,
         "UPDATE group_labels SET label = ?2 WHERE record_id = ?1",
     )?;
-    Ok(values)
+    Ok(Resealed {
+        return_keys,
+        values,
+    })
 }
 
 fn reseal_each(
@@ -99,9 +137,11 @@ fn reseal_each(
 
 /// People's identifiers, a chunk of records at a time.
 fn people(db: &mut dyn Db, old: &Keys, new: &mut Keys) -> Result<u64> {
-    let columns = IDENTITY_COLUMNS.join(", ");
     let select = format!(
-        "SELECT record_id, {columns} FROM people_identity WHERE record_id > ?1 ORDER BY record_id LIMIT {CHUNK}"
+        "SELECT i.record_id, {} FROM people_identity i JOIN people p ON p.record_id = i.record_id
+         WHERE i.record_id > ?1 AND p.return_id NOT IN (SELECT return_id FROM return_keys)
+         ORDER BY i.record_id LIMIT {CHUNK}",
+        IDENTITY_COLUMNS.map(|c| format!("i.{c}")).join(", ")
     );
     let assignments: Vec<String> = IDENTITY_COLUMNS
         .iter()

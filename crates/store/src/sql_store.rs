@@ -36,6 +36,7 @@ pub(crate) const IDENTITY_COLUMNS: [&str; 9] = [
 pub struct SqlStore {
     db: RefCell<Box<dyn Db>>,
     audit: AuditWriter,
+    retention: crate::workspace::Retention,
 }
 
 /// What appending to the audit log needs beyond the connection: the MAC key, and the
@@ -162,8 +163,10 @@ pub(crate) fn agencies(db: &mut dyn Db) -> Result<Vec<AgencySummary>> {
 
 pub(crate) fn returns(db: &mut dyn Db, include_superseded: bool) -> Result<Vec<ReturnSummary>> {
     let mut returns = db.rows(
-        "SELECT return_id, agency_id, period_from, period_to, files, content_hash, ingested_at, \"user\", status, superseded_by
-         FROM returns WHERE ?1 OR status = 'current' ORDER BY return_id",
+        "SELECT r.return_id, r.agency_id, r.period_from, r.period_to, r.files, r.content_hash, r.ingested_at, r.\"user\", r.status, r.superseded_by,
+                r.review_date, e.at, e.\"user\", e.reason
+         FROM returns r LEFT JOIN erasures e ON e.return_id = r.return_id
+         WHERE ?1 OR r.status = 'current' ORDER BY r.return_id",
         &[include_superseded.into()],
         |row| {
             Ok(ReturnSummary {
@@ -177,6 +180,15 @@ pub(crate) fn returns(db: &mut dyn Db, include_superseded: bool) -> Result<Vec<R
                 user: row.string(7)?,
                 status: row.string(8)?,
                 superseded_by: row.int(9)?,
+                review_date: row.opt_string(10)?,
+                erased: match row.opt_string(11)? {
+                    Some(at) => Some(crate::Erasure {
+                        at,
+                        user: row.string(12)?,
+                        reason: row.string(13)?,
+                    }),
+                    None => None,
+                },
                 tables: Vec::new(),
             })
         },
@@ -237,7 +249,14 @@ impl SqlStore {
         SqlStore {
             db: RefCell::new(db),
             audit: AuditWriter::default(),
+            retention: Default::default(),
         }
+    }
+
+    /// The review periods that set each new return's review date.
+    pub fn with_retention(mut self, retention: crate::workspace::Retention) -> SqlStore {
+        self.retention = retention;
+        self
     }
 
     /// Gives the store the audit key (or says why there is none) and the checkpoint file its
@@ -321,16 +340,23 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Re-seals every value in the vault under `new` in one transaction, with an audit event,
-    /// and records `new`'s check value; returns how many values were re-sealed. Any value that
+    /// Re-wraps every return's data key, and re-seals every value sealed with the workspace's
+    /// key itself, under `new` in one transaction, with an audit event, and records `new`'s
+    /// check value. Any value that
     /// `old` cannot open stops it and nothing changes. The caller writes the new key file only
     /// after this has committed.
-    pub fn reseal(&mut self, old: &Keys, new: &mut Keys, user: &str, reason: &str) -> Result<u64> {
+    pub fn reseal(
+        &mut self,
+        old: &Keys,
+        new: &mut Keys,
+        user: &str,
+        reason: &str,
+    ) -> Result<crate::rotation::Resealed> {
         self.check_key(old)?;
         let db: &mut dyn Db = &mut **self.db.get_mut();
         let writer = &mut self.audit;
         let result = db.write(|db| {
-            let values = crate::rotation::reseal_all(db, old, new)?;
+            let resealed = crate::rotation::reseal_all(db, old, new)?;
             db.execute(
                 "INSERT INTO meta (key, value) VALUES ('cipher_check', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 &[new.cipher_check().into()],
@@ -340,11 +366,14 @@ impl SqlStore {
                 writer,
                 user,
                 Action::Alteration,
-                &format!("the vault: {values} sealed values re-sealed under a new key"),
+                &format!(
+                    "the vault under a new key: {} return keys re-wrapped, {} older sealed values re-sealed",
+                    resealed.return_keys, resealed.values
+                ),
                 reason,
             )?;
             crate::fault_point("rotate:before-commit");
-            Ok(values)
+            Ok(resealed)
         });
         self.audit.settle(result)
     }
@@ -385,22 +414,28 @@ impl Store for SqlStore {
         read: &mut dyn FnMut(&mut dyn Sink) -> std::result::Result<CheckReport, IntakeError>,
     ) -> Result<(CheckReport, StoredReturn)> {
         self.check_key(keys)?;
+        let agency_type = self
+            .agency(&new.agency_id)?
+            .map(|agency| agency.agency_type)
+            .unwrap_or_default();
+        let review_years = self.retention.years(&agency_type);
         let db: &mut dyn Db = &mut **self.db.get_mut();
         self.audit.key()?;
         db.begin_write()?;
-        let result = match crate::ingest::write_return(db, &mut self.audit, new, keys, read) {
-            Ok(done) => Ok(done),
-            Err(error) => {
-                db.rollback();
-                if let StoreError::Conflict(_) = error
-                    && let Some(existing) = find_return(db, &new.agency_id, &new.content_hash)?
-                {
-                    Err(StoreError::AlreadyStored(existing))
-                } else {
-                    Err(error)
+        let result =
+            match crate::ingest::write_return(db, &mut self.audit, new, review_years, keys, read) {
+                Ok(done) => Ok(done),
+                Err(error) => {
+                    db.rollback();
+                    if let StoreError::Conflict(_) = error
+                        && let Some(existing) = find_return(db, &new.agency_id, &new.content_hash)?
+                    {
+                        Err(StoreError::AlreadyStored(existing))
+                    } else {
+                        Err(error)
+                    }
                 }
-            }
-        };
+            };
         self.audit.settle(result)
     }
 
@@ -460,6 +495,8 @@ impl Store for SqlStore {
         self.db.get_mut().check_vault_access()?;
         self.audited(user, Action::Consultation, &subject, reason, |db| {
             let rows = rejects(db, return_id)?;
+            let vault = crate::vault::Vault::load(db, keys, Some(return_id))?;
+            let keys = vault.keys(return_id)?;
             let mut sealed: std::collections::HashMap<i64, Vec<u8>> = Default::default();
             db.query(
                 "SELECT c.reject_id, c.sealed FROM rejected_cells c JOIN rejects r ON r.reject_id = c.reject_id WHERE r.return_id = ?1",
@@ -494,7 +531,7 @@ impl Store for SqlStore {
         self.db.get_mut().check_vault_access()?;
         let found = self.db().row(
             "SELECT p.return_id, r.agency_id, i.person_id, i.given_name, i.family_name, i.other_names, i.date_of_birth, i.postcode, i.nhs_number, i.upn, i.pnc_id
-             FROM people p JOIN returns r ON r.return_id = p.return_id JOIN people_identity i ON i.record_id = p.record_id
+             FROM people p JOIN returns r ON r.return_id = p.return_id LEFT JOIN people_identity i ON i.record_id = p.record_id
              WHERE p.record_id = ?1",
             &[record_id.into()],
             |row| {
@@ -511,6 +548,8 @@ impl Store for SqlStore {
             )));
         };
         let subject = format!("person record {record_id} (return {return_id})");
+        let vault = crate::vault::Vault::load(&mut **self.db(), keys, Some(return_id))?;
+        let keys = vault.keys(return_id)?;
         self.audited(user, Action::Consultation, &subject, reason, |_| {
             let mut fields = Vec::new();
             for (column, blob) in IDENTITY_COLUMNS.iter().zip(blobs) {
@@ -582,6 +621,68 @@ impl Store for SqlStore {
             Ok(run_id)
         });
         self.audit.settle(result)
+    }
+
+    fn erase_return(&mut self, return_id: i64, user: &str, reason: &str) -> Result<crate::Erasure> {
+        let found = self.db().row(
+            "SELECT r.agency_id, e.at, e.\"user\", e.reason FROM returns r LEFT JOIN erasures e ON e.return_id = r.return_id WHERE r.return_id = ?1",
+            &[return_id.into()],
+            |row| {
+                Ok((
+                    row.string(0)?,
+                    match row.opt_string(1)? {
+                        Some(at) => Some(crate::Erasure {
+                            at,
+                            user: row.string(2)?,
+                            reason: row.string(3)?,
+                        }),
+                        None => None,
+                    },
+                ))
+            },
+        )?;
+        let Some((agency_id, earlier)) = found else {
+            return Err(not_found(return_id));
+        };
+        if let Some(erasure) = earlier {
+            return Err(crate::vault::erased(return_id, &erasure));
+        }
+        let erasure = crate::Erasure {
+            at: audit::now(),
+            user: user.to_string(),
+            reason: reason.to_string(),
+        };
+        let subject = format!("the identifiers of return {return_id} from agency {agency_id}");
+        let made = erasure.clone();
+        self.audited(user, Action::Erasure, &subject, reason, move |db| {
+            db.execute(
+                "INSERT INTO erasures (return_id, at, \"user\", reason) VALUES (?1, ?2, ?3, ?4)",
+                &[
+                    return_id.into(),
+                    (&made.at).into(),
+                    (&made.user).into(),
+                    (&made.reason).into(),
+                ],
+            )?;
+            let keys = db.execute(
+                "DELETE FROM return_keys WHERE return_id = ?1",
+                &[return_id.into()],
+            )?;
+            if keys == 0 {
+                // Sealed with the workspace's key (stored before schema 4): the sealed values
+                // themselves go.
+                for sql in [
+                    "DELETE FROM people_identity WHERE record_id IN (SELECT record_id FROM people WHERE return_id = ?1)",
+                    "DELETE FROM rejected_cells WHERE reject_id IN (SELECT reject_id FROM rejects WHERE return_id = ?1)",
+                    "DELETE FROM note_cells WHERE note_id IN (SELECT note_id FROM return_notes WHERE return_id = ?1)",
+                    "DELETE FROM group_labels WHERE record_id IN (SELECT record_id FROM group_members WHERE return_id = ?1)",
+                ] {
+                    db.execute(sql, &[return_id.into()])?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(erasure)
     }
 
     fn record_event(

@@ -164,6 +164,9 @@ impl SqliteDb {
         conn.pragma_update(None, "journal_mode", "TRUNCATE")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content is overwritten, not left in free pages: an erased return's key, or
+        // a value sealed under a rotated key, is gone from the file.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         let mut db = SqliteDb { conn };
         db.migrate()?;
         Ok(db)

@@ -18,10 +18,35 @@ pub const CONFIG_FILE: &str = "sightline.toml";
 pub const STORE_FILE: &str = "store.sqlite";
 pub const KEY_FILE: &str = "sightline.key";
 
+/// The `[retention]` section `init` writes, commented out at the defaults.
+const RETENTION_LINES: &str = "\n# Years after a return's period ends (or it was stored) before it is due for review: keep it,\n# or erase its identifiers (`sightline erase`). By agency type; these are the defaults.\n# [retention]\n# police = 10\n# childrens_services = 6\n# health = 6\n# education = 6\n# charity = 6\n";
+
 #[derive(Debug, Deserialize)]
 struct Config {
     key_file: Option<String>,
     database: Option<String>,
+    #[serde(default)]
+    retention: std::collections::BTreeMap<String, i64>,
+}
+
+/// How long after its period ends (or, without a period, after it was stored) a return is due
+/// for review — keep it, or erase its identifiers — in years, by agency type: the
+/// `[retention]` table of `sightline.toml`. In the spirit of the police Management of Police
+/// Information rules, a review date is when someone must decide, not when data disappears.
+/// Defaults: police 10 years (MoPI's review interval for public-protection records), every
+/// other type 6; set each to what was agreed with the agencies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Retention {
+    years: std::collections::BTreeMap<String, i64>,
+}
+
+impl Retention {
+    pub fn years(&self, agency_type: &str) -> i64 {
+        self.years
+            .get(agency_type)
+            .copied()
+            .unwrap_or(if agency_type == "police" { 10 } else { 6 })
+    }
 }
 
 /// Where a workspace's store is.
@@ -50,6 +75,7 @@ pub struct Workspace {
     pub dir: PathBuf,
     pub store: StoreLocation,
     pub key_path: PathBuf,
+    pub retention: Retention,
 }
 
 /// Files and folders `init` made, removed again if it fails: nothing half-made is left.
@@ -215,7 +241,7 @@ impl Workspace {
             made.paths.push(checkpoint);
         }
         let config = format!(
-            "# Sightline workspace.\nstandard_version = {:?}\n{store_line}{key_line}",
+            "# Sightline workspace.\nstandard_version = {:?}\n{store_line}{key_line}{RETENTION_LINES}",
             sightline_standard::STANDARD_VERSION
         );
         std::fs::write(&config_path, config).map_err(|e| {
@@ -227,6 +253,7 @@ impl Workspace {
                 dir: dir.to_path_buf(),
                 store,
                 key_path,
+                retention: Retention::default(),
             },
             notes,
         ))
@@ -253,10 +280,21 @@ impl Workspace {
             Some(url) => StoreLocation::Postgres(url),
             None => StoreLocation::Sqlite(dir.join(STORE_FILE)),
         };
+        for (agency_type, years) in &config.retention {
+            if !(0..=200).contains(years) {
+                return Err(StoreError::Workspace(format!(
+                    "{}: [retention] {agency_type} = {years}: give a number of years from 0 to 200",
+                    config_path.display()
+                )));
+            }
+        }
         Ok(Workspace {
             dir: dir.to_path_buf(),
             store,
             key_path,
+            retention: Retention {
+                years: config.retention,
+            },
         })
     }
 
@@ -304,7 +342,9 @@ impl Workspace {
             },
             Err(error) => Err(format!("it cannot be read ({error})")),
         };
-        Ok(store.with_audit(key, Some(self.checkpoint_path())))
+        Ok(store
+            .with_audit(key, Some(self.checkpoint_path()))
+            .with_retention(self.retention.clone()))
     }
 
     /// A consistent copy of the embedded store in `out` (`sightline backup`), taken with
@@ -425,6 +465,7 @@ impl Workspace {
             dir: dir.to_path_buf(),
             store: StoreLocation::Sqlite(store_path),
             key_path: key_path.clone(),
+            retention: Retention::default(),
         };
         let mut store = workspace.sql_store()?;
         store.check_key(&keys).map_err(|_| {
@@ -480,8 +521,12 @@ impl Workspace {
     /// renamed over it. Killed before the commit, the store is as it was, sealed under the old
     /// key (the `.new` file is left unused and replaced by the next rotation); killed after it,
     /// the next command that opens the store sees that the `.new` key is the store's and
-    /// finishes the rename. Returns the values re-sealed and where the old key was kept.
-    pub fn rotate_keys(&self, user: &str, reason: &str) -> Result<(u64, PathBuf)> {
+    /// finishes the rename. Returns what was re-sealed and where the old key was kept.
+    pub fn rotate_keys(
+        &self,
+        user: &str,
+        reason: &str,
+    ) -> Result<(crate::rotation::Resealed, PathBuf)> {
         let mut store = self.sql_store()?;
         let old = Keys::load(&self.key_path)?;
         store.check_key(&old)?;
@@ -489,10 +534,10 @@ impl Workspace {
         let pending = self.pending_key_path();
         crate::keys::write_synced(&pending, text.as_bytes())
             .map_err(|e| StoreError::Key(format!("cannot write {}: {e}", pending.display())))?;
-        let values = store.reseal(&old, &mut new, user, reason)?;
+        let resealed = store.reseal(&old, &mut new, user, reason)?;
         crate::fault_point("rotate:after-commit");
         let retired = self.swap_in_pending(&old)?;
-        Ok((values, retired))
+        Ok((resealed, retired))
     }
 
     /// After the rotation's commit: the old key kept as `KEY.retired-CHECK`, the new one renamed

@@ -69,6 +69,49 @@ impl Engine {
         }
     }
 
+    /// Bytes read directly from the database.
+    fn blob(&self, sql: &str) -> Vec<u8> {
+        match &self.postgres {
+            Some(database) => database.connect().query_one(sql, &[]).expect(sql).get(0),
+            None => rusqlite::Connection::open(self.dir.path().join("ws/store.sqlite"))
+                .expect("open")
+                .query_row(sql, [], |row| row.get(0))
+                .expect(sql),
+        }
+    }
+
+    /// Numbers read directly from the database.
+    fn ids(&self, sql: &str) -> Vec<i64> {
+        match &self.postgres {
+            Some(database) => database
+                .connect()
+                .query(sql, &[])
+                .expect(sql)
+                .iter()
+                .map(|row| row.get(0))
+                .collect(),
+            None => {
+                let connection =
+                    rusqlite::Connection::open(self.dir.path().join("ws/store.sqlite"))
+                        .expect("open");
+                let mut statement = connection.prepare(sql).expect(sql);
+                statement
+                    .query_map([], |row| row.get(0))
+                    .expect(sql)
+                    .collect::<Result<_, _>>()
+                    .expect(sql)
+            }
+        }
+    }
+
+    /// Bytes as a literal of the engine's SQL.
+    fn literal(&self, bytes: &[u8]) -> String {
+        match &self.postgres {
+            Some(_) => format!("'\\x{}'::bytea", hex::encode(bytes)),
+            None => format!("x'{}'", hex::encode(bytes)),
+        }
+    }
+
     /// A number read directly from the database.
     fn count(&self, sql: &str) -> i64 {
         match &self.postgres {
@@ -108,6 +151,8 @@ contract! {
     a_store_of_schema_version_2_keeps_its_plain_chain_and_continues_keyed,
     the_audit_log_cannot_be_written_or_verified_without_the_key_file,
     rotating_the_key_reseals_the_vault_and_keeps_pseudonyms,
+    an_erased_return_cannot_be_read_even_with_the_key,
+    a_return_sealed_before_return_keys_stays_readable_rotates_and_erases,
     a_newer_schema_is_refused_and_nothing_is_changed,
     a_key_that_is_not_the_stores_is_refused,
 }
@@ -691,11 +736,19 @@ fn a_store_of_schema_version_2_keeps_its_plain_chain_and_continues_keyed(engine:
             e.prev_hash, e.hash, e.seq
         ));
     }
-    engine.raw(
-        "DELETE FROM schema_migrations WHERE version = 3;
+    let vault = if engine.postgres.is_some() {
+        "sightline_vault."
+    } else {
+        ""
+    };
+    engine.raw(&format!(
+        "DROP TABLE {vault}return_keys;
+         DROP TABLE erasures;
+         ALTER TABLE returns DROP COLUMN review_date;
+         DELETE FROM schema_migrations WHERE version >= 3;
          DELETE FROM meta WHERE key = 'audit_keyed_from';
-         UPDATE meta SET value = '2' WHERE key = 'schema_version';",
-    );
+         UPDATE meta SET value = '2' WHERE key = 'schema_version';"
+    ));
     std::fs::remove_file(engine.workspace.checkpoint_path()).expect("no checkpoint then");
     // Opened by this build: migrated, verified as before.
     let verdict = engine.store().verify_audit().expect("verify");
@@ -733,13 +786,17 @@ fn rotating_the_key_reseals_the_vault_and_keeps_pseudonyms(engine: &Engine) {
         .reveal_rejects(1, &old, "officer", "before")
         .expect("reveal rejects");
     let people = engine.count("SELECT COUNT(*) FROM people");
-    let (values, retired) = engine
+    let (resealed, retired) = engine
         .workspace
         .rotate_keys("analyst", "scheduled")
         .expect("rotate");
-    assert!(
-        values > people as u64,
-        "{values} values for {people} people"
+    // The return has a data key of its own: only that is re-wrapped.
+    assert_eq!(
+        resealed,
+        sightline_store::rotation::Resealed {
+            return_keys: 1,
+            values: 0
+        }
     );
     assert!(retired.exists());
     assert!(!engine.workspace.pending_key_path().exists());
@@ -777,8 +834,163 @@ fn rotating_the_key_reseals_the_vault_and_keeps_pseudonyms(engine: &Engine) {
         e.action == "alteration"
             && e.reason == "scheduled"
             && e.subject
-                .contains(&format!("{values} sealed values re-sealed"))
+                .contains("1 return keys re-wrapped, 0 older sealed values")
     }));
+}
+
+fn an_erased_return_cannot_be_read_even_with_the_key(engine: &Engine) {
+    register(engine);
+    ingest(engine, &example_return(), "LA01", PERIOD).expect("ingest");
+    let keys = engine.keys();
+    let returns = engine.store().returns(false).expect("returns");
+    // A council's return: reviewed six years after its period ends (the default).
+    assert_eq!(returns[0].review_date.as_deref(), Some("2030-03-31"));
+    assert_eq!(returns[0].erased, None);
+    // The return's identifiers are sealed with its own data key, which only the wrapped key
+    // in the vault gives.
+    let wrapped = engine.blob("SELECT wrapped FROM return_keys WHERE return_id = 1");
+    let sealed = engine.blob("SELECT given_name FROM people_identity WHERE record_id = 1");
+    assert!(keys.open(&sealed, "people/1/given_name").is_err());
+    let data = keys.open_return_key(&wrapped, 1).expect("unwrap");
+    assert_eq!(
+        data.open(&sealed, "people/1/given_name").expect("open"),
+        "Amy"
+    );
+    let people = engine.count("SELECT COUNT(*) FROM people");
+
+    let erasure = engine
+        .store()
+        .erase_return(1, "officer", "review date passed")
+        .expect("erase");
+    assert_eq!(erasure.reason, "review date passed");
+    // The key is gone; the sealed values may stay, and nothing opens them.
+    assert_eq!(
+        engine.count("SELECT COUNT(*) FROM return_keys WHERE return_id = 1"),
+        0
+    );
+    let still = engine.blob("SELECT given_name FROM people_identity WHERE record_id = 1");
+    assert!(keys.open(&still, "people/1/given_name").is_err());
+    match engine
+        .store()
+        .reveal_person(1, &keys, "officer", "after erasure")
+    {
+        Err(StoreError::Erased(message)) => {
+            assert!(message.contains(&erasure.at), "{message}");
+            assert!(message.contains("officer"), "{message}");
+            assert!(message.contains("review date passed"), "{message}");
+        }
+        other => panic!("expected Erased, got {other:?}"),
+    }
+    assert!(matches!(
+        engine
+            .store()
+            .reveal_rejects(1, &keys, "officer", "after erasure"),
+        Err(StoreError::Erased(_))
+    ));
+    if engine.postgres.is_none() {
+        // SQLite overwrites deleted content: the wrapped key is nowhere in the file.
+        let file = std::fs::read(engine.dir.path().join("ws/store.sqlite")).expect("read");
+        assert!(!file.windows(wrapped.len()).any(|w| w == wrapped.as_slice()));
+    }
+    // Counts, rows, the audit trail and the fact of the erasure remain.
+    assert_eq!(engine.count("SELECT COUNT(*) FROM people"), people);
+    let returns = engine.store().returns(false).expect("returns");
+    assert_eq!(returns[0].erased.as_ref(), Some(&erasure));
+    assert!(returns[0].tables.iter().any(|t| t.accepted > 0));
+    let mut linked = Vec::new();
+    engine
+        .store()
+        .linkage_records(&keys, "linker", &mut |record| linked.push(record))
+        .expect("linkage reads what is left");
+    assert_eq!(linked.len() as i64, people);
+    assert!(linked.iter().all(|r| r.given_name.is_empty()));
+    let events = engine.store().audit_events().expect("events");
+    assert!(events.iter().any(|e| e.action == "erasure"
+        && e.reason == "review date passed"
+        && e.subject.contains("return 1")));
+    assert_eq!(engine.store().verify_audit().expect("verify").broken, None);
+    assert!(matches!(
+        engine.store().erase_return(1, "officer", "again"),
+        Err(StoreError::Erased(_))
+    ));
+}
+
+/// A return stored before schema 4 had no data key: its values were sealed with the
+/// workspace's key. Such a return is made here from a new one (its values re-sealed with the
+/// workspace's key, its data key removed); it stays readable, a rotation re-seals its values,
+/// and erasing it deletes them.
+fn a_return_sealed_before_return_keys_stays_readable_rotates_and_erases(engine: &Engine) {
+    register(engine);
+    let people = engine.dir.path().join("legacy/people.csv");
+    std::fs::create_dir_all(people.parent().expect("folder")).expect("folder");
+    std::fs::write(
+        &people,
+        "person_id,role,given_name,family_name,date_of_birth\n\
+         L1,victim,Alex,Example,2010-01-02\n\
+         L2,victim,Sam,Sample,2011-03-04\n",
+    )
+    .expect("write");
+    let (report, _) = ingest(engine, &[people], "LA01", None).expect("ingest");
+    assert_eq!(report.rows_rejected(), 0);
+    for table in ["rejected_cells", "note_cells", "group_labels"] {
+        assert_eq!(engine.count(&format!("SELECT COUNT(*) FROM {table}")), 0);
+    }
+    let mut master = engine.keys();
+    let wrapped = engine.blob("SELECT wrapped FROM return_keys WHERE return_id = 1");
+    let data = master.open_return_key(&wrapped, 1).expect("unwrap");
+    let columns = ["person_id", "given_name", "family_name", "date_of_birth"];
+    let mut values = 0;
+    for record_id in engine.ids("SELECT record_id FROM people WHERE return_id = 1") {
+        for column in columns {
+            let place = format!("people/{record_id}/{column}");
+            let sealed = engine.blob(&format!(
+                "SELECT {column} FROM people_identity WHERE record_id = {record_id}"
+            ));
+            let value = data.open(&sealed, &place).expect("open");
+            let legacy = master.seal(&value, &place).expect("seal");
+            engine.raw(&format!(
+                "UPDATE people_identity SET {column} = {} WHERE record_id = {record_id}",
+                engine.literal(&legacy)
+            ));
+            values += 1;
+        }
+    }
+    engine.raw("DELETE FROM return_keys");
+
+    let fields = |keys: &sightline_store::Keys| {
+        engine
+            .store()
+            .reveal_person(1, keys, "officer", "an older return")
+            .expect("reveal")
+            .fields
+    };
+    let before = fields(&master);
+    assert!(before.contains(&("given_name".to_string(), "Alex".to_string())));
+    let (resealed, _) = engine
+        .workspace
+        .rotate_keys("analyst", "scheduled")
+        .expect("rotate");
+    assert_eq!(
+        resealed,
+        sightline_store::rotation::Resealed {
+            return_keys: 0,
+            values
+        }
+    );
+    assert_eq!(fields(&engine.keys()), before);
+    engine
+        .store()
+        .erase_return(1, "officer", "review date passed")
+        .expect("erase");
+    assert_eq!(engine.count("SELECT COUNT(*) FROM people_identity"), 0);
+    assert_eq!(engine.count("SELECT COUNT(*) FROM people"), 2);
+    assert!(matches!(
+        engine
+            .store()
+            .reveal_person(1, &engine.keys(), "officer", "after"),
+        Err(StoreError::Erased(_))
+    ));
+    assert_eq!(engine.store().verify_audit().expect("verify").broken, None);
 }
 
 fn the_audit_log_cannot_be_written_or_verified_without_the_key_file(engine: &Engine) {
@@ -901,7 +1113,8 @@ fn migrations_give_sqlite_and_postgres_the_same_tables_and_columns() {
             "group_labels",
             "note_cells",
             "people_identity",
-            "rejected_cells"
+            "rejected_cells",
+            "return_keys"
         ]
     );
 }
@@ -959,5 +1172,5 @@ fn an_embedded_store_of_schema_version_1_is_migrated_on_open_sqlite() {
         .expect("versions")
         .collect::<Result<_, _>>()
         .expect("versions");
-    assert_eq!(versions, [1, 2, 3]);
+    assert_eq!(versions, [1, 2, 3, 4]);
 }
