@@ -15,6 +15,8 @@ mod dfe;
 mod errors;
 // `--help` of the binary and its commands.
 mod help;
+// Kill trials: ingest, link, report and keys rotate killed at random points; the store stays whole.
+mod kill_trials;
 // `sightline keys rotate`: re-sealed under a new key; killed on either side of its commit.
 mod keys;
 // `sightline check --normalised DIR`: the accepted rows in the standard's own terms.
