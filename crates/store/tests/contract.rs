@@ -1001,13 +1001,12 @@ fn the_audit_log_cannot_be_written_or_verified_without_the_key_file(engine: &Eng
     )
     .expect("move the key");
     let store = engine.store();
-    let message = store.verify_audit().err().expect("refused").to_string();
+    let message = store.verify_audit().expect_err("refused").to_string();
     assert!(message.contains("key file"), "{message}");
     let mut store = engine.store();
     let message = store
         .record_event("analyst", Action::Disclosure, "report", "")
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .to_string();
     assert!(message.contains("cannot be read"), "{message}");
     assert_eq!(engine.count("SELECT COUNT(*) FROM audit"), 1);
