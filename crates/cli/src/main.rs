@@ -131,6 +131,37 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A consistent copy of the embedded store, taken while the workspace may be in use (the
+    /// key file is never in it: keep it apart). For PostgreSQL, pg_dump (README).
+    Backup {
+        /// The file to write (never replaced).
+        #[arg(long)]
+        out: PathBuf,
+        /// Why (for the audit log).
+        #[arg(long, default_value = "backup")]
+        reason: String,
+    },
+    /// A new workspace from a backup, with the store's key from SIGHTLINE_KEY_FILE; its audit
+    /// log must verify.
+    Restore {
+        /// The backup file (from `sightline backup`).
+        file: PathBuf,
+        /// The new workspace's folder.
+        dir: PathBuf,
+    },
+    /// Make a return's identifiers unrecoverable (its data key deleted); its counts, the audit
+    /// log and the fact of the erasure remain.
+    Erase {
+        return_id: i64,
+        /// Why (for the audit log and for anyone who later asks for these identifiers).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// The workspace's key: `keys rotate` re-seals every identifier under a new one.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// The audit log; `audit verify` checks its hash chain.
     Audit {
         #[command(subcommand)]
@@ -159,6 +190,17 @@ enum SynthCommand {
 enum AgenciesCommand {
     /// Load the register from a CSV: agency_id, name, type, area, requested.
     Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Re-seal every identifier in the vault under a new key, in one transaction (audited);
+    /// the old key file is kept beside it as KEY.retired-CHECK for backups made before.
+    Rotate {
+        /// Why (for the audit log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -268,6 +310,14 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             json,
         } => workspace::reveal(&context, record, reason.as_deref(), json),
         Command::Audit { command, json } => workspace::audit(&context, command.is_some(), json),
+        Command::Backup { out, reason } => workspace::backup(&context, &out, &reason),
+        Command::Restore { file, dir } => workspace::restore(&context, &file, &dir),
+        Command::Erase { return_id, reason } => {
+            workspace::erase(&context, return_id, reason.as_deref())
+        }
+        Command::Keys {
+            command: KeysCommand::Rotate { reason },
+        } => workspace::keys_rotate(&context, reason.as_deref()),
         Command::Template { out } => template(&out),
         Command::Profile {
             command: ProfileCommand::Suggest { file, out },

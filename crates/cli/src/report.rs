@@ -65,6 +65,7 @@ fn publish(
             round: args.round,
         },
         restricted: args.restricted,
+        audit_head: audit_head(context)?,
     };
     let publication = sightline_publish::publish(assessment, &options)?;
     let written = sightline_publish::write(&publication, &args.out)?;
@@ -84,6 +85,21 @@ fn publish(
             .map(|t| t.protected.primary + t.protected.secondary)
             .sum(),
     })
+}
+
+/// The audit log's head for the methodology, once the log has verified: a report never
+/// vouches for a log that is broken.
+fn audit_head(context: &Context) -> anyhow::Result<Option<sightline_publish::AuditHead>> {
+    let verdict = context.open()?.store()?.verify_audit()?;
+    if let Some((seq, why)) = verdict.broken {
+        anyhow::bail!(
+            "the audit log is broken at event {seq}: {why}. A report prints the log's head, so none was written; `sightline audit verify` says the same"
+        );
+    }
+    Ok(verdict.head.and_then(|head| {
+        let mac = <[u8; 32]>::try_from(hex::decode(&head.head).ok()?).ok()?;
+        Some(sightline_publish::AuditHead { seq: head.seq, mac })
+    }))
 }
 
 pub fn report(context: &Context, args: &ReportArgs) -> anyhow::Result<Outcome> {

@@ -427,10 +427,19 @@ pub fn returns(context: &Context, all: bool, json: bool) -> anyhow::Result<Outco
             (Some(from), Some(to)) => format!("{from}..{to}"),
             _ => "no period".to_string(),
         };
-        let status = match r.superseded_by {
+        let mut status = match r.superseded_by {
             Some(by) => format!("superseded by {by}"),
             None => r.status.clone(),
         };
+        if let Some(review) = &r.review_date {
+            status.push_str(&format!(" · review {review}"));
+        }
+        if let Some(erasure) = &r.erased {
+            status.push_str(&format!(
+                " · identifiers erased {} by {} ({})",
+                erasure.at, erasure.user, erasure.reason
+            ));
+        }
         writeln!(
             out,
             "return {} · {} · {period} · {} · {} by {} · {}",
@@ -540,6 +549,100 @@ pub fn reveal(
     Ok(Outcome::Clean)
 }
 
+pub fn backup(context: &Context, out: &Path, reason: &str) -> anyhow::Result<Outcome> {
+    let workspace = context.open()?;
+    let head = workspace.backup(out, &context.user(), reason)?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "Wrote a backup of the store to {}.", out.display())?;
+    if let Some((seq, head)) = head {
+        writeln!(stdout, "  its audit log ends at event {seq} {head}")?;
+    }
+    writeln!(
+        stdout,
+        "The key file is not in it: keep {} apart from the backup. Restore with: SIGHTLINE_KEY_FILE=KEY sightline restore {} DIR",
+        workspace.key_path.display(),
+        out.display()
+    )?;
+    Ok(Outcome::Clean)
+}
+
+pub fn restore(context: &Context, file: &Path, dir: &Path) -> anyhow::Result<Outcome> {
+    let Some(key) = key_override() else {
+        bail!(
+            "restoring needs the store's key file, kept apart from the backup: give it with SIGHTLINE_KEY_FILE=PATH"
+        );
+    };
+    let (workspace, head) = Workspace::restore(file, dir, &key, &context.user())?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Restored {} into a workspace in {}:",
+        file.display(),
+        workspace.dir.display()
+    )?;
+    writeln!(out, "  store    {}", workspace.store)?;
+    writeln!(out, "  key      {}", workspace.key_path.display())?;
+    if let Some(head) = head {
+        writeln!(
+            out,
+            "  audit    the backup's log verified to event {} {}; the restore is on the log after it",
+            head.seq, head.head
+        )?;
+    }
+    Ok(Outcome::Clean)
+}
+
+pub fn erase(context: &Context, return_id: i64, reason: Option<&str>) -> anyhow::Result<Outcome> {
+    let reason = match reason.map(str::trim) {
+        Some(reason) if !reason.is_empty() => reason,
+        _ => bail!(
+            "erasing needs --reason TEXT: it is written to the audit log and told to anyone who asks for these identifiers later"
+        ),
+    };
+    let erasure = context
+        .open()?
+        .store()?
+        .erase_return(return_id, &context.user(), reason)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Erased the identifiers of return {return_id} ({}). Its rows, counts and the audit log remain.",
+        erasure.at
+    )?;
+    writeln!(
+        out,
+        "Backups taken before now still hold its key, under the workspace key: they expire with that key (`sightline keys rotate`, then destroy the retired key)."
+    )?;
+    Ok(Outcome::Clean)
+}
+
+pub fn keys_rotate(context: &Context, reason: Option<&str>) -> anyhow::Result<Outcome> {
+    let reason = match reason.map(str::trim) {
+        Some(reason) if !reason.is_empty() => reason,
+        _ => bail!("rotating the key needs --reason TEXT: it is written to the audit log"),
+    };
+    let workspace = context.open()?;
+    let (resealed, retired) = workspace.rotate_keys(&context.user(), reason)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Re-sealed the vault under a new key, now in {}: {} returns' data keys re-wrapped, {} values of older returns re-sealed.",
+        workspace.key_path.display(),
+        resealed.return_keys,
+        resealed.values
+    )?;
+    writeln!(
+        out,
+        "The old key is kept in {}: backups made before now need it; keep it with them, or destroy it if there are none.",
+        retired.display()
+    )?;
+    writeln!(
+        out,
+        "Other workspaces on this store need the new key file (SIGHTLINE_KEY_FILE)."
+    )?;
+    Ok(Outcome::Clean)
+}
+
 pub fn audit(context: &Context, verify: bool, json: bool) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     let store = context.open()?.store()?;
@@ -552,6 +655,27 @@ pub fn audit(context: &Context, verify: bool, json: bool) -> anyhow::Result<Outc
             None => {
                 if !json {
                     writeln!(out, "The audit log's {} events are intact.", verdict.events)?;
+                    if verdict.unkeyed_events > 0 {
+                        writeln!(
+                            out,
+                            "  events 1 to {} were chained with plain SHA-256 before the keyed chain; the keyed events after them vouch for them",
+                            verdict.unkeyed_events
+                        )?;
+                    }
+                    if let Some(head) = &verdict.head {
+                        writeln!(out, "  head     event {} {}", head.seq, head.head)?;
+                    }
+                    match verdict.checkpoints {
+                        Some(lines) => writeln!(
+                            out,
+                            "  checkpoint {lines} heads recorded outside the store agree with it"
+                        )?,
+                        None => writeln!(
+                            out,
+                            "  checkpoint none: this workspace has no {} (made by `init`), so removing the newest events could not be seen",
+                            sightline_store::audit::CHECKPOINT_FILE
+                        )?,
+                    }
                 }
                 Outcome::Clean
             }

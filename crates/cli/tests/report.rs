@@ -2,7 +2,7 @@
 //! quotes every share with its base, holds no identifier, and renders in a real browser.
 
 use crate::synth::synth_workspace;
-use crate::util::Sandbox;
+use crate::util::{Sandbox, audit_head_event, without_audit_head};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -189,13 +189,26 @@ fn every_percentage_sits_in_an_element_with_its_n_and_base_and_no_small_count_is
     let audit = sandbox
         .run(&["--workspace", "ws", "audit", "--json"])
         .json();
-    assert!(audit.as_array().expect("events").iter().any(|e| {
-        e["action"] == "disclosure"
-            && e["subject"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with("OFFICIAL report")
-    }));
+    let events = audit.as_array().expect("events");
+    let disclosure = events
+        .iter()
+        .position(|e| {
+            e["action"] == "disclosure"
+                && e["subject"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("OFFICIAL report")
+        })
+        .expect("a disclosure event");
+    // Its methodology names the log's head as it was when the report was made: the event
+    // before the report's own.
+    let before = &events[disclosure - 1];
+    let head = format!(
+        "<p id=\"audit-head\">The workspace's audit log ended at event {} when this report was made; its head (HMAC-SHA-256) is <code>{}</code>.</p>",
+        before["seq"],
+        before["hash"].as_str().expect("hash")
+    );
+    assert!(html.contains(&head), "no audit head {head}");
 }
 
 /// Values that identify someone: ids, full dates of birth, names, full postcodes.
@@ -282,7 +295,9 @@ fn identifiers(syn: &Path) -> BTreeSet<String> {
 #[test]
 fn nothing_published_holds_a_name_a_date_of_birth_a_postcode_or_an_id() {
     let sandbox = published(&[]);
-    // The same workspace gives the same publication, byte for byte (the workbook included).
+    // The same workspace gives the same publication, byte for byte (the workbook included),
+    // but for the audit log's head: the first report went on the log, so the second names the
+    // event after.
     sandbox
         .run(&["--workspace", "ws", "report", "--out", "again"])
         .expect_code(0);
@@ -299,8 +314,14 @@ fn nothing_published_holds_a_name_a_date_of_birth_a_postcode_or_an_id() {
     for file in &files {
         let first = std::fs::read(sandbox.join(&format!("report/{file}"))).expect("first");
         let second = std::fs::read(sandbox.join(&format!("again/{file}"))).expect("second");
-        assert!(first == second, "{file} differs between two runs");
+        assert!(
+            without_audit_head(&first) == without_audit_head(&second),
+            "{file} differs between two runs"
+        );
     }
+    let head = |dir: &str| audit_head_event(&sandbox.read(&format!("{dir}/report.html")));
+    let first = head("report").expect("the methodology names the audit head");
+    assert_eq!(head("again"), Some(first + 1));
     let planted = identifiers(&sandbox.join("syn"));
     assert!(
         planted.len() > 1000,
@@ -396,6 +417,22 @@ fn restricted_output_is_marked_and_audited_and_rounding_gives_multiples_of_five(
                 .unwrap_or_default()
                 .starts_with("OFFICIAL-SENSITIVE")
     }));
+    // With the newest events removed from the store, no report vouches for the log.
+    rusqlite::Connection::open(sandbox.join("ws/store.sqlite"))
+        .expect("open the store")
+        .execute(
+            "DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)",
+            [],
+        )
+        .expect("remove the newest event");
+    let run = sandbox.run(&["--workspace", "ws", "report", "--out", "after"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("the newest events were removed"),
+        "{}",
+        run.stderr
+    );
+    assert!(!sandbox.join("after").exists(), "a report was written");
 }
 
 #[test]

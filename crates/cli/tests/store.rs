@@ -670,6 +670,21 @@ fn an_edited_audit_event_is_found() {
     assert!(run.stdout.contains("event 2"), "{}", run.stdout);
     assert!(!run.stdout.contains("event 3"), "{}", run.stdout);
 
+    // Removing the newest events leaves a shorter chain that is whole in itself; the checkpoint
+    // outside the store still knows the head.
+    let checkpoint = sandbox.read("ws/audit.checkpoint");
+    assert_eq!(checkpoint.lines().count(), 3, "{checkpoint}");
+    db(&sandbox)
+        .execute("DELETE FROM audit WHERE seq > 1", [])
+        .expect("remove events");
+    let run = ws(&sandbox, &["audit", "verify"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains("the newest events were removed"),
+        "{}",
+        run.stdout
+    );
+
     let fresh = Sandbox::new();
     fresh.run_in("", &["init", "ws"], &[]).expect_code(0);
     ws(&fresh, &["audit", "verify"]).expect_code(0);
@@ -989,4 +1004,57 @@ fn values_read_as_headers_are_not_stored_in_the_clear() {
             );
         }
     }
+}
+
+#[test]
+fn an_erased_return_keeps_its_counts_and_reveal_says_when_and_why() {
+    let sandbox = workspace();
+    let csvs = example_return(&sandbox);
+    ingest(&sandbox, &csvs, "A1", &[]).expect_code(0);
+    let returns = ws(&sandbox, &["returns", "--json"]).json();
+    let stored = return_with_id(&returns, 1);
+    // A police return without a period: reviewed ten years after it was stored (the default).
+    let year: i64 = stored["ingested_at"].as_str().expect("at")[..4]
+        .parse()
+        .expect("year");
+    let review = stored["review_date"].as_str().expect("a review date");
+    assert!(review.starts_with(&format!("{}-", year + 10)), "{review}");
+    let tables = stored["tables"].clone();
+
+    let run = ws(&sandbox, &["erase", "1"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("--reason"), "{}", run.stderr);
+    ws(&sandbox, &["erase", "1", "--reason", "review date passed"]).expect_code(0);
+    let run = ws(&sandbox, &["reveal", "1", "--reason", "after erasure"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("were erased on"), "{}", run.stderr);
+    assert!(run.stderr.contains("review date passed"), "{}", run.stderr);
+    let returns = ws(&sandbox, &["returns", "--json"]).json();
+    let erased = return_with_id(&returns, 1);
+    assert_eq!(erased["tables"], tables, "the counts remain");
+    assert_eq!(erased["erased"]["reason"], "review date passed");
+    let run = ws(&sandbox, &["returns"]);
+    assert!(run.stdout.contains("identifiers erased"), "{}", run.stdout);
+    let run = ws(&sandbox, &["erase", "1", "--reason", "again"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("were erased on"), "{}", run.stderr);
+    ws(&sandbox, &["audit", "verify"]).expect_code(0);
+
+    // Review periods come from the workspace's [retention] table.
+    let config = sandbox.read("ws/sightline.toml");
+    sandbox.write(
+        "ws/sightline.toml",
+        format!("{config}[retention]\npolice = 3\n"),
+    );
+    sandbox.write(
+        "more/people.csv",
+        "person_id,role,given_name,family_name\nQ1,victim,Alex,Example\n",
+    );
+    ingest(&sandbox, &["more/people.csv".to_string()], "A1", &[]).expect_code(0);
+    let returns = ws(&sandbox, &["returns", "--json"]).json();
+    let review = return_with_id(&returns, 2)["review_date"]
+        .as_str()
+        .expect("a review date")
+        .to_string();
+    assert!(review.starts_with(&format!("{}-", year + 3)), "{review}");
 }

@@ -5,6 +5,8 @@
 
 // `sightline assess` on synthetic returns against their truth; every share with its base.
 mod assess;
+// `sightline backup` and `restore`: the restored workspace verifies and publishes the same report.
+mod backup;
 // `sightline check`: exit codes 0 and 1, the JSON and human reports, the problems CSV.
 mod check;
 // The DfE's returns on children read with no profile; a CIN child with 11A linked to police.
@@ -13,6 +15,10 @@ mod dfe;
 mod errors;
 // `--help` of the binary and its commands.
 mod help;
+// Kill trials: ingest, link, report and keys rotate killed at random points; the store stays whole.
+mod kill_trials;
+// `sightline keys rotate`: re-sealed under a new key; killed on either side of its commit.
+mod keys;
 // `sightline check --normalised DIR`: the accepted rows in the standard's own terms.
 mod normalised;
 // The shared store on PostgreSQL (a database per test): same bytes as SQLite, kill -9, concurrent

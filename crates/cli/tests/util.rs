@@ -221,3 +221,48 @@ impl Sandbox {
         }
     }
 }
+
+/// A file's bytes without the report methodology's audit head paragraph: the one part of a
+/// report that is the workspace's own (the MAC covers each event's time) and that moves on by
+/// one event with every report (each report is on the log).
+pub fn without_audit_head(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    match (
+        text.find("<p id=\"audit-head\">"),
+        text.find("</code>.</p>"),
+    ) {
+        (Some(start), Some(end)) if start < end => {
+            format!("{}{}", &text[..start], &text[end + "</code>.</p>".len()..]).into_bytes()
+        }
+        _ => bytes.to_vec(),
+    }
+}
+
+/// The audit event a report's methodology names, if it names one.
+pub fn audit_head_event(html: &str) -> Option<i64> {
+    let rest = html.split("audit log ended at event ").nth(1)?;
+    rest.split(' ').next()?.parse().ok()
+}
+
+/// Every file under `dir`, relative path → bytes.
+pub fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(dir)
+                    .expect("under")
+                    .to_string_lossy()
+                    .to_string();
+                out.push((name, std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -810,6 +810,14 @@ pub fn report(
             }
         );
     }
+    if let Some(head) = options.audit_head {
+        let mac: String = head.mac.iter().map(|b| format!("{b:02x}")).collect();
+        let _ = write!(
+            h,
+            "<p id=\"audit-head\">The workspace's audit log ended at event {} when this report was made; its head (HMAC-SHA-256) is <code>{mac}</code>.</p>",
+            head.seq
+        );
+    }
     h.push_str("</section><section id=\"caveats\"><h2>Caveats</h2><ul>");
     for caveat in &a.caveats {
         let _ = write!(h, "<li>{}</li>", escape(caveat).replace('%', " in 100"));

@@ -33,6 +33,16 @@ pub struct Options {
     pub rules: Rules,
     /// No suppression; every page and file marked OFFICIAL-SENSITIVE.
     pub restricted: bool,
+    /// The workspace's audit log when the report was made, printed in the methodology so that
+    /// a later rewrite of the log can be compared with what was published.
+    pub audit_head: Option<AuditHead>,
+}
+
+/// The last event of the audit log: its sequence number and its MAC (HMAC-SHA-256).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditHead {
+    pub seq: i64,
+    pub mac: [u8; 32],
 }
 
 impl Options {

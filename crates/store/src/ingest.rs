@@ -10,7 +10,7 @@
 
 use crate::db::{Db, RecordIds, Value};
 use crate::keys::Keys;
-use crate::sql_store::{IDENTITY_COLUMNS, Sealed, append_audit};
+use crate::sql_store::{AuditWriter, IDENTITY_COLUMNS, Sealed, append_audit};
 use crate::{Action, NewReturn, Result, StoreError};
 use sightline_intake::check::{RowRef, Sink};
 use sightline_intake::report::CheckReport;
@@ -194,7 +194,9 @@ fn date(value: Option<sightline_standard::PartialDate>) -> Value<'static> {
 /// write transaction and rolls it back on error.
 pub(crate) fn write_return(
     db: &mut dyn Db,
+    writer: &mut AuditWriter,
     new: &NewReturn,
+    review_years: i64,
     keys: &mut Keys,
     read: &mut dyn FnMut(&mut dyn Sink) -> std::result::Result<CheckReport, IntakeError>,
 ) -> Result<(CheckReport, StoredReturn)> {
@@ -205,7 +207,7 @@ pub(crate) fn write_return(
     };
     let return_id = db
         .row(
-            "INSERT INTO returns (agency_id, period_from, period_to, files, content_hash, ingested_at, \"user\", status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'current') RETURNING return_id",
+            "INSERT INTO returns (agency_id, period_from, period_to, files, content_hash, ingested_at, \"user\", status, review_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'current', ?8) RETURNING return_id",
             &[
                 (&new.agency_id).into(),
                 from.into(),
@@ -214,10 +216,19 @@ pub(crate) fn write_return(
                 (&new.content_hash).into(),
                 crate::audit::now().into(),
                 (&new.user).into(),
+                review_date(to.unwrap_or(&crate::audit::now()[..10]), review_years).into(),
             ],
             |row| row.i64(0),
         )?
         .ok_or_else(|| StoreError::Corrupt("no return id was given".to_string()))?;
+    // The return's own data key, wrapped by the workspace's key: erasing the wrapped key
+    // erases every identifier sealed with it.
+    let (wrapped, mut return_keys) = keys.new_return_key(return_id)?;
+    db.execute(
+        "INSERT INTO return_keys (return_id, wrapped) VALUES (?1, ?2)",
+        &[return_id.into(), wrapped.as_slice().into()],
+    )?;
+    let keys = &mut return_keys;
     let ids = db.record_ids()?;
     let batch_rows = db.batch_rows();
 
@@ -247,8 +258,20 @@ pub(crate) fn write_return(
     // A write error explains a failed send, so it is reported first.
     written?;
     let report = report?;
-    let stored = finish(db, keys, return_id, new, &report)?;
+    let stored = finish(db, writer, keys, return_id, new, &report)?;
     Ok((report, stored))
+}
+
+/// `years` after a date (`yyyy-mm-dd`); 29 February becomes 28 February in a common year.
+pub(crate) fn review_date(from: &str, years: i64) -> String {
+    let year: i64 = from.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970) + years;
+    let rest = from.get(4..).unwrap_or("-01-01");
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if rest == "-02-29" && !leap {
+        format!("{year:04}-02-28")
+    } else {
+        format!("{year:04}{rest}")
+    }
 }
 
 /// Writes each batch table by table: people before their identities, a member or rejected row
@@ -506,6 +529,7 @@ fn write_single(db: &mut dyn Db, return_id: i64, row: &Row) -> Result<()> {
 /// the earlier.
 fn finish(
     db: &mut dyn Db,
+    writer: &mut AuditWriter,
     keys: &mut Keys,
     return_id: i64,
     new: &NewReturn,
@@ -568,6 +592,7 @@ fn finish(
     let rows: u64 = report.tables.iter().map(|t| t.read).sum();
     append_audit(
         db,
+        writer,
         &new.user,
         Action::Collection,
         &format!(
@@ -584,6 +609,7 @@ fn finish(
         )?;
         append_audit(
             db,
+            writer,
             &new.user,
             Action::Alteration,
             &format!("return {old} superseded by return {return_id}"),

@@ -19,13 +19,15 @@ pub mod keys;
 pub mod linkage;
 pub mod migrations;
 pub mod postgres;
+pub mod rotation;
 mod sql_store;
 mod sqlite;
 #[doc(hidden)]
 pub mod testing;
+mod vault;
 pub mod workspace;
 
-pub use audit::{Action, AuditEvent, Verdict};
+pub use audit::{Action, AuditEvent, AuditKey, Verdict};
 pub use ingest::StoredReturn;
 pub use keys::Keys;
 pub use sql_store::{SqlStore, key_check};
@@ -67,9 +69,31 @@ pub enum StoreError {
     Intake(#[from] sightline_intake::IntakeError),
     #[error("the store is damaged: {0}")]
     Corrupt(String),
+    /// The identifiers asked for were erased (when, by whom and why are in the message).
+    #[error("{0}")]
+    Erased(String),
+}
+
+/// The fact of a return's erasure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Erasure {
+    /// UTC, RFC 3339.
+    pub at: String,
+    pub user: String,
+    pub reason: String,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A named point where the process stops dead when `SIGHTLINE_FAULT` names it: as if killed
+/// (`abort`: no destructors, no rollback, no flush). The crash tests and `scripts/kill-trials.sh`
+/// use it to stop a command exactly on each side of a commit.
+#[doc(hidden)]
+pub fn fault_point(name: &str) {
+    if std::env::var_os("SIGHTLINE_FAULT").is_some_and(|fault| fault == name) {
+        std::process::abort();
+    }
+}
 
 /// One agency of the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -127,6 +151,10 @@ pub struct ReturnSummary {
     /// `current` or `superseded`.
     pub status: String,
     pub superseded_by: Option<i64>,
+    /// When the return is due for review (keep or erase).
+    pub review_date: Option<String>,
+    /// Its identifiers were erased: when, by whom, why.
+    pub erased: Option<Erasure>,
     pub tables: Vec<TableCounts>,
 }
 
@@ -227,6 +255,10 @@ pub trait Store {
         run_id: i64,
         person: i64,
     ) -> Result<(Vec<linkage::MemberRecord>, Vec<linkage::Evidence>)>;
+    /// Makes a return's identifiers unrecoverable (its data key, or an older return's sealed
+    /// values, deleted) while its rows, counts and the audit log remain; records when, by whom
+    /// and why, with an `erasure` event, in one transaction.
+    fn erase_return(&mut self, return_id: i64, user: &str, reason: &str) -> Result<Erasure>;
     /// Writes an audit event of its own (an export, a report).
     fn record_event(
         &mut self,
@@ -239,7 +271,7 @@ pub trait Store {
     /// the assessment. Reads no identifiers.
     fn analysis(&self) -> Result<analysis::Analysis>;
     fn audit_events(&self) -> Result<Vec<AuditEvent>>;
-    fn verify_audit(&self) -> Result<Verdict> {
-        Ok(audit::verify(&self.audit_events()?))
-    }
+    /// Recomputes the keyed chain with the audit key and compares its heads with the checkpoint
+    /// file outside the store. Needs the workspace's key file.
+    fn verify_audit(&self) -> Result<Verdict>;
 }

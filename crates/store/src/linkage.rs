@@ -80,8 +80,9 @@ pub struct MemberRecord {
 }
 
 const SELECT_RECORDS: &str = "SELECT p.record_id, r.agency_id, p.person_key, p.age, p.age_date, p.sex, p.local_authority,
-        i.person_id, i.given_name, i.family_name, i.other_names, i.date_of_birth, i.postcode, i.nhs_number, i.upn, i.pnc_id
-    FROM people p JOIN returns r ON r.return_id = p.return_id JOIN people_identity i ON i.record_id = p.record_id
+        i.person_id, i.given_name, i.family_name, i.other_names, i.date_of_birth, i.postcode, i.nhs_number, i.upn, i.pnc_id,
+        p.return_id
+    FROM people p JOIN returns r ON r.return_id = p.return_id LEFT JOIN people_identity i ON i.record_id = p.record_id
     WHERE r.status = 'current' ORDER BY p.record_id";
 
 /// The local authority of every incident a person key is involved in, in current returns.
@@ -107,14 +108,24 @@ pub(crate) fn read_records(
             .push(row.string(1)?);
         Ok(())
     })?;
+    let vault = crate::vault::Vault::load(db, keys, None)?;
     let mut count = 0;
     db.query(SELECT_RECORDS, &[], &mut |row| {
         let record_id = row.i64(0)?;
+        let return_id = row.i64(7 + IDENTITY_COLUMNS.len())?;
+        // An erased return's records are linked on what is left: no identifiers.
+        let keys = vault
+            .erased(return_id)
+            .is_none()
+            .then(|| vault.keys(return_id))
+            .transpose()?;
         let mut opened: Vec<String> = Vec::with_capacity(IDENTITY_COLUMNS.len());
         for (at, column) in IDENTITY_COLUMNS.iter().enumerate() {
-            opened.push(match row.blob(7 + at)? {
-                Some(blob) => keys.open(blob, &format!("people/{record_id}/{column}"))?,
-                None => String::new(),
+            opened.push(match (row.blob(7 + at)?, keys) {
+                (Some(blob), Some(keys)) => {
+                    keys.open(blob, &format!("people/{record_id}/{column}"))?
+                }
+                _ => String::new(),
             });
         }
         let mut opened = opened.into_iter();

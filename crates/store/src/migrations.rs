@@ -32,13 +32,23 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 3,
+        name: "keyed audit chain",
+        sql: include_str!("migrations/0003_keyed_audit_chain.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "return keys and erasure",
+        sql: include_str!("migrations/0004_return_keys_and_erasure.sql"),
+    },
+    Migration {
+        version: 5,
         name: "identification level of person records; linkage near misses",
-        sql: include_str!("migrations/0003_identification.sql"),
+        sql: include_str!("migrations/0005_identification.sql"),
     },
 ];
 
 /// The schema version this build reads and writes.
-pub const LATEST: i64 = 3;
+pub const LATEST: i64 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {

@@ -3,7 +3,7 @@
 //! store's behaviour, so both engines keep the same contract (the contract tests run it on both).
 
 use crate::StoredReturn;
-use crate::audit::{self, Action, AuditEvent};
+use crate::audit::{self, Action, AuditEvent, AuditKey, Verdict};
 use crate::db::{Db, SqlRow};
 use crate::keys::Keys;
 use crate::{
@@ -14,6 +14,7 @@ use sightline_intake::IntakeError;
 use sightline_intake::check::Sink;
 use sightline_intake::report::CheckReport;
 use std::cell::RefCell;
+use std::path::PathBuf;
 
 /// An encrypted vault value, absent when the agency gave none.
 pub(crate) type Sealed = Option<Vec<u8>>;
@@ -34,17 +35,64 @@ pub(crate) const IDENTITY_COLUMNS: [&str; 9] = [
 /// A store on one engine's connection.
 pub struct SqlStore {
     db: RefCell<Box<dyn Db>>,
+    audit: AuditWriter,
+    retention: crate::workspace::Retention,
+}
+
+/// What appending to the audit log needs beyond the connection: the MAC key, and the
+/// checkpoint file outside the store that each commit's head is written to.
+#[derive(Default)]
+pub(crate) struct AuditWriter {
+    key: Option<AuditKey>,
+    /// Why there is no key, to say when an event cannot be written.
+    missing: String,
+    checkpoint: Option<PathBuf>,
+    /// The head appended in the transaction under way.
+    appended: Option<(i64, String)>,
+}
+
+impl AuditWriter {
+    fn key(&self) -> Result<&AuditKey> {
+        self.key.as_ref().ok_or_else(|| {
+            StoreError::Key(format!(
+                "the audit log is sealed with a key from the workspace's key file, and {}",
+                if self.missing.is_empty() {
+                    "this store was opened without it"
+                } else {
+                    &self.missing
+                }
+            ))
+        })
+    }
+
+    /// After a write: on success, the head it appended goes to the checkpoint file; on
+    /// failure, nothing was appended.
+    fn settle<T>(&mut self, result: Result<T>) -> Result<T> {
+        let appended = self.appended.take();
+        let value = result?;
+        if let (Some((seq, head)), Some(path)) = (appended, &self.checkpoint) {
+            audit::append_checkpoint(path, seq, &head).map_err(|error| {
+                StoreError::Workspace(format!(
+                    "the change was stored (audit event {seq}), but the audit checkpoint {} could not be written: {error}. Make the workspace folder writable; `sightline audit verify` still checks the log",
+                    path.display()
+                ))
+            })?;
+        }
+        Ok(value)
+    }
 }
 
 /// Appends an event to the audit log, inside the caller's write transaction: under the engine's
-/// audit lock, the last event's hash is read and the new event chained to it.
+/// audit lock, the last event's MAC is read and the new event chained to it with the audit key.
 pub(crate) fn append_audit(
     db: &mut dyn Db,
+    writer: &mut AuditWriter,
     user: &str,
     action: Action,
     subject: &str,
     reason: &str,
 ) -> Result<()> {
+    let key = writer.key()?;
     db.lock_audit()?;
     let last = db.row(
         "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
@@ -56,7 +104,7 @@ pub(crate) fn append_audit(
         None => (1, audit::GENESIS.to_string()),
     };
     let at = audit::now();
-    let hash = audit::event_hash(&prev, seq, &at, user, action.code(), subject, reason);
+    let hash = key.event_mac(&prev, seq, &at, user, action.code(), subject, reason);
     db.execute(
         "INSERT INTO audit (seq, at, \"user\", action, subject, reason, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         &[
@@ -67,9 +115,10 @@ pub(crate) fn append_audit(
             subject.into(),
             reason.into(),
             prev.into(),
-            hash.into(),
+            (&hash).into(),
         ],
     )?;
+    writer.appended = Some((seq, hash));
     Ok(())
 }
 
@@ -114,8 +163,10 @@ pub(crate) fn agencies(db: &mut dyn Db) -> Result<Vec<AgencySummary>> {
 
 pub(crate) fn returns(db: &mut dyn Db, include_superseded: bool) -> Result<Vec<ReturnSummary>> {
     let mut returns = db.rows(
-        "SELECT return_id, agency_id, period_from, period_to, files, content_hash, ingested_at, \"user\", status, superseded_by
-         FROM returns WHERE ?1 OR status = 'current' ORDER BY return_id",
+        "SELECT r.return_id, r.agency_id, r.period_from, r.period_to, r.files, r.content_hash, r.ingested_at, r.\"user\", r.status, r.superseded_by,
+                r.review_date, e.at, e.\"user\", e.reason
+         FROM returns r LEFT JOIN erasures e ON e.return_id = r.return_id
+         WHERE ?1 OR r.status = 'current' ORDER BY r.return_id",
         &[include_superseded.into()],
         |row| {
             Ok(ReturnSummary {
@@ -129,6 +180,15 @@ pub(crate) fn returns(db: &mut dyn Db, include_superseded: bool) -> Result<Vec<R
                 user: row.string(7)?,
                 status: row.string(8)?,
                 superseded_by: row.int(9)?,
+                review_date: row.opt_string(10)?,
+                erased: match row.opt_string(11)? {
+                    Some(at) => Some(crate::Erasure {
+                        at,
+                        user: row.string(12)?,
+                        reason: row.string(13)?,
+                    }),
+                    None => None,
+                },
                 tables: Vec::new(),
             })
         },
@@ -188,7 +248,30 @@ impl SqlStore {
     pub(crate) fn new(db: Box<dyn Db>) -> SqlStore {
         SqlStore {
             db: RefCell::new(db),
+            audit: AuditWriter::default(),
+            retention: Default::default(),
         }
+    }
+
+    /// The review periods that set each new return's review date.
+    pub fn with_retention(mut self, retention: crate::workspace::Retention) -> SqlStore {
+        self.retention = retention;
+        self
+    }
+
+    /// Gives the store the audit key (or says why there is none) and the checkpoint file its
+    /// commits write their heads to.
+    pub fn with_audit(
+        mut self,
+        key: std::result::Result<AuditKey, String>,
+        checkpoint: Option<PathBuf>,
+    ) -> SqlStore {
+        match key {
+            Ok(key) => self.audit.key = Some(key),
+            Err(why) => self.audit.missing = why,
+        }
+        self.audit.checkpoint = checkpoint;
+        self
     }
 
     /// The embedded store in a file (created if needed), its schema brought up to date.
@@ -227,11 +310,72 @@ impl SqlStore {
         work: impl FnOnce(&mut dyn Db) -> Result<T>,
     ) -> Result<T> {
         let db: &mut dyn Db = &mut **self.db.get_mut();
-        db.write(|db| {
+        let writer = &mut self.audit;
+        let result = db.write(|db| {
             let value = work(db)?;
-            append_audit(db, user, action, subject, reason)?;
+            append_audit(db, writer, user, action, subject, reason)?;
             Ok(value)
-        })
+        });
+        self.audit.settle(result)
+    }
+
+    /// Refuses a key file that is not the one this store's identifiers are sealed with now: not
+    /// the store's at all (`key_check`, from the pseudonym key), or its key from before a
+    /// rotation (`cipher_check`, from the encryption key; absent until the first rotation).
+    pub fn check_key(&self, keys: &Keys) -> Result<()> {
+        if let Some(expected) = self.meta("key_check")?
+            && expected != key_check(keys)
+        {
+            return Err(StoreError::Key(
+                "this key file is not the one this store's identifiers are sealed with; use the workspace's own key (SIGHTLINE_KEY_FILE)".to_string(),
+            ));
+        }
+        if let Some(expected) = self.meta("cipher_check")?
+            && expected != keys.cipher_check()
+        {
+            return Err(StoreError::Key(
+                "this key file holds the store's key from before a rotation (`sightline keys rotate`): use the key file the rotation wrote".to_string(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Re-wraps every return's data key, and re-seals every value sealed with the workspace's
+    /// key itself, under `new` in one transaction, with an audit event, and records `new`'s
+    /// check value. Any value that
+    /// `old` cannot open stops it and nothing changes. The caller writes the new key file only
+    /// after this has committed.
+    pub fn reseal(
+        &mut self,
+        old: &Keys,
+        new: &mut Keys,
+        user: &str,
+        reason: &str,
+    ) -> Result<crate::rotation::Resealed> {
+        self.check_key(old)?;
+        let db: &mut dyn Db = &mut **self.db.get_mut();
+        let writer = &mut self.audit;
+        let result = db.write(|db| {
+            let resealed = crate::rotation::reseal_all(db, old, new)?;
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('cipher_check', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[new.cipher_check().into()],
+            )?;
+            append_audit(
+                db,
+                writer,
+                user,
+                Action::Alteration,
+                &format!(
+                    "the vault under a new key: {} return keys re-wrapped, {} older sealed values re-sealed",
+                    resealed.return_keys, resealed.values
+                ),
+                reason,
+            )?;
+            crate::fault_point("rotate:before-commit");
+            Ok(resealed)
+        });
+        self.audit.settle(result)
     }
 
     /// A value of the `meta` table.
@@ -269,27 +413,30 @@ impl Store for SqlStore {
         keys: &mut Keys,
         read: &mut dyn FnMut(&mut dyn Sink) -> std::result::Result<CheckReport, IntakeError>,
     ) -> Result<(CheckReport, StoredReturn)> {
-        if let Some(expected) = self.meta("key_check")?
-            && expected != key_check(keys)
-        {
-            return Err(StoreError::Key(
-                "this key file is not the one this store's identifiers are sealed with; use the workspace's own key (SIGHTLINE_KEY_FILE)".to_string(),
-            ));
-        }
+        self.check_key(keys)?;
+        let agency_type = self
+            .agency(&new.agency_id)?
+            .map(|agency| agency.agency_type)
+            .unwrap_or_default();
+        let review_years = self.retention.years(&agency_type);
         let db: &mut dyn Db = &mut **self.db.get_mut();
+        self.audit.key()?;
         db.begin_write()?;
-        match crate::ingest::write_return(db, new, keys, read) {
-            Ok(done) => Ok(done),
-            Err(error) => {
-                db.rollback();
-                if let StoreError::Conflict(_) = error
-                    && let Some(existing) = find_return(db, &new.agency_id, &new.content_hash)?
-                {
-                    return Err(StoreError::AlreadyStored(existing));
+        let result =
+            match crate::ingest::write_return(db, &mut self.audit, new, review_years, keys, read) {
+                Ok(done) => Ok(done),
+                Err(error) => {
+                    db.rollback();
+                    if let StoreError::Conflict(_) = error
+                        && let Some(existing) = find_return(db, &new.agency_id, &new.content_hash)?
+                    {
+                        Err(StoreError::AlreadyStored(existing))
+                    } else {
+                        Err(error)
+                    }
                 }
-                Err(error)
-            }
-        }
+            };
+        self.audit.settle(result)
     }
 
     fn import_agencies(&mut self, agencies: &[Agency], user: &str) -> Result<usize> {
@@ -344,9 +491,12 @@ impl Store for SqlStore {
         reason: &str,
     ) -> Result<Vec<RejectedRow>> {
         let subject = format!("rejected rows of return {return_id}");
+        self.check_key(keys)?;
         self.db.get_mut().check_vault_access()?;
         self.audited(user, Action::Consultation, &subject, reason, |db| {
             let rows = rejects(db, return_id)?;
+            let vault = crate::vault::Vault::load(db, keys, Some(return_id))?;
+            let keys = vault.keys(return_id)?;
             let mut sealed: std::collections::HashMap<i64, Vec<u8>> = Default::default();
             db.query(
                 "SELECT c.reject_id, c.sealed FROM rejected_cells c JOIN rejects r ON r.reject_id = c.reject_id WHERE r.return_id = ?1",
@@ -377,10 +527,11 @@ impl Store for SqlStore {
         user: &str,
         reason: &str,
     ) -> Result<Identity> {
+        self.check_key(keys)?;
         self.db.get_mut().check_vault_access()?;
         let found = self.db().row(
             "SELECT p.return_id, r.agency_id, i.person_id, i.given_name, i.family_name, i.other_names, i.date_of_birth, i.postcode, i.nhs_number, i.upn, i.pnc_id
-             FROM people p JOIN returns r ON r.return_id = p.return_id JOIN people_identity i ON i.record_id = p.record_id
+             FROM people p JOIN returns r ON r.return_id = p.return_id LEFT JOIN people_identity i ON i.record_id = p.record_id
              WHERE p.record_id = ?1",
             &[record_id.into()],
             |row| {
@@ -397,6 +548,8 @@ impl Store for SqlStore {
             )));
         };
         let subject = format!("person record {record_id} (return {return_id})");
+        let vault = crate::vault::Vault::load(&mut **self.db(), keys, Some(return_id))?;
+        let keys = vault.keys(return_id)?;
         self.audited(user, Action::Consultation, &subject, reason, |_| {
             let mut fields = Vec::new();
             for (column, blob) in IDENTITY_COLUMNS.iter().zip(blobs) {
@@ -422,19 +575,23 @@ impl Store for SqlStore {
         user: &str,
         visit: &mut dyn FnMut(crate::linkage::LinkageRecord),
     ) -> Result<usize> {
+        self.check_key(keys)?;
         let db: &mut dyn Db = &mut **self.db.get_mut();
         db.check_vault_access()?;
-        db.write(|db| {
+        let writer = &mut self.audit;
+        let result = db.write(|db| {
             let count = crate::linkage::read_records(db, keys, visit)?;
             append_audit(
                 db,
+                writer,
                 user,
                 Action::Consultation,
                 &format!("identifiers of {count} person records"),
                 "read for linkage (compared in memory, not shown)",
             )?;
             Ok(count)
-        })
+        });
+        self.audit.settle(result)
     }
 
     fn save_linkage(
@@ -447,11 +604,13 @@ impl Store for SqlStore {
         near_misses: &[crate::linkage::NearMiss],
     ) -> Result<i64> {
         let db: &mut dyn Db = &mut **self.db.get_mut();
-        db.write(|db| {
+        let writer = &mut self.audit;
+        let result = db.write(|db| {
             let (run_id, persons) =
                 crate::linkage::write_run(db, user, model, report, people, evidence, near_misses)?;
             append_audit(
                 db,
+                writer,
                 user,
                 Action::Combination,
                 &format!("linkage run {run_id}"),
@@ -461,7 +620,70 @@ impl Store for SqlStore {
                 ),
             )?;
             Ok(run_id)
-        })
+        });
+        self.audit.settle(result)
+    }
+
+    fn erase_return(&mut self, return_id: i64, user: &str, reason: &str) -> Result<crate::Erasure> {
+        let found = self.db().row(
+            "SELECT r.agency_id, e.at, e.\"user\", e.reason FROM returns r LEFT JOIN erasures e ON e.return_id = r.return_id WHERE r.return_id = ?1",
+            &[return_id.into()],
+            |row| {
+                Ok((
+                    row.string(0)?,
+                    match row.opt_string(1)? {
+                        Some(at) => Some(crate::Erasure {
+                            at,
+                            user: row.string(2)?,
+                            reason: row.string(3)?,
+                        }),
+                        None => None,
+                    },
+                ))
+            },
+        )?;
+        let Some((agency_id, earlier)) = found else {
+            return Err(not_found(return_id));
+        };
+        if let Some(erasure) = earlier {
+            return Err(crate::vault::erased(return_id, &erasure));
+        }
+        let erasure = crate::Erasure {
+            at: audit::now(),
+            user: user.to_string(),
+            reason: reason.to_string(),
+        };
+        let subject = format!("the identifiers of return {return_id} from agency {agency_id}");
+        let made = erasure.clone();
+        self.audited(user, Action::Erasure, &subject, reason, move |db| {
+            db.execute(
+                "INSERT INTO erasures (return_id, at, \"user\", reason) VALUES (?1, ?2, ?3, ?4)",
+                &[
+                    return_id.into(),
+                    (&made.at).into(),
+                    (&made.user).into(),
+                    (&made.reason).into(),
+                ],
+            )?;
+            let keys = db.execute(
+                "DELETE FROM return_keys WHERE return_id = ?1",
+                &[return_id.into()],
+            )?;
+            if keys == 0 {
+                // Sealed with the workspace's key (stored before schema 4): the sealed values
+                // themselves go.
+                for sql in [
+                    "DELETE FROM people_identity WHERE record_id IN (SELECT record_id FROM people WHERE return_id = ?1)",
+                    "DELETE FROM rejected_cells WHERE reject_id IN (SELECT reject_id FROM rejects WHERE return_id = ?1)",
+                    "DELETE FROM note_cells WHERE note_id IN (SELECT note_id FROM return_notes WHERE return_id = ?1)",
+                    "DELETE FROM group_labels WHERE record_id IN (SELECT record_id FROM group_members WHERE return_id = ?1)",
+                ] {
+                    db.execute(sql, &[return_id.into()])?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(erasure)
     }
 
     fn record_event(
@@ -510,6 +732,27 @@ impl Store for SqlStore {
         Ok((
             crate::linkage::members(&mut **db, run_id, person)?,
             crate::linkage::evidence(&mut **db, run_id, person)?,
+        ))
+    }
+
+    fn verify_audit(&self) -> Result<Verdict> {
+        let key = self.audit.key()?;
+        let events = self.audit_events()?;
+        let keyed_from = self
+            .meta("audit_keyed_from")?
+            .and_then(|from| from.parse::<i64>().ok())
+            .unwrap_or(1);
+        let checkpoints = match &self.audit.checkpoint {
+            Some(path) => audit::read_checkpoint(path).map_err(StoreError::Workspace)?,
+            None => None,
+        };
+        Ok(audit::verify(
+            &events,
+            key,
+            &audit::Expectations {
+                checkpoints: checkpoints.as_deref(),
+                keyed_from,
+            },
         ))
     }
 

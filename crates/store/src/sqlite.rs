@@ -38,6 +38,56 @@ impl From<rusqlite::types::FromSqlError> for StoreError {
     }
 }
 
+/// Copies the store at `from` into a new file `to` with SQLite's online backup, in one step:
+/// the copy is the store as one transaction saw it, also while other processes read and write
+/// (a writer in the middle of a return is not in it). Returns the copy's last audit event and
+/// its MAC, if any.
+pub(crate) fn snapshot(from: &Path, to: &Path) -> Result<Option<(i64, String)>> {
+    let source = Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    source.busy_timeout(std::time::Duration::from_secs(60))?;
+    let mut copy = Connection::open(to)?;
+    {
+        let backup = rusqlite::backup::Backup::new(&source, &mut copy)?;
+        // -1: every page in one step, under one read lock.
+        loop {
+            match backup.step(-1)? {
+                rusqlite::backup::StepResult::Done => break,
+                rusqlite::backup::StepResult::Busy | rusqlite::backup::StepResult::Locked => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                _ => {}
+            }
+        }
+    }
+    let head = copy
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    // The copy is made durable before it is given its name.
+    drop(copy);
+    std::fs::File::open(to)
+        .and_then(|file| file.sync_all())
+        .map_err(|e| StoreError::Workspace(format!("cannot sync {}: {e}", to.display())))?;
+    Ok(head)
+}
+
+/// Whether a file is an SQLite database holding a Sightline store (its `meta` table has a
+/// schema version). Reads only.
+pub(crate) fn is_store(path: &Path) -> bool {
+    Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|conn| {
+            conn.query_row(
+                "SELECT COUNT(*) FROM meta WHERE key = 'schema_version'",
+                [],
+                |row| row.get::<_, i64>(0),
+            )
+        })
+        .is_ok_and(|n| n == 1)
+}
+
 /// The embedded engine's connection.
 pub struct SqliteDb {
     conn: Connection,
@@ -114,6 +164,9 @@ impl SqliteDb {
         conn.pragma_update(None, "journal_mode", "TRUNCATE")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content is overwritten, not left in free pages: an erased return's key, or
+        // a value sealed under a rotated key, is gone from the file.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         let mut db = SqliteDb { conn };
         db.migrate()?;
         Ok(db)

@@ -69,6 +69,49 @@ impl Engine {
         }
     }
 
+    /// Bytes read directly from the database.
+    fn blob(&self, sql: &str) -> Vec<u8> {
+        match &self.postgres {
+            Some(database) => database.connect().query_one(sql, &[]).expect(sql).get(0),
+            None => rusqlite::Connection::open(self.dir.path().join("ws/store.sqlite"))
+                .expect("open")
+                .query_row(sql, [], |row| row.get(0))
+                .expect(sql),
+        }
+    }
+
+    /// Numbers read directly from the database.
+    fn ids(&self, sql: &str) -> Vec<i64> {
+        match &self.postgres {
+            Some(database) => database
+                .connect()
+                .query(sql, &[])
+                .expect(sql)
+                .iter()
+                .map(|row| row.get(0))
+                .collect(),
+            None => {
+                let connection =
+                    rusqlite::Connection::open(self.dir.path().join("ws/store.sqlite"))
+                        .expect("open");
+                let mut statement = connection.prepare(sql).expect(sql);
+                statement
+                    .query_map([], |row| row.get(0))
+                    .expect(sql)
+                    .collect::<Result<_, _>>()
+                    .expect(sql)
+            }
+        }
+    }
+
+    /// Bytes as a literal of the engine's SQL.
+    fn literal(&self, bytes: &[u8]) -> String {
+        match &self.postgres {
+            Some(_) => format!("'\\x{}'::bytea", hex::encode(bytes)),
+            None => format!("x'{}'", hex::encode(bytes)),
+        }
+    }
+
     /// A number read directly from the database.
     fn count(&self, sql: &str) -> i64 {
         match &self.postgres {
@@ -101,6 +144,15 @@ contract! {
     linkage_runs_are_kept_with_their_evidence,
     the_analysis_reads_current_returns_and_assessment_factors,
     the_audit_chain_verifies_and_an_edit_is_found,
+    removing_the_newest_events_is_found_by_the_checkpoint,
+    an_edit_rehashed_with_plain_sha256_is_found,
+    reordered_events_are_found,
+    a_truncated_log_is_found,
+    a_store_of_schema_version_2_keeps_its_plain_chain_and_continues_keyed,
+    the_audit_log_cannot_be_written_or_verified_without_the_key_file,
+    rotating_the_key_reseals_the_vault_and_keeps_pseudonyms,
+    an_erased_return_cannot_be_read_even_with_the_key,
+    a_return_sealed_before_return_keys_stays_readable_rotates_and_erases,
     a_newer_schema_is_refused_and_nothing_is_changed,
     a_key_that_is_not_the_stores_is_refused,
 }
@@ -590,9 +642,387 @@ fn the_audit_chain_verifies_and_an_edit_is_found(engine: &Engine) {
     let verdict = engine.store().verify_audit().expect("verify");
     assert_eq!(verdict.events, 3);
     assert!(verdict.broken.is_none());
+    assert_eq!(verdict.unkeyed_events, 0);
+    assert_eq!(verdict.checkpoints, Some(3), "one line per commit");
     engine.raw("UPDATE audit SET reason = 'routine' WHERE seq = 2");
     let verdict = engine.store().verify_audit().expect("verify");
     assert_eq!(verdict.broken.map(|b| b.0), Some(2));
+}
+
+/// Five events, one commit each; the store verifies.
+fn five_events(engine: &Engine) {
+    register(engine);
+    for n in 0..4 {
+        engine
+            .store()
+            .record_event("analyst", Action::Disclosure, &format!("report {n}"), "")
+            .expect("event");
+    }
+    let verdict = engine.store().verify_audit().expect("verify");
+    assert_eq!((verdict.events, verdict.broken), (5, None));
+}
+
+/// Where verification finds the log broken, and why.
+fn broken(engine: &Engine) -> (i64, String) {
+    engine
+        .store()
+        .verify_audit()
+        .expect("verify")
+        .broken
+        .expect("the change is found")
+}
+
+fn removing_the_newest_events_is_found_by_the_checkpoint(engine: &Engine) {
+    five_events(engine);
+    engine.raw("DELETE FROM audit WHERE seq > 3");
+    let (seq, why) = broken(engine);
+    assert_eq!(seq, 4);
+    assert!(why.contains("the newest events were removed"), "{why}");
+}
+
+/// Event 2 edited, then it and every later event rehashed with plain SHA-256, as anyone who can
+/// write the store could (nothing secret is needed for SHA-256).
+fn an_edit_rehashed_with_plain_sha256_is_found(engine: &Engine) {
+    five_events(engine);
+    let mut events = engine.store().audit_events().expect("events");
+    events[1].reason = "routine".to_string();
+    for index in 1..events.len() {
+        let prev = events[index - 1].hash.clone();
+        let e = &mut events[index];
+        e.prev_hash = prev;
+        e.hash = sightline_store::audit::event_hash(
+            &e.prev_hash,
+            e.seq,
+            &e.at,
+            &e.user,
+            &e.action,
+            &e.subject,
+            &e.reason,
+        );
+        engine.raw(&format!(
+            "UPDATE audit SET reason = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {}",
+            e.reason, e.prev_hash, e.hash, e.seq
+        ));
+    }
+    let (seq, why) = broken(engine);
+    assert_eq!(seq, 2);
+    assert!(why.contains("plain SHA-256"), "{why}");
+    // The checkpoint alone would find it too.
+    std::fs::write(engine.workspace.checkpoint_path(), "").expect("empty the checkpoint");
+    assert_eq!(broken(engine).0, 2);
+}
+
+fn reordered_events_are_found(engine: &Engine) {
+    five_events(engine);
+    engine.raw("UPDATE audit SET seq = 0 - seq WHERE seq IN (2, 3)");
+    engine.raw("UPDATE audit SET seq = 3 WHERE seq = -2");
+    engine.raw("UPDATE audit SET seq = 2 WHERE seq = -3");
+    let (seq, why) = broken(engine);
+    assert_eq!(seq, 2);
+    assert!(why.contains("does not follow"), "{why}");
+}
+
+fn a_truncated_log_is_found(engine: &Engine) {
+    five_events(engine);
+    engine.raw("DELETE FROM audit");
+    let (seq, why) = broken(engine);
+    assert_eq!(seq, 1);
+    assert!(why.contains("removed"), "{why}");
+}
+
+/// A store made before the keyed chain: its events were chained with plain SHA-256 and there is
+/// no checkpoint. Migration 3 keeps them as they are; they verify, the next event is keyed and
+/// chains onto them, and from then on a plain SHA-256 rewrite of the whole log is found.
+fn a_store_of_schema_version_2_keeps_its_plain_chain_and_continues_keyed(engine: &Engine) {
+    five_events(engine);
+    // Make it what schema version 2 wrote.
+    let mut events = engine.store().audit_events().expect("events");
+    let mut prev = sightline_store::audit::GENESIS.to_string();
+    for e in &mut events {
+        e.prev_hash = prev.clone();
+        e.hash = sightline_store::audit::event_hash(
+            &prev, e.seq, &e.at, &e.user, &e.action, &e.subject, &e.reason,
+        );
+        prev = e.hash.clone();
+        engine.raw(&format!(
+            "UPDATE audit SET prev_hash = '{}', hash = '{}' WHERE seq = {}",
+            e.prev_hash, e.hash, e.seq
+        ));
+    }
+    let vault = if engine.postgres.is_some() {
+        "sightline_vault."
+    } else {
+        ""
+    };
+    engine.raw(&format!(
+        "DROP TABLE {vault}return_keys;
+         DROP TABLE erasures;
+         ALTER TABLE returns DROP COLUMN review_date;
+         DELETE FROM schema_migrations WHERE version >= 3;
+         DELETE FROM meta WHERE key = 'audit_keyed_from';
+         UPDATE meta SET value = '2' WHERE key = 'schema_version';"
+    ));
+    std::fs::remove_file(engine.workspace.checkpoint_path()).expect("no checkpoint then");
+    // Opened by this build: migrated, verified as before.
+    let verdict = engine.store().verify_audit().expect("verify");
+    assert_eq!(verdict.broken, None);
+    assert_eq!((verdict.events, verdict.unkeyed_events), (5, 5));
+    assert_eq!(verdict.checkpoints, None);
+    assert_eq!(
+        engine.count("SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'audit_keyed_from'"),
+        6
+    );
+    engine
+        .store()
+        .record_event("analyst", Action::Disclosure, "report", "")
+        .expect("event");
+    let verdict = engine.store().verify_audit().expect("verify");
+    assert_eq!(verdict.broken, None);
+    assert_eq!((verdict.events, verdict.unkeyed_events), (6, 5));
+    assert_eq!(verdict.checkpoints, Some(1));
+    // Rewriting the old part breaks the keyed event that vouches for it.
+    engine.raw("UPDATE audit SET reason = 'routine' WHERE seq = 3");
+    assert_eq!(broken(engine).0, 3);
+}
+
+fn rotating_the_key_reseals_the_vault_and_keeps_pseudonyms(engine: &Engine) {
+    register(engine);
+    ingest(engine, &example_return(), "LA01", PERIOD).expect("ingest");
+    let old = engine.keys();
+    let identity = engine
+        .store()
+        .reveal_person(1, &old, "officer", "before")
+        .expect("reveal")
+        .fields;
+    let rejects = engine
+        .store()
+        .reveal_rejects(1, &old, "officer", "before")
+        .expect("reveal rejects");
+    let people = engine.count("SELECT COUNT(*) FROM people");
+    let (resealed, retired) = engine
+        .workspace
+        .rotate_keys("analyst", "scheduled")
+        .expect("rotate");
+    // The return has a data key of its own: only that is re-wrapped.
+    assert_eq!(
+        resealed,
+        sightline_store::rotation::Resealed {
+            return_keys: 1,
+            values: 0
+        }
+    );
+    assert!(retired.exists());
+    assert!(!engine.workspace.pending_key_path().exists());
+    // The new key reads the same identifiers and rejected cells; the old one is refused.
+    let new = engine.keys();
+    assert_eq!(
+        engine
+            .store()
+            .reveal_person(1, &new, "officer", "after")
+            .expect("reveal")
+            .fields,
+        identity
+    );
+    let again = engine
+        .store()
+        .reveal_rejects(1, &new, "officer", "after")
+        .expect("reveal rejects");
+    assert_eq!(
+        again.iter().map(|r| &r.revealed).collect::<Vec<_>>(),
+        rejects.iter().map(|r| &r.revealed).collect::<Vec<_>>()
+    );
+    let refused = engine.store().reveal_person(1, &old, "officer", "old key");
+    assert!(matches!(refused, Err(StoreError::Key(_))), "{refused:?}");
+    // A return stored after the rotation gives the agency's people the same pseudonymous keys.
+    ingest(engine, &example_return(), "LA01", None).expect("ingest again");
+    assert_eq!(engine.count("SELECT COUNT(*) FROM people"), 2 * people);
+    assert_eq!(
+        engine.count("SELECT COUNT(DISTINCT person_key) FROM people"),
+        engine.count("SELECT COUNT(DISTINCT person_key) FROM people WHERE return_id = 1")
+    );
+    let verdict = engine.store().verify_audit().expect("verify");
+    assert_eq!(verdict.broken, None);
+    let events = engine.store().audit_events().expect("events");
+    assert!(events.iter().any(|e| {
+        e.action == "alteration"
+            && e.reason == "scheduled"
+            && e.subject
+                .contains("1 return keys re-wrapped, 0 older sealed values")
+    }));
+}
+
+fn an_erased_return_cannot_be_read_even_with_the_key(engine: &Engine) {
+    register(engine);
+    ingest(engine, &example_return(), "LA01", PERIOD).expect("ingest");
+    let keys = engine.keys();
+    let returns = engine.store().returns(false).expect("returns");
+    // A council's return: reviewed six years after its period ends (the default).
+    assert_eq!(returns[0].review_date.as_deref(), Some("2030-03-31"));
+    assert_eq!(returns[0].erased, None);
+    // The return's identifiers are sealed with its own data key, which only the wrapped key
+    // in the vault gives.
+    let wrapped = engine.blob("SELECT wrapped FROM return_keys WHERE return_id = 1");
+    let sealed = engine.blob("SELECT given_name FROM people_identity WHERE record_id = 1");
+    assert!(keys.open(&sealed, "people/1/given_name").is_err());
+    let data = keys.open_return_key(&wrapped, 1).expect("unwrap");
+    assert_eq!(
+        data.open(&sealed, "people/1/given_name").expect("open"),
+        "Amy"
+    );
+    let people = engine.count("SELECT COUNT(*) FROM people");
+
+    let erasure = engine
+        .store()
+        .erase_return(1, "officer", "review date passed")
+        .expect("erase");
+    assert_eq!(erasure.reason, "review date passed");
+    // The key is gone; the sealed values may stay, and nothing opens them.
+    assert_eq!(
+        engine.count("SELECT COUNT(*) FROM return_keys WHERE return_id = 1"),
+        0
+    );
+    let still = engine.blob("SELECT given_name FROM people_identity WHERE record_id = 1");
+    assert!(keys.open(&still, "people/1/given_name").is_err());
+    match engine
+        .store()
+        .reveal_person(1, &keys, "officer", "after erasure")
+    {
+        Err(StoreError::Erased(message)) => {
+            assert!(message.contains(&erasure.at), "{message}");
+            assert!(message.contains("officer"), "{message}");
+            assert!(message.contains("review date passed"), "{message}");
+        }
+        other => panic!("expected Erased, got {other:?}"),
+    }
+    assert!(matches!(
+        engine
+            .store()
+            .reveal_rejects(1, &keys, "officer", "after erasure"),
+        Err(StoreError::Erased(_))
+    ));
+    if engine.postgres.is_none() {
+        // SQLite overwrites deleted content: the wrapped key is nowhere in the file.
+        let file = std::fs::read(engine.dir.path().join("ws/store.sqlite")).expect("read");
+        assert!(!file.windows(wrapped.len()).any(|w| w == wrapped.as_slice()));
+    }
+    // Counts, rows, the audit trail and the fact of the erasure remain.
+    assert_eq!(engine.count("SELECT COUNT(*) FROM people"), people);
+    let returns = engine.store().returns(false).expect("returns");
+    assert_eq!(returns[0].erased.as_ref(), Some(&erasure));
+    assert!(returns[0].tables.iter().any(|t| t.accepted > 0));
+    let mut linked = Vec::new();
+    engine
+        .store()
+        .linkage_records(&keys, "linker", &mut |record| linked.push(record))
+        .expect("linkage reads what is left");
+    assert_eq!(linked.len() as i64, people);
+    assert!(linked.iter().all(|r| r.given_name.is_empty()));
+    let events = engine.store().audit_events().expect("events");
+    assert!(events.iter().any(|e| e.action == "erasure"
+        && e.reason == "review date passed"
+        && e.subject.contains("return 1")));
+    assert_eq!(engine.store().verify_audit().expect("verify").broken, None);
+    assert!(matches!(
+        engine.store().erase_return(1, "officer", "again"),
+        Err(StoreError::Erased(_))
+    ));
+}
+
+/// A return stored before schema 4 had no data key: its values were sealed with the
+/// workspace's key. Such a return is made here from a new one (its values re-sealed with the
+/// workspace's key, its data key removed); it stays readable, a rotation re-seals its values,
+/// and erasing it deletes them.
+fn a_return_sealed_before_return_keys_stays_readable_rotates_and_erases(engine: &Engine) {
+    register(engine);
+    let people = engine.dir.path().join("legacy/people.csv");
+    std::fs::create_dir_all(people.parent().expect("folder")).expect("folder");
+    std::fs::write(
+        &people,
+        "person_id,role,given_name,family_name,date_of_birth\n\
+         L1,victim,Alex,Example,2010-01-02\n\
+         L2,victim,Sam,Sample,2011-03-04\n",
+    )
+    .expect("write");
+    let (report, _) = ingest(engine, &[people], "LA01", None).expect("ingest");
+    assert_eq!(report.rows_rejected(), 0);
+    for table in ["rejected_cells", "note_cells", "group_labels"] {
+        assert_eq!(engine.count(&format!("SELECT COUNT(*) FROM {table}")), 0);
+    }
+    let mut master = engine.keys();
+    let wrapped = engine.blob("SELECT wrapped FROM return_keys WHERE return_id = 1");
+    let data = master.open_return_key(&wrapped, 1).expect("unwrap");
+    let columns = ["person_id", "given_name", "family_name", "date_of_birth"];
+    let mut values = 0;
+    for record_id in engine.ids("SELECT record_id FROM people WHERE return_id = 1") {
+        for column in columns {
+            let place = format!("people/{record_id}/{column}");
+            let sealed = engine.blob(&format!(
+                "SELECT {column} FROM people_identity WHERE record_id = {record_id}"
+            ));
+            let value = data.open(&sealed, &place).expect("open");
+            let legacy = master.seal(&value, &place).expect("seal");
+            engine.raw(&format!(
+                "UPDATE people_identity SET {column} = {} WHERE record_id = {record_id}",
+                engine.literal(&legacy)
+            ));
+            values += 1;
+        }
+    }
+    engine.raw("DELETE FROM return_keys");
+
+    let fields = |keys: &sightline_store::Keys| {
+        engine
+            .store()
+            .reveal_person(1, keys, "officer", "an older return")
+            .expect("reveal")
+            .fields
+    };
+    let before = fields(&master);
+    assert!(before.contains(&("given_name".to_string(), "Alex".to_string())));
+    let (resealed, _) = engine
+        .workspace
+        .rotate_keys("analyst", "scheduled")
+        .expect("rotate");
+    assert_eq!(
+        resealed,
+        sightline_store::rotation::Resealed {
+            return_keys: 0,
+            values
+        }
+    );
+    assert_eq!(fields(&engine.keys()), before);
+    engine
+        .store()
+        .erase_return(1, "officer", "review date passed")
+        .expect("erase");
+    assert_eq!(engine.count("SELECT COUNT(*) FROM people_identity"), 0);
+    assert_eq!(engine.count("SELECT COUNT(*) FROM people"), 2);
+    assert!(matches!(
+        engine
+            .store()
+            .reveal_person(1, &engine.keys(), "officer", "after"),
+        Err(StoreError::Erased(_))
+    ));
+    assert_eq!(engine.store().verify_audit().expect("verify").broken, None);
+}
+
+fn the_audit_log_cannot_be_written_or_verified_without_the_key_file(engine: &Engine) {
+    register(engine);
+    std::fs::rename(
+        &engine.workspace.key_path,
+        engine.dir.path().join("elsewhere.key"),
+    )
+    .expect("move the key");
+    let store = engine.store();
+    let message = store.verify_audit().expect_err("refused").to_string();
+    assert!(message.contains("key file"), "{message}");
+    let mut store = engine.store();
+    let message = store
+        .record_event("analyst", Action::Disclosure, "report", "")
+        .expect_err("refused")
+        .to_string();
+    assert!(message.contains("cannot be read"), "{message}");
+    assert_eq!(engine.count("SELECT COUNT(*) FROM audit"), 1);
 }
 
 fn a_newer_schema_is_refused_and_nothing_is_changed(engine: &Engine) {
@@ -695,7 +1125,8 @@ fn migrations_give_sqlite_and_postgres_the_same_tables_and_columns() {
             "group_labels",
             "note_cells",
             "people_identity",
-            "rejected_cells"
+            "rejected_cells",
+            "return_keys"
         ]
     );
 }

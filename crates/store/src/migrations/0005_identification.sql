@@ -1,4 +1,4 @@
--- Migration 3: how well each person record identifies its person; links a run may have missed.
+-- Migration 5: how well each person record identifies its person; links a run may have missed.
 --
 -- `name_and_date_of_birth` (a given or family name and a full date of birth), `partial` (a
 -- name or alias without a full date of birth), `unidentified` (neither: a description or a
