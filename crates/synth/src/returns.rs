@@ -53,6 +53,8 @@ pub struct Recorded {
     pub missing_yes: bool,
     /// Some record says the person was never reported missing.
     pub missing_no: bool,
+    /// Some record gives the person the role `victim` (on the record or in an incident).
+    pub victim: bool,
 }
 
 impl Recorded {
@@ -62,6 +64,7 @@ impl Recorded {
         self.observed |= other.observed;
         self.missing_yes |= other.missing_yes;
         self.missing_no |= other.missing_no;
+        self.victim |= other.victim;
     }
 }
 
@@ -84,6 +87,17 @@ impl Written {
                 sex,
                 self_defined,
                 observed,
+                ..Recorded::default()
+            },
+        );
+    }
+
+    /// A record gives the person the role `victim`.
+    fn note_victim(&mut self, person: u32) {
+        self.add_note(
+            person,
+            Recorded {
+                victim: true,
                 ..Recorded::default()
             },
         );
@@ -820,8 +834,11 @@ impl ReturnFiles<'_> {
 /// Who and what each agency sees, found once rather than by scanning the world per agency.
 struct Index {
     incidents_by_force: Vec<Vec<usize>>,
-    /// Victims and other children (not offenders), by local authority, as person indices.
+    /// Victims and other children (not offenders) the council's children's services know, by
+    /// local authority, as person indices.
     children_by_la: Vec<Vec<usize>>,
+    /// Every victim, by local authority, as person indices.
+    victims_by_la: Vec<Vec<usize>>,
     /// Each person's missing episodes, as a range of `World::episodes`, by person index.
     episodes_of: Vec<std::ops::Range<usize>>,
 }
@@ -847,9 +864,13 @@ impl Index {
             incidents_by_force[force_of(incident.la)].push(i);
         }
         let mut children_by_la = vec![Vec::new(); crate::world::LOCAL_AUTHORITIES];
+        let mut victims_by_la = vec![Vec::new(); crate::world::LOCAL_AUTHORITIES];
         for (i, person) in world.persons.iter().enumerate() {
-            if person.role != Role::Offender {
+            if person.role != Role::Offender && person.known_to_childrens_services {
                 children_by_la[person.la].push(i);
+            }
+            if person.role == Role::Victim {
+                victims_by_la[person.la].push(i);
             }
         }
         // Episodes are in person order (`World::episodes`), so each person's are one run.
@@ -865,6 +886,7 @@ impl Index {
         Index {
             incidents_by_force,
             children_by_la,
+            victims_by_la,
             episodes_of,
         }
     }
@@ -1274,6 +1296,9 @@ fn police(
             !self_defined.is_empty() && self_defined != "NS",
             !observed.is_empty() && observed != "IC9",
         );
+        if victim {
+            files.written.note_victim(id);
+        }
         let (age, age_date) = view
             .age
             .map_or((String::new(), String::new()), |(age, on)| {
@@ -1562,6 +1587,9 @@ fn childrens_services(
                 format!("{}-02-30", person.birth.year)
             };
             people_defects.push(rows.len());
+        } else if victim {
+            // A rejected row records nobody.
+            files.written.note_victim(person.id);
         }
         let role = if victim { "victim" } else { "at_risk" };
         let sex = match (renamed, sex) {
@@ -1984,12 +2012,11 @@ fn people_only(
     let mut rows = files.table(name, header)?;
     let mut defects = Vec::new();
     for person in index
-        .children_by_la
+        .victims_by_la
         .iter()
         .enumerate()
         .filter(|(la, _)| la % modulus == agency.index)
         .flat_map(|(_, people)| people.iter().map(|&i| &world.persons[i]))
-        .filter(|p| p.role == Role::Victim)
     {
         let mut rng = rng_for(
             seed,
@@ -2021,6 +2048,10 @@ fn people_only(
         };
         files.written.note_missing(person.id, charity_missing);
         let combined = combined_text(person, &mut rng);
+        if !defect {
+            // A rejected row records nobody.
+            files.written.note_victim(person.id);
+        }
         if agency.kind == AgencyKind::Health {
             files.written.note(person.id, true, false, false);
         } else {
