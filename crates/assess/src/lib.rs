@@ -14,6 +14,7 @@
 
 pub mod figure;
 mod groups;
+pub mod hidden;
 mod missing;
 pub mod people;
 mod quality;
@@ -135,6 +136,9 @@ pub struct Assessment {
     pub justice: Justice,
     pub coverage: Coverage,
     pub quality: Quality,
+    /// Victims in all, known to an agency or not, estimated from the lists' overlap
+    /// (`victims.estimated_total`).
+    pub hidden_population: hidden::HiddenPopulation,
 }
 
 impl Assessment {
@@ -224,6 +228,7 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
     let justice = sections::justice(data);
     let coverage = sections::coverage(data);
     let quality = quality::quality(data, &people);
+    let hidden_population = hidden::hidden_population(data, &people, options.seed);
 
     let counts = vec![
         figure::count("victims", "Victims (linked people)", victims.people),
@@ -304,5 +309,6 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
         justice,
         coverage,
         quality,
+        hidden_population,
     })
 }

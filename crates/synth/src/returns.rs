@@ -1976,6 +1976,82 @@ fn statutory_returns(
     Ok(())
 }
 
+/// The victims living in a health body's or charity's patch, in person order.
+fn patch_victims<'w>(
+    world: &'w World,
+    index: &'w Index,
+    agency: &'w Agency,
+) -> impl Iterator<Item = &'w Person> + 'w {
+    let modulus = match agency.kind {
+        AgencyKind::Health => crate::world::HEALTH_BODIES,
+        _ => crate::world::CHARITIES,
+    };
+    index
+        .victims_by_la
+        .iter()
+        .enumerate()
+        .filter(move |(la, _)| la % modulus == agency.index)
+        .flat_map(|(_, people)| people.iter().map(|&i| &world.persons[i]))
+}
+
+/// Whether a health body (60%) or charity (50%) knows a victim in its patch: if it does, the
+/// generator of its record, after that draw.
+fn people_only_knows(agency: &Agency, person: &Person, seed: u64) -> Option<ChaCha8Rng> {
+    let share = match agency.kind {
+        AgencyKind::Health => 0.6,
+        _ => 0.5,
+    };
+    let mut rng = rng_for(
+        seed,
+        agency_number(agency),
+        4_000_000 + u64::from(person.id),
+    );
+    rng.random_bool(share).then_some(rng)
+}
+
+/// Who the returns record as a victim, by kind of agency: (true person id, the agency's kind)
+/// for each returning agency whose return gives the person the role `victim` — the lists from
+/// which the assessment estimates how many victims no agency knows — decided as
+/// [`write_returns`] decides them, without writing anything. Rows made invalid on purpose
+/// (0.5%, then rejected) are not left out.
+pub fn victims_recorded(world: &World, seed: u64) -> Vec<(u32, AgencyKind)> {
+    let index = Index::new(world);
+    let mut out = Vec::new();
+    for agency in world.agencies.iter().filter(|a| a.returned) {
+        match agency.kind {
+            AgencyKind::Police => {
+                for &i in &index.incidents_by_force[agency.index] {
+                    for &victim in &world.incidents[i].victims {
+                        out.push((victim, agency.kind));
+                    }
+                }
+            }
+            // The statutory returns give no roles (a CIN factor is a concern, not a finding).
+            AgencyKind::ChildrensServices
+                if !matches!(layout(agency), Layout::Csc903 | Layout::CscCensus) =>
+            {
+                for &i in &index.children_by_la[agency.index] {
+                    let person = &world.persons[i];
+                    if person.role == Role::Victim {
+                        out.push((person.id, agency.kind));
+                    }
+                }
+            }
+            AgencyKind::Health | AgencyKind::Charity => {
+                for person in patch_victims(world, &index, agency) {
+                    if people_only_knows(agency, person, seed).is_some() {
+                        out.push((person.id, agency.kind));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_unstable_by_key(|&(id, kind)| (id, kind as u8));
+    out.dedup();
+    out
+}
+
 /// Health bodies and charities: some of the victims living in their patch.
 fn people_only(
     world: &World,
@@ -1984,10 +2060,6 @@ fn people_only(
     seed: u64,
     files: &mut ReturnFiles<'_>,
 ) -> std::io::Result<()> {
-    let (modulus, share) = match agency.kind {
-        AgencyKind::Health => (crate::world::HEALTH_BODIES, 0.6),
-        _ => (crate::world::CHARITIES, 0.5),
-    };
     let (name, header): (&str, &[&str]) = if files.layout == Layout::HealthPipe {
         ("patients.csv", &headers(HEALTH_PEOPLE))
     } else if files.layout == Layout::HealthMonthNames {
@@ -2011,21 +2083,10 @@ fn people_only(
     };
     let mut rows = files.table(name, header)?;
     let mut defects = Vec::new();
-    for person in index
-        .victims_by_la
-        .iter()
-        .enumerate()
-        .filter(|(la, _)| la % modulus == agency.index)
-        .flat_map(|(_, people)| people.iter().map(|&i| &world.persons[i]))
-    {
-        let mut rng = rng_for(
-            seed,
-            agency_number(agency),
-            4_000_000 + u64::from(person.id),
-        );
-        if !rng.random_bool(share) {
+    for person in patch_victims(world, index, agency) {
+        let Some(mut rng) = people_only_knows(agency, person, seed) else {
             continue;
-        }
+        };
         let view = view(person, agency, seed, false);
         files.written.records.push(RecordLink {
             agency: agency.position,
