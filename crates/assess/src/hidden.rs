@@ -248,6 +248,9 @@ pub fn versions(data: &Analysis, people: &People, draws: usize, seed: u64) -> Ve
             ))
         })
         .collect();
+    // As many links missed as the model expects false ones among the victims' links: at the
+    // linkage threshold missed and false links balance (ARCHITECTURE.md, `link`).
+    let expected_false: f64 = links.iter().map(|&(_, _, p)| 1.0 - p).sum();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     for draw in 1..=draws {
         let mut parent: Vec<usize> = (0..records.len()).collect();
@@ -271,16 +274,94 @@ pub fn versions(data: &Analysis, people: &People, draws: usize, seed: u64) -> Ve
             });
             *entry |= record_bit[r];
         }
-        let histories = roots
+        let mut histories: Vec<u32> = roots
             .iter()
             .filter_map(|root| history.get(root).copied().filter(|&h| h != 0))
             .collect();
+        let missed = poisson(&mut rng, expected_false);
+        add_missed_links(&mut histories, missed, &mut rng);
         out.push(Version {
             label: format!("draw {draw}"),
             histories,
         });
     }
     out
+}
+
+/// A Poisson draw with mean `mean` (normal approximation above 50).
+fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> usize {
+    if mean.is_nan() || mean <= 0.0 {
+        return 0;
+    }
+    if mean > 50.0 {
+        // Box–Muller.
+        let (u, v): (f64, f64) = (rng.random::<f64>().max(f64::MIN_POSITIVE), rng.random());
+        let z = (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos();
+        return (mean + mean.sqrt() * z).round().max(0.0) as usize;
+    }
+    let limit = (-mean).exp();
+    let (mut k, mut product) = (0usize, rng.random::<f64>());
+    while product > limit {
+        k += 1;
+        product *= rng.random::<f64>();
+    }
+    k
+}
+
+/// Makes `missed` links the linkage may have missed, at the level of capture histories: a
+/// missed link leaves one child as two people, each on part of the child's lists. A pair of
+/// lists is chosen in proportion to the victims on both, then a victim on only the first and
+/// one on only the second become one victim on both (the links no one can see are most likely
+/// where most children are on both lists). Pairs with nobody to join are skipped.
+fn add_missed_links(histories: &mut Vec<u32>, missed: usize, rng: &mut ChaCha8Rng) {
+    if missed == 0 {
+        return;
+    }
+    let n_types = LIST_TYPES.len();
+    let mut pairs: Vec<(usize, usize, u64)> = Vec::new();
+    for a in 0..n_types {
+        for b in a + 1..n_types {
+            let both = (1u32 << a) | (1u32 << b);
+            let n = histories.iter().filter(|&&h| h & both == both).count() as u64;
+            if n > 0 {
+                pairs.push((a, b, n));
+            }
+        }
+    }
+    let total: u64 = pairs.iter().map(|p| p.2).sum();
+    if total == 0 {
+        return;
+    }
+    // Victims on exactly one list, by list.
+    let mut alone: Vec<Vec<usize>> = vec![Vec::new(); n_types];
+    for (at, &h) in histories.iter().enumerate() {
+        if h.count_ones() == 1 {
+            alone[h.trailing_zeros() as usize].push(at);
+        }
+    }
+    for _ in 0..missed {
+        let mut pick = rng.random_range(0..total);
+        let Some(&(a, b, _)) = pairs.iter().find(|p| {
+            if pick < p.2 {
+                true
+            } else {
+                pick -= p.2;
+                false
+            }
+        }) else {
+            continue;
+        };
+        if alone[a].is_empty() || alone[b].is_empty() {
+            continue;
+        }
+        let at = rng.random_range(0..alone[a].len());
+        let i = alone[a].swap_remove(at);
+        let at = rng.random_range(0..alone[b].len());
+        let j = alone[b].swap_remove(at);
+        histories[i] |= histories[j];
+        histories[j] = 0;
+    }
+    histories.retain(|&h| h != 0);
 }
 
 fn find(parent: &mut [usize], mut x: usize) -> usize {
@@ -362,7 +443,8 @@ fn table(histories: &[u32], lists: &[(String, String, u32, u64)]) -> Option<Capt
             counts[cell] += 1;
         }
     }
-    CaptureTable::from_counts(lists.iter().map(|l| l.0.clone()).collect(), counts).ok()
+    // The lists are named by their labels, which the models and any refusal quote.
+    CaptureTable::from_counts(lists.iter().map(|l| l.1.clone()).collect(), counts).ok()
 }
 
 /// The estimate from versions of the capture histories (the first is the linkage as stored).
@@ -401,8 +483,10 @@ pub fn estimate(versions: &[Version], victims: u64, seed: u64) -> HiddenPopulati
         refusal: None,
         assumptions: assumptions(),
     };
-    let tables: Option<Vec<CaptureTable>> =
-        versions.iter().map(|v| table(&v.histories, &lists)).collect();
+    let tables: Option<Vec<CaptureTable>> = versions
+        .iter()
+        .map(|v| table(&v.histories, &lists))
+        .collect();
     let (Some(tables), true) = (tables, lists.len() >= 2) else {
         figure.known = first
             .iter()
@@ -637,6 +721,77 @@ mod tests {
         assert_eq!(figure.lists.len(), 2);
         assert_eq!(figure.lists_left_out[0].action, "left_out");
         assert_eq!(figure.known, histories.len() as u64 - 12);
+    }
+
+    /// Two agencies (police, children's services); each child a record in each, joined by a
+    /// link of probability `p`.
+    fn linked_pairs(children: i64, p: f64) -> Analysis {
+        use sightline_store::analysis::{LinkRow, PersonRow, Text};
+        let agency = |id: &str, kind: &str| sightline_store::AgencySummary {
+            agency: sightline_store::Agency {
+                agency_id: id.to_string(),
+                name: id.to_string(),
+                agency_type: kind.to_string(),
+                area: String::new(),
+                requested: true,
+            },
+            returns: 1,
+            rows_accepted: 0,
+            rows_rejected: 0,
+        };
+        let mut data = Analysis {
+            agencies: vec![
+                agency("POL01", "police"),
+                agency("LA01", "childrens_services"),
+            ],
+            linkage_run: Some(1),
+            ..Analysis::default()
+        };
+        for child in 0..children {
+            for (at, record_id) in [(0usize, 2 * child + 1), (1, 2 * child + 2)] {
+                data.people.push(PersonRow {
+                    record_id,
+                    agency: at,
+                    person_key: record_id as u64,
+                    person: Some(2 * child + 1),
+                    roles: Text::from("victim"),
+                    ..PersonRow::default()
+                });
+            }
+            data.links.push(LinkRow {
+                record_a: 2 * child + 1,
+                record_b: 2 * child + 2,
+                probability: p,
+            });
+        }
+        data
+    }
+
+    #[test]
+    fn sure_links_give_the_linkage_as_stored_in_every_draw_and_doubtful_ones_split_people() {
+        let data = linked_pairs(50, 1.0);
+        let people = crate::people::people(&data);
+        let all = versions(&data, &people, 5, 7);
+        assert_eq!(all.len(), 6);
+        for version in &all {
+            assert_eq!(version.histories, vec![3u32; 50], "{}", version.label);
+        }
+        // Links at one half: about half the children become two people, one on each list,
+        // and about as many missed links (200 expected) are made again between people on one
+        // list each; every record stays on its list.
+        let data = linked_pairs(400, 0.5);
+        let people = crate::people::people(&data);
+        let all = versions(&data, &people, 3, 7);
+        assert_eq!(all[0].histories, vec![3u32; 400]);
+        for version in &all[1..] {
+            let on_lists: u32 = version.histories.iter().map(|h| h.count_ones()).sum();
+            assert_eq!(on_lists, 800);
+            assert!((340..460).contains(&version.histories.len()));
+        }
+        assert!(all[1..].iter().any(|v| v.histories.len() != 400));
+        // The same seed, the same draws.
+        assert_eq!(all, versions(&data, &people, 3, 7));
+        assert_ne!(all, versions(&data, &people, 3, 8));
     }
 
     #[test]

@@ -44,7 +44,10 @@ fn the_interval_contains_the_true_number_of_victims_in_nine_worlds_of_ten() {
     for seed in seeds.clone() {
         let (histories, truth) = lists(0.5, seed);
         let known = histories.len() as u64;
-        assert!(known < truth, "seed {seed}: some victims are known to no agency");
+        assert!(
+            known < truth,
+            "seed {seed}: some victims are known to no agency"
+        );
         let version = Version {
             label: "as linked".to_string(),
             histories,
@@ -58,7 +61,9 @@ fn the_interval_contains_the_true_number_of_victims_in_nine_worlds_of_ten() {
             covered += 1;
         }
         errors.push((point - truth).abs() / truth);
-        println!("seed {seed}: truth {truth}, known {known}, estimate {point:.0} ({low:.0}–{high:.0})");
+        println!(
+            "seed {seed}: truth {truth}, known {known}, estimate {point:.0} ({low:.0}–{high:.0})"
+        );
     }
     errors.sort_by(f64::total_cmp);
     let n = seeds.count();

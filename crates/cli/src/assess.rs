@@ -329,7 +329,11 @@ fn render_truth(rows: &[truth::TruthRow]) -> String {
         };
         let ci = match (row.kind, row.ci95) {
             ("estimate", Some([l, h])) => {
-                format!("{}–{}", thousands(l.round() as u64), thousands(h.round() as u64))
+                format!(
+                    "{}–{}",
+                    thousands(l.round() as u64),
+                    thousands(h.round() as u64)
+                )
             }
             (_, Some([l, h])) => format!("{:.1}–{:.1}%", l * 100.0, h * 100.0),
             (_, None) => String::new(),
