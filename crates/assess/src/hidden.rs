@@ -15,11 +15,15 @@
 //! that look as if they did not overlap) and false links deflate it. The estimate is made
 //! under [`LINKAGE_DRAWS`] + 1 versions of the people: the linkage as stored, and draws in
 //! which each stored link holds with its own match probability (records one agency gave the
-//! same id always stay together), seeded. `sightline-mse` pools the model-averaged
-//! distributions of all versions with equal weights, so the interval covers the spread
-//! between linkages as well as within each. The store keeps only the links that were made, so
-//! the draws can undo false links but cannot add the links that linkage missed: that side of
-//! linkage error is not in the interval, and the figure says so.
+//! same id always stay together) and, since the store keeps only the links that were made,
+//! missed links are made again at the level of capture histories: as many (Poisson) as the
+//! model expects false links among the victims' links — at the linkage threshold missed and
+//! false links balance — each joining a victim on one list alone with a victim on another list
+//! alone, the pair of lists chosen in proportion to the victims on both. Seeded.
+//! `sightline-mse` pools the model-averaged distributions of all versions with equal weights,
+//! so the interval covers the spread between linkages as well as within each. If the linkage
+//! missed more links than it expects false ones, the estimate is still too high; the figure
+//! says so.
 //!
 //! **Estimate.** `sightline_mse::estimate_linkage_alternatives` with its defaults: log-linear
 //! models with every set of two-list interactions, averaged with BIC weights; refused, with the
@@ -173,7 +177,7 @@ pub struct Version {
 fn assumptions() -> Vec<String> {
     vec![
         "The lists are of one population: every victim could have been known to each kind of agency over the same period and area.".to_string(),
-        "Linkage finds the same child across agencies; the interval allows for links the linkage model doubts, but not for links it missed, which make the estimate too high.".to_string(),
+        "Linkage finds the same child across agencies: the interval allows for the links the linkage model doubts and for as many missed links as it expects false ones; if it missed more, the estimate is too high.".to_string(),
         "How the lists depend on each other is captured by pairs of lists (a child known to the police more likely to be known to children's services); children whom every kind of agency is less likely to see make the estimate too low.".to_string(),
         "Nobody is on a list by mistake: a child wrongly recorded as a victim is counted as one.".to_string(),
     ]
@@ -560,7 +564,7 @@ pub fn estimate(versions: &[Version], victims: u64, seed: u64) -> HiddenPopulati
                 observed_range: pooled.observed_range,
                 alternatives_range: pooled.alternatives_range,
                 method: pooled.method,
-                not_covered: "Links the linkage missed are not drawn (the store keeps only the links made), so the interval does not allow for them; they make the estimate too high.".to_string(),
+                not_covered: "Missed links are made again at the level of the lists' overlaps, as many as the linkage model expects false links among the victims' links; they are not found. If the linkage missed more than that, the estimate is too high.".to_string(),
             });
         }
         Outcome::Refused(refusal) => {
