@@ -386,7 +386,15 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
 
 /// Which kinds of agency are lists: (lists as sets of type bits, what was left out). Decided
 /// on the first version (the linkage as stored).
-fn choose_lists(histories: &[u32]) -> (Vec<(String, String, u32, u64)>, Vec<ListLeftOut>) {
+/// A list as chosen: its code, label, the type bits it holds and its victims.
+struct List {
+    code: String,
+    label: String,
+    mask: u32,
+    people: u64,
+}
+
+fn choose_lists(histories: &[u32]) -> (Vec<List>, Vec<ListLeftOut>) {
     let size = |mask: u32| histories.iter().filter(|&&h| h & mask != 0).count() as u64;
     let mut lists = Vec::new();
     let mut small: Vec<(usize, u64)> = Vec::new();
@@ -396,7 +404,12 @@ fn choose_lists(histories: &[u32]) -> (Vec<(String, String, u32, u64)>, Vec<List
             continue;
         }
         if people >= MIN_LIST_SIZE {
-            lists.push((code.to_string(), label.to_string(), 1u32 << at, people));
+            lists.push(List {
+                code: code.to_string(),
+                label: label.to_string(),
+                mask: 1u32 << at,
+                people,
+            });
         } else {
             small.push((at, people));
         }
@@ -424,31 +437,31 @@ fn choose_lists(histories: &[u32]) -> (Vec<(String, String, u32, u64)>, Vec<List
         });
     }
     if merge {
-        lists.push((
-            "other_agencies".to_string(),
-            "other agencies together".to_string(),
-            merged_mask,
-            merged_size,
-        ));
+        lists.push(List {
+            code: "other_agencies".to_string(),
+            label: "other agencies together".to_string(),
+            mask: merged_mask,
+            people: merged_size,
+        });
     }
     (lists, left_out)
 }
 
 /// The capture table of one version over the chosen lists.
-fn table(histories: &[u32], lists: &[(String, String, u32, u64)]) -> Option<CaptureTable> {
+fn table(histories: &[u32], lists: &[List]) -> Option<CaptureTable> {
     let mut counts = vec![0u64; 1 << lists.len()];
     for &h in histories {
         let cell = lists
             .iter()
             .enumerate()
-            .filter(|(_, (_, _, mask, _))| h & mask != 0)
+            .filter(|(_, list)| h & list.mask != 0)
             .fold(0usize, |c, (i, _)| c | (1 << i));
         if cell != 0 {
             counts[cell] += 1;
         }
     }
     // The lists are named by their labels, which the models and any refusal quote.
-    CaptureTable::from_counts(lists.iter().map(|l| l.1.clone()).collect(), counts).ok()
+    CaptureTable::from_counts(lists.iter().map(|l| l.label.clone()).collect(), counts).ok()
 }
 
 /// The estimate from versions of the capture histories (the first is the linkage as stored).
@@ -468,7 +481,7 @@ pub fn estimate(versions: &[Version], victims: u64, seed: u64) -> HiddenPopulati
         hidden_ci95: None,
         lists: lists
             .iter()
-            .map(|(code, label, mask, people)| ListUsed {
+            .map(|List { code, label, mask, people }| ListUsed {
                 list: code.clone(),
                 label: label.clone(),
                 agency_types: LIST_TYPES
@@ -494,7 +507,7 @@ pub fn estimate(versions: &[Version], victims: u64, seed: u64) -> HiddenPopulati
     let (Some(tables), true) = (tables, lists.len() >= 2) else {
         figure.known = first
             .iter()
-            .filter(|&&h| lists.iter().any(|l| h & l.2 != 0))
+            .filter(|&&h| lists.iter().any(|l| h & l.mask != 0))
             .count() as u64;
         figure.refusal = Some(NoEstimate {
             kind: "too_few_lists".to_string(),
@@ -512,7 +525,7 @@ pub fn estimate(versions: &[Version], victims: u64, seed: u64) -> HiddenPopulati
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| h & (1 << i) != 0)
-                .map(|(_, l)| l.0.clone())
+                .map(|(_, l)| l.code.clone())
                 .collect(),
             people: as_linked.counts()[h],
         })
