@@ -97,7 +97,7 @@ fn upset(h: &HiddenPopulation, table: &Published) -> String {
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"upset-t upset-d\" viewBox=\"0 0 {width} {height}\" width=\"100%\" style=\"max-width:{width}px\"><title id=\"upset-t\">Victims on each combination of lists</title><desc id=\"upset-d\">{}</desc>",
         escape(
-            "Bars: the victims on exactly one combination of kinds of agency, largest first. Dots below each bar: which lists the combination is. Beside each list's name: its victims, alone or with others. Small counts are shown as [c]."
+            "Bars: the victims on exactly one combination of kinds of agency, largest first. Dots below each bar: which lists the combination is. Beside each list's name: its victims, alone or with others. A count too small to publish has no bar."
         )
     );
     for (x_at, &c) in order.iter().enumerate() {
