@@ -29,6 +29,10 @@
 //! models with every set of two-list interactions, averaged with BIC weights; refused, with the
 //! reason, when the overlaps cannot identify a total (too few people, no overlap, a list inside
 //! another, ...).
+//!
+//! **No strata.** The estimate is not made by sex: sex is not recorded for a third of
+//! victims, and a child on more lists is more likely to have it recorded somewhere, so a
+//! stratum of recorded sex would depend on capture, which the strata must not.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

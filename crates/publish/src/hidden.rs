@@ -231,11 +231,14 @@ pub fn section(a: &Assessment, tables: &[Published], rules: &Rules) -> String {
             );
         }
     }
-    out.push_str("<p>It assumes:</p><ul>");
-    for assumption in &h.assumptions {
-        let _ = write!(out, "<li>{}</li>", escape(assumption));
+    // The assumptions are an estimate's; without one there is nothing resting on them.
+    if h.estimate.is_some() {
+        out.push_str("<p>It assumes:</p><ul>");
+        for assumption in &h.assumptions {
+            let _ = write!(out, "<li>{}</li>", escape(assumption));
+        }
+        out.push_str("</ul>");
     }
-    out.push_str("</ul>");
     for left in &h.lists_left_out {
         let _ = write!(
             out,
