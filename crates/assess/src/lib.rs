@@ -15,6 +15,7 @@
 pub mod collected;
 pub mod figure;
 mod groups;
+pub mod hidden;
 mod missing;
 pub mod people;
 mod quality;
@@ -141,6 +142,9 @@ pub struct Assessment {
     pub justice: Justice,
     pub coverage: Coverage,
     pub quality: Quality,
+    /// Victims in all, known to an agency or not, estimated from the lists' overlap
+    /// (`victims.estimated_total`).
+    pub hidden_population: hidden::HiddenPopulation,
 }
 
 impl Assessment {
@@ -216,11 +220,10 @@ fn linkage_terms(
             .map(|&at| &people.people[people.person_of[at]])
     };
     let links = data
-        .link_records
+        .links
         .iter()
-        .zip(&data.link_probabilities)
-        .filter(|((a, _), _)| person(*a).is_some_and(holds))
-        .map(|(_, &p)| p)
+        .filter(|link| person(link.record_a).is_some_and(holds))
+        .map(|link| link.probability)
         .collect();
     let near = data
         .near_misses
@@ -265,6 +268,7 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
     let justice = sections::justice(data, &people.sources);
     let coverage = sections::coverage(data);
     let quality = quality::quality(data, &people);
+    let hidden_population = hidden::hidden_population(data, &people, options.seed);
 
     let uncertainty = |holds: &dyn Fn(&people::Person) -> bool, n: u64| {
         let (links, near) = linkage_terms(data, &people, holds);
@@ -366,5 +370,6 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
         justice,
         coverage,
         quality,
+        hidden_population,
     })
 }

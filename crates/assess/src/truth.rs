@@ -11,7 +11,7 @@ use std::path::Path;
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TruthRow {
     pub id: String,
-    /// `count` or `share`.
+    /// `count`, `share`, or `estimate` (victims in all, against `victims_total`).
     pub kind: &'static str,
     pub estimate: f64,
     pub truth: f64,
@@ -97,6 +97,7 @@ pub fn compare(assessment: &Assessment, summary: &Value) -> Vec<TruthRow> {
             rows.push(count_row(id, estimate as f64, truth));
         }
     }
+    rows.extend(crate::hidden::truth_row(assessment, summary));
     // Groups as the returns can show them: the truth's own co-offending graph.
     for (id, estimate, truth) in [
         ("groups_co_offending", "groups", "co_offending_groups"),

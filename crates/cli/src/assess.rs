@@ -46,6 +46,7 @@ pub fn assess(context: &Context, args: &AssessArgs) -> anyhow::Result<Outcome> {
         }
     } else {
         let mut text = render(&assessment);
+        text.push_str(&render_hidden(&assessment.hidden_population));
         if let Some(rows) = comparison {
             text.push_str(&render_truth(&rows));
         }
@@ -325,6 +326,39 @@ pub fn render(a: &Assessment) -> String {
     out
 }
 
+/// The estimate of victims in all, with its interval, lists and base; or why there is none.
+fn render_hidden(h: &sightline_assess::hidden::HiddenPopulation) -> String {
+    let mut out = String::from("\nVictims known to no agency (multiple systems estimation)\n");
+    let lists: Vec<String> = h
+        .lists
+        .iter()
+        .map(|l| format!("{} {}", l.label, thousands(l.people)))
+        .collect();
+    let _ = writeln!(out, "  lists: {}", lists.join(", "));
+    for left in &h.lists_left_out {
+        let _ = writeln!(out, "  {} ({}): {}", left.label, left.people, left.reason);
+    }
+    match (h.estimate, h.ci95, &h.refusal) {
+        (Some(estimate), Some([low, high]), _) => {
+            let _ = writeln!(
+                out,
+                "  {}: about {} (95% interval {}–{}); known: {} {}",
+                h.label,
+                thousands(estimate.round() as u64),
+                thousands(low.round() as u64),
+                thousands(high.round() as u64),
+                thousands(h.known),
+                h.known_label
+            );
+        }
+        (_, _, Some(refusal)) => {
+            let _ = writeln!(out, "  no estimate: {}", refusal.message);
+        }
+        _ => {}
+    }
+    out
+}
+
 fn render_truth(rows: &[truth::TruthRow]) -> String {
     let mut out = String::from("\nAgainst the truth\n");
     let _ = writeln!(
@@ -333,7 +367,7 @@ fn render_truth(rows: &[truth::TruthRow]) -> String {
         "figure", "estimate", "truth", "error", "95% CI", "truth in CI"
     );
     for row in rows {
-        let (estimate, truth, error) = if row.kind == "count" {
+        let (estimate, truth, error) = if row.kind == "count" || row.kind == "estimate" {
             (
                 thousands(row.estimate as u64),
                 thousands(row.truth as u64),
@@ -360,10 +394,17 @@ fn render_truth(rows: &[truth::TruthRow]) -> String {
             (Some(_), None) => "no unknowns".to_string(),
             _ => String::new(),
         };
-        let ci = row
-            .ci95
-            .map(|[l, h]| format!("{:.1}–{:.1}%", l * 100.0, h * 100.0))
-            .unwrap_or_default();
+        let ci = match (row.kind, row.ci95) {
+            ("estimate", Some([l, h])) => {
+                format!(
+                    "{}–{}",
+                    thousands(l.round() as u64),
+                    thousands(h.round() as u64)
+                )
+            }
+            (_, Some([l, h])) => format!("{:.1}–{:.1}%", l * 100.0, h * 100.0),
+            (_, None) => String::new(),
+        };
         let in_ci = match row.within_ci95 {
             Some(true) => "yes",
             Some(false) => "no",

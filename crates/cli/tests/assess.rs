@@ -135,10 +135,26 @@ fn every_share_in_the_output_carries_n_and_its_base() {
     sandbox
         .run(&["--workspace", "ws", "link", "--json"])
         .expect_code(0);
-    let out = sandbox
+    let mut out = sandbox
         .run(&["--workspace", "ws", "assess", "--json"])
         .expect_code(0)
         .json();
+    let full = out.clone();
+    // The estimated total of victims is an estimate with its interval, not a share: it
+    // carries its base (the victims on the lists) instead of n and N.
+    let hidden = out
+        .as_object_mut()
+        .and_then(|map| map.remove("hidden_population"))
+        .expect("hidden_population");
+    assert_eq!(hidden["id"], "victims.estimated_total");
+    assert!(hidden["known"].as_u64().is_some_and(|n| n > 0));
+    assert!(
+        !hidden["known_label"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()
+    );
+    assert!(hidden.get("estimate").is_some() && hidden.get("ci95").is_some());
     let mut shares = 0;
     walk(&out, "", &mut shares);
     assert!(shares > 500, "only {shares} figures");
@@ -200,9 +216,68 @@ fn every_share_in_the_output_carries_n_and_its_base() {
         .run(&["--workspace", "ws", "assess", "--json"])
         .expect_code(0)
         .json();
-    assert_eq!(again, out);
+    assert_eq!(again, full);
     // Text output leads with people, not records.
     let text = sandbox.run(&["--workspace", "ws", "assess"]);
     text.expect_code(0);
     assert!(text.stdout.contains("person records →"), "{}", text.stdout);
+}
+
+/// The whole pipeline (synth → ingest → link → assess) on 20 worlds: how often the 95%
+/// interval of `victims.estimated_total` holds the world's `victims_total` (victims known to
+/// an agency or not), and the point estimate's median relative error. Linkage error is in
+/// it, as it is in real use. The target is 90%; the pipeline reaches 15 of 20 (the
+/// estimate runs high where linkage missed more links than its model expects false ones), so
+/// this guards against falling below 70% until that gap is closed. Slow in a debug build;
+/// BENCHMARKS.md has the figures (`scripts/bench-hidden.sh`, or
+/// `cargo test --release -p sightline --test tests -- --ignored estimate_of_victims_in_all --nocapture`).
+#[test]
+#[ignore]
+fn estimate_of_victims_in_all_covers_the_truth_over_20_worlds() {
+    let seeds = 1..=20u64;
+    let mut covered = 0;
+    let mut errors = Vec::new();
+    for seed in seeds.clone() {
+        let sandbox = Sandbox::new();
+        let seed_text = seed.to_string();
+        sandbox
+            .run(&[
+                "demo", "--out", "demo", "--scale", "1", "--seed", &seed_text,
+            ])
+            .expect_code(0);
+        let out = sandbox
+            .run(&[
+                "--workspace",
+                "demo/ws",
+                "assess",
+                "--json",
+                "--truth",
+                "demo/syn",
+            ])
+            .expect_code(0)
+            .json();
+        let row = truth_row(&out["truth"], "victims.estimated_total");
+        let hidden = &out["assessment"]["hidden_population"];
+        let within = row["within_ci95"] == true;
+        covered += usize::from(within);
+        let error = row["error"].as_f64().expect("error");
+        errors.push(error.abs());
+        println!(
+            "seed {seed}: truth {}, known {}, estimate {:.0} ({:.0}–{:.0}), error {:+.1}%, {}",
+            row["truth"],
+            hidden["known"],
+            row["estimate"].as_f64().unwrap_or(f64::NAN),
+            row["ci95"][0].as_f64().unwrap_or(f64::NAN),
+            row["ci95"][1].as_f64().unwrap_or(f64::NAN),
+            error * 100.0,
+            if within { "covered" } else { "MISSED" }
+        );
+    }
+    errors.sort_by(f64::total_cmp);
+    let n = seeds.count();
+    println!(
+        "coverage {covered}/{n}, median relative error {:.3}",
+        errors[n / 2]
+    );
+    assert!(covered * 10 >= n * 7, "coverage {covered}/{n} below 70%");
 }

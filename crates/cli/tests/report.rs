@@ -149,6 +149,30 @@ fn every_percentage_sits_in_an_element_with_its_n_and_base_and_no_small_count_is
     }
     assert!(cells > 200, "only {cells} cells");
     assert!(sandbox.join("report/tables/tables.xlsx").exists());
+    // The victims no agency knows: an estimate with its interval, or the reason there is
+    // none; the lists' overlaps published as a table (checked above) and charted under the
+    // same rules.
+    assert!(sandbox.join("report/tables/victims.lists.csv").exists());
+    let start = html
+        .find("<section id=\"hidden\">")
+        .expect("the hidden section");
+    let section = &html[start..];
+    let section = &section[..section.find("</section>").expect("its end")];
+    assert!(
+        section.contains("in all (a 95 in 100 interval of")
+            || section.contains("There is no estimate"),
+        "{section}"
+    );
+    let mut labels = 0;
+    for text in section.split("<text").skip(1) {
+        let text = text.split('>').nth(1).unwrap_or_default();
+        let text = text.split('<').next().unwrap_or_default();
+        if let Ok(n) = text.replace(',', "").parse::<u64>() {
+            labels += 1;
+            assert!(!(1..=4).contains(&n), "the overlaps chart shows {n}");
+        }
+    }
+    assert!(labels > 3, "only {labels} counts on the overlaps chart");
     // Groups one by one are for restricted output only.
     assert!(!sandbox.join("report/tables/groups.list.csv").exists());
     let figures: serde_json::Value =

@@ -309,6 +309,7 @@ pub fn report(
         ("coverage", "Coverage: who was asked, who returned"),
         ("victims", "Victims"),
         ("offenders", "Offenders"),
+        ("hidden", "Victims no agency knows"),
         ("groups", "Groups"),
         ("missing", "The missing link"),
         ("where", "Where and how"),
@@ -529,6 +530,8 @@ pub fn report(
         }
         h.push_str("</section>");
     }
+
+    h.push_str(&crate::hidden::section(a, tables, &rules));
 
     // Groups.
     h.push_str("<section id=\"groups\"><h2>Groups</h2><p>A group is offenders linked through incidents they were involved in together (the first definition), or, more widely, through a victim they both abused (the second). Groups are connected components of two or more offenders; groups over twenty are also split into communities by the Leiden algorithm.</p>");
@@ -792,6 +795,7 @@ pub fn report(
     if let Some(t) = table("population.records") {
         h.push_str(&table_html(t, figures));
     }
+    h.push_str(&crate::hidden::methodology(a));
     h.push_str("<p>A victim is a linked person with a victim role on any record or a victim involvement in any incident; an offender, one with a suspect or offender role or involvement. Ages are at the person's first incident in the returns, and are counted only when the recorded date of birth gives one age on that day. Ethnicity is as the person defined it; the officer-observed (IC) group is reported on its own and never fills a gap. Not recorded, not known, refused and not stated are kept apart throughout. Intervals are Wilson score intervals at 95 in 100; bounds give the share of all if every unknown were, or were not, in the category.</p>");
     if options.restricted {
         h.push_str("<p><strong>Restricted output:</strong> no counts are hidden. For authorised analysts only; the export is on the workspace's audit log.</p>");

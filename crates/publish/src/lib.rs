@@ -9,6 +9,7 @@
 
 mod charts;
 pub use charts::thousands;
+mod hidden;
 mod html;
 pub mod tables;
 

@@ -298,6 +298,9 @@ pub fn tables(a: &Assessment, rules: &Rules, restricted: bool) -> Vec<Published>
         built.push((table, ids, true, true));
     }
 
+    // The lists' overlaps behind the estimate of the victims no agency knows.
+    built.extend(crate::hidden::table(a).map(|(table, figures)| (table, figures, false, false)));
+
     // Groups one by one (shared-incident definition), without identifiers.
     if let Some(section) = a.groups.first().filter(|_| restricted) {
         let mut table = Table {

@@ -122,6 +122,15 @@ pub struct RejectCount {
     pub rows: u64,
 }
 
+/// A link the latest linkage run made: it joined the clusters of two records into one person.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LinkRow {
+    pub record_a: i64,
+    pub record_b: i64,
+    /// The link's match probability.
+    pub probability: f64,
+}
+
 /// Everything the assessment reads, in record order.
 #[derive(Debug, Default)]
 pub struct Analysis {
@@ -131,8 +140,9 @@ pub struct Analysis {
     pub linkage_run: Option<i64>,
     /// The match probability of each link the latest run made between records.
     pub link_probabilities: Vec<f64>,
-    /// The records each of those links joined, in the same order.
-    pub link_records: Vec<(i64, i64)>,
+    /// The links the latest run made between records (the same order as
+    /// `link_probabilities`): each merge that joined two records' clusters into one person.
+    pub links: Vec<LinkRow>,
     /// Pairs of people the latest run kept apart although a pair of their records scored a
     /// match probability of at least 0.01: (record, record, probability).
     pub near_misses: Vec<(i64, i64, f64)>,
@@ -184,14 +194,18 @@ pub(crate) fn read(db: &mut dyn Db) -> Result<Analysis> {
 
     let mut texts = Interner::default();
     let mut link_probabilities = Vec::new();
-    let mut link_records = Vec::new();
+    let mut links = Vec::new();
     db.query(
-        "SELECT weight, record_a, record_b FROM linkage_evidence WHERE run_id = ?1 ORDER BY record_a, record_b",
+        "SELECT record_a, record_b, weight FROM linkage_evidence WHERE run_id = ?1 ORDER BY record_a, record_b",
         &[run.into()],
         &mut |row| {
-            let weight = row.f64(0)?;
-            link_probabilities.push(1.0 / (1.0 + (-weight).exp2()));
-            link_records.push((row.i64(1)?, row.i64(2)?));
+            let probability = 1.0 / (1.0 + (-row.f64(2)?).exp2());
+            link_probabilities.push(probability);
+            links.push(LinkRow {
+                record_a: row.i64(0)?,
+                record_b: row.i64(1)?,
+                probability,
+            });
             Ok(())
         },
     )?;
@@ -364,7 +378,7 @@ pub(crate) fn read(db: &mut dyn Db) -> Result<Analysis> {
         returns,
         linkage_run,
         link_probabilities,
-        link_records,
+        links,
         near_misses,
         people,
         incidents,

@@ -560,7 +560,14 @@ fn linkage_runs_are_kept_with_their_evidence(engine: &Engine) {
     assert_eq!(analysis.linkage_run, Some(run_id));
     assert_eq!(analysis.people[1].person, Some(ids[0]));
     assert_eq!(analysis.link_probabilities.len(), 1);
-    assert_eq!(analysis.link_records, vec![(ids[0], ids[1])]);
+    assert_eq!(
+        analysis
+            .links
+            .iter()
+            .map(|l| (l.record_a, l.record_b))
+            .collect::<Vec<_>>(),
+        vec![(ids[0], ids[1])]
+    );
     assert_eq!(analysis.near_misses, vec![(ids[0], ids[2], 0.125)]);
     let actions: Vec<String> = store
         .audit_events()

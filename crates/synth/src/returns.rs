@@ -53,6 +53,8 @@ pub struct Recorded {
     pub missing_yes: bool,
     /// Some record says the person was never reported missing.
     pub missing_no: bool,
+    /// Some record gives the person the role `victim` (on the record or in an incident).
+    pub victim: bool,
 }
 
 impl Recorded {
@@ -62,6 +64,7 @@ impl Recorded {
         self.observed |= other.observed;
         self.missing_yes |= other.missing_yes;
         self.missing_no |= other.missing_no;
+        self.victim |= other.victim;
     }
 }
 
@@ -84,6 +87,17 @@ impl Written {
                 sex,
                 self_defined,
                 observed,
+                ..Recorded::default()
+            },
+        );
+    }
+
+    /// A record gives the person the role `victim`.
+    fn note_victim(&mut self, person: u32) {
+        self.add_note(
+            person,
+            Recorded {
+                victim: true,
                 ..Recorded::default()
             },
         );
@@ -820,8 +834,11 @@ impl ReturnFiles<'_> {
 /// Who and what each agency sees, found once rather than by scanning the world per agency.
 struct Index {
     incidents_by_force: Vec<Vec<usize>>,
-    /// Victims and other children (not offenders), by local authority, as person indices.
+    /// Victims and other children (not offenders) the council's children's services know, by
+    /// local authority, as person indices.
     children_by_la: Vec<Vec<usize>>,
+    /// Every victim, by local authority, as person indices.
+    victims_by_la: Vec<Vec<usize>>,
     /// Each person's missing episodes, as a range of `World::episodes`, by person index.
     episodes_of: Vec<std::ops::Range<usize>>,
 }
@@ -847,9 +864,13 @@ impl Index {
             incidents_by_force[force_of(incident.la)].push(i);
         }
         let mut children_by_la = vec![Vec::new(); crate::world::LOCAL_AUTHORITIES];
+        let mut victims_by_la = vec![Vec::new(); crate::world::LOCAL_AUTHORITIES];
         for (i, person) in world.persons.iter().enumerate() {
-            if person.role != Role::Offender {
+            if person.role != Role::Offender && person.known_to_childrens_services {
                 children_by_la[person.la].push(i);
+            }
+            if person.role == Role::Victim {
+                victims_by_la[person.la].push(i);
             }
         }
         // Episodes are in person order (`World::episodes`), so each person's are one run.
@@ -865,6 +886,7 @@ impl Index {
         Index {
             incidents_by_force,
             children_by_la,
+            victims_by_la,
             episodes_of,
         }
     }
@@ -1274,6 +1296,9 @@ fn police(
             !self_defined.is_empty() && self_defined != "NS",
             !observed.is_empty() && observed != "IC9",
         );
+        if victim {
+            files.written.note_victim(id);
+        }
         let (age, age_date) = view
             .age
             .map_or((String::new(), String::new()), |(age, on)| {
@@ -1562,6 +1587,9 @@ fn childrens_services(
                 format!("{}-02-30", person.birth.year)
             };
             people_defects.push(rows.len());
+        } else if victim {
+            // A rejected row records nobody.
+            files.written.note_victim(person.id);
         }
         let role = if victim { "victim" } else { "at_risk" };
         let sex = match (renamed, sex) {
@@ -1948,6 +1976,82 @@ fn statutory_returns(
     Ok(())
 }
 
+/// The victims living in a health body's or charity's patch, in person order.
+fn patch_victims<'w>(
+    world: &'w World,
+    index: &'w Index,
+    agency: &'w Agency,
+) -> impl Iterator<Item = &'w Person> + 'w {
+    let modulus = match agency.kind {
+        AgencyKind::Health => crate::world::HEALTH_BODIES,
+        _ => crate::world::CHARITIES,
+    };
+    index
+        .victims_by_la
+        .iter()
+        .enumerate()
+        .filter(move |(la, _)| la % modulus == agency.index)
+        .flat_map(|(_, people)| people.iter().map(|&i| &world.persons[i]))
+}
+
+/// Whether a health body (60%) or charity (50%) knows a victim in its patch: if it does, the
+/// generator of its record, after that draw.
+fn people_only_knows(agency: &Agency, person: &Person, seed: u64) -> Option<ChaCha8Rng> {
+    let share = match agency.kind {
+        AgencyKind::Health => 0.6,
+        _ => 0.5,
+    };
+    let mut rng = rng_for(
+        seed,
+        agency_number(agency),
+        4_000_000 + u64::from(person.id),
+    );
+    rng.random_bool(share).then_some(rng)
+}
+
+/// Who the returns record as a victim, by kind of agency: (true person id, the agency's kind)
+/// for each returning agency whose return gives the person the role `victim` — the lists from
+/// which the assessment estimates how many victims no agency knows — decided as
+/// [`write_returns`] decides them, without writing anything. Rows made invalid on purpose
+/// (0.5%, then rejected) are not left out.
+pub fn victims_recorded(world: &World, seed: u64) -> Vec<(u32, AgencyKind)> {
+    let index = Index::new(world);
+    let mut out = Vec::new();
+    for agency in world.agencies.iter().filter(|a| a.returned) {
+        match agency.kind {
+            AgencyKind::Police => {
+                for &i in &index.incidents_by_force[agency.index] {
+                    for &victim in &world.incidents[i].victims {
+                        out.push((victim, agency.kind));
+                    }
+                }
+            }
+            // The statutory returns give no roles (a CIN factor is a concern, not a finding).
+            AgencyKind::ChildrensServices
+                if !matches!(layout(agency), Layout::Csc903 | Layout::CscCensus) =>
+            {
+                for &i in &index.children_by_la[agency.index] {
+                    let person = &world.persons[i];
+                    if person.role == Role::Victim {
+                        out.push((person.id, agency.kind));
+                    }
+                }
+            }
+            AgencyKind::Health | AgencyKind::Charity => {
+                for person in patch_victims(world, &index, agency) {
+                    if people_only_knows(agency, person, seed).is_some() {
+                        out.push((person.id, agency.kind));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_unstable_by_key(|&(id, kind)| (id, kind as u8));
+    out.dedup();
+    out
+}
+
 /// Health bodies and charities: some of the victims living in their patch.
 fn people_only(
     world: &World,
@@ -1956,10 +2060,6 @@ fn people_only(
     seed: u64,
     files: &mut ReturnFiles<'_>,
 ) -> std::io::Result<()> {
-    let (modulus, share) = match agency.kind {
-        AgencyKind::Health => (crate::world::HEALTH_BODIES, 0.6),
-        _ => (crate::world::CHARITIES, 0.5),
-    };
     let (name, header): (&str, &[&str]) = if files.layout == Layout::HealthPipe {
         ("patients.csv", &headers(HEALTH_PEOPLE))
     } else if files.layout == Layout::HealthMonthNames {
@@ -1983,22 +2083,10 @@ fn people_only(
     };
     let mut rows = files.table(name, header)?;
     let mut defects = Vec::new();
-    for person in index
-        .children_by_la
-        .iter()
-        .enumerate()
-        .filter(|(la, _)| la % modulus == agency.index)
-        .flat_map(|(_, people)| people.iter().map(|&i| &world.persons[i]))
-        .filter(|p| p.role == Role::Victim)
-    {
-        let mut rng = rng_for(
-            seed,
-            agency_number(agency),
-            4_000_000 + u64::from(person.id),
-        );
-        if !rng.random_bool(share) {
+    for person in patch_victims(world, index, agency) {
+        let Some(mut rng) = people_only_knows(agency, person, seed) else {
             continue;
-        }
+        };
         let view = view(person, agency, seed, false);
         files.written.records.push(RecordLink {
             agency: agency.position,
@@ -2021,6 +2109,10 @@ fn people_only(
         };
         files.written.note_missing(person.id, charity_missing);
         let combined = combined_text(person, &mut rng);
+        if !defect {
+            // A rejected row records nobody.
+            files.written.note_victim(person.id);
+        }
         if agency.kind == AgencyKind::Health {
             files.written.note(person.id, true, false, false);
         } else {

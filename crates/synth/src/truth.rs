@@ -167,10 +167,19 @@ pub fn write_truth(
 
 /// The true totals of every headline figure, as `summary.json` holds them.
 fn summary(world: &World, written: &Written) -> serde_json::Value {
-    let victims: Vec<_> = world
+    let recorded_by_id = written.recorded(world.persons.len());
+    let recorded = |id: u32| recorded_by_id[id as usize];
+    // Victims known to an agency: some return records them as a victim. Every figure about
+    // victims is about these; `victims_total` counts every victim, known to an agency or not.
+    let victims_total = world
         .persons
         .iter()
         .filter(|p| p.role == Role::Victim)
+        .count();
+    let victims: Vec<_> = world
+        .persons
+        .iter()
+        .filter(|p| p.role == Role::Victim && recorded(p.id).victim)
         .collect();
     let offenders = world
         .persons
@@ -189,8 +198,6 @@ fn summary(world: &World, written: &Written) -> serde_json::Value {
         .count();
     let in_groups: usize = world.groups.iter().map(Vec::len).sum();
     let (co_offending_groups, co_offending_offenders) = co_offending(world);
-    let recorded_by_id = written.recorded(world.persons.len());
-    let recorded = |id: u32| recorded_by_id[id as usize];
     let sex_unrecorded = victims.iter().filter(|p| !recorded(p.id).sex).count();
     let reported_missing = victims
         .iter()
@@ -279,6 +286,9 @@ fn summary(world: &World, written: &Written) -> serde_json::Value {
             "offenders_by_nationality": breakdown(&offender_list, &nationality),
         },
         "victims": victims.len(),
+        // Every victim in the world, known to an agency or not (issue 16: what the estimate
+        // of the hidden population aims at).
+        "victims_total": victims_total,
         "offenders": offenders,
         "groups": world.groups.len(),
         "offenders_in_groups": in_groups,

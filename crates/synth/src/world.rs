@@ -15,6 +15,17 @@ pub const LOCAL_AUTHORITIES: usize = 150;
 pub const HEALTH_BODIES: usize = 30;
 pub const CHARITIES: usize = 10;
 
+/// Victims no police force knows of, at scale 1, beside the 2,083 victims of the police's
+/// incidents. Few enough that the victims known to some agency stay within 5% of the 2011
+/// assessment's 2,083 (about 85 of them are known to another agency).
+pub const UNSEEN_BY_POLICE: f64 = 220.0;
+/// The chance that children's services know a victim no police force knows of (they know
+/// every victim the police know, where the council returned): a child known to the police is
+/// more likely to be known to children's services.
+pub const CHILDRENS_SERVICES_KNOW_UNSEEN: f64 = 0.2;
+/// The generator stream of those victims (the episodes use streams 1, 2, ... per chunk).
+const UNSEEN_STREAM: u64 = 1 << 48;
+
 /// The three years the world covers, as days since 1970-01-01.
 pub const PERIOD_START: i64 = 18_718; // 2021-04-01
 pub const PERIOD_END: i64 = 19_813; // 2024-03-31
@@ -75,6 +86,9 @@ pub struct Person {
     /// Index of the local authority where the person lives.
     pub la: usize,
     pub looked_after: bool,
+    /// Whether the council's children's services know the child (every child but some of the
+    /// victims no police force knows of: see [`UNSEEN_BY_POLICE`]).
+    pub known_to_childrens_services: bool,
     pub given: &'static str,
     pub family: &'static str,
     pub postcode: Postcode,
@@ -353,6 +367,7 @@ impl World {
                 la,
                 looked_after: role != Role::Offender
                     && rng.random_bool(if role == Role::Victim { 0.35 } else { 0.08 }),
+                known_to_childrens_services: true,
                 given,
                 family,
                 postcode: Postcode {
@@ -530,6 +545,21 @@ impl World {
             person.birth = date(day - age_days);
         }
 
+        // Victims no police force knows of (issue 16): drawn from a stream of their own after
+        // everyone else, so every other person, incident and episode is what it was without
+        // them. They are in no incident; children's services know fewer of them than of the
+        // victims the police know (lists depend on each other), health bodies and charities
+        // know them as they know any victim in their patch, and the rest are known to no
+        // agency at all: the truth's `victims_total` counts them, `victims` does not.
+        let mut unseen = ChaCha8Rng::seed_from_u64(seed);
+        unseen.set_stream(UNSEEN_STREAM);
+        for _ in 0..count(UNSEEN_BY_POLICE) {
+            let mut victim = person(&mut unseen, Role::Victim, next_id);
+            victim.known_to_childrens_services = unseen.random_bool(CHILDRENS_SERVICES_KNOW_UNSEEN);
+            persons.push(victim);
+            next_id += 1;
+        }
+
         let episodes = episodes(&persons, seed);
         World {
             agencies,
@@ -687,7 +717,7 @@ mod tests {
     fn scale_one_has_the_assessment_totals() {
         let world = World::generate(1.0, 7);
         let count = |role| world.persons.iter().filter(|p| p.role == role).count();
-        assert_eq!(count(Role::Victim), 2083);
+        assert_eq!(count(Role::Victim), 2083 + 220);
         assert_eq!(count(Role::Offender), 2379);
         assert_eq!(world.groups.len(), 230);
         assert!(world.groups.iter().all(|g| g.len() >= 2));
@@ -698,7 +728,21 @@ mod tests {
             .collect();
         in_incidents.sort_unstable();
         in_incidents.dedup();
-        assert_eq!(in_incidents.len(), 2083, "every victim is in an incident");
+        assert_eq!(
+            in_incidents.len(),
+            2083,
+            "every victim but those no police force knows of is in an incident"
+        );
+        let unseen = world
+            .persons
+            .iter()
+            .filter(|p| p.role == Role::Victim && in_incidents.binary_search(&p.id).is_err());
+        let (unseen, csc) = unseen.fold((0, 0), |(n, c), p| {
+            (n + 1, c + usize::from(p.known_to_childrens_services))
+        });
+        assert_eq!(unseen, 220);
+        // About a fifth of them are known to children's services.
+        assert!((25..70).contains(&csc), "{csc}");
         let police_returning = world
             .agencies
             .iter()

@@ -215,3 +215,54 @@ fn scale_one_is_calibrated_to_the_2011_assessment() {
         );
     }
 }
+
+/// Victims known to no agency are in no return: every victim a return holds is in a police
+/// incident, known to children's services, or one a health body or charity records; and the
+/// truth counts them in `victims_total` but not in `victims`.
+#[test]
+fn victims_known_to_no_agency_are_in_no_return() {
+    use sightline_synth::world::{Role, World};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (scale, seed) = (0.5, 4);
+    sightline_synth::generate(dir.path(), scale, seed).expect("generate");
+    let world = World::generate(scale, seed);
+    let mut in_returns = BTreeSet::new();
+    let mut reader =
+        csv::Reader::from_path(dir.path().join("truth/records.csv")).expect("records.csv");
+    for row in reader.records() {
+        let row = row.expect("row");
+        in_returns.insert(row[2].parse::<u32>().expect("true id"));
+    }
+    let mut in_incidents = BTreeSet::new();
+    for incident in &world.incidents {
+        in_incidents.extend(incident.victims.iter().copied());
+    }
+    let recorded: BTreeSet<u32> = sightline_synth::returns::victims_recorded(&world, seed)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let victims: Vec<_> = world
+        .persons
+        .iter()
+        .filter(|p| p.role == Role::Victim)
+        .collect();
+    let mut hidden = 0;
+    for victim in &victims {
+        let visible = in_incidents.contains(&victim.id)
+            || victim.known_to_childrens_services
+            || recorded.contains(&victim.id);
+        if !visible {
+            assert!(!in_returns.contains(&victim.id), "victim {}", victim.id);
+            hidden += 1;
+        }
+    }
+    assert!(hidden > 30, "only {hidden} victims known to no agency");
+    let text = std::fs::read_to_string(dir.path().join("truth/summary.json")).expect("summary");
+    let summary: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(
+        summary["victims_total"].as_u64(),
+        Some(victims.len() as u64)
+    );
+    let known = summary["victims"].as_u64().expect("victims") as usize;
+    assert!(known + hidden <= victims.len());
+}
