@@ -40,6 +40,8 @@ fn return_of(id: i64, agency: &str, tables: &[&str]) -> ReturnSummary {
         user: String::new(),
         status: "current".to_string(),
         superseded_by: None,
+        review_date: None,
+        erased: None,
         tables: tables
             .iter()
             .map(|t| TableCounts {
