@@ -37,8 +37,7 @@ impl Unknowns {
             + self.not_collected
     }
 
-    /// The unknowns that could have been known: all but `not_collected`, whose people are
-    /// outside a figure's population.
+    /// The unknowns that could have been known: all but `not_collected`.
     pub fn collectable(&self) -> u64 {
         self.total() - self.not_collected
     }
@@ -237,11 +236,13 @@ impl Figure {
         unknown: Unknowns,
         funnel: Vec<Step>,
     ) -> Figure {
-        let all = base + unknown.collectable();
+        // The share of all: everyone the figure is about, including those no agency of theirs
+        // could record it for.
+        let all = base + unknown.total();
         let bounds = (all > 0).then(|| {
             [
                 n as f64 / all as f64,
-                (n + unknown.collectable()) as f64 / all as f64,
+                (n + unknown.total()) as f64 / all as f64,
             ]
         });
         let base_label = base_label.into();
@@ -280,12 +281,7 @@ impl Figure {
         funnel: Vec<Step>,
     ) -> Figure {
         let share = (base > 0).then(|| n as f64 / base as f64);
-        let bounds = share.map(|s| {
-            [
-                s,
-                ((n + unknown.collectable()) as f64 / base as f64).min(1.0),
-            ]
-        });
+        let bounds = share.map(|s| [s, ((n + unknown.total()) as f64 / base as f64).min(1.0)]);
         let base_label = base_label.into();
         let statement = (base == 0).then(|| empty(&base_label, 0));
         Figure {

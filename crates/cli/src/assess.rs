@@ -93,13 +93,13 @@ pub fn sentence(figure: &Figure) -> String {
         }
     }
     if !figure.unknowns_in_base
-        && figure.unknown.collectable() > 0
+        && figure.unknown.total() > 0
         && let Some([low, high]) = figure.bounds
     {
         let _ = write!(
             text,
             "; {} unknown, so between {} and {} of all",
-            thousands(figure.unknown.collectable()),
+            thousands(figure.unknown.total()),
             percent(low),
             percent(high)
         );

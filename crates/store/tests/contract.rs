@@ -765,6 +765,8 @@ fn a_store_of_schema_version_2_keeps_its_plain_chain_and_continues_keyed(engine:
         "DROP TABLE {vault}return_keys;
          DROP TABLE erasures;
          ALTER TABLE returns DROP COLUMN review_date;
+         ALTER TABLE people DROP COLUMN identification;
+         DROP TABLE linkage_near_misses;
          DELETE FROM schema_migrations WHERE version >= 3;
          DELETE FROM meta WHERE key = 'audit_keyed_from';
          UPDATE meta SET value = '2' WHERE key = 'schema_version';"
