@@ -99,15 +99,16 @@ pub(crate) fn refused(path: &Path, rule: Rule, message: impl Into<String>) -> In
 
 /// A byte count as people read it.
 pub fn bytes(n: u64) -> String {
-    if n >= GIB && n.is_multiple_of(GIB) {
-        format!("{} GiB", n / GIB)
-    } else if n >= MIB && n.is_multiple_of(MIB) {
-        format!("{} MiB", n / MIB)
-    } else if n >= KIB && n.is_multiple_of(KIB) {
-        format!("{} KiB", n / KIB)
-    } else {
-        format!("{n} bytes")
+    for (unit, name) in [(GIB, "GiB"), (MIB, "MiB"), (KIB, "KiB")] {
+        if n >= unit {
+            return if n.is_multiple_of(unit) {
+                format!("{} {name}", n / unit)
+            } else {
+                format!("{:.1} {name}", n as f64 / unit as f64)
+            };
+        }
     }
+    format!("{n} bytes")
 }
 
 /// The size of a file, refused when over `limit`.
@@ -334,6 +335,8 @@ mod tests {
     fn byte_counts_read_plainly() {
         assert_eq!(bytes(64 * MIB), "64 MiB");
         assert_eq!(bytes(8 * GIB), "8 GiB");
-        assert_eq!(bytes(1500), "1500 bytes");
+        assert_eq!(bytes(1500), "1.5 KiB");
+        assert_eq!(bytes(2 * GIB + 126), "2.0 GiB");
+        assert_eq!(bytes(1000), "1000 bytes");
     }
 }
