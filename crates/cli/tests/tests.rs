@@ -11,6 +11,8 @@ mod check;
 mod dfe;
 // `sightline check` failing to run (exit 2): missing files, unknown tables, bad profiles, periods.
 mod errors;
+// Formula injection: every CSV written neutralises formulas; reading back restores them.
+mod formulas;
 // `--help` of the binary and its commands.
 mod help;
 // `sightline check --normalised DIR`: the accepted rows in the standard's own terms.

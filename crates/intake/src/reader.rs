@@ -423,7 +423,14 @@ fn sheet_rows(
             .map(|(index, cells)| {
                 (
                     first_row + index as u64 + 1,
-                    cells.iter().map(cell_text).collect::<Vec<_>>(),
+                    cells
+                        .iter()
+                        .map(|cell| {
+                            let mut text = cell_text(cell);
+                            sightline_standard::cells::restore_in_place(&mut text);
+                            text
+                        })
+                        .collect::<Vec<_>>(),
                 )
             })
             .filter(|(_, cells)| cells.iter().any(|cell| !cell.trim().is_empty()))
@@ -439,7 +446,8 @@ fn sheet_rows(
             continue;
         }
         let (row, column) = cell.get_position();
-        let text = cell_text(&Data::from(cell.get_value().clone()));
+        let mut text = cell_text(&Data::from(cell.get_value().clone()));
+        sightline_standard::cells::restore_in_place(&mut text);
         budget.spend(1, text.len() as u64, path, limits)?;
         found.push((row, column, text));
     }
@@ -805,6 +813,9 @@ impl CsvRows {
                         );
                     }
                 }
+                // A cell Sightline (or a careful agency) neutralised against formula
+                // injection reads as its value.
+                sightline_standard::cells::restore_in_place(cell);
             }
             return Ok(Some(row));
         }
