@@ -190,10 +190,12 @@ pub fn check(
         let mut source_rows: u64 = 0;
         while let Some(row) = source.next_row(&mut cells)? {
             source_rows += 1;
-            if source_rows > options.limits.rows {
+            // Rows of a table across the return's files: the ids kept to find duplicates grow
+            // with them.
+            if table_counts.read + table_counts.repeated >= options.limits.rows {
                 return Err(crate::limits::too_many_rows(
                     std::path::Path::new(&source.file),
-                    &format!("the {} table", source.table),
+                    &format!("the return's {} table", source.table),
                     &options.limits,
                 ));
             }

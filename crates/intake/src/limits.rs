@@ -41,7 +41,8 @@ pub struct Limits {
     pub xml_bytes: u64,
     /// Bytes of one CSV record, quoted line breaks included (F307).
     pub row_bytes: u64,
-    /// Data rows of one table in one file or sheet (F305).
+    /// Data rows of one table across the files of a return (F305): the identifiers kept to
+    /// find duplicates and check references grow with them (about 60 bytes a row).
     pub rows: u64,
     /// Columns of a header, or of a sheet (F306).
     pub columns: usize,
@@ -60,7 +61,8 @@ pub struct Limits {
     pub compression_ratio: u64,
     /// Parts this small are not held to the ratio (a small, repetitive part compresses well).
     pub ratio_grace_bytes: u64,
-    /// Cells (rows × columns) a workbook's sheets may hold in memory (F308).
+    /// Cells a workbook's sheets may hold in memory (F308), counted as read and again as laid
+    /// out in rows (both are held while a sheet is read): about twice the cells of the sheets.
     pub workbook_cells: u64,
     /// Bytes of text a workbook's cells may hold in memory (F308).
     pub workbook_text_bytes: u64,
@@ -73,7 +75,7 @@ impl Default for Limits {
             workbook_bytes: 64 * MIB,
             xml_bytes: 2 * GIB,
             row_bytes: MIB,
-            rows: 10_000_000,
+            rows: 3_000_000,
             columns: 1_000,
             sheets: 100,
             zip_entries: 10_000,
@@ -82,7 +84,7 @@ impl Default for Limits {
             inflated_bytes: 512 * MIB,
             compression_ratio: 100,
             ratio_grace_bytes: MIB,
-            workbook_cells: 3_000_000,
+            workbook_cells: 4_000_000,
             workbook_text_bytes: 64 * MIB,
         }
     }
@@ -264,7 +266,7 @@ pub(crate) fn too_many_rows(path: &Path, what: &str, limits: &Limits) -> IntakeE
         path,
         Rule::F305,
         format!(
-            "{what} has more than {} rows; split the return into several files (by period, or by area)",
+            "{what} has more than {} rows; send it as several returns (by period, or by area)",
             limits.rows
         ),
     )

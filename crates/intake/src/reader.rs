@@ -274,17 +274,24 @@ fn open_workbook(
     limits: &Limits,
     known: KnownHeaders<'_>,
 ) -> Result<(Vec<TableSource>, Vec<SkippedSheet>), IntakeError> {
-    // Everything but the old binary .xls is a zip archive: its directory is checked before
-    // calamine inflates anything.
-    let is_xls = path
+    // Only .xlsx (and .xlsm) sheets can be read cell by cell; calamine reads an .xls, .xlsb or
+    // .ods sheet as one range as large as its furthest cell, however empty, which a small file
+    // can make any size.
+    let extension = path
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xls"));
-    if is_xls {
-        limits::check_file_size(path, limits.workbook_bytes, "workbook")?;
-    } else {
-        limits::check_workbook(path, limits)?;
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !matches!(extension.as_str(), "xlsx" | "xlsm") {
+        return Err(limits::refused(
+            path,
+            Rule::F303,
+            format!(
+                "a .{extension} workbook is not read (only .xlsx can be read within bounded memory); save it as .xlsx (Excel Workbook) or as CSV"
+            ),
+        ));
     }
+    limits::check_workbook(path, limits)?;
     let mut workbook = calamine::open_workbook_auto(path).map_err(|e| unreadable(path, e))?;
     let file = path.display().to_string();
     let mut sources = Vec::new();
@@ -310,6 +317,16 @@ fn open_workbook(
                     });
                     continue;
                 };
+                // Each table of a wide sheet reads its own copy: it is held as the rest are.
+                let copied: u64 = rows[header_index + 1..]
+                    .iter()
+                    .map(|(_, cells)| cells.len() as u64)
+                    .sum();
+                let text: u64 = rows[header_index + 1..]
+                    .iter()
+                    .flat_map(|(_, cells)| cells.iter().map(|cell| cell.len() as u64))
+                    .sum();
+                budget.spend(copied, text, path, limits)?;
                 let data = rows[header_index + 1..].to_vec();
                 let header = rows[header_index].clone();
                 sources.push(sheet_source(&file, &sheet, table, header, data, true));
@@ -396,45 +413,7 @@ fn sheet_rows(
     budget: &mut Budget,
 ) -> Result<Vec<(u64, Vec<String>)>, IntakeError> {
     let calamine::Sheets::Xlsx(xlsx) = workbook else {
-        let range = workbook
-            .worksheet_range(sheet)
-            .map_err(|e| unreadable(path, e))?;
-        let (height, width) = range.get_size();
-        if width > limits.columns {
-            return Err(limits::too_many_columns(path, width, limits));
-        }
-        if height as u64 > limits.rows {
-            return Err(limits::too_many_rows(
-                path,
-                &format!("sheet {sheet}"),
-                limits,
-            ));
-        }
-        budget.spend(
-            (height as u64).saturating_mul(width as u64),
-            0,
-            path,
-            limits,
-        )?;
-        let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
-        return Ok(range
-            .rows()
-            .enumerate()
-            .map(|(index, cells)| {
-                (
-                    first_row + index as u64 + 1,
-                    cells
-                        .iter()
-                        .map(|cell| {
-                            let mut text = cell_text(cell);
-                            sightline_standard::cells::restore_in_place(&mut text);
-                            text
-                        })
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .filter(|(_, cells)| cells.iter().any(|cell| !cell.trim().is_empty()))
-            .collect());
+        return Err(unreadable(path, "not an .xlsx workbook"));
     };
     let mut reader = xlsx
         .worksheet_cells_reader(sheet)

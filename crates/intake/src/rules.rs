@@ -83,7 +83,8 @@ pub enum Rule {
     /// A workbook part would inflate beyond its limit, or is compressed beyond the ratio a
     /// workbook has: a zip bomb (refused).
     F302,
-    /// A workbook's zip archive is broken or has too many parts (refused).
+    /// A workbook's zip archive is broken or has too many parts, or the workbook is not .xlsx
+    /// (an .xls, .xlsb or .ods sheet cannot be read within bounded memory) (refused).
     F303,
     /// A workbook has too many sheets (refused).
     F304,
@@ -190,7 +191,7 @@ impl Rule {
             Rule::F206 => "DfE table not part of the standard (not read)",
             Rule::F301 => "file too large (refused)",
             Rule::F302 => "workbook part inflates too far: zip bomb (refused)",
-            Rule::F303 => "workbook archive broken or too many parts (refused)",
+            Rule::F303 => "workbook broken, not .xlsx, or too many parts (refused)",
             Rule::F304 => "too many sheets (refused)",
             Rule::F305 => "too many rows (refused)",
             Rule::F306 => "too many columns (refused)",

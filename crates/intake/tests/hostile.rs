@@ -613,3 +613,13 @@ fn peak_memory_of_every_hostile_file() {
         over.join(", ")
     );
 }
+
+#[test]
+fn workbooks_other_than_xlsx_are_refused_with_advice() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for name in ["return.ods", "return.xls", "return.xlsb"] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, b"PK\x03\x04 not read").expect("write");
+        assert_refused(&path, Rule::F303, &["is not read", "save it as .xlsx"]);
+    }
+}
