@@ -150,6 +150,14 @@ pub fn check_report(
             );
         }
     }
+    if report.not_listed > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} problems after the first {} are counted above but not listed (nor in --json or --problems): correct these and check again.",
+            thousands(report.not_listed),
+            thousands(sightline_intake::check::LISTED_DIAGNOSTICS as u64)
+        );
+    }
     if !report.unmapped.is_empty() {
         let _ = writeln!(
             out,

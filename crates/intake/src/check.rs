@@ -181,7 +181,7 @@ pub fn check(
             seen.ids
                 .entry(source.table)
                 .or_default()
-                .reserve(source.estimated_rows().min(1_000_000));
+                .reserve(source.estimated_rows().min(options.limits.rows as usize));
         }
         let table_counts = counts
             .entry(source.table)

@@ -61,11 +61,10 @@ pub struct Limits {
     pub compression_ratio: u64,
     /// Parts this small are not held to the ratio (a small, repetitive part compresses well).
     pub ratio_grace_bytes: u64,
-    /// Cells a workbook's sheets may hold in memory (F308), counted as read and again as laid
-    /// out in rows (both are held while a sheet is read): about twice the cells of the sheets.
-    pub workbook_cells: u64,
-    /// Bytes of text a workbook's cells may hold in memory (F308).
-    pub workbook_text_bytes: u64,
+    /// Bytes a workbook's sheets may take in memory as they are read and laid out in rows
+    /// (F308), reckoned by [`held_by_cell`] and [`held_by_row`]: text, and the strings and
+    /// rows that hold it.
+    pub workbook_held_bytes: u64,
 }
 
 impl Default for Limits {
@@ -80,12 +79,11 @@ impl Default for Limits {
             sheets: 100,
             zip_entries: 10_000,
             part_bytes: 64 * MIB,
-            shared_strings_bytes: 32 * MIB,
+            shared_strings_bytes: 16 * MIB,
             inflated_bytes: 512 * MIB,
             compression_ratio: 100,
             ratio_grace_bytes: MIB,
-            workbook_cells: 4_000_000,
-            workbook_text_bytes: 64 * MIB,
+            workbook_held_bytes: 96 * MIB,
         }
     }
 }
@@ -281,6 +279,18 @@ pub(crate) fn too_many_columns(path: &Path, columns: usize, limits: &Limits) -> 
             limits.columns
         ),
     )
+}
+
+/// What a cell of a sheet takes in memory as read: its place and string (32 bytes) and its
+/// text, in the 16-byte blocks an allocator hands out.
+pub fn held_by_cell(text_len: usize) -> u64 {
+    32 + (text_len as u64).div_ceil(16) * 16
+}
+
+/// What a row of a sheet takes in memory once laid out: its number and list (48 bytes) and a
+/// string for each column (24 bytes; the text is moved, not copied).
+pub fn held_by_row(width: usize) -> u64 {
+    48 + 24 * width as u64
 }
 
 /// The longest value, in characters, a field of a kind may hold (E012). Generous for real

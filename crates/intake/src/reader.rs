@@ -2,8 +2,10 @@
 //!
 //! CSV: the delimiter is sniffed (`,` `;` tab `|`), a UTF-8 byte-order mark is dropped, bytes
 //! that are not UTF-8 are read as Windows-1252, title lines above the header are skipped, and
-//! blank rows are not rows. Rows stream: memory does not grow with the file. XLSX: one table per
-//! sheet, Excel dates become ISO dates. A file or sheet that the profile gives several tables
+//! blank rows are not rows. Rows stream: memory does not grow with the file, and no record is
+//! buffered past the row limit. XLSX: one table per sheet, read cell by cell within a budget of
+//! cells and text (see [`crate::limits`]), Excel dates become ISO dates. Cells neutralised
+//! against formula injection are restored ([`sightline_standard::cells`]). A file or sheet that the profile gives several tables
 //! (one wide sheet, a row per person in an incident) is read once for each. Row numbers are
 //! those the user sees in a spreadsheet.
 
@@ -320,13 +322,15 @@ fn open_workbook(
                 // Each table of a wide sheet reads its own copy: it is held as the rest are.
                 let copied: u64 = rows[header_index + 1..]
                     .iter()
-                    .map(|(_, cells)| cells.len() as u64)
+                    .map(|(_, cells)| {
+                        limits::held_by_row(cells.len())
+                            + cells
+                                .iter()
+                                .map(|cell| limits::held_by_cell(cell.len()) - 32)
+                                .sum::<u64>()
+                    })
                     .sum();
-                let text: u64 = rows[header_index + 1..]
-                    .iter()
-                    .flat_map(|(_, cells)| cells.iter().map(|cell| cell.len() as u64))
-                    .sum();
-                budget.spend(copied, text, path, limits)?;
+                budget.spend(copied, path, limits)?;
                 let data = rows[header_index + 1..].to_vec();
                 let header = rows[header_index].clone();
                 sources.push(sheet_source(&file, &sheet, table, header, data, true));
@@ -368,32 +372,23 @@ fn open_workbook(
     Ok((sources, skipped))
 }
 
-/// What a workbook's sheets have taken so far: cells (rows × columns, as held) and bytes of
-/// text.
+/// What a workbook's sheets have taken in memory so far, in bytes (as
+/// [`limits::held_by_cell`] and [`limits::held_by_row`] reckon it).
 #[derive(Default)]
 struct Budget {
-    cells: u64,
-    text_bytes: u64,
+    held: u64,
 }
 
 impl Budget {
-    fn spend(
-        &mut self,
-        cells: u64,
-        text_bytes: u64,
-        path: &Path,
-        limits: &Limits,
-    ) -> Result<(), IntakeError> {
-        self.cells = self.cells.saturating_add(cells);
-        self.text_bytes = self.text_bytes.saturating_add(text_bytes);
-        if self.cells > limits.workbook_cells || self.text_bytes > limits.workbook_text_bytes {
+    fn spend(&mut self, bytes: u64, path: &Path, limits: &Limits) -> Result<(), IntakeError> {
+        self.held = self.held.saturating_add(bytes);
+        if self.held > limits.workbook_held_bytes {
             return Err(limits::refused(
                 path,
                 Rule::F308,
                 format!(
-                    "the workbook holds more than {} cells or {} of text, and a workbook is read whole into memory; send the tables as CSV, which is read as a stream",
-                    limits.workbook_cells,
-                    limits::bytes(limits.workbook_text_bytes)
+                    "the workbook's sheets would take more than {} of memory, and a workbook is read whole; send the tables as CSV, which is read as a stream",
+                    limits::bytes(limits.workbook_held_bytes)
                 ),
             ));
         }
@@ -427,7 +422,7 @@ fn sheet_rows(
         let (row, column) = cell.get_position();
         let mut text = cell_text(&Data::from(cell.get_value().clone()));
         sightline_standard::cells::restore_in_place(&mut text);
-        budget.spend(1, text.len() as u64, path, limits)?;
+        budget.spend(limits::held_by_cell(text.len()), path, limits)?;
         found.push((row, column, text));
     }
     drop(reader);
@@ -454,7 +449,7 @@ fn sheet_rows(
                     limits,
                 ));
             }
-            budget.spend(width as u64, 0, path, limits)?;
+            budget.spend(limits::held_by_row(width), path, limits)?;
             rows.push((number, vec![String::new(); width]));
         }
         if let Some((_, cells)) = rows.last_mut() {
