@@ -30,8 +30,8 @@ for file in people-2999999.csv people-3000001.csv rejected-2999999.csv workbook-
   code=0
   /usr/bin/time -f '%M' -o "$log" "$target/release/sightline" check "$dir/$file" >"$out" 2>&1 || code=$?
   peak_kb=$(tail -n 1 "$log")
-  outcome=$(grep -m1 -E 'refused|rejected|accepted' "$out" | cut -c1-90 || true)
-  size=$(( $(stat -c %s "$dir/$file") / 1000000 ))
-  printf '| `%s` | %d MB | %d | %d MB | %s |\n' "$file" "$size" "$code" $(( peak_kb / 1024 )) "$outcome"
+  outcome=$(grep -m1 -oE 'refused \(F3[0-9]+\)|^Result: .*rejected' "$out" || true)
+  size=$(numfmt --to=iec --suffix=B "$(stat -c %s "$dir/$file")")
+  printf '| `%s` | %s | %d | %d MiB | %s |\n' "$file" "$size" "$code" $(( peak_kb / 1024 )) "$outcome"
   rm -f "$log" "$out"
 done

@@ -555,8 +555,9 @@ fn own_peak() -> u64 {
         * 1024
 }
 
-/// Runs the check of one file in a child process; returns its peak resident set in bytes.
-fn peak_of_child(path: &Path) -> u64 {
+/// Runs the check of one file in a child process; returns its peak resident set in bytes and
+/// what the check said.
+fn peak_of_child(path: &Path) -> (u64, String) {
     let exe = std::env::current_exe().expect("this test binary");
     let output = std::process::Command::new(exe)
         .args([
@@ -575,16 +576,23 @@ fn peak_of_child(path: &Path) -> u64 {
         "{}: the child failed: {stdout}",
         path.display()
     );
-    stdout
+    let peak = stdout
         .lines()
         .find_map(|line| line.strip_prefix("peak bytes: "))
-        .and_then(|n| n.trim().parse().ok())
+        .and_then(|n| n.trim().parse::<u64>().ok())
         .unwrap_or_else(|| {
             panic!(
                 "{}: no peak in the child's output: {stdout}",
                 path.display()
             )
-        })
+        });
+    let outcome = stdout
+        .lines()
+        // libtest may print the test's name on the same line.
+        .find_map(|line| line.split_once("outcome: ").map(|(_, rest)| rest))
+        .unwrap_or_default()
+        .to_string();
+    (peak, outcome)
 }
 
 #[test]
@@ -593,11 +601,12 @@ fn peak_memory_of_every_hostile_file() {
     let report = std::env::var_os("SIGHTLINE_HOSTILE_REPORT").is_some();
     let mut over = Vec::new();
     for (name, path) in make_all(dir) {
-        let peak = peak_of_child(&path);
+        let (peak, outcome) = peak_of_child(&path);
         let size = std::fs::metadata(&path).map_or(0, |m| m.len());
         if report {
+            let outcome = outcome.replace(&format!("{} ", path.display()), "");
             eprintln!(
-                "| `{name}` | {} | {:.1} MiB |",
+                "| `{name}` | {} | {:.1} MiB | {outcome} |",
                 sightline_intake::limits::bytes(size),
                 peak as f64 / MIB as f64
             );
