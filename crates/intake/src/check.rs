@@ -150,6 +150,7 @@ pub fn check(
     let mut cells: Vec<String> = Vec::new();
     let mut row_diagnostics: Vec<Diagnostic> = Vec::new();
     let mut not_listed: BTreeMap<Rule, u64> = BTreeMap::new();
+    let mut id_rows: u64 = 0;
 
     for mut source in sources {
         let origin = Origin {
@@ -177,7 +178,8 @@ pub fn check(
             &mut diagnostics,
         );
         note_missing_tables(&origin, &present, &mut diagnostics);
-        if normaliser.has_id_column() {
+        let has_ids = normaliser.has_id_column();
+        if has_ids {
             seen.ids
                 .entry(source.table)
                 .or_default()
@@ -190,12 +192,26 @@ pub fn check(
         let mut source_rows: u64 = 0;
         while let Some(row) = source.next_row(&mut cells)? {
             source_rows += 1;
-            // Rows of a table across the return's files: the ids kept to find duplicates grow
-            // with them.
-            if table_counts.read + table_counts.repeated >= options.limits.rows {
+            // Rows of a table across the return's files, and rows of all the tables with ids
+            // of their own together (people, incidents): the ids kept to find duplicates and
+            // check references grow with them.
+            if has_ids {
+                id_rows += 1;
+            }
+            let over = if table_counts.read + table_counts.repeated >= options.limits.rows {
+                Some(format!("the return's {} table has", source.table))
+            } else if id_rows > options.limits.rows {
+                Some(
+                    "the return's tables with ids of their own (people, incidents) have together"
+                        .to_string(),
+                )
+            } else {
+                None
+            };
+            if let Some(what) = over {
                 return Err(crate::limits::too_many_rows(
                     std::path::Path::new(&source.file),
-                    &format!("the return's {} table", source.table),
+                    &what,
                     &options.limits,
                 ));
             }

@@ -41,8 +41,9 @@ pub struct Limits {
     pub xml_bytes: u64,
     /// Bytes of one CSV record, quoted line breaks included (F307).
     pub row_bytes: u64,
-    /// Data rows of one table across the files of a return (F305): the identifiers kept to
-    /// find duplicates and check references grow with them (about 60 bytes a row).
+    /// Data rows of one table across the files of a return, and of the tables with ids of their
+    /// own (people, incidents) together (F305): the identifiers kept to find duplicates and
+    /// check references grow with them.
     pub rows: u64,
     /// Columns of a header, or of a sheet (F306).
     pub columns: usize,
@@ -264,7 +265,7 @@ pub(crate) fn too_many_rows(path: &Path, what: &str, limits: &Limits) -> IntakeE
         path,
         Rule::F305,
         format!(
-            "{what} has more than {} rows; send it as several returns (by period, or by area)",
+            "{what} more than {} rows; send it as several returns (by period, or by area)",
             limits.rows
         ),
     )

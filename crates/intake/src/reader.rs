@@ -445,7 +445,7 @@ fn sheet_rows(
             if rows.len() as u64 >= limits.rows.saturating_add(HEADER_SEARCH_ROWS as u64) {
                 return Err(limits::too_many_rows(
                     path,
-                    &format!("sheet {sheet}"),
+                    &format!("sheet {sheet} has"),
                     limits,
                 ));
             }
