@@ -253,14 +253,15 @@ fn sheet_of(rows: &str) -> Part {
 
 const ROW_UNIT: &str = "<row><c t=\"inlineStr\"><is><t>P1</t></is></c><c t=\"inlineStr\"><is><t>victim</t></is></c></row>";
 
-/// Every hostile file, made in `dir`: (name, path).
-fn make_all(dir: &Path) -> Vec<(&'static str, PathBuf)> {
+/// The hostile files, made in `dir` (all of them, or only the one named): (name, path).
+fn make_all(dir: &Path, only: Option<&str>) -> Vec<(&'static str, PathBuf)> {
     let mut files = Vec::new();
     let mut add = |name: &'static str, make: &dyn Fn(&Path)| {
-        let path = dir.join(name);
-        if !path.exists() {
-            make(&path);
+        if only.is_some_and(|wanted| wanted != name) {
+            return;
         }
+        let path = dir.join(name);
+        make(&path);
         files.push((name, path));
     };
     add("zip_bomb.xlsx", &|path| {
@@ -368,21 +369,36 @@ fn make_all(dir: &Path) -> Vec<(&'static str, PathBuf)> {
     files
 }
 
-/// The folder the hostile files are made in, once per test binary run.
-fn hostile_dir() -> &'static Path {
-    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("a temp dir");
-        make_all(dir.path());
-        dir
-    })
-    .path()
+/// One hostile file in a temporary folder of its own, removed when the test ends (the 1 GiB
+/// line included).
+struct Hostile {
+    path: PathBuf,
+    _dir: tempfile::TempDir,
 }
 
-fn hostile(name: &str) -> PathBuf {
-    let path = hostile_dir().join(name);
-    assert!(path.is_file(), "{name} was not made");
-    path
+impl std::ops::Deref for Hostile {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for Hostile {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn hostile(name: &str) -> Hostile {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let made = make_all(dir.path(), Some(name));
+    let path = made
+        .into_iter()
+        .next()
+        .map(|(_, path)| path)
+        .unwrap_or_else(|| panic!("no hostile file {name}"));
+    Hostile { path, _dir: dir }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -500,7 +516,8 @@ fn a_one_gigabyte_line_is_refused_without_being_buffered() {
 #[test]
 fn a_latin1_cell_in_a_utf8_file_is_decoded_and_noted() {
     let mut names = Names::default();
-    let report = check(&[hostile("mixed_encoding.csv")], &options(), &mut names).expect("read");
+    let file = hostile("mixed_encoding.csv");
+    let report = check(&[file.to_path_buf()], &options(), &mut names).expect("read");
     assert_eq!(names.0, ["Zoë", "Zoë"]);
     assert!(
         report.diagnostics.iter().any(|d| d.rule == Rule::F203),
@@ -597,10 +614,10 @@ fn peak_of_child(path: &Path) -> (u64, String) {
 
 #[test]
 fn peak_memory_of_every_hostile_file() {
-    let dir = hostile_dir();
+    let dir = tempfile::tempdir().expect("a temp dir");
     let report = std::env::var_os("SIGHTLINE_HOSTILE_REPORT").is_some();
     let mut over = Vec::new();
-    for (name, path) in make_all(dir) {
+    for (name, path) in make_all(dir.path(), None) {
         let (peak, outcome) = peak_of_child(&path);
         let size = std::fs::metadata(&path).map_or(0, |m| m.len());
         if report {
