@@ -486,7 +486,8 @@ impl<'r> RowContext<'_, '_, 'r> {
             }
         }
         for (column, rule, expected, message) in problems {
-            let shown = limits::for_display(&trim_cell(&cells[column]).replace('\0', "\\0"));
+            let text = cells.get(column).map_or("", |cell| trim_cell(cell));
+            let shown = limits::for_display(&text.replace('\0', "\\0"));
             self.push(rule, Some(column), Some(&shown), expected, message);
             self.void.push(column);
         }
