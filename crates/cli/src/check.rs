@@ -78,6 +78,7 @@ pub fn options(
         profile,
         period: period.map(parse_period).transpose()?,
         today: today(),
+        limits: Default::default(),
     })
 }
 

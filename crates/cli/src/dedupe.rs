@@ -154,15 +154,19 @@ fn layout(headers: &[String], args: &DedupeArgs) -> anyhow::Result<Layout> {
     })
 }
 
+/// A cell as text (UTF-8, else Windows-1252), trimmed, and restored if it was neutralised
+/// against formula injection (as `--out` writes ids).
 fn text(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => Cow::Borrowed(text.trim()),
+        Ok(text) => Cow::Borrowed(sightline_standard::cells::restore(text.trim())),
         Err(_) => Cow::Owned(
-            encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0
-                .trim()
-                .to_string(),
+            sightline_standard::cells::restore(
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(bytes)
+                    .0
+                    .trim(),
+            )
+            .to_string(),
         ),
     }
 }
@@ -428,11 +432,16 @@ fn explain_pairs(
 }
 
 fn write_clusters(out: &Path, data: &Dataset, linked: &Linked) -> anyhow::Result<()> {
+    use sightline_standard::cells::neutralise;
     let mut writer =
         csv::Writer::from_path(out).with_context(|| format!("cannot write {}", out.display()))?;
     writer.write_record(["id", "cluster_id"])?;
     for (record, &cluster) in linked.clustering.cluster_of.iter().enumerate() {
-        writer.write_record([&*data.ids[record], &*data.ids[cluster as usize]])?;
+        // Ids come from the input file: neutralised as every CSV Sightline writes.
+        writer.write_record([
+            neutralise(&data.ids[record]).as_bytes(),
+            neutralise(&data.ids[cluster as usize]).as_bytes(),
+        ])?;
     }
     writer.flush()?;
     Ok(())

@@ -253,13 +253,10 @@ fn truth_labels(path: &Path, origin: &[(String, String)]) -> anyhow::Result<(Vec
     let mut labels: FxHashMap<(String, String), String> = FxHashMap::default();
     for row in reader.records() {
         let row = row.with_context(|| format!("cannot read {}", path.display()))?;
-        labels.insert(
-            (
-                row.get(agency).unwrap_or("").to_string(),
-                row.get(person).unwrap_or("").to_string(),
-            ),
-            row.get(truth).unwrap_or("").to_string(),
-        );
+        // Cells are restored as every reader of Sightline's CSVs does (formula injection).
+        let cell =
+            |at: usize| sightline_standard::cells::restore(row.get(at).unwrap_or("")).to_string();
+        labels.insert((cell(agency), cell(person)), cell(truth));
     }
     let mut ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut missing = 0;

@@ -150,6 +150,14 @@ pub fn check_report(
             );
         }
     }
+    if report.not_listed > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} problems after the first {} are counted above but not listed (nor in --json or --problems): correct these and check again.",
+            thousands(report.not_listed),
+            thousands(sightline_intake::check::LISTED_DIAGNOSTICS as u64)
+        );
+    }
     if !report.unmapped.is_empty() {
         let _ = writeln!(
             out,
@@ -189,6 +197,7 @@ pub fn check_report(
 
 /// Every diagnostic as a CSV a data officer can open next to their return.
 pub fn write_problems_csv(report: &CheckReport, path: &Path) -> anyhow::Result<()> {
+    use sightline_standard::cells::neutralise;
     let mut writer = csv::Writer::from_path(path)?;
     writer.write_record([
         "rule", "severity", "file", "sheet", "table", "row", "column", "field", "value",
@@ -199,19 +208,27 @@ pub fn write_problems_csv(report: &CheckReport, path: &Path) -> anyhow::Result<(
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writer.write_record([
-            d.rule.code(),
-            severity,
-            &d.file,
-            d.sheet.as_deref().unwrap_or_default(),
-            d.table.name(),
-            &d.row.map(|r| r.to_string()).unwrap_or_default(),
-            d.column.as_deref().unwrap_or_default(),
-            d.field.unwrap_or_default(),
-            d.value.as_deref().unwrap_or_default(),
-            &d.expected,
-            &d.message,
-        ])?;
+        let row = d.row.map(|r| r.to_string()).unwrap_or_default();
+        // Values, headers, file names and messages quoting them come from the return: a cell
+        // a spreadsheet would run is neutralised.
+        writer.write_record(
+            [
+                d.rule.code(),
+                severity,
+                &d.file,
+                d.sheet.as_deref().unwrap_or_default(),
+                d.table.name(),
+                &row,
+                d.column.as_deref().unwrap_or_default(),
+                d.field.unwrap_or_default(),
+                d.value.as_deref().unwrap_or_default(),
+                &d.expected,
+                &d.message,
+            ]
+            .map(neutralise)
+            .iter()
+            .map(|cell| cell.as_bytes()),
+        )?;
     }
     writer.flush()?;
     Ok(())

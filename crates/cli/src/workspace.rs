@@ -123,10 +123,7 @@ pub fn read_register(path: &Path) -> anyhow::Result<(Vec<Agency>, Vec<String>)> 
             }
         };
         let cell = |i: usize| {
-            record
-                .get(indices[i])
-                .unwrap_or_default()
-                .trim()
+            sightline_standard::cells::restore(record.get(indices[i]).unwrap_or_default().trim())
                 .to_string()
         };
         let agency_type = match AGENCY_TYPE.lookup(&cell(2)) {

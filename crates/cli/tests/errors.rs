@@ -166,3 +166,23 @@ fn problems_csv_that_cannot_be_written() {
         run.stderr
     );
 }
+
+#[test]
+fn a_file_over_a_limit_is_refused_with_its_rule_code_and_advice() {
+    let sandbox = Sandbox::new();
+    // An unclosed quote makes the rest of the file one cell, here longer than a row may be.
+    let mut text = String::from("person_id,role,given_name\nP1,victim,\"Ann\n");
+    while text.len() < 1_200_000 {
+        text.push_str("P2,victim,Sam\n");
+    }
+    sandbox.write("people.csv", text);
+    let run = sandbox.run(&["check", "people.csv"]);
+    run.expect_code(2);
+    let message = &run.stderr;
+    assert!(
+        message.contains("people.csv is refused (F307)"),
+        "{message}"
+    );
+    assert!(message.contains("close the quote"), "{message}");
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}

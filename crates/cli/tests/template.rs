@@ -138,3 +138,46 @@ fn the_blank_template_workbook_checks_clean() {
     assert!(run.stdout.contains("[Guidance]: skipped"), "{}", run.stdout);
     assert!(run.stdout.contains("[Lists]: skipped"), "{}", run.stdout);
 }
+
+/// The template holds the standard's own text, not agencies': no cell of any CSV or of the
+/// workbook is one a spreadsheet would run (the CSVs go through the same neutralising as every
+/// writer; this holds that the standard never needs it).
+#[test]
+fn no_template_cell_is_a_formula() {
+    use sightline_standard::cells::needs_neutralising;
+    let sandbox = Sandbox::new();
+    sandbox.run(&["template", "--out", "t"]).expect_code(0);
+    let mut seen = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(sandbox.join("t"))
+        .expect("the template folder")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.extension().is_some_and(|e| e == "csv") {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_path(&path)
+                .expect("open");
+            for record in reader.records() {
+                for cell in record.expect("a record").iter() {
+                    seen += 1;
+                    assert!(!needs_neutralising(cell), "{}: {cell:?}", path.display());
+                }
+            }
+        }
+    }
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(sandbox.join("t/sightline-return.xlsx")).expect("open");
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).expect("a sheet");
+        for cell in range.used_cells() {
+            if let calamine::Data::String(text) = cell.2 {
+                seen += 1;
+                assert!(!needs_neutralising(text), "{name}: {text:?}");
+            }
+        }
+    }
+    assert!(seen > 1000, "only {seen} cells");
+}

@@ -13,6 +13,8 @@ mod check;
 mod dfe;
 // `sightline check` failing to run (exit 2): missing files, unknown tables, bad profiles, periods.
 mod errors;
+// Formula injection: every CSV written neutralises formulas; reading back restores them.
+mod formulas;
 // `--help` of the binary and its commands.
 mod help;
 // Kill trials: ingest, link, report and keys rotate killed at random points; the store stays whole.

@@ -6,6 +6,7 @@
 //! table, read = accepted + rejected.
 
 use crate::IntakeError;
+use crate::limits::Limits;
 use crate::normalise::{Normaliser, Origin, Period};
 use crate::profile::Profile;
 use crate::reader::{self, SkippedSheet, TableSource};
@@ -19,6 +20,11 @@ use std::path::PathBuf;
 /// Rows between two progress reports.
 const PROGRESS_EVERY: u64 = 8192;
 
+/// Diagnostics a report lists one by one; beyond them each is counted under its rule, so that
+/// a file of millions of bad rows is answered in bounded memory. The sink is still handed
+/// every rejected row with every reason.
+pub const LISTED_DIAGNOSTICS: usize = 100_000;
+
 /// What a check needs besides the files.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -27,6 +33,8 @@ pub struct CheckOptions {
     pub period: Option<Period>,
     /// Dates of birth after it are rejected (E004).
     pub today: PartialDate,
+    /// The file-level limits (F3…); [`Limits::default`] unless a test lowers them.
+    pub limits: Limits,
 }
 
 /// Where a row came from.
@@ -118,7 +126,7 @@ pub fn check(
     let mut sources: Vec<TableSource> = Vec::new();
     let mut skipped_sheets: Vec<SkippedSheet> = Vec::new();
     for path in paths {
-        let (found, skipped) = reader::open(path, &options.profile)?;
+        let (found, skipped) = reader::open(path, &options.profile, &options.limits)?;
         sources.extend(found);
         skipped_sheets.extend(skipped);
     }
@@ -141,6 +149,8 @@ pub fn check(
     let mut seen = Seen::default();
     let mut cells: Vec<String> = Vec::new();
     let mut row_diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut not_listed: BTreeMap<Rule, u64> = BTreeMap::new();
+    let mut id_rows: u64 = 0;
 
     for mut source in sources {
         let origin = Origin {
@@ -168,11 +178,12 @@ pub fn check(
             &mut diagnostics,
         );
         note_missing_tables(&origin, &present, &mut diagnostics);
-        if normaliser.has_id_column() {
+        let has_ids = normaliser.has_id_column();
+        if has_ids {
             seen.ids
                 .entry(source.table)
                 .or_default()
-                .reserve(source.estimated_rows().min(50_000_000));
+                .reserve(source.estimated_rows().min(options.limits.rows as usize));
         }
         let table_counts = counts
             .entry(source.table)
@@ -181,6 +192,30 @@ pub fn check(
         let mut source_rows: u64 = 0;
         while let Some(row) = source.next_row(&mut cells)? {
             source_rows += 1;
+            // Rows of a table across the return's files, and rows of all the tables with ids
+            // of their own together (people, incidents): the ids kept to find duplicates and
+            // check references grow with them.
+            if has_ids {
+                // A row of a wide sheet also keeps what its id's first row said.
+                id_rows += if source.shared { 2 } else { 1 };
+            }
+            let over = if table_counts.read + table_counts.repeated >= options.limits.rows {
+                Some(format!("the return's {} table has", source.table))
+            } else if id_rows > options.limits.rows {
+                Some(
+                    "the return's tables with ids of their own (people, incidents) have together"
+                        .to_string(),
+                )
+            } else {
+                None
+            };
+            if let Some(what) = over {
+                return Err(crate::limits::too_many_rows(
+                    std::path::Path::new(&source.file),
+                    &what,
+                    &options.limits,
+                ));
+            }
             if source_rows.is_multiple_of(PROGRESS_EVERY) {
                 sink.progress(source.table, source_rows, expected);
             }
@@ -239,7 +274,13 @@ pub fn check(
                     sink.rejected(at, &pairs, &row_diagnostics)?;
                 }
             }
-            diagnostics.append(&mut row_diagnostics);
+            if diagnostics.len() < LISTED_DIAGNOSTICS {
+                diagnostics.append(&mut row_diagnostics);
+            } else {
+                for diagnostic in row_diagnostics.drain(..) {
+                    *not_listed.entry(diagnostic.rule).or_default() += 1;
+                }
+            }
         }
         sink.progress(source.table, source_rows, source_rows);
         let end = source.finish();
@@ -278,7 +319,8 @@ pub fn check(
         skipped_sheets,
         counts.into_values().collect(),
         diagnostics,
-    ))
+    )
+    .with_not_listed(not_listed))
 }
 
 /// Whether a row of a wide sheet repeats, cell for cell, an accepted earlier row with the same
@@ -385,7 +427,7 @@ fn check_references(
                 field: Some(field),
                 row: Some(row),
                 column,
-                value: Some(value.to_string()),
+                value: Some(crate::limits::for_display(value)),
                 expected,
                 message,
             });
@@ -400,7 +442,8 @@ fn check_references(
             id,
             format!("{field} not used on another row"),
             format!(
-                "{field} '{id}' is already used in {} row {first_row}{}",
+                "{field} '{}' is already used in {} row {first_row}{}",
+                crate::limits::for_display(id),
                 seen.files.get(*file as usize).map_or("", String::as_str),
                 if shared {
                     ", with other values (a row of a wide sheet may repeat it, but cell for cell)"
@@ -435,6 +478,7 @@ fn check_references(
             Rule::E007
         };
         let expected = format!("{field} of an accepted row of the {table} table");
+        let shown = crate::limits::for_display(id);
         match seen.ids.get(&table).and_then(|ids| ids.get(&id_digest(id))) {
             Some((_, _, true)) => {}
             Some((file, first_row, false)) => {
@@ -444,7 +488,7 @@ fn check_references(
                     field,
                     id,
                     expected,
-                    format!("{field} '{id}' is on {file} row {first_row}, which is rejected"),
+                    format!("{field} '{shown}' is on {file} row {first_row}, which is rejected"),
                 );
             }
             None => push(
@@ -452,7 +496,7 @@ fn check_references(
                 field,
                 id,
                 expected,
-                format!("{field} '{id}' is not in the {table} table"),
+                format!("{field} '{shown}' is not in the {table} table"),
             ),
         }
     }

@@ -732,7 +732,11 @@ impl RowStream for EpisodesLeft {
 
 /// Opens a CIN census file: checks that its root element is `Message` and streams its
 /// children. Any other XML is not a table Sightline knows.
-pub fn open_cin_census(path: &Path) -> Result<TableSource, IntakeError> {
+pub fn open_cin_census(
+    path: &Path,
+    limits: &crate::limits::Limits,
+) -> Result<TableSource, IntakeError> {
+    crate::limits::check_file_size(path, limits.xml_bytes, "CIN census file")?;
     let file = File::open(path).map_err(|e| unreadable(path, e))?;
     let size = file.metadata().map_or(0, |m| m.len());
     let mut reader = CinReader::new(path, file);
@@ -870,16 +874,27 @@ impl CinReader {
     /// up to it: errors are rare, and the offset may be before the last line counted).
     fn error_at(&self, offset: u64, problem: impl std::fmt::Display) -> IntakeError {
         let (line, column) = line_and_column(Path::new(&self.path), offset);
-        IntakeError::Unreadable {
-            path: self.path.clone(),
-            message: format!(
-                "not a well-formed CIN census: line {line}, column {column}: {problem}"
-            ),
-        }
+        self.error_at_line(line, column, problem.to_string())
     }
 
     fn error_here(&self, problem: impl std::fmt::Display) -> IntakeError {
         let (line, column) = self.here();
+        self.error_at_line(line, column, problem.to_string())
+    }
+
+    /// A file that is not well-formed is unreadable; one that is refused for what it would
+    /// cost to read (a DOCTYPE, nesting or an event over its limit: every such message ends
+    /// in "refused") is F309.
+    fn error_at_line(&self, line: u64, column: u64, problem: String) -> IntakeError {
+        if problem.ends_with("refused") {
+            return IntakeError::Refused {
+                path: self.path.clone(),
+                rule: crate::Rule::F309,
+                message: format!(
+                    "line {line}, column {column}: {problem}; export the census again from the case management system (a CIN census has no DOCTYPE, and nests a few levels deep)"
+                ),
+            };
+        }
         IntakeError::Unreadable {
             path: self.path.clone(),
             message: format!(
@@ -1012,12 +1027,12 @@ impl CinReader {
                 self.push_text(&text)?;
                 Ok(Step::Other)
             }
-            Event::DocType(_) => Err(IntakeError::Unreadable {
-                path: self.path.clone(),
-                message: format!(
-                    "not a well-formed CIN census: line {line}, column {column}: a DOCTYPE declaration: a CIN census has none, and Sightline reads no DTD (it could declare entities)"
-                ),
-            }),
+            Event::DocType(_) => Err(self.error_at_line(
+                line,
+                column,
+                "a DOCTYPE declaration (Sightline reads no DTD: it could declare entities): refused"
+                    .to_string(),
+            )),
             Event::Eof => {
                 if let Some(open) = self.stack.last() {
                     return Err(self.error_here(format!("the file ends inside <{open}>")));
@@ -1163,7 +1178,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("cin.xml");
         std::fs::write(&path, xml).expect("write");
-        let mut source = open_cin_census(&path)?;
+        let mut source = open_cin_census(&path, &crate::Limits::default())?;
         let mut out = Vec::new();
         let mut cells = Vec::new();
         while let Some(row) = source.next_row(&mut cells)? {

@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod dfe;
+pub mod limits;
 pub mod normalise;
 pub mod normalised;
 pub mod profile;
@@ -18,6 +19,7 @@ pub mod rules;
 pub mod suggest;
 
 pub use check::{CheckOptions, Sink, check};
+pub use limits::Limits;
 pub use normalise::Period;
 pub use profile::Profile;
 pub use report::CheckReport;
@@ -34,6 +36,13 @@ pub enum IntakeError {
     UnknownTable { path: String },
     #[error("no table found in {}", paths.join(", "))]
     NoTables { paths: Vec<String> },
+    /// A file over a file-level limit: refused whole, nothing from it read.
+    #[error("{path} is refused ({}): {message}", rule.code())]
+    Refused {
+        path: String,
+        rule: Rule,
+        message: String,
+    },
     #[error(transparent)]
     Profile(#[from] profile::ProfileError),
     #[error("cannot write {path}: {message}")]

@@ -5,6 +5,7 @@
 //! diagnostics. Coded columns hold few distinct values, so each column remembers how it read
 //! each value; that keeps a million rows fast.
 
+use crate::limits;
 use crate::profile::{ASSESSMENT_FACTORS, ETHNICITY_AND_NATIONALITY, TableProfile};
 use crate::rules::{Diagnostic, Rule, Severity};
 use rustc_hash::FxHashMap as HashMap;
@@ -284,8 +285,10 @@ impl<'p> Normaliser<'p> {
             row,
             cells,
             diagnostics,
+            void: Vec::new(),
         };
         row_context.check_extra_cells();
+        row_context.check_values();
         let record = match row_context.normaliser.origin.table {
             Table::People => row_context.person().map(|p| Record::Person(Box::new(p))),
             Table::Incidents => row_context.incident().map(Record::Incident),
@@ -345,6 +348,9 @@ struct RowContext<'n, 'p, 'r> {
     row: u64,
     cells: &'r [String],
     diagnostics: &'r mut Vec<Diagnostic>,
+    /// Columns whose value was rejected as it stands (E012, E013): read as if empty, without a
+    /// second reason for the same cell.
+    void: Vec<usize>,
 }
 
 impl<'r> RowContext<'_, '_, 'r> {
@@ -421,9 +427,70 @@ impl<'r> RowContext<'_, '_, 'r> {
     }
 
     fn cell_at(&self, column: usize) -> Option<Cell<'r>> {
+        if self.void.contains(&column) {
+            return None;
+        }
         let cells: &'r [String] = self.cells;
         let text = trim_cell(cells.get(column)?);
         (!text.is_empty()).then_some(Cell { text, column })
+    }
+
+    /// E012 for a value longer than its field's maximum, E013 for one holding a NUL: the row is
+    /// rejected with the value cut short for display, and the cell is read no further.
+    fn check_values(&mut self) {
+        let fields = self.normaliser.origin.table.fields();
+        let bound = self
+            .normaliser
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(index, column)| {
+                let field = fields.get(index)?;
+                Some(((*column)?, field.name, limits::max_chars(&field.kind)))
+            })
+            .chain(
+                self.normaliser
+                    .combined
+                    .map(|c| (c, ETHNICITY_AND_NATIONALITY, limits::COMBINED_MAX_CHARS)),
+            )
+            .chain(
+                self.normaliser
+                    .factors
+                    .map(|c| (c, ASSESSMENT_FACTORS, limits::FACTORS_MAX_CHARS)),
+            );
+        let mut problems: Vec<(usize, Rule, String, String)> = Vec::new();
+        let cells: &'r [String] = self.cells;
+        for (column, name, max) in bound {
+            let Some(text) = cells.get(column).map(|cell| trim_cell(cell)) else {
+                continue;
+            };
+            if text.len() > max && text.chars().count() > max {
+                problems.push((
+                    column,
+                    Rule::E012,
+                    format!("at most {max} characters"),
+                    format!(
+                        "{name} is {} characters long and may be at most {max}",
+                        text.chars().count()
+                    ),
+                ));
+            } else if text.contains('\0') {
+                problems.push((
+                    column,
+                    Rule::E013,
+                    "text without NUL characters".to_string(),
+                    format!(
+                        "{name} holds a NUL character (byte 0), which no text has: a binary file or a broken export"
+                    ),
+                ));
+            }
+        }
+        for (column, rule, expected, message) in problems {
+            let text = cells.get(column).map_or("", |cell| trim_cell(cell));
+            let shown = limits::for_display(&text.replace('\0', "\\0"));
+            self.push(rule, Some(column), Some(&shown), expected, message);
+            self.void.push(column);
+        }
     }
 
     fn check_extra_cells(&mut self) {
@@ -438,7 +505,7 @@ impl<'r> RowContext<'_, '_, 'r> {
             self.push(
                 Rule::E011,
                 None,
-                Some(extra),
+                Some(&limits::for_display(extra)),
                 format!("at most {width} cells"),
                 format!("cell {} has a value but no header", index + 1),
             );
@@ -451,7 +518,10 @@ impl<'r> RowContext<'_, '_, 'r> {
 
     fn required(&mut self, field: usize) -> Option<String> {
         let value = self.text(field);
-        if value.is_none() {
+        let void = self
+            .column_of(field)
+            .is_some_and(|column| self.void.contains(&column));
+        if value.is_none() && !void {
             let name = self.name(field);
             let column = self.column_of(field);
             self.push(

@@ -6,6 +6,7 @@
 
 use crate::IntakeError;
 use crate::check::{RowRef, Sink};
+use sightline_standard::cells;
 use sightline_standard::records::PersonRecord;
 use sightline_standard::{Coded, Record, Table};
 use std::collections::BTreeMap;
@@ -267,6 +268,15 @@ impl Sink for NormalisedWriter {
             .ok_or_else(|| write_error(&path, "writer missing"))?;
         let mut row = vec![at.origin.file.clone(), at.row.to_string()];
         row.extend(record_row(&record));
-        writer.write_record(&row).map_err(|e| write_error(&path, e))
+        // Agencies' values reach this file: a cell a spreadsheet would run is neutralised.
+        writer
+            .write_record(
+                row.iter()
+                    .map(|cell| cells::neutralise(cell))
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(|cell| cell.as_bytes()),
+            )
+            .map_err(|e| write_error(&path, e))
     }
 }

@@ -2,21 +2,25 @@
 //!
 //! CSV: the delimiter is sniffed (`,` `;` tab `|`), a UTF-8 byte-order mark is dropped, bytes
 //! that are not UTF-8 are read as Windows-1252, title lines above the header are skipped, and
-//! blank rows are not rows. Rows stream: memory does not grow with the file. XLSX: one table per
-//! sheet, Excel dates become ISO dates. A file or sheet that the profile gives several tables
+//! blank rows are not rows. Rows stream: memory does not grow with the file, and no record is
+//! buffered past the row limit. XLSX: one table per sheet, read cell by cell within a budget of
+//! cells and text (see [`crate::limits`]), Excel dates become ISO dates. Cells neutralised
+//! against formula injection are restored ([`sightline_standard::cells`]). A file or sheet that the profile gives several tables
 //! (one wide sheet, a row per person in an incident) is read once for each. Row numbers are
 //! those the user sees in a spreadsheet.
 
 use crate::IntakeError;
+use crate::limits::{self, Limits};
 use crate::profile::Profile;
-use calamine::{Data, Reader as _};
+use crate::rules::Rule;
+use calamine::{Data, DataRef, Reader as _};
 use sightline_standard::fold::fold_header;
 use sightline_standard::{PartialDate, Table};
 use std::collections::{HashSet, VecDeque};
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -26,6 +30,11 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// Rows a reading thread hands over at a time, and batches it may read ahead.
 const BATCH_ROWS: usize = 1024;
 const BATCHES_AHEAD: usize = 4;
+/// About how much memory a batch of rows may hold (text and cells), so that rows near the row
+/// limit cannot make the read-ahead large.
+const BATCH_BYTES: usize = 4 << 20;
+/// A cell's string kept for reuse may hold at most this much more than its value needs.
+const SPARE_CAPACITY: usize = 64;
 
 /// One table found in a file or sheet, positioned after its header row.
 pub struct TableSource {
@@ -165,14 +174,18 @@ pub type KnownHeaders<'a> = &'a dyn Fn(Table) -> HashSet<String>;
 pub fn open(
     path: &Path,
     profile: &Profile,
+    limits: &Limits,
 ) -> Result<(Vec<TableSource>, Vec<SkippedSheet>), IntakeError> {
-    open_with(path, profile, &|table| known_headers(table, profile))
+    open_with(path, profile, limits, &|table| {
+        known_headers(table, profile)
+    })
 }
 
 /// Opens every table in a file, recognising headers by `known`.
 pub fn open_with(
     path: &Path,
     profile: &Profile,
+    limits: &Limits,
     known: KnownHeaders<'_>,
 ) -> Result<(Vec<TableSource>, Vec<SkippedSheet>), IntakeError> {
     let extension = path
@@ -181,9 +194,9 @@ pub fn open_with(
         .unwrap_or_default()
         .to_ascii_lowercase();
     match extension.as_str() {
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => open_workbook(path, profile, known),
-        "xml" => Ok((vec![crate::dfe::open_cin_census(path)?], Vec::new())),
-        _ => Ok((open_csv(path, profile, known)?, Vec::new())),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => open_workbook(path, profile, limits, known),
+        "xml" => Ok((vec![crate::dfe::open_cin_census(path, limits)?], Vec::new())),
+        _ => Ok((open_csv(path, profile, limits, known)?, Vec::new())),
     }
 }
 
@@ -260,28 +273,38 @@ fn find_header(
 fn open_workbook(
     path: &Path,
     profile: &Profile,
+    limits: &Limits,
     known: KnownHeaders<'_>,
 ) -> Result<(Vec<TableSource>, Vec<SkippedSheet>), IntakeError> {
+    // Only .xlsx (and .xlsm) sheets can be read cell by cell; calamine reads an .xls, .xlsb or
+    // .ods sheet as one range as large as its furthest cell, however empty, which a small file
+    // can make any size.
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !matches!(extension.as_str(), "xlsx" | "xlsm") {
+        return Err(limits::refused(
+            path,
+            Rule::F303,
+            format!(
+                "a .{extension} workbook is not read (only .xlsx can be read within bounded memory); save it as .xlsx (Excel Workbook) or as CSV"
+            ),
+        ));
+    }
+    limits::check_workbook(path, limits)?;
     let mut workbook = calamine::open_workbook_auto(path).map_err(|e| unreadable(path, e))?;
     let file = path.display().to_string();
     let mut sources = Vec::new();
     let mut skipped = Vec::new();
-    for sheet in workbook.sheet_names() {
-        let range = workbook
-            .worksheet_range(&sheet)
-            .map_err(|e| unreadable(path, e))?;
-        let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
-        let rows: Vec<(u64, Vec<String>)> = range
-            .rows()
-            .enumerate()
-            .map(|(index, cells)| {
-                (
-                    first_row + index as u64 + 1,
-                    cells.iter().map(cell_text).collect::<Vec<_>>(),
-                )
-            })
-            .filter(|(_, cells)| cells.iter().any(|cell| !cell.trim().is_empty()))
-            .collect();
+    let sheet_names = workbook.sheet_names();
+    if sheet_names.len() > limits.sheets {
+        return Err(limits::too_many_sheets(path, sheet_names.len(), limits));
+    }
+    let mut budget = Budget::default();
+    for sheet in sheet_names {
+        let rows = sheet_rows(&mut workbook, &sheet, path, limits, &mut budget)?;
         let listed = profile.tables_for_sheet(&sheet);
         if listed.len() > 1 {
             // One wide sheet: each table the profile puts on it reads its own columns.
@@ -296,6 +319,18 @@ fn open_workbook(
                     });
                     continue;
                 };
+                // Each table of a wide sheet reads its own copy: it is held as the rest are.
+                let copied: u64 = rows[header_index + 1..]
+                    .iter()
+                    .map(|(_, cells)| {
+                        limits::held_by_row(cells.len())
+                            + cells
+                                .iter()
+                                .map(|cell| limits::held_by_cell(cell.len()) - 32)
+                                .sum::<u64>()
+                    })
+                    .sum();
+                budget.spend(copied, path, limits)?;
                 let data = rows[header_index + 1..].to_vec();
                 let header = rows[header_index].clone();
                 sources.push(sheet_source(&file, &sheet, table, header, data, true));
@@ -335,6 +370,95 @@ fn open_workbook(
         sources.push(sheet_source(&file, &sheet, table, header, data, false));
     }
     Ok((sources, skipped))
+}
+
+/// What a workbook's sheets have taken in memory so far, in bytes (as
+/// [`limits::held_by_cell`] and [`limits::held_by_row`] reckon it).
+#[derive(Default)]
+struct Budget {
+    held: u64,
+}
+
+impl Budget {
+    fn spend(&mut self, bytes: u64, path: &Path, limits: &Limits) -> Result<(), IntakeError> {
+        self.held = self.held.saturating_add(bytes);
+        if self.held > limits.workbook_held_bytes {
+            return Err(limits::refused(
+                path,
+                Rule::F308,
+                format!(
+                    "the workbook's sheets would take more than {} of memory, and a workbook is read whole; send the tables as CSV, which is read as a stream",
+                    limits::bytes(limits.workbook_held_bytes)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The non-blank rows of a sheet as text, each as wide as the sheet's used columns, with the
+/// row numbers a spreadsheet shows. An .xlsx sheet is read cell by cell (calamine's whole-sheet
+/// range is as large as the furthest cell says, however empty); rows, columns, cells and text
+/// are held to `limits` as they are read.
+fn sheet_rows(
+    workbook: &mut calamine::Sheets<BufReader<File>>,
+    sheet: &str,
+    path: &Path,
+    limits: &Limits,
+    budget: &mut Budget,
+) -> Result<Vec<(u64, Vec<String>)>, IntakeError> {
+    let calamine::Sheets::Xlsx(xlsx) = workbook else {
+        return Err(unreadable(path, "not an .xlsx workbook"));
+    };
+    let mut reader = xlsx
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| unreadable(path, e))?;
+    // (row, column, text) of every cell that is not empty, in the order the sheet gives them.
+    let mut found: Vec<(u32, u32, String)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| unreadable(path, e))? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (row, column) = cell.get_position();
+        let mut text = cell_text(&Data::from(cell.get_value().clone()));
+        sightline_standard::cells::restore_in_place(&mut text);
+        budget.spend(limits::held_by_cell(text.len()), path, limits)?;
+        found.push((row, column, text));
+    }
+    drop(reader);
+    let (Some(first_column), Some(last_column)) = (
+        found.iter().map(|c| c.1).min(),
+        found.iter().map(|c| c.1).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let width = (last_column - first_column) as usize + 1;
+    if width > limits.columns {
+        return Err(limits::too_many_columns(path, width, limits));
+    }
+    found.sort_by_key(|&(row, column, _)| (row, column));
+    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    for (row, column, text) in found {
+        let number = u64::from(row) + 1;
+        if rows.last().is_none_or(|(last, _)| *last != number) {
+            // The header and title lines are rows here; `check` holds data rows to the limit.
+            if rows.len() as u64 >= limits.rows.saturating_add(HEADER_SEARCH_ROWS as u64) {
+                return Err(limits::too_many_rows(
+                    path,
+                    &format!("sheet {sheet} has"),
+                    limits,
+                ));
+            }
+            budget.spend(limits::held_by_row(width), path, limits)?;
+            rows.push((number, vec![String::new(); width]));
+        }
+        if let Some((_, cells)) = rows.last_mut() {
+            // A later cell at the same place replaces the earlier, as calamine's range does.
+            cells[(column - first_column) as usize] = text;
+        }
+    }
+    rows.retain(|(_, cells)| cells.iter().any(|cell| !cell.trim().is_empty()));
+    Ok(rows)
 }
 
 /// A table read from a workbook sheet: its header row and the rows below it.
@@ -385,14 +509,40 @@ type Marks = Arc<Mutex<VecDeque<(u64, u8)>>>;
 /// Records where the line breaks are as the stream is read, so that row numbers are those a
 /// spreadsheet shows. (The csv crate's own line count is wrong after blank lines and with CRLF
 /// line ends.)
+///
+/// It also bounds a record: once more than `row_bytes` (and the csv reader's own buffer) have
+/// been read since the record began (`record_start`, set by the reader before each record), it
+/// fails with [`RowTooLong`], so a record of a gigabyte is never buffered.
 struct LineMarks<R> {
     inner: R,
     offset: u64,
     marks: Marks,
+    record_start: Arc<AtomicU64>,
+    row_bytes: u64,
 }
+
+/// A CSV record went past the row limit.
+#[derive(Debug)]
+struct RowTooLong;
+
+impl std::fmt::Display for RowTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a row longer than the row limit")
+    }
+}
+
+impl std::error::Error for RowTooLong {}
+
+/// The csv reader's own buffer: bytes it may have read past the record it is parsing.
+const CSV_BUFFER: usize = 8 * 1024;
+const CSV_BUFFER_SLACK: u64 = CSV_BUFFER as u64;
 
 impl<R: Read> Read for LineMarks<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let start = self.record_start.load(Ordering::Relaxed);
+        if self.offset.saturating_sub(start) > self.row_bytes + CSV_BUFFER_SLACK {
+            return Err(std::io::Error::other(RowTooLong));
+        }
         let n = self.inner.read(buf)?;
         let mut marks = self.marks.lock().unwrap_or_else(PoisonError::into_inner);
         for (index, &byte) in buf[..n].iter().enumerate() {
@@ -459,6 +609,9 @@ struct CsvRows {
     windows_1252: bool,
     saw_non_utf8: Arc<AtomicBool>,
     path: String,
+    /// Where the record being read began (see [`LineMarks`]).
+    record_start: Arc<AtomicU64>,
+    limits: Limits,
 }
 
 type Batch = Vec<(u64, Vec<String>)>;
@@ -498,7 +651,8 @@ impl CsvStream {
             let mut spare: Vec<Vec<String>> = Vec::new();
             loop {
                 let mut batch = Vec::with_capacity(BATCH_ROWS);
-                while batch.len() < BATCH_ROWS {
+                let mut batch_bytes = 0usize;
+                while batch.len() < BATCH_ROWS && batch_bytes < BATCH_BYTES {
                     if spare.is_empty()
                         && let Ok(returned) = recycled.try_recv()
                     {
@@ -506,7 +660,13 @@ impl CsvStream {
                     }
                     let mut cells = spare.pop().unwrap_or_default();
                     match rows.read_record(&mut cells) {
-                        Ok(Some(row)) => batch.push((row, cells)),
+                        Ok(Some(row)) => {
+                            batch_bytes += cells
+                                .iter()
+                                .map(|cell| cell.capacity() + std::mem::size_of::<String>())
+                                .sum::<usize>();
+                            batch.push((row, cells));
+                        }
                         Ok(None) => break,
                         Err(error) => {
                             let _ = sender.send(Err(error));
@@ -514,7 +674,7 @@ impl CsvStream {
                         }
                     }
                 }
-                let last = batch.len() < BATCH_ROWS;
+                let last = batch.len() < BATCH_ROWS && batch_bytes < BATCH_BYTES;
                 // A closed channel means the caller stopped reading: stop too.
                 if (!batch.is_empty() && sender.send(Ok(batch)).is_err()) || last {
                     return;
@@ -574,13 +734,12 @@ impl CsvStream {
 impl CsvRows {
     fn read_record(&mut self, cells: &mut Vec<String>) -> Result<Option<u64>, IntakeError> {
         loop {
+            self.record_start
+                .store(self.reader.position().byte(), Ordering::Relaxed);
             let more = self
                 .reader
                 .read_byte_record(&mut self.record)
-                .map_err(|e| IntakeError::Unreadable {
-                    path: self.path.clone(),
-                    message: e.to_string(),
-                })?;
+                .map_err(|e| self.read_error(e))?;
             if !more {
                 return Ok(None);
             }
@@ -593,31 +752,69 @@ impl CsvRows {
             }
             let start = self.record.position().map_or(0, |p| p.byte());
             let row = self.lines.line_of(start);
+            if self.record.len() > self.limits.columns {
+                return Err(limits::refused(
+                    Path::new(&self.path),
+                    Rule::F306,
+                    format!(
+                        "row {row} has {} cells and a row may have at most {}; check the delimiter and the quoting of that row, or remove the columns the return does not need",
+                        self.record.len(),
+                        self.limits.columns
+                    ),
+                ));
+            }
             cells.resize_with(self.record.len(), String::new);
             cells.truncate(self.record.len());
             for (cell, bytes) in cells.iter_mut().zip(self.record.iter()) {
+                // A reused string keeps no more room than its value needs (rows near the row
+                // limit would otherwise keep their room in every reuse).
+                if cell.capacity() > bytes.len().saturating_mul(2).max(SPARE_CAPACITY) {
+                    *cell = String::with_capacity(bytes.len());
+                }
                 cell.clear();
-                if self.windows_1252 && !bytes.is_ascii() {
-                    cell.push_str(
-                        &encoding_rs::WINDOWS_1252
-                            .decode_without_bom_handling(bytes)
-                            .0,
-                    );
-                } else {
-                    match std::str::from_utf8(bytes) {
-                        Ok(text) => cell.push_str(text),
-                        Err(_) => {
+                // Each cell is UTF-8 when it can be, else Windows-1252: a file that mixes the
+                // two (Latin-1 pasted into UTF-8, or the reverse) reads right cell by cell.
+                match std::str::from_utf8(bytes) {
+                    Ok(text) => cell.push_str(text),
+                    Err(_) => {
+                        if !self.windows_1252 {
                             self.saw_non_utf8.store(true, Ordering::Relaxed);
-                            cell.push_str(
-                                &encoding_rs::WINDOWS_1252
-                                    .decode_without_bom_handling(bytes)
-                                    .0,
-                            );
                         }
+                        cell.push_str(
+                            &encoding_rs::WINDOWS_1252
+                                .decode_without_bom_handling(bytes)
+                                .0,
+                        );
                     }
                 }
+                // A cell Sightline (or a careful agency) neutralised against formula
+                // injection reads as its value.
+                sightline_standard::cells::restore_in_place(cell);
             }
             return Ok(Some(row));
+        }
+    }
+
+    /// A read error: a row over the row limit refuses the file (F307); anything else is the
+    /// csv reader's own message.
+    fn read_error(&self, error: csv::Error) -> IntakeError {
+        let too_long = matches!(error.kind(), csv::ErrorKind::Io(io)
+            if io.get_ref().is_some_and(|inner| inner.is::<RowTooLong>()));
+        if too_long {
+            let row = self.lines.rows + 1;
+            return limits::refused(
+                Path::new(&self.path),
+                Rule::F307,
+                format!(
+                    "the row after spreadsheet row {} is longer than {} (a row that long is usually an unclosed quote that makes the rest of the file one cell); close the quote, or shorten the cell",
+                    row.saturating_sub(1),
+                    limits::bytes(self.limits.row_bytes)
+                ),
+            );
+        }
+        IntakeError::Unreadable {
+            path: self.path.clone(),
+            message: error.to_string(),
         }
     }
 }
@@ -668,6 +865,7 @@ fn sniff_delimiter(sample: &[u8]) -> u8 {
 fn open_csv(
     path: &Path,
     profile: &Profile,
+    limits: &Limits,
     known: KnownHeaders<'_>,
 ) -> Result<Vec<TableSource>, IntakeError> {
     let file_name = path
@@ -680,7 +878,7 @@ fn open_csv(
         return listed
             .into_iter()
             .map(|table| {
-                let mut source = open_csv_table(path, Some(table), profile, known)?;
+                let mut source = open_csv_table(path, Some(table), profile, limits, known)?;
                 source.shared = true;
                 Ok(source)
             })
@@ -690,7 +888,7 @@ fn open_csv(
         .first()
         .copied()
         .or_else(|| table_from_name(&file_name));
-    let mut source = open_csv_table(path, named, profile, known)?;
+    let mut source = open_csv_table(path, named, profile, limits, known)?;
     // A file the profile does not name may be one of the DfE's tables: read as it is.
     if listed.is_empty() {
         crate::dfe::recognise_ssda903(&mut source);
@@ -703,8 +901,10 @@ fn open_csv_table(
     path: &Path,
     named: Option<Table>,
     profile: &Profile,
+    limits: &Limits,
     known: KnownHeaders<'_>,
 ) -> Result<TableSource, IntakeError> {
+    limits::check_file_size(path, limits.csv_bytes, "CSV file")?;
     let mut file = File::open(path).map_err(|e| unreadable(path, e))?;
     let mut sample = Vec::with_capacity(SNIFF_BYTES);
     (&mut file)
@@ -717,6 +917,20 @@ fn open_csv_table(
     if sample.starts_with(&[0xFF, 0xFE]) || sample.starts_with(&[0xFE, 0xFF]) {
         return Err(unreadable(path, "the file is UTF-16; save it as UTF-8 CSV"));
     }
+    // Text has no NUL bytes. A stray one is a value's problem (E013, its row rejected); a
+    // start full of them is not text at all (UTF-16 without a byte-order mark has one in every
+    // other byte; a binary file renamed .csv has many).
+    let nuls = sample.iter().filter(|&&b| b == 0).count();
+    if nuls > 0 && nuls * 100 >= sample.len() {
+        return Err(limits::refused(
+            path,
+            Rule::F310,
+            format!(
+                "{nuls} of the first {} bytes are NUL: it is not a text file (a spreadsheet or other binary file renamed .csv, or UTF-16 without a byte-order mark); save it as CSV UTF-8",
+                sample.len()
+            ),
+        ));
+    }
     let windows_1252 = !is_utf8(&sample);
     let file_size = file.metadata().map_or(0, |m| m.len());
     let lines_in_sample = sample.iter().filter(|&&b| b == b'\n').count().max(1);
@@ -724,12 +938,16 @@ fn open_csv_table(
         (file_size as f64 / sample.len().max(1) as f64 * lines_in_sample as f64) as usize;
     let delimiter = sniff_delimiter(&sample);
     let marks: Marks = Arc::new(Mutex::new(VecDeque::new()));
+    let record_start = Arc::new(AtomicU64::new(0));
     let stream: Box<dyn Read + Send> = Box::new(LineMarks {
         inner: BufReader::with_capacity(256 * 1024, Cursor::new(sample).chain(file)),
         offset: 0,
         marks: Arc::clone(&marks),
+        record_start: Arc::clone(&record_start),
+        row_bytes: limits.row_bytes,
     });
     let reader = csv::ReaderBuilder::new()
+        .buffer_capacity(CSV_BUFFER)
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
@@ -745,6 +963,8 @@ fn open_csv_table(
         windows_1252,
         saw_non_utf8: Arc::new(AtomicBool::new(false)),
         path: path.display().to_string(),
+        record_start,
+        limits: limits.clone(),
     };
     let mut top = Vec::new();
     while top.len() < HEADER_SEARCH_ROWS {
@@ -819,7 +1039,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("people.csv");
         std::fs::write(&path, bytes).expect("write");
-        let (mut sources, _) = open(&path, &Profile::default()).expect("open");
+        let (mut sources, _) = open(&path, &Profile::default(), &Limits::default()).expect("open");
         let mut source = sources.remove(0);
         let mut rows = vec![(source.header_row, source.headers.clone())];
         let mut cells = Vec::new();

@@ -98,6 +98,10 @@ pub struct CheckReport {
     pub rules: Vec<RuleCount>,
     pub unmapped: Vec<UnmappedValue>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Diagnostics beyond the first [`crate::check::LISTED_DIAGNOSTICS`]: counted in `rules`,
+    /// not listed (nor in `unmapped`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub not_listed: u64,
 }
 
 impl CheckReport {
@@ -157,7 +161,27 @@ impl CheckReport {
             rules,
             unmapped,
             diagnostics,
+            not_listed: 0,
         }
+    }
+
+    /// Adds the diagnostics that were counted but not listed.
+    pub fn with_not_listed(mut self, not_listed: BTreeMap<Rule, u64>) -> CheckReport {
+        for (rule, count) in not_listed {
+            self.not_listed += count;
+            match self.rules.iter_mut().find(|r| r.rule == rule) {
+                Some(found) => found.count += count,
+                None => self.rules.push(RuleCount {
+                    rule,
+                    severity: rule.severity(),
+                    title: rule.title(),
+                    hint: rule.hint(),
+                    count,
+                }),
+            }
+        }
+        self.rules.sort_by_key(|r| r.rule);
+        self
     }
 
     pub fn rows_rejected(&self) -> u64 {

@@ -1,7 +1,9 @@
 //! Which rules does a return have to pass, and what does each one's code mean?
 //!
 //! Codes are stable: `E…` rejects the row, `W…` keeps it with a note, `F…` is about a whole
-//! file or column rather than one row. New rules get new codes; a code is never reused.
+//! file or column rather than one row, and `F3…` refuses a whole file for a limit (the check
+//! stops with [`crate::IntakeError::Refused`]; see [`crate::limits`]). New rules get new codes; a
+//! code is never reused.
 
 use serde::Serialize;
 
@@ -38,6 +40,11 @@ pub enum Rule {
     E010,
     /// A row has more cells than the header has columns.
     E011,
+    /// A value is longer than its field's maximum (names 200 characters, ids 100, free text
+    /// 2,000: [`crate::limits::max_chars`]).
+    E012,
+    /// A value holds a NUL character (a binary file, or a broken export).
+    E013,
     /// A value is not in its code list; kept as `unmapped` with its original text.
     W101,
     /// An officer-observed IC code was found in the self-defined ethnicity column and moved.
@@ -71,6 +78,30 @@ pub enum Rule {
     F205,
     /// A DfE table the standard does not hold (903 UASC, Reviews, OC2, ...): recognised, not read.
     F206,
+    /// The file is larger than a file of its kind may be (refused).
+    F301,
+    /// A workbook part would inflate beyond its limit, or is compressed beyond the ratio a
+    /// workbook has: a zip bomb (refused).
+    F302,
+    /// A workbook's zip archive is broken or has too many parts, or the workbook is not .xlsx
+    /// (an .xls, .xlsb or .ods sheet cannot be read within bounded memory) (refused).
+    F303,
+    /// A workbook has too many sheets (refused).
+    F304,
+    /// A table has too many rows (refused).
+    F305,
+    /// A table has too many columns (refused).
+    F306,
+    /// A CSV row is longer than a row may be: usually an unclosed quote (refused).
+    F307,
+    /// A workbook holds more cells or text than a workbook is read with (refused).
+    F308,
+    /// A CIN census XML that could cost far more to read than its size: a DOCTYPE (entities),
+    /// nesting too deep, or a tag or text too long (refused).
+    F309,
+    /// A CSV file holds NUL bytes near its start: binary, or UTF-16 without a byte-order mark
+    /// (refused).
+    F310,
 }
 
 impl Rule {
@@ -87,6 +118,8 @@ impl Rule {
             Rule::E009 => "E009",
             Rule::E010 => "E010",
             Rule::E011 => "E011",
+            Rule::E012 => "E012",
+            Rule::E013 => "E013",
             Rule::W101 => "W101",
             Rule::W102 => "W102",
             Rule::W103 => "W103",
@@ -103,6 +136,16 @@ impl Rule {
             Rule::F204 => "F204",
             Rule::F205 => "F205",
             Rule::F206 => "F206",
+            Rule::F301 => "F301",
+            Rule::F302 => "F302",
+            Rule::F303 => "F303",
+            Rule::F304 => "F304",
+            Rule::F305 => "F305",
+            Rule::F306 => "F306",
+            Rule::F307 => "F307",
+            Rule::F308 => "F308",
+            Rule::F309 => "F309",
+            Rule::F310 => "F310",
         }
     }
 
@@ -128,6 +171,8 @@ impl Rule {
             Rule::E009 => "number not readable or out of range",
             Rule::E010 => "required code not in its list",
             Rule::E011 => "more cells than headers",
+            Rule::E012 => "value longer than its field's maximum",
+            Rule::E013 => "NUL character in a value",
             Rule::W101 => "value not in its code list (kept as unmapped)",
             Rule::W102 => "IC code in self-defined ethnicity (moved to observed)",
             Rule::W103 => "ethnicity or nationality? (read as ethnicity)",
@@ -144,6 +189,16 @@ impl Rule {
             Rule::F204 => "cross-table rule not checked",
             Rule::F205 => "profile column not in the file",
             Rule::F206 => "DfE table not part of the standard (not read)",
+            Rule::F301 => "file too large (refused)",
+            Rule::F302 => "workbook part inflates too far: zip bomb (refused)",
+            Rule::F303 => "workbook broken, not .xlsx, or too many parts (refused)",
+            Rule::F304 => "too many sheets (refused)",
+            Rule::F305 => "too many rows (refused)",
+            Rule::F306 => "too many columns (refused)",
+            Rule::F307 => "CSV row too long (refused)",
+            Rule::F308 => "workbook too large to hold in memory (refused)",
+            Rule::F309 => "CIN census XML too costly to read (refused)",
+            Rule::F310 => "not a text file (refused)",
         }
     }
 
@@ -165,6 +220,8 @@ impl Rule {
                 "use a code of the list (see the template's Lists sheet), or map the value in a profile"
             }
             Rule::E011 => "remove the extra cells or add a header for them",
+            Rule::E012 => "shorten the value, or check that the column is the right one",
+            Rule::E013 => "remove the NUL characters (export the file again as CSV)",
             Rule::W101 => "map the value in the profile's [tables.TABLE.values.FIELD]",
             Rule::W102 => "put IC codes in ethnicity_observed",
             Rule::W103 => "record ethnicity and nationality in separate columns",
@@ -183,10 +240,20 @@ impl Rule {
             Rule::F204 => "send the related table in the same return",
             Rule::F205 => "correct the header in the profile's [tables.TABLE.columns]",
             Rule::F206 => "nothing to do: the file need not be sent",
+            Rule::F301 => "split the return into several files",
+            Rule::F302 => "send the tables as CSV",
+            Rule::F303 => "save the workbook again from a spreadsheet, or send CSV",
+            Rule::F304 => "keep one sheet per table",
+            Rule::F305 => "split the return into several files",
+            Rule::F306 => "remove the columns the return does not need",
+            Rule::F307 => "close the quote that opens the long cell, or shorten it",
+            Rule::F308 => "send the tables as CSV, which is read as a stream",
+            Rule::F309 => "export the census again from the case management system",
+            Rule::F310 => "save the file as CSV UTF-8",
         }
     }
 
-    pub const ALL: [Rule; 27] = [
+    pub const ALL: [Rule; 39] = [
         Rule::E001,
         Rule::E002,
         Rule::E003,
@@ -198,6 +265,8 @@ impl Rule {
         Rule::E009,
         Rule::E010,
         Rule::E011,
+        Rule::E012,
+        Rule::E013,
         Rule::W101,
         Rule::W102,
         Rule::W103,
@@ -214,6 +283,16 @@ impl Rule {
         Rule::F204,
         Rule::F205,
         Rule::F206,
+        Rule::F301,
+        Rule::F302,
+        Rule::F303,
+        Rule::F304,
+        Rule::F305,
+        Rule::F306,
+        Rule::F307,
+        Rule::F308,
+        Rule::F309,
+        Rule::F310,
     ];
 }
 

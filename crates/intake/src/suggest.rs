@@ -374,7 +374,8 @@ pub struct Suggestion {
 /// Drafts a profile for a file (CSV or workbook).
 pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
     let empty = Profile::default();
-    let (mut sources, _) = reader::open_with(path, &empty, &known_headers)?;
+    let (mut sources, _) =
+        reader::open_with(path, &empty, &crate::Limits::default(), &known_headers)?;
     let file_name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -440,7 +441,8 @@ pub fn suggest(path: &Path) -> Result<Suggestion, IntakeError> {
     }
     for (file, sheet, _, others) in &wide {
         let profile = wide_profile(file_name, sheet.as_deref(), others);
-        let (found, _) = reader::open_with(path, &profile, &known_headers)?;
+        let (found, _) =
+            reader::open_with(path, &profile, &crate::Limits::default(), &known_headers)?;
         sources.extend(found.into_iter().filter(|found| {
             &found.file == file && &found.sheet == sheet && others.contains(&found.table)
         }));

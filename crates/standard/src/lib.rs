@@ -12,7 +12,10 @@
 //! - [`dfe`]: the DfE's statutory returns on children (SSDA903, CIN census) in the standard's
 //!   terms.
 //! - [`fold`]: the lookup key every piece of free text is compared by.
+//! - [`cells`]: formula injection: neutralising cells every writer writes, restoring them in
+//!   every reader.
 
+pub mod cells;
 pub mod codes;
 pub mod countries;
 pub mod dates;

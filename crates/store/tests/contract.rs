@@ -222,6 +222,7 @@ fn ingest_with(
             to: date(to),
         }),
         today: date("2026-01-01"),
+        limits: Default::default(),
     };
     let new = NewReturn {
         agency_id: agency.to_string(),

@@ -49,6 +49,7 @@ fn rejections(out: &Path) -> BTreeSet<(String, String, u64, String)> {
             profile,
             period: None,
             today: PartialDate::full(2026, 11, 22).expect("date"),
+            limits: Default::default(),
         };
         let files = files_under(&dir);
         let report = sightline_intake::check(&files, &options, &mut Discard).expect("check runs");

@@ -14,6 +14,7 @@
 mod package;
 mod workbook;
 
+use sightline_standard::cells;
 use sightline_standard::countries::COUNTRIES;
 use sightline_standard::ethnicity::{self, Ethnicity, Group, Scheme};
 use sightline_standard::{FieldKind, Table, Unknown, codes};
@@ -245,7 +246,10 @@ fn write_csv<'a>(
     };
     let mut writer = csv::Writer::from_path(path).map_err(csv_error)?;
     for record in records {
-        writer.write_record(record).map_err(csv_error)?;
+        let cells: Vec<_> = record.into_iter().map(cells::neutralise).collect();
+        writer
+            .write_record(cells.iter().map(|cell| cell.as_bytes()))
+            .map_err(csv_error)?;
     }
     writer.flush().map_err(|source| TemplateError::Io {
         path: path.to_path_buf(),
