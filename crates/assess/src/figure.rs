@@ -160,6 +160,12 @@ pub enum Status {
     NoData,
 }
 
+/// "among victims known to the 41 agencies that returned the missing-episodes table".
+pub fn among(population_label: &str, agencies: u64, source: &str) -> String {
+    let noun = if agencies == 1 { "agency" } else { "agencies" };
+    format!("among {population_label} known to the {agencies} {noun} that {source}")
+}
+
 /// Who could record what a figure counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Collection {
@@ -179,17 +185,7 @@ pub struct Collection {
 impl Collection {
     /// "among victims known to the 41 agencies that returned the missing-episodes table".
     pub fn among(&self) -> String {
-        format!(
-            "among {} known to the {} {} that {}",
-            self.population_label,
-            self.agencies,
-            if self.agencies == 1 {
-                "agency"
-            } else {
-                "agencies"
-            },
-            self.source
-        )
+        among(&self.population_label, self.agencies, &self.source)
     }
 
     /// "not collected: no agency returned the missing-episodes table".

@@ -166,6 +166,14 @@ pub fn synth_workspace(sandbox: &Sandbox, scale: &str, seed: &str) -> Vec<String
     sandbox
         .run(&["synth", "--out", "syn", "--scale", scale, "--seed", seed])
         .expect_code(0);
+    let returns = ingest_synthetic(sandbox);
+    assert!(returns.len() > 150, "{} returns", returns.len());
+    returns
+}
+
+/// init → agencies import → ingest every return of `syn/` (with its profile, if it has one)
+/// into `ws/`; returns the agencies that returned.
+pub fn ingest_synthetic(sandbox: &Sandbox) -> Vec<String> {
     sandbox.run(&["init", "ws"]).expect_code(0);
     sandbox
         .run(&[
@@ -187,7 +195,6 @@ pub fn synth_workspace(sandbox: &Sandbox, scale: &str, seed: &str) -> Vec<String
         })
         .collect();
     returns.sort();
-    assert!(returns.len() > 150, "{} returns", returns.len());
     for agency in &returns {
         let mut files: Vec<String> =
             std::fs::read_dir(sandbox.join(&format!("syn/returns/{agency}")))

@@ -41,44 +41,12 @@ fn the_2011_return_set_reads_correctly() {
     sandbox
         .run(&["synth", "--preset", "2011", "--out", "syn"])
         .expect_code(0);
-    sandbox.run(&["init", "ws"]).expect_code(0);
-    sandbox
-        .run(&[
-            "--workspace",
-            "ws",
-            "agencies",
-            "import",
-            "syn/agencies.csv",
-        ])
-        .expect_code(0);
-    let mut returns: Vec<_> = std::fs::read_dir(sandbox.join("syn/returns"))
-        .expect("returns")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    returns.sort();
+    let returns = crate::synth::ingest_synthetic(&sandbox);
     assert_eq!(
         returns.len(),
         31,
         "10 forces, 5 children's services, 3 charities, 13 boards"
     );
-    for dir in &returns {
-        let agency = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("agency")
-            .to_string();
-        let mut args = vec![
-            "--workspace".to_string(),
-            "ws".to_string(),
-            "ingest".to_string(),
-        ];
-        for file in std::fs::read_dir(dir).expect("files") {
-            args.push(file.expect("file").path().display().to_string());
-        }
-        args.extend(["--agency".to_string(), agency]);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        sandbox.run(&args).expect_code(0);
-    }
     sandbox
         .run(&["--workspace", "ws", "link", "--json"])
         .expect_code(0);

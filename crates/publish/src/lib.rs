@@ -106,17 +106,7 @@ pub struct PublishedCollection {
 impl PublishedCollection {
     /// "among victims known to the 41 agencies that returned the missing-episodes table".
     pub fn among(&self) -> String {
-        format!(
-            "among {} known to the {} {} that {}",
-            self.population_label,
-            self.agencies,
-            if self.agencies == 1 {
-                "agency"
-            } else {
-                "agencies"
-            },
-            self.source
-        )
+        sightline_assess::figure::among(&self.population_label, self.agencies, &self.source)
     }
 }
 
