@@ -6,11 +6,13 @@
 //! A field counts as filled when at least one of the agency's records holds anything but a
 //! blank or `not_recorded` (an explicit `not_known` or `refused` is an answer: the agency asks).
 
-use sightline_store::analysis::{Analysis, PersonRow};
+use crate::figure::Collection;
+use sightline_store::analysis::{Analysis, IncidentRow, PersonRow};
 use std::collections::BTreeSet;
 
 /// A person field an agency may or may not collect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
 pub enum Field {
     Sex,
     Birth,
@@ -65,17 +67,47 @@ impl Field {
     }
 }
 
+/// An incident field an agency may or may not collect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub enum IncidentField {
+    Offence,
+    LocationType,
+    CseFlag,
+    Outcome,
+}
+
+const INCIDENT_FIELDS: usize = 4;
+
+impl IncidentField {
+    const ALL: [IncidentField; INCIDENT_FIELDS] = [
+        IncidentField::Offence,
+        IncidentField::LocationType,
+        IncidentField::CseFlag,
+        IncidentField::Outcome,
+    ];
+
+    fn value(self, incident: &IncidentRow) -> &str {
+        match self {
+            IncidentField::Offence => &incident.offence,
+            IncidentField::LocationType => &incident.location_type,
+            IncidentField::CseFlag => &incident.cse_flag,
+            IncidentField::Outcome => &incident.outcome,
+        }
+    }
+}
+
 /// What each agency (by index into `Analysis::agencies`) could record.
 #[derive(Debug, Default)]
 pub struct Sources {
     tables: Vec<BTreeSet<String>>,
     fields: Vec<[bool; FIELDS]>,
-    /// Recorded an outcome (other than blank or `not_recorded`) on at least one incident.
-    pub outcomes: Vec<bool>,
+    /// Filled the incident field (other than blank or `not_recorded`) on at least one incident.
+    incident_fields: Vec<[bool; INCIDENT_FIELDS]>,
     /// Named at least one victim in an incident.
-    pub names_victims: Vec<bool>,
+    names_victims: Vec<bool>,
     /// Named at least one offender in an incident.
-    pub names_offenders: Vec<bool>,
+    names_offenders: Vec<bool>,
 }
 
 impl Sources {
@@ -84,7 +116,7 @@ impl Sources {
         let mut sources = Sources {
             tables: vec![BTreeSet::new(); n],
             fields: vec![[false; FIELDS]; n],
-            outcomes: vec![false; n],
+            incident_fields: vec![[false; INCIDENT_FIELDS]; n],
             names_victims: vec![false; n],
             names_offenders: vec![false; n],
         };
@@ -106,8 +138,9 @@ impl Sources {
             }
         }
         for incident in &data.incidents {
-            if !matches!(&*incident.outcome, "" | "not_recorded") {
-                sources.outcomes[incident.agency] = true;
+            let filled = &mut sources.incident_fields[incident.agency];
+            for (slot, field) in filled.iter_mut().zip(IncidentField::ALL) {
+                *slot = *slot || !matches!(field.value(incident), "" | "not_recorded");
             }
         }
         for involvement in &data.involvements {
@@ -122,8 +155,35 @@ impl Sources {
 
     /// Whether the agency filled the field on at least one record.
     pub fn filled(&self, agency: usize, field: Field) -> bool {
-        let at = Field::ALL.iter().position(|f| *f == field).unwrap_or(0);
-        self.fields.get(agency).is_some_and(|f| f[at])
+        self.fields.get(agency).is_some_and(|f| f[field as usize])
+    }
+
+    /// Whether the agency filled the incident field on at least one incident.
+    pub fn filled_incident(&self, agency: usize, field: IncidentField) -> bool {
+        self.incident_fields
+            .get(agency)
+            .is_some_and(|f| f[field as usize])
+    }
+
+    /// Whether the agency recorded an outcome on at least one incident.
+    pub fn records_outcomes(&self, agency: usize) -> bool {
+        self.filled_incident(agency, IncidentField::Outcome)
+    }
+
+    /// Whether the agency named at least one victim in an incident.
+    pub fn names_victims(&self, agency: usize) -> bool {
+        self.names_victims.get(agency).copied().unwrap_or(false)
+    }
+
+    /// Whether the agency named at least one offender in an incident.
+    pub fn names_offenders(&self, agency: usize) -> bool {
+        self.names_offenders.get(agency).copied().unwrap_or(false)
+    }
+
+    /// How many agencies named a victim, and an offender, in an incident.
+    pub fn naming(&self) -> (u64, u64) {
+        let count = |list: &[bool]| list.iter().filter(|&&b| b).count() as u64;
+        (count(&self.names_victims), count(&self.names_offenders))
     }
 
     /// Whether the agency's current return held the table (by its standard name).
@@ -152,5 +212,27 @@ pub fn reach<'a>(
     Reach {
         agencies: all.iter().filter(|&&a| could(a)).count() as u64,
         of_agencies: all.len() as u64,
+    }
+}
+
+/// Who could record something over a population whose members are each known to some
+/// agencies: the agencies that could, of those holding a member, and the members known only to
+/// agencies that could not (left out of the base).
+pub fn collection<'a>(
+    members: impl IntoIterator<Item = &'a [usize]> + Clone,
+    could: impl Fn(usize) -> bool,
+    source: &str,
+    population_label: &str,
+) -> Collection {
+    let r = reach(members.clone(), &could);
+    Collection {
+        source: source.to_string(),
+        agencies: r.agencies,
+        of_agencies: r.of_agencies,
+        left_out: members
+            .into_iter()
+            .filter(|agencies| !agencies.iter().any(|&a| could(a)))
+            .count() as u64,
+        population_label: population_label.to_string(),
     }
 }

@@ -172,13 +172,12 @@ pub(crate) fn groups(data: &Analysis, people: &People, options: &Options) -> Vec
             let none = Unknowns::default();
             // Groups through a shared victim need victims named in incidents: where no agency
             // names any, there are no such groups to find, which is not the same as none.
-            let naming = |list: &[bool]| list.iter().filter(|&&b| b).count() as u64;
-            let uncollected = (definition == Definition::SharedVictim
-                && naming(&people.sources.names_victims) == 0)
-                .then(|| Collection {
+            let (name_victims, name_offenders) = people.sources.naming();
+            let uncollected =
+                (definition == Definition::SharedVictim && name_victims == 0).then(|| Collection {
                     source: "named victims in their incidents".to_string(),
                     agencies: 0,
-                    of_agencies: naming(&people.sources.names_offenders),
+                    of_agencies: name_offenders,
                     left_out: 0,
                     population_label: "offenders with an incident".to_string(),
                 });

@@ -203,22 +203,14 @@ impl Assessment {
 /// The probabilities of the links within people who hold a role, and of the near misses
 /// between two people who both hold it (a near miss between a victim and someone else would not
 /// change the count of victims if it were a missed link).
+/// `person_of_record` maps a record id to its person (an index into `people.people`).
 fn linkage_terms(
     data: &Analysis,
     people: &people::People,
+    person_of_record: &rustc_hash::FxHashMap<i64, usize>,
     holds: &dyn Fn(&people::Person) -> bool,
 ) -> (Vec<f64>, Vec<f64>) {
-    let index: rustc_hash::FxHashMap<i64, usize> = data
-        .people
-        .iter()
-        .enumerate()
-        .map(|(at, row)| (row.record_id, at))
-        .collect();
-    let person = |record: i64| {
-        index
-            .get(&record)
-            .map(|&at| &people.people[people.person_of[at]])
-    };
+    let person = |record: i64| person_of_record.get(&record).map(|&p| &people.people[p]);
     let links = data
         .links
         .iter()
@@ -270,8 +262,14 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
     let quality = quality::quality(data, &people);
     let hidden_population = hidden::hidden_population(data, &people, options.seed);
 
+    let person_of_record: rustc_hash::FxHashMap<i64, usize> = data
+        .people
+        .iter()
+        .zip(&people.person_of)
+        .map(|(row, &p)| (row.record_id, p))
+        .collect();
     let uncertainty = |holds: &dyn Fn(&people::Person) -> bool, n: u64| {
-        let (links, near) = linkage_terms(data, &people, holds);
+        let (links, near) = linkage_terms(data, &people, &person_of_record, holds);
         Some(figure::LinkageUncertainty::new(n, &links, &near))
     };
     let counts = vec![

@@ -13,7 +13,7 @@
 //! returned the episodes table. With no such agency, the figure is not collected, not 0%.
 
 use crate::Missing;
-use crate::collected::{Field, Sources, reach};
+use crate::collected::{self, Field, Sources};
 use crate::figure::{Collection, Figure, Order, Unknowns, breakdown, quartiles, step};
 use crate::people::{People, Person};
 use crate::sections::Role;
@@ -45,17 +45,12 @@ pub(crate) fn missing(people: &People, data: &sightline_store::analysis::Analysi
     // Who could record what, over a population.
     let collection =
         |members: &[&Person], label: &str, source: &str, could: &dyn Fn(usize) -> bool| {
-            let r = reach(members.iter().map(|p| p.agencies.as_slice()), could);
-            Collection {
-                source: source.to_string(),
-                agencies: r.agencies,
-                of_agencies: r.of_agencies,
-                left_out: members
-                    .iter()
-                    .filter(|p| !p.agencies.iter().any(|&a| could(a)))
-                    .count() as u64,
-                population_label: label.to_string(),
-            }
+            collected::collection(
+                members.iter().map(|p| p.agencies.as_slice()),
+                could,
+                source,
+                label,
+            )
         };
     const STATUS_SOURCE: &str =
         "returned the missing-episodes table or recorded a history of going missing";

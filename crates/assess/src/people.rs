@@ -286,41 +286,29 @@ pub fn people(data: &Analysis) -> People {
         )
         .0;
         person.birth = birth_range(&records);
-        let collects = |field: Field| person.agencies.iter().any(|&a| sources.filled(a, field));
+        let agencies = std::mem::take(&mut person.agencies);
+        let collects = |field: Field| agencies.iter().any(|&a| sources.filled(a, field));
         person.birth_collected = collects(Field::Birth);
         person.identification = IDENTIFICATION
             .iter()
             .find(|level| records.iter().any(|r| &*r.identification == **level))
             .copied()
             .unwrap_or("not_known");
-        let uncollected = [
-            (Field::Sex, collects(Field::Sex)),
-            (Field::Ethnicity, collects(Field::Ethnicity)),
-            (Field::Observed, collects(Field::Observed)),
-            (Field::Nationality, collects(Field::Nationality)),
-            (Field::LookedAfter, collects(Field::LookedAfter)),
-            (Field::MissingHistory, collects(Field::MissingHistory)),
-            (Field::LocalAuthority, collects(Field::LocalAuthority)),
-        ];
-        for (field, collected) in uncollected {
-            if collected {
-                continue;
+        for (field, slot) in [
+            (Field::Sex, &mut person.sex),
+            (Field::Ethnicity, &mut person.ethnicity_group),
+            (Field::Ethnicity, &mut person.ethnicity_detail),
+            (Field::Observed, &mut person.observed_group),
+            (Field::Nationality, &mut person.nationality),
+            (Field::LookedAfter, &mut person.looked_after),
+            (Field::MissingHistory, &mut person.missing_history),
+            (Field::LocalAuthority, &mut person.local_authority),
+        ] {
+            if !collects(field) {
+                *slot = not_collected.clone();
             }
-            let slot = match field {
-                Field::Sex => &mut person.sex,
-                Field::Ethnicity => {
-                    person.ethnicity_detail = not_collected.clone();
-                    &mut person.ethnicity_group
-                }
-                Field::Observed => &mut person.observed_group,
-                Field::Nationality => &mut person.nationality,
-                Field::LookedAfter => &mut person.looked_after,
-                Field::MissingHistory => &mut person.missing_history,
-                Field::LocalAuthority => &mut person.local_authority,
-                Field::Birth => continue,
-            };
-            *slot = not_collected.clone();
         }
+        person.agencies = agencies;
     }
 
     // Roles and first dates from incidents and episodes.

@@ -1,7 +1,7 @@
 //! Who is counted and how (population), what they are like (attributes), what happened
 //! (offending), what became of it (justice) and who told us (coverage).
 
-use crate::collected::{Field, Sources, reach};
+use crate::collected::{self, Field, IncidentField, Sources, reach};
 use crate::figure::{Breakdown, Collection, Figure, Order, Step, Unknowns, breakdown, step};
 use crate::people::{IDENTIFICATION, People, Person, age_band, age_in, day_of};
 use crate::{Attributes, Options};
@@ -128,12 +128,9 @@ pub(crate) fn attributes(
     // Age at the first incident needs a birth date and an incident naming the person: an
     // agency that names no one of this role in its incidents cannot give the second.
     let sources = &people.sources;
-    let names_role = |a: usize| {
-        let list = match role {
-            Role::Offender => &sources.names_offenders,
-            _ => &sources.names_victims,
-        };
-        list.get(a).copied().unwrap_or(false)
+    let names_role = |a: usize| match role {
+        Role::Offender => sources.names_offenders(a),
+        _ => sources.names_victims(a),
     };
     let age_collected = |p: &Person| p.birth_collected && p.agencies.iter().any(|&a| names_role(a));
     let bands: Vec<&str> = members
@@ -362,8 +359,8 @@ pub(crate) fn offending(data: &Analysis, people: &People) -> Offending {
     // An agency that never names an offender (or a victim) in an incident does not record
     // them: its incidents' counts are not collected, not zero.
     let sources = &people.sources;
-    let names_offenders = |a: usize| sources.names_offenders.get(a).copied().unwrap_or(false);
-    let names_victims = |a: usize| sources.names_victims.get(a).copied().unwrap_or(false);
+    let names_offenders = |a: usize| sources.names_offenders(a);
+    let names_victims = |a: usize| sources.names_victims(a);
     let offenders_per_incident: Vec<&str> = incidents
         .iter()
         .map(|i| {
@@ -420,21 +417,12 @@ pub(crate) fn offending(data: &Analysis, people: &People) -> Offending {
         )
     };
     // An incident field an agency left empty on every incident is one it does not collect.
-    let agencies_total = data.agencies.len();
-    let filled = |value: fn(&IncidentRow) -> &str| -> Vec<bool> {
-        let mut filled = vec![false; agencies_total];
-        for i in incidents {
-            if !matches!(value(i), "" | "not_recorded")
-                && let Some(slot) = filled.get_mut(i.agency)
-            {
-                *slot = true;
-            }
-        }
-        filled
-    };
-    let field = |id: &str, label: &str, value: fn(&IncidentRow) -> &str, order: Order<'_>| {
-        let collects = filled(value);
-        let could = |a: usize| collects.get(a).copied().unwrap_or(false);
+    let field = |id: &str,
+                 label: &str,
+                 which: IncidentField,
+                 value: fn(&IncidentRow) -> &str,
+                 order: Order<'_>| {
+        let could = |a: usize| sources.filled_incident(a, which);
         let values: Vec<&str> = incidents
             .iter()
             .map(|i| {
@@ -453,16 +441,24 @@ pub(crate) fn offending(data: &Analysis, people: &People) -> Offending {
         )
     };
     let breakdowns = vec![
-        field("offence", "offence", |i| &i.offence, Order::Largest),
+        field(
+            "offence",
+            "offence",
+            IncidentField::Offence,
+            |i| &i.offence,
+            Order::Largest,
+        ),
         field(
             "location_type",
             "location type",
+            IncidentField::LocationType,
             |i| &i.location_type,
             Order::Largest,
         ),
         field(
             "cse_flag",
             "flagged as child sexual exploitation",
+            IncidentField::CseFlag,
             |i| &i.cse_flag,
             Order::Fixed(&["yes", "no"]),
         ),
@@ -542,11 +538,8 @@ pub(crate) fn justice(data: &Analysis, sources: &Sources) -> Justice {
         .filter(|i| matches!(&*i.role, "offender" | "paying_abuser"))
         .map(|i| i.incident_key)
         .collect();
-    let flag = |list: &[bool], a: usize| list.get(a).copied().unwrap_or(false);
-    let records_outcomes = |a: usize| flag(&sources.outcomes, a);
-    let records_suspects = |a: usize| flag(&sources.names_offenders, a) || records_outcomes(a);
-    let agencies =
-        |incidents: &[&IncidentRow]| -> Vec<usize> { incidents.iter().map(|i| i.agency).collect() };
+    let records_outcomes = |a: usize| sources.records_outcomes(a);
+    let records_suspects = |a: usize| sources.names_offenders(a) || records_outcomes(a);
     let every: Vec<&IncidentRow> = data.incidents.iter().collect();
     let all = every.len() as u64;
     // Incidents of agencies that name suspects or record outcomes: the base of "identified".
@@ -563,7 +556,7 @@ pub(crate) fn justice(data: &Analysis, sources: &Sources) -> Justice {
         })
         .collect();
     // Outcomes: only from agencies that record them; a blank there is unknown, not "no".
-    let outcome_known = |i: &&IncidentRow| unknown_kind_of(&i.outcome).is_none();
+    let outcome_known = |i: &&IncidentRow| crate::figure::unknown_kind(&i.outcome).is_none();
     let mut identified_unknown = Unknowns::default();
     let mut identified_known = 0u64;
     let mut charged: Vec<&IncidentRow> = Vec::new();
@@ -602,18 +595,17 @@ pub(crate) fn justice(data: &Analysis, sources: &Sources) -> Justice {
         .collect()
     };
     let none = Unknowns::default();
+    // Each incident is known to its one agency.
     let collection = |population: &[&IncidentRow],
                       population_label: &str,
                       source: &str,
                       could: &dyn Fn(usize) -> bool| {
-        let r = reach([agencies(population).as_slice()], could);
-        Collection {
-            source: source.to_string(),
-            agencies: r.agencies,
-            of_agencies: r.of_agencies,
-            left_out: population.iter().filter(|i| !could(i.agency)).count() as u64,
-            population_label: population_label.to_string(),
-        }
+        collected::collection(
+            population.iter().map(|i| std::slice::from_ref(&i.agency)),
+            could,
+            source,
+            population_label,
+        )
     };
     let outcomes_of_identified = collection(
         &identified,
@@ -694,10 +686,6 @@ pub(crate) fn justice(data: &Analysis, sources: &Sources) -> Justice {
         ),
     ];
     Justice { steps, outcomes }
-}
-
-fn unknown_kind_of(value: &str) -> Option<&'static str> {
-    crate::figure::unknown_kind(value)
 }
 
 /// An agency type as a plural noun.

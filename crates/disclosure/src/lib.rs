@@ -23,6 +23,14 @@ pub struct Rules {
     pub round: Option<u64>,
 }
 
+impl Rules {
+    /// Rules that hide nothing: restricted output, and counts of organisations.
+    pub const NONE: Rules = Rules {
+        threshold: 0,
+        round: None,
+    };
+}
+
 impl Default for Rules {
     fn default() -> Self {
         Rules {

@@ -51,10 +51,7 @@ impl Options {
     /// The rules actually applied: restricted output hides nothing.
     pub fn effective_rules(&self) -> Rules {
         if self.restricted {
-            Rules {
-                threshold: 0,
-                round: None,
-            }
+            Rules::NONE
         } else {
             self.rules
         }
@@ -131,7 +128,7 @@ pub fn publish(assessment: &Assessment, options: &Options) -> Result<Publication
     let mut published = tables::tables(assessment, &rules, options.restricted);
     // n of a base: a complement of 1 to the threshold gives the small count away too.
     for table in &mut published {
-        if table.n_of_base && !tables::ORGANISATION_TABLES.contains(&table.table.id.as_str()) {
+        if table.n_of_base && tables::rules_for(&table.table.id, &rules).threshold > 0 {
             for (row, cells) in table.table.cells.iter().enumerate() {
                 let complement = cells[1].saturating_sub(cells[0]);
                 if !tables::showable(complement, &rules) {
@@ -185,18 +182,10 @@ fn publish_figures(a: &Assessment, tables: &[Published], rules: &Rules) -> Vec<P
         if !seen.insert(figure.id.clone()) {
             continue;
         }
-        // Coverage and governance figures count organisations: shown as they are.
-        let organisations = Rules {
-            threshold: 0,
-            round: None,
-        };
-        let organisation = tables::ORGANISATION_TABLES
-            .iter()
-            .any(|t| figure.id.starts_with(&format!("{t}.")));
         out.push(publish_figure(
             figure,
             placed.get(figure.id.as_str()).copied(),
-            if organisation { &organisations } else { rules },
+            tables::rules_for(&figure.id, rules),
         ));
     }
     out

@@ -334,20 +334,10 @@ pub fn tables(a: &Assessment, rules: &Rules, restricted: bool) -> Vec<Published>
         built.push((table, BTreeMap::new(), false, false));
     }
 
-    // Counts of organisations (who was asked, who returned, what boards have in place)
-    // identify no person: they are published as they are.
-    let organisations = Rules {
-        threshold: 0,
-        round: None,
-    };
     built
         .into_iter()
         .map(|(table, figures, shares, n_of_base)| {
-            let rules = if ORGANISATION_TABLES.contains(&table.id.as_str()) {
-                &organisations
-            } else {
-                rules
-            };
+            let rules = rules_for(&table.id, rules);
             let protected = protect(&table, rules);
             Published {
                 table,
@@ -361,7 +351,19 @@ pub fn tables(a: &Assessment, rules: &Rules, restricted: bool) -> Vec<Published>
 }
 
 /// Tables whose counts are of organisations, not people: outside disclosure control.
-pub const ORGANISATION_TABLES: [&str; 2] = ["coverage", "governance"];
+const ORGANISATION_TABLES: [&str; 2] = ["coverage", "governance"];
+
+/// The rules for a table or a figure (by its id): counts of organisations (who was asked, who
+/// returned, what boards have in place) identify no person and are published as they are;
+/// everything else under `rules`.
+pub fn rules_for<'a>(id: &str, rules: &'a Rules) -> &'a Rules {
+    let table = id.split('.').next().unwrap_or(id);
+    if ORGANISATION_TABLES.contains(&table) {
+        &Rules::NONE
+    } else {
+        rules
+    }
+}
 
 /// Whether a count may be shown under the rules (0 and counts above the threshold).
 pub fn showable(n: u64, rules: &Rules) -> bool {

@@ -7,7 +7,7 @@ use serde_json::json;
 use std::fmt::Write as _;
 use std::path::Path;
 
-fn csv_error(error: csv::Error) -> std::io::Error {
+pub(crate) fn csv_error(error: csv::Error) -> std::io::Error {
     std::io::Error::other(error.to_string())
 }
 

@@ -16,6 +16,7 @@
 
 use crate::Generated;
 use crate::name_model::{Cluster, NameModel, cluster_for_ethnicity};
+use crate::truth::csv_error;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeSet;
@@ -32,10 +33,6 @@ pub const CHARITIES: (usize, usize) = (8, 3);
 pub const BOARDS: (usize, usize) = (150, 13);
 /// Victims known to a children's service and a charity both.
 pub const SHARED_VICTIMS: usize = 208;
-
-fn csv_error(e: csv::Error) -> io::Error {
-    io::Error::other(e.to_string())
-}
 
 fn writer(path: &Path, header: &[&str]) -> io::Result<csv::Writer<std::fs::File>> {
     if let Some(dir) = path.parent() {
