@@ -218,7 +218,13 @@ fn input<'a>(record: &'a LinkageRecord, source: u32) -> PersonInput<'a> {
         age,
         sex: &record.sex,
         postcode: &record.postcode,
-        local_authority: &record.local_authority,
+        // A children's services record that does not say where the child lives is of its own
+        // authority's child (SSDA903 and CIN census returns carry no address beyond a postcode).
+        local_authority: if record.local_authority.is_empty() {
+            &record.agency_local_authority
+        } else {
+            &record.local_authority
+        },
         incident_local_authorities: record
             .incident_local_authorities
             .iter()

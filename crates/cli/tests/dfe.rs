@@ -348,3 +348,103 @@ fn a_cin_child_with_11a_and_a_police_record_of_the_same_child_are_one_person() {
         .run(&["--workspace", "ws", "assess", "--json"])
         .expect_code(0);
 }
+
+/// A child known to the council only through its CIN census (no 903 record, so no name and no
+/// postcode) is linked to the police record of the same child: the census child is the
+/// council's own, the police incident took place in the council's area, and the dates of birth
+/// agree. A police victim born the same day whose incident was elsewhere stays apart.
+#[test]
+fn a_cin_only_child_links_to_a_police_record_in_the_councils_area() {
+    let sandbox = Sandbox::new();
+    synth_workspace(&sandbox, "0.1", "5");
+    sandbox.write(
+        "register.csv",
+        "agency_id,name,type,area,requested\n\
+         POLX,Example Police,police,E23000099,yes\n\
+         LAX,Example Council,childrens_services,E06000199,yes\n",
+    );
+    sandbox
+        .run(&["--workspace", "ws", "agencies", "import", "register.csv"])
+        .expect_code(0);
+    sandbox.write(
+        "council/cin.xml",
+        COUNCIL_CENSUS
+            .replace("K0002", "K0003")
+            .replace("2011-01-09", "2009-02-11")
+            .replace("<Sex>M</Sex>", "<Sex>F</Sex>"),
+    );
+    sandbox.write(
+        "police/people.csv",
+        "person_id,role,given_name,family_name,date_of_birth,sex,postcode\n\
+         P1,victim,Quillabeth,Zarvexholt,2009-02-11,female,ZZ97 4QX\n\
+         P3,victim,Marrowen,Tilbeck,2009-02-11,female,ZZ93 8CD\n\
+         P2,suspect,Thrumwald,Oxbellow,1998-02-03,male,ZZ95 2AB\n",
+    );
+    sandbox.write(
+        "police/incidents.csv",
+        "incident_id,first_date,offence,cse_flag,local_authority\n\
+         I1,2023-08-01,sexual_exploitation,yes,E06000199\n\
+         I2,2023-09-01,sexual_exploitation,yes,E06000198\n",
+    );
+    sandbox.write(
+        "police/involvements.csv",
+        "incident_id,person_id,role\nI1,P1,victim\nI1,P2,offender\nI2,P3,victim\nI2,P2,offender\n",
+    );
+    for (agency, files) in [
+        ("LAX", vec!["council/cin.xml"]),
+        (
+            "POLX",
+            vec![
+                "police/people.csv",
+                "police/incidents.csv",
+                "police/involvements.csv",
+            ],
+        ),
+    ] {
+        let mut args = vec!["--workspace", "ws", "ingest", "--agency", agency];
+        args.extend_from_slice(&files);
+        sandbox.run(&args).expect_code(0);
+    }
+    let link = sandbox
+        .run(&["--workspace", "ws", "link", "--json"])
+        .expect_code(0)
+        .json();
+    let rule = link["blocking"]
+        .as_array()
+        .expect("blocking rules")
+        .iter()
+        .find(|r| r["rule"] == "records without a name: date of birth + local authority")
+        .cloned()
+        .expect("the rule for records without a name");
+    assert!(rule["new_pairs"].as_u64() >= Some(1), "{rule:#}");
+    let db = rusqlite::Connection::open(sandbox.join("ws/store.sqlite")).expect("store");
+    let person_of = |agency: &str, birth_year: i64, sex: &str| -> Vec<i64> {
+        let mut statement = db
+            .prepare(
+                "SELECT l.person FROM people p JOIN returns r ON r.return_id = p.return_id
+                 JOIN linked_records l ON l.record_id = p.record_id
+                 WHERE r.agency_id = ?1 AND p.birth_year = ?2 AND p.sex = ?3
+                   AND l.run_id = (SELECT max(run_id) FROM linkage_runs)
+                 ORDER BY p.record_id",
+            )
+            .expect("query");
+        statement
+            .query_map(rusqlite::params![agency, birth_year, sex], |row| row.get(0))
+            .expect("rows")
+            .collect::<Result<Vec<i64>, _>>()
+            .expect("person ids")
+    };
+    let census = person_of("LAX", 2009, "female");
+    let police = person_of("POLX", 2009, "female");
+    // K0003 alone (K0001 was born in 2008); P1 and P3.
+    assert_eq!(census.len(), 1, "{census:?}");
+    assert_eq!(police.len(), 2, "{police:?}");
+    assert_eq!(
+        census[0], police[0],
+        "the census child and the police victim whose incident was in the council's area are one person: census {census:?}, police {police:?}"
+    );
+    assert_ne!(
+        census[0], police[1],
+        "the victim whose incident was in another area is not the census child: census {census:?}, police {police:?}"
+    );
+}

@@ -62,6 +62,9 @@ pub enum Rule {
     FamilyNoGiven,
     /// Probes without a family name: the given name + postcode district.
     GivenDistrictNoFamily,
+    /// Probes without a name: date of birth + local authority (the record's own, else where
+    /// its incidents took place). A children's services return that sends no names.
+    BirthDateAreaNoName,
     /// Training only: given and family name sounds (either order) + postcode district.
     NameSoundsPostcodeDistrict,
     /// Training only: given and family name sounds (either order) + birth year.
@@ -77,7 +80,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const DEFAULT: [Rule; 29] = [
+    pub const DEFAULT: [Rule; 30] = [
         Rule::NhsNumber,
         Rule::Upn,
         Rule::PncId,
@@ -107,6 +110,7 @@ impl Rule {
         Rule::PostcodeUndated,
         Rule::FamilyNoGiven,
         Rule::GivenDistrictNoFamily,
+        Rule::BirthDateAreaNoName,
     ];
 
     /// The rules whose pairs train m, in two tiers. The first are blocks where most pairs are one
@@ -189,6 +193,11 @@ impl Rule {
             Rule::PostcodeUndated => &ADDRESS,
             Rule::FamilyNoGiven => &[Field::FamilyName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
             Rule::GivenDistrictNoFamily => &[Field::GivenName, ADDRESS[0], ADDRESS[1], ADDRESS[2]],
+            Rule::BirthDateAreaNoName => &[
+                Field::DateOfBirth,
+                Field::LocalAuthority,
+                Field::IncidentLocalAuthority,
+            ],
             Rule::GivenSoundBirthDayFamilyInitial => {
                 &[Field::GivenName, Field::FamilyName, Field::DateOfBirth]
             }
@@ -256,6 +265,7 @@ impl Rule {
             Rule::GivenSoundBirthDayFamilyInitial => {
                 "given name sound + birth day and month + family name initial"
             }
+            Rule::BirthDateAreaNoName => "records without a name: date of birth + local authority",
             Rule::GivenFamilyInitialDistrict => {
                 "given name + family name initial + postcode district"
             }
@@ -277,6 +287,7 @@ impl Rule {
                 | Rule::PostcodeUndated
                 | Rule::FamilyNoGiven
                 | Rule::GivenDistrictNoFamily
+                | Rule::BirthDateAreaNoName
         )
     }
 
@@ -292,6 +303,7 @@ impl Rule {
             | Rule::PostcodeUndated => !dated,
             Rule::FamilyNoGiven => row.given == NONE,
             Rule::GivenDistrictNoFamily => row.family == NONE,
+            Rule::BirthDateAreaNoName => row.given == NONE && row.family == NONE,
             _ => true,
         }
     }
@@ -412,6 +424,17 @@ impl Rule {
                 .then(|| [family, data.rows[record].district]),
             Rule::GivenDistrictNoFamily => (given != NONE && data.rows[record].district != NONE)
                 .then(|| [given, data.rows[record].district]),
+            Rule::BirthDateAreaNoName => {
+                let area = match data.rows[record].local_authority {
+                    NONE => data
+                        .incident_las_of(record)
+                        .first()
+                        .copied()
+                        .unwrap_or(NONE),
+                    own => own,
+                };
+                date.filter(|_| area != NONE).map(|date| [date, area])
+            }
             Rule::FamilySoundBirthDay => day_month
                 .filter(|_| family != NONE)
                 .map(|day| [data.phonetic(family), day]),
@@ -901,6 +924,37 @@ mod tests {
             .map(|r| (r.pairs, r.new_pairs));
         // Only the Omar Khans share surname sound, year and month (Katie's dates are transposed).
         assert_eq!(first, Some((1, 1)));
+    }
+
+    #[test]
+    fn records_without_a_name_block_on_date_of_birth_and_local_authority() {
+        let mut data = Dataset::new(vec![]);
+        let people: [(&str, &str, &str, Vec<&str>); 5] = [
+            // A census child: no name, the council's own authority.
+            ("", "", "E06000034", vec![]),
+            // Police victims born the same day: incidents in that authority, and elsewhere.
+            ("Amy", "Lee", "", vec!["E06000034"]),
+            ("Zoe", "Hart", "", vec!["E06000051"]),
+            // Named records of that authority pair with each other by their own rules only.
+            ("Mia", "Cole", "E06000034", vec![]),
+            // Another census child of the same day and authority.
+            ("", "", "E06000034", vec![]),
+        ];
+        for (given, family, la, incidents) in people {
+            data.push(&PersonInput {
+                id: "x",
+                given_name: given,
+                family_name: family,
+                birth: PartialDate::full(2009, 2, 11),
+                local_authority: la,
+                incident_local_authorities: incidents,
+                ..PersonInput::default()
+            });
+        }
+        let blocked = block(&data, &[Rule::BirthDateAreaNoName], 1_000, &crate::Quiet);
+        let mut pairs = blocked.pairs.clone();
+        pairs.sort_unstable();
+        assert_eq!(pairs, vec![(0, 1), (0, 3), (0, 4), (1, 4), (3, 4)]);
     }
 
     #[test]

@@ -311,10 +311,14 @@ impl NamePair {
     fn new(data: &Dataset, a: usize, b: usize) -> NamePair {
         let given = (data.rows[a].given, data.rows[b].given);
         let family = (data.rows[a].family, data.rows[b].family);
+        // A given name is compared with the other's family name as a name, short forms too
+        // ("Hal Pirce" and "Price Harry").
+        let groups = |id: u32| data.name_groups.get(id as usize).copied().unwrap_or(0);
+        let given_like = |x: u32, y: u32| similar(data, x, y) || groups(x) & groups(y) != 0;
         let swapped = given.0 != given.1
             && family.0 != family.1
-            && similar(data, given.0, family.1)
-            && similar(data, family.0, given.1);
+            && given_like(given.0, family.1)
+            && given_like(given.1, family.0);
         NamePair {
             given,
             family,
@@ -636,6 +640,14 @@ mod tests {
         assert_eq!((swapped[0], swapped[1]), (2, 2));
         let swapped = levels(person("Stubbs", "Jaxck", ""), person("Jack", "Stubbs", ""));
         assert_eq!((swapped[0], swapped[1]), (2, 2), "swapped, with a typo");
+        let swapped = levels(person("Hal", "Pirce", ""), person("Price", "Harry", ""));
+        assert_eq!(
+            (swapped[0], swapped[1]),
+            (2, 2),
+            "swapped, a short form on one side and a typo on the other"
+        );
+        let not = levels(person("Hal", "Pirce", ""), person("Price", "Mary", ""));
+        assert_eq!((not[0], not[1]), (8, 8), "Hal and Mary are not one name");
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct LinkageRecord {
     pub sex: String,
     pub postcode: String,
     pub local_authority: String,
+    /// The local authority whose children's services sent the record (empty for any other
+    /// kind of agency): the child is known to that authority, whether or not the return says
+    /// where the child lives.
+    pub agency_local_authority: String,
     /// Where the incidents the agency links this person to took place (local authority codes).
     pub incident_local_authorities: Vec<String>,
     pub nhs_number: String,
@@ -81,8 +85,9 @@ pub struct MemberRecord {
 
 const SELECT_RECORDS: &str = "SELECT p.record_id, r.agency_id, p.person_key, p.age, p.age_date, p.sex, p.local_authority,
         i.person_id, i.given_name, i.family_name, i.other_names, i.date_of_birth, i.postcode, i.nhs_number, i.upn, i.pnc_id,
-        p.return_id
-    FROM people p JOIN returns r ON r.return_id = p.return_id LEFT JOIN people_identity i ON i.record_id = p.record_id
+        p.return_id, CASE WHEN a.agency_type = 'childrens_services' THEN a.area ELSE '' END
+    FROM people p JOIN returns r ON r.return_id = p.return_id JOIN agencies a ON a.agency_id = r.agency_id
+    LEFT JOIN people_identity i ON i.record_id = p.record_id
     WHERE r.status = 'current' ORDER BY p.record_id";
 
 /// The local authority of every incident a person key is involved in, in current returns.
@@ -143,6 +148,9 @@ pub(crate) fn read_records(
             age_date: row.opt_string(4)?,
             sex: row.string(5)?,
             local_authority: row.opt_string(6)?.unwrap_or_default(),
+            agency_local_authority: row
+                .opt_string(8 + IDENTITY_COLUMNS.len())?
+                .unwrap_or_default(),
             person_id: next(),
             given_name: next(),
             family_name: next(),
