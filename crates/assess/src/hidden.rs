@@ -15,11 +15,13 @@
 //! that look as if they did not overlap) and false links deflate it. The estimate is made
 //! under [`LINKAGE_DRAWS`] + 1 versions of the people: the linkage as stored, and draws in
 //! which each stored link holds with its own match probability (records one agency gave the
-//! same id always stay together) and, since the store keeps only the links that were made,
-//! missed links are made again at the level of capture histories: as many (Poisson) as the
-//! model expects false links among the victims' links — at the linkage threshold missed and
-//! false links balance — each joining a victim on one list alone with a victim on another list
-//! alone, the pair of lists chosen in proportion to the victims on both. Seeded.
+//! same id always stay together), each near miss between two victims (a pair of their records
+//! the run scored at 0.01 or more but did not join) is made with the probability the model
+//! gives it among victims' records ([`crate::group_prior`]: victims' records are far more often
+//! one child than records at large), and links no pair scored are made again at the level of
+//! capture histories: as many (Poisson) as the model expects false links among the victims'
+//! links, each joining a victim on one list alone with a victim on another list alone, the
+//! pair of lists chosen in proportion to the victims on both. Seeded.
 //! `sightline-mse` pools the model-averaged distributions of all versions with equal weights,
 //! so the interval covers the spread between linkages as well as within each. If the linkage
 //! missed more links than it expects false ones, the estimate is still too high; the figure
@@ -181,7 +183,7 @@ pub struct Version {
 fn assumptions() -> Vec<String> {
     vec![
         "The lists are of one population: every victim could have been known to each kind of agency over the same period and area.".to_string(),
-        "Linkage finds the same child across agencies: the interval allows for the links the linkage model doubts and for as many missed links as it expects false ones; if it missed more, the estimate is too high.".to_string(),
+        "Linkage finds the same child across agencies: the interval allows for the links the linkage model doubts, for the links it nearly made between two victims, and for as many links no pair of records showed as it expects false ones; if it missed more, the estimate is too high.".to_string(),
         "How the lists depend on each other is captured by pairs of lists (a child known to the police more likely to be known to children's services); children whom every kind of agency is less likely to see make the estimate too low.".to_string(),
         "Nobody is on a list by mistake: a child wrongly recorded as a victim is counted as one.".to_string(),
     ]
@@ -256,6 +258,20 @@ pub fn versions(data: &Analysis, people: &People, draws: usize, seed: u64) -> Ve
             ))
         })
         .collect();
+    // Near misses between two victims: links the run did not make, each made in a draw with
+    // the probability the model gives it among victims' records (`group_prior`).
+    let prior = crate::group_prior::GroupPrior::new(people, data.linkage_prior, &|p| p.victim);
+    let near: Vec<(usize, usize, f64)> = data
+        .near_misses
+        .iter()
+        .filter_map(|&(a, b, probability)| {
+            Some((
+                *slot_of.get(&a)?,
+                *slot_of.get(&b)?,
+                prior.reweigh(probability),
+            ))
+        })
+        .collect();
     // As many links missed as the model expects false ones among the victims' links: at the
     // linkage threshold missed and false links balance (ARCHITECTURE.md, `link`).
     let expected_false: f64 = links.iter().map(|&(_, _, p)| 1.0 - p).sum();
@@ -267,7 +283,7 @@ pub fn versions(data: &Analysis, people: &People, draws: usize, seed: u64) -> Ve
                 union(&mut parent, pair[0].2, pair[1].2);
             }
         }
-        for &(a, b, probability) in &links {
+        for &(a, b, probability) in links.iter().chain(&near) {
             if rng.random::<f64>() < probability {
                 union(&mut parent, a, b);
             }
@@ -581,7 +597,7 @@ pub fn estimate(versions: &[Version], victims: u64, seed: u64) -> HiddenPopulati
                 observed_range: pooled.observed_range,
                 alternatives_range: pooled.alternatives_range,
                 method: pooled.method,
-                not_covered: "Missed links are made again at the level of the lists' overlaps, as many as the linkage model expects false links among the victims' links; they are not found. If the linkage missed more than that, the estimate is too high.".to_string(),
+                not_covered: "Links between two victims that no pair of their records showed (not even as a near miss) are made again at the level of the lists' overlaps, as many as the linkage model expects false links among the victims' links; they are not found. If the linkage missed more than that, the estimate is too high.".to_string(),
             });
         }
         Outcome::Refused(refusal) => {

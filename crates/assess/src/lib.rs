@@ -14,6 +14,7 @@
 
 pub mod collected;
 pub mod figure;
+mod group_prior;
 mod groups;
 pub mod hidden;
 mod missing;
@@ -202,13 +203,15 @@ impl Assessment {
 
 /// The probabilities of the links within people who hold a role, and of the near misses
 /// between two people who both hold it (a near miss between a victim and someone else would not
-/// change the count of victims if it were a missed link).
+/// change the count of victims if it were a missed link); with `group_prior`, the latter under
+/// the group's prior (victims only: see [`group_prior`]).
 /// `person_of_record` maps a record id to its person (an index into `people.people`).
 fn linkage_terms(
     data: &Analysis,
     people: &people::People,
     person_of_record: &rustc_hash::FxHashMap<i64, usize>,
     holds: &dyn Fn(&people::Person) -> bool,
+    group_prior: bool,
 ) -> (Vec<f64>, Vec<f64>) {
     let person = |record: i64| person_of_record.get(&record).map(|&p| &people.people[p]);
     let links = data
@@ -217,11 +220,16 @@ fn linkage_terms(
         .filter(|link| person(link.record_a).is_some_and(holds))
         .map(|link| link.probability)
         .collect();
+    let prior = if group_prior {
+        group_prior::GroupPrior::new(people, data.linkage_prior, holds)
+    } else {
+        group_prior::GroupPrior::RUN
+    };
     let near = data
         .near_misses
         .iter()
         .filter(|(a, b, _)| person(*a).is_some_and(holds) && person(*b).is_some_and(holds))
-        .map(|n| n.2)
+        .map(|n| prior.reweigh(n.2))
         .collect();
     (links, near)
 }
@@ -268,17 +276,17 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
         .zip(&people.person_of)
         .map(|(row, &p)| (row.record_id, p))
         .collect();
-    let uncertainty = |holds: &dyn Fn(&people::Person) -> bool, n: u64| {
-        let (links, near) = linkage_terms(data, &people, &person_of_record, holds);
+    let uncertainty = |holds: &dyn Fn(&people::Person) -> bool, n: u64, group_prior: bool| {
+        let (links, near) = linkage_terms(data, &people, &person_of_record, holds, group_prior);
         Some(figure::LinkageUncertainty::new(n, &links, &near))
     };
     let counts = vec![
         figure::Count {
-            linkage: uncertainty(&|p| p.victim, victims.people),
+            linkage: uncertainty(&|p| p.victim, victims.people, true),
             ..figure::count("victims", "Victims (linked people)", victims.people)
         },
         figure::Count {
-            linkage: uncertainty(&|p| p.offender, offenders.people),
+            linkage: uncertainty(&|p| p.offender, offenders.people, false),
             ..figure::count("offenders", "Offenders (linked people)", offenders.people)
         },
         figure::count(
@@ -294,7 +302,7 @@ pub fn assess(data: &Analysis, options: &Options) -> Result<Assessment, AssessEr
         figure::count("incidents", "Incidents", offending.incidents),
         figure::count("person_records", "Person records", data.people.len() as u64),
         figure::Count {
-            linkage: uncertainty(&|_| true, people.people.len() as u64),
+            linkage: uncertainty(&|_| true, people.people.len() as u64, false),
             ..figure::count(
                 "people",
                 "People (after linkage)",

@@ -138,6 +138,9 @@ pub struct Analysis {
     /// Current returns.
     pub returns: Vec<ReturnSummary>,
     pub linkage_run: Option<i64>,
+    /// The latest run's prior: the probability that two records drawn at random from all the
+    /// records it linked are one person.
+    pub linkage_prior: Option<f64>,
     /// The match probability of each link the latest run made between records.
     pub link_probabilities: Vec<f64>,
     /// The links the latest run made between records (the same order as
@@ -191,6 +194,15 @@ pub(crate) fn read(db: &mut dyn Db) -> Result<Analysis> {
         })?
         .flatten();
     let run = linkage_run.unwrap_or(-1);
+    let linkage_prior: Option<f64> = db
+        .row(
+            "SELECT model FROM linkage_runs WHERE run_id = ?1",
+            &[run.into()],
+            |row| row.opt_string(0),
+        )?
+        .flatten()
+        .and_then(|model| serde_json::from_str::<serde_json::Value>(&model).ok())
+        .and_then(|model| model.get("prior")?.as_f64());
 
     let mut texts = Interner::default();
     let mut link_probabilities = Vec::new();
@@ -377,6 +389,7 @@ pub(crate) fn read(db: &mut dyn Db) -> Result<Analysis> {
         agencies,
         returns,
         linkage_run,
+        linkage_prior,
         link_probabilities,
         links,
         near_misses,
