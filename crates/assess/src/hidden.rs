@@ -16,9 +16,10 @@
 //! under [`LINKAGE_DRAWS`] + 1 versions of the people: the linkage as stored, and draws in
 //! which each stored link holds with its own match probability (records one agency gave the
 //! same id always stay together), each near miss between two victims (a pair of their records
-//! the run scored at 0.01 or more but did not join) is made with the probability the model
-//! gives it among victims' records ([`crate::group_prior`]: victims' records are far more often
-//! one child than records at large), and links no pair scored are made again at the level of
+//! the run scored at 0.01 or more but did not join) is made with its probability under a prior
+//! drawn, once per draw, between the run's and the victims' own ([`crate::group_prior`]:
+//! victims' records are far more often one child than records at large, but how much more the
+//! evidence is worth among them varies with scale), and links no pair scored are made again at the level of
 //! capture histories: as many (Poisson) as the model expects false links among the victims'
 //! links, each joining a victim on one list alone with a victim on another list alone, the
 //! pair of lists chosen in proportion to the victims on both. Seeded.
@@ -259,17 +260,13 @@ pub fn versions(data: &Analysis, people: &People, draws: usize, seed: u64) -> Ve
         })
         .collect();
     // Near misses between two victims: links the run did not make, each made in a draw with
-    // the probability the model gives it among victims' records (`group_prior`).
+    // its probability under a prior drawn between the run's and the victims' (`group_prior`).
     let prior = crate::group_prior::GroupPrior::new(people, data.linkage_prior, &|p| p.victim);
     let near: Vec<(usize, usize, f64)> = data
         .near_misses
         .iter()
         .filter_map(|&(a, b, probability)| {
-            Some((
-                *slot_of.get(&a)?,
-                *slot_of.get(&b)?,
-                prior.reweigh(probability),
-            ))
+            Some((*slot_of.get(&a)?, *slot_of.get(&b)?, probability))
         })
         .collect();
     // As many links missed as the model expects false ones among the victims' links: at the
@@ -283,8 +280,14 @@ pub fn versions(data: &Analysis, people: &People, draws: usize, seed: u64) -> Ve
                 union(&mut parent, pair[0].2, pair[1].2);
             }
         }
-        for &(a, b, probability) in links.iter().chain(&near) {
+        for &(a, b, probability) in &links {
             if rng.random::<f64>() < probability {
+                union(&mut parent, a, b);
+            }
+        }
+        let draw_prior = prior.part(rng.random::<f64>());
+        for &(a, b, probability) in &near {
+            if rng.random::<f64>() < draw_prior.reweigh(probability) {
                 union(&mut parent, a, b);
             }
         }

@@ -281,7 +281,7 @@ pub fn methodology(a: &Assessment) -> String {
     );
     let _ = write!(
         out,
-        "A list with fewer than {} victims is merged with the other small lists or left out. To carry the linkage's own errors, the estimate is repeated on {} versions of the people and the versions are pooled: in each, every link holds with its match probability, every near miss between two victims (a pair of records the linkage scored but did not join) is made with the probability it has among victims' records, and as many further missed links as the linkage model expects false ones are made again between victims each on one list; if the linkage missed more, the estimate is too high. There is no estimate when the lists do not overlap, when one list's victims are all on another, or when there are too few victims.",
+        "A list with fewer than {} victims is merged with the other small lists or left out. To carry the linkage's own errors, the estimate is repeated on {} versions of the people and the versions are pooled: in each, every link holds with its match probability, every near miss between two victims (a pair of records the linkage scored but did not join) is made with a probability between the linkage model's own and the one it has among victims' records, and as many further missed links as the linkage model expects false ones are made again between victims each on one list; if the linkage missed more, the estimate is too high. There is no estimate when the lists do not overlap, when one list's victims are all on another, or when there are too few victims.",
         sightline_assess::hidden::MIN_LIST_SIZE,
         sightline_assess::hidden::LINKAGE_DRAWS + 1,
     );
