@@ -221,15 +221,8 @@ const COUNCIL_CENSUS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </Message>
 "#;
 
-/// A CIN child with 11A and a police record of the same child are one person. The census
-/// holds no name and no postcode; the council's 903 extract, sent with it, holds the child's
-/// home postcode, and the child in both is one record of the return: that record and the
-/// police record agree on date of birth, sex and postcode. The person is a victim (the police
-/// record) with the council's at_risk role, 11A and looked-after status beside it.
-#[test]
-fn a_cin_child_with_11a_and_a_police_record_of_the_same_child_are_one_person() {
-    let sandbox = Sandbox::new();
-    synth_workspace(&sandbox, "0.1", "4");
+/// Registers the police force POLX and the council LAX (children's services of E06000199).
+fn register_council_and_police(sandbox: &Sandbox) {
     sandbox.write(
         "register.csv",
         "agency_id,name,type,area,requested\n\
@@ -239,6 +232,18 @@ fn a_cin_child_with_11a_and_a_police_record_of_the_same_child_are_one_person() {
     sandbox
         .run(&["--workspace", "ws", "agencies", "import", "register.csv"])
         .expect_code(0);
+}
+
+/// A CIN child with 11A and a police record of the same child are one person. The census
+/// holds no name and no postcode; the council's 903 extract, sent with it, holds the child's
+/// home postcode, and the child in both is one record of the return: that record and the
+/// police record agree on date of birth, sex and postcode. The person is a victim (the police
+/// record) with the council's at_risk role, 11A and looked-after status beside it.
+#[test]
+fn a_cin_child_with_11a_and_a_police_record_of_the_same_child_are_one_person() {
+    let sandbox = Sandbox::new();
+    synth_workspace(&sandbox, "0.1", "4");
+    register_council_and_police(&sandbox);
     sandbox.write(
         "council/header.csv",
         "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nK0001,F,14/05/2008,WBRI,,,\n",
@@ -357,15 +362,7 @@ fn a_cin_child_with_11a_and_a_police_record_of_the_same_child_are_one_person() {
 fn a_cin_only_child_links_to_a_police_record_in_the_councils_area() {
     let sandbox = Sandbox::new();
     synth_workspace(&sandbox, "0.1", "5");
-    sandbox.write(
-        "register.csv",
-        "agency_id,name,type,area,requested\n\
-         POLX,Example Police,police,E23000099,yes\n\
-         LAX,Example Council,childrens_services,E06000199,yes\n",
-    );
-    sandbox
-        .run(&["--workspace", "ws", "agencies", "import", "register.csv"])
-        .expect_code(0);
+    register_council_and_police(&sandbox);
     sandbox.write(
         "council/cin.xml",
         COUNCIL_CENSUS
