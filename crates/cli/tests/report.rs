@@ -209,6 +209,29 @@ fn every_percentage_sits_in_an_element_with_its_n_and_base_and_no_small_count_is
             }
         }
     }
+    // The estimate of victims in all is published beside the counts, as the report prints it.
+    let estimate = &figures["estimates"][0];
+    assert_eq!(estimate["id"], "victims.estimated_total");
+    assert!(!estimate["lists"].as_array().expect("lists").is_empty());
+    assert!(
+        !estimate["assumptions"]
+            .as_array()
+            .expect("assumptions")
+            .is_empty()
+    );
+    if estimate["status"] == "estimated" {
+        let at = |key: &str, i: usize| estimate[key][i].as_u64().expect("a bound");
+        let point = estimate["estimate"].as_u64().expect("estimate");
+        assert!(point.is_multiple_of(10), "to the nearest ten: {estimate}");
+        assert!(
+            at("ci95", 0) <= point && point <= at("ci95", 1),
+            "{estimate}"
+        );
+        let printed = format!("about {} victims in all", thousands(point));
+        assert!(section.contains(&printed), "{printed} not in {section}");
+    } else {
+        assert!(estimate["refusal"].is_string(), "{estimate}");
+    }
     // The report went on the audit log.
     let audit = sandbox
         .run(&["--workspace", "ws", "audit", "--json"])
@@ -529,4 +552,17 @@ fn demo_runs_the_whole_pipeline_and_the_report_renders_in_headless_chromium() {
         "{} bytes",
         png.len()
     );
+}
+
+/// 12345 as "12,345".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (at, c) in digits.chars().enumerate() {
+        if at > 0 && (digits.len() - at).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -69,7 +69,7 @@ pub fn table(a: &Assessment) -> Option<(Table, FigureCells)> {
 
 /// An estimate as the report prints it: to the nearest ten (an estimate, not a count).
 fn about(x: f64) -> String {
-    thousands(((x / 10.0).round() * 10.0).max(0.0) as u64)
+    thousands(tens(x))
 }
 
 /// The UpSet-style chart: a bar per combination of lists (the victims on exactly those lists,
@@ -185,6 +185,68 @@ fn known_children(h: &HiddenPopulation, known: Shown, rules: &Rules) -> String {
             shown(victims),
             shown(known)
         )
+    }
+}
+
+/// The estimate as `figures.json` publishes it: numbers to the nearest ten, as the report prints
+/// them, the known victims under the overlaps table's disclosure control, and what it rests on.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PublishedEstimate {
+    pub id: String,
+    pub label: String,
+    /// `estimated` or `refused`.
+    pub status: &'static str,
+    /// Victims on the lists used: the base of the estimate.
+    pub known: Shown,
+    pub estimate: Option<u64>,
+    pub ci95: Option<[u64; 2]>,
+    /// Victims known to no agency: the estimate less the known.
+    pub hidden: Option<u64>,
+    pub hidden_ci95: Option<[u64; 2]>,
+    /// The lists (kinds of agency) used, by label.
+    pub lists: Vec<String>,
+    /// Lists merged or left out, and why.
+    pub lists_left_out: Vec<String>,
+    pub assumptions: Vec<String>,
+    /// Why there is no estimate, when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<String>,
+}
+
+/// A number as the report prints an estimate: to the nearest ten, never below zero.
+fn tens(x: f64) -> u64 {
+    ((x / 10.0).round() * 10.0).max(0.0) as u64
+}
+
+pub fn published_estimate(
+    a: &Assessment,
+    tables: &[Published],
+    rules: &Rules,
+) -> PublishedEstimate {
+    let h = &a.hidden_population;
+    let known = tables
+        .iter()
+        .find(|t| t.table.id == TABLE_ID)
+        .and_then(|t| t.protected.grand_total)
+        .unwrap_or_else(|| crate::tables::shown(h.known, rules));
+    let range = |r: Option<[f64; 2]>| r.map(|[low, high]| [tens(low), tens(high)]);
+    PublishedEstimate {
+        id: h.id.clone(),
+        label: h.label.clone(),
+        status: h.status,
+        known,
+        estimate: h.estimate.map(tens),
+        ci95: range(h.ci95),
+        hidden: h.hidden.map(tens),
+        hidden_ci95: range(h.hidden_ci95),
+        lists: h.lists.iter().map(|l| l.label.clone()).collect(),
+        lists_left_out: h
+            .lists_left_out
+            .iter()
+            .map(|l| format!("{} ({}): {}", l.label, l.action.replace('_', " "), l.reason))
+            .collect(),
+        assumptions: h.assumptions.clone(),
+        refusal: h.refusal.as_ref().map(|r| r.message.clone()),
     }
 }
 

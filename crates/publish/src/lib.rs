@@ -9,7 +9,7 @@
 
 mod charts;
 pub use charts::thousands;
-mod hidden;
+pub mod hidden;
 mod html;
 pub mod tables;
 
@@ -119,6 +119,8 @@ pub struct Publication {
     pub options: Options,
     pub tables: Vec<Published>,
     pub figures: Vec<PublishedFigure>,
+    /// Estimates (not counts): the victims no agency knows.
+    pub estimates: Vec<hidden::PublishedEstimate>,
     pub html: String,
 }
 
@@ -151,10 +153,12 @@ pub fn publish(assessment: &Assessment, options: &Options) -> Result<Publication
     let by_id: BTreeMap<&str, &PublishedFigure> =
         figures.iter().map(|f| (f.id.as_str(), f)).collect();
     let html = html::report(assessment, &published, &by_id, options);
+    let estimates = vec![hidden::published_estimate(assessment, &published, &rules)];
     Ok(Publication {
         options: *options,
         tables: published,
         figures,
+        estimates,
         html,
     })
 }
@@ -312,6 +316,7 @@ pub fn write(publication: &Publication, out: &Path) -> Result<Vec<PathBuf>, Publ
             "round": publication.options.rules.round,
         },
         "figures": publication.figures,
+        "estimates": publication.estimates,
     });
     std::fs::write(
         &figures,
