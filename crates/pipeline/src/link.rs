@@ -56,8 +56,8 @@ pub struct LinkReport {
     pub refused_merges: sightline_link::cluster::Refusals,
     pub flagged_clusters: Vec<sightline_link::cluster::Flagged>,
     pub seconds: f64,
-    /// The model: stored beside the run, so the stored summary leaves it out; the printed
-    /// report has it.
+    /// The model: stored beside the run, so the stored summary leaves it out; the report
+    /// returned has it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<Model>,
     #[serde(skip_serializing_if = "Option::is_none")]
