@@ -2,10 +2,11 @@
 
 use crate::Outcome;
 use crate::render::thousands;
-use crate::workspace::{Context, print_json};
+use crate::workspace::print_json;
 use clap::Args;
 use sightline_assess::figure::{Breakdown, Figure, Status};
 use sightline_assess::{Assessment, Options, truth};
+use sightline_pipeline::Session;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -23,15 +24,12 @@ pub struct AssessArgs {
     seed: u64,
 }
 
-pub fn assess(context: &Context, args: &AssessArgs) -> anyhow::Result<Outcome> {
-    let workspace = context.open()?;
-    let store = workspace.store()?;
-    let data = store.analysis()?;
+pub fn assess(context: &Session, args: &AssessArgs) -> anyhow::Result<Outcome> {
     let options = Options {
         seed: args.seed,
         ..Options::default()
     };
-    let assessment = sightline_assess::assess(&data, &options)?;
+    let assessment = sightline_pipeline::assess(context, &options)?;
     let comparison = match &args.truth {
         Some(dir) => Some(truth::compare(&assessment, &truth::read_summary(dir)?)),
         None => None,

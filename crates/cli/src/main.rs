@@ -254,7 +254,7 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let context = workspace::Context {
+    let context = sightline_pipeline::Session {
         workspace: cli.workspace,
         user: cli.user,
     };

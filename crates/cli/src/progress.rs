@@ -1,5 +1,6 @@
 //! Progress on stderr: a bar while a return is read, a bar (or a spinner) per phase while
-//! records are linked. Shown only on a terminal, never with `--json`.
+//! records are linked. Shown only on a terminal, never with `--json`. The pipeline's steps
+//! report through `sightline_pipeline::Progress`, which these implement.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sightline_intake::check::{RowRef, Sink};
@@ -12,20 +13,35 @@ pub struct WithProgress<'a> {
     bar: ProgressBar,
 }
 
+/// A bar of rows read, per table.
+fn rows_bar(show: bool) -> ProgressBar {
+    let target = if show {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(None, target);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{msg:<18} {wide_bar} {pos:>10}/{len:10} rows {per_sec:>12} {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Moves a bar of rows read along.
+fn show_rows(bar: &ProgressBar, table: Table, rows_read: u64, rows_expected: u64) {
+    bar.set_message(table.name());
+    bar.set_length(rows_expected.max(rows_read));
+    bar.set_position(rows_read);
+}
+
 impl<'a> WithProgress<'a> {
     pub fn new(inner: &'a mut dyn Sink, show: bool) -> WithProgress<'a> {
-        let target = if show {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        };
-        let bar = ProgressBar::with_draw_target(None, target);
-        if let Ok(style) = ProgressStyle::with_template(
-            "{msg:<18} {wide_bar} {pos:>10}/{len:10} rows {per_sec:>12} {eta}",
-        ) {
-            bar.set_style(style);
+        WithProgress {
+            inner,
+            bar: rows_bar(show),
         }
-        WithProgress { inner, bar }
     }
 
     pub fn finish(&self) {
@@ -48,10 +64,36 @@ impl Sink for WithProgress<'_> {
     }
 
     fn progress(&mut self, table: Table, rows_read: u64, rows_expected: u64) {
-        self.bar.set_message(table.name());
-        self.bar.set_length(rows_expected.max(rows_read));
-        self.bar.set_position(rows_read);
+        show_rows(&self.bar, table, rows_read, rows_expected);
         self.inner.progress(table, rows_read, rows_expected);
+    }
+}
+
+/// The bar of rows read while the pipeline stores a return.
+pub struct ReturnBar {
+    bar: ProgressBar,
+}
+
+impl ReturnBar {
+    pub fn new(show: bool) -> ReturnBar {
+        ReturnBar {
+            bar: rows_bar(show),
+        }
+    }
+}
+
+impl sightline_link::Progress for ReturnBar {
+    fn phase(&self, _: &str, _: u64) {}
+    fn advance(&self, _: u64) {}
+}
+
+impl sightline_pipeline::Progress for ReturnBar {
+    fn rows(&self, table: Table, read: u64, expected: u64) {
+        show_rows(&self.bar, table, read, expected);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }
 
@@ -106,5 +148,11 @@ impl sightline_link::Progress for PhaseBar {
 
     fn advance(&self, done: u64) {
         self.bar.inc(done);
+    }
+}
+
+impl sightline_pipeline::Progress for PhaseBar {
+    fn finish(&self) {
+        PhaseBar::finish(self);
     }
 }

@@ -2,58 +2,12 @@
 //! audit.
 
 use crate::Outcome;
-use crate::progress::WithProgress;
-use anyhow::{Context as _, bail};
-use sha2::{Digest, Sha256};
-use sightline_store::{Agency, NewReturn, Workspace};
+use crate::progress::ReturnBar;
+use anyhow::bail;
+use sightline_pipeline::{IngestOptions, Ingested, Session, key_override, read_register};
+use sightline_store::Workspace;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-
-/// Where the workspace is and who is working: from the global options.
-pub struct Context {
-    pub workspace: Option<PathBuf>,
-    pub user: Option<String>,
-}
-
-impl Context {
-    /// The workspace from `--workspace`, `SIGHTLINE_WORKSPACE`, or the current directory.
-    pub fn open(&self) -> anyhow::Result<Workspace> {
-        let dir = match &self.workspace {
-            Some(dir) => dir.clone(),
-            None => std::env::var_os("SIGHTLINE_WORKSPACE")
-                .map(PathBuf::from)
-                .map_or_else(std::env::current_dir, Ok)
-                .context("cannot tell the current directory")?,
-        };
-        let workspace = Workspace::open(&dir, key_override().as_deref())?;
-        Ok(match database_override() {
-            Some(url) => workspace.with_database(&url)?,
-            None => workspace,
-        })
-    }
-
-    /// The user for the audit log: `--user`, else the OS user.
-    pub fn user(&self) -> String {
-        self.user
-            .clone()
-            .or_else(|| std::env::var("USER").ok())
-            .or_else(|| std::env::var("LOGNAME").ok())
-            .or_else(|| std::env::var("USERNAME").ok())
-            .filter(|user| !user.trim().is_empty())
-            .unwrap_or_else(|| "unknown".to_string())
-    }
-}
-
-pub fn key_override() -> Option<PathBuf> {
-    std::env::var_os("SIGHTLINE_KEY_FILE").map(PathBuf::from)
-}
-
-/// The database URL (with a login and password) that wins over a workspace's config.
-pub fn database_override() -> Option<String> {
-    std::env::var("SIGHTLINE_DATABASE")
-        .ok()
-        .filter(|url| !url.trim().is_empty())
-}
 
 /// Pretty JSON on stdout (a closed pipe surfaces as an io error, which `main` ignores).
 pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
@@ -86,93 +40,7 @@ pub fn init(dir: &Path, database: Option<&str>) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// Reads an agency register CSV: `agency_id`, `name`, `type`, `area`, `requested`.
-/// Every problem is listed; nothing is imported unless every row is good.
-pub fn read_register(path: &Path) -> anyhow::Result<(Vec<Agency>, Vec<String>)> {
-    use sightline_standard::Coded;
-    use sightline_standard::codes::{AGENCY_TYPE, YES_NO};
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let headers: Vec<String> = reader
-        .headers()?
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let mut indices = Vec::new();
-    for name in ["agency_id", "name", "type", "area", "requested"] {
-        match column(name) {
-            Some(index) => indices.push(index),
-            None => bail!(
-                "{}: no '{name}' column; the register needs agency_id, name, type, area, requested",
-                path.display()
-            ),
-        }
-    }
-    let mut agencies = Vec::new();
-    let mut problems = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let row = index + 2;
-        let record = match record {
-            Ok(record) => record,
-            Err(error) => {
-                problems.push(format!("row {row}: {error}"));
-                continue;
-            }
-        };
-        let cell = |i: usize| {
-            sightline_standard::cells::restore(record.get(indices[i]).unwrap_or_default().trim())
-                .to_string()
-        };
-        let agency_type = match AGENCY_TYPE.lookup(&cell(2)) {
-            Coded::Code(code) => code.to_string(),
-            _ => {
-                problems.push(format!(
-                    "row {row}: type '{}' is not one of {}",
-                    cell(2),
-                    AGENCY_TYPE
-                        .codes
-                        .iter()
-                        .map(|c| c.code)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-                continue;
-            }
-        };
-        let requested = match YES_NO.lookup(&cell(4)) {
-            Coded::Code("yes") => true,
-            Coded::Code("no") => false,
-            _ => {
-                problems.push(format!(
-                    "row {row}: requested '{}' is not yes or no",
-                    cell(4)
-                ));
-                continue;
-            }
-        };
-        if cell(0).is_empty() || cell(1).is_empty() {
-            problems.push(format!("row {row}: agency_id and name are required"));
-            continue;
-        }
-        if agencies.iter().any(|a: &Agency| a.agency_id == cell(0)) {
-            problems.push(format!("row {row}: agency_id '{}' appears twice", cell(0)));
-            continue;
-        }
-        agencies.push(Agency {
-            agency_id: cell(0),
-            name: cell(1),
-            agency_type,
-            area: cell(3),
-            requested,
-        });
-    }
-    Ok((agencies, problems))
-}
-
-pub fn agencies_import(context: &Context, file: &Path) -> anyhow::Result<Outcome> {
+pub fn agencies_import(context: &Session, file: &Path) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     let workspace = context.open()?;
     let (agencies, problems) = read_register(file)?;
@@ -194,7 +62,7 @@ pub fn agencies_import(context: &Context, file: &Path) -> anyhow::Result<Outcome
     Ok(Outcome::Clean)
 }
 
-pub fn agencies_list(context: &Context, json: bool) -> anyhow::Result<Outcome> {
+pub fn agencies_list(context: &Session, json: bool) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     let agencies = context.open()?.store()?.agencies()?;
     if json {
@@ -230,34 +98,6 @@ pub fn agencies_list(context: &Context, json: bool) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// The identity of a return's content: its files' bytes (in any order), the profile's bytes
-/// and the period.
-fn content_hash(
-    files: &[PathBuf],
-    profile: Option<&Path>,
-    period: Option<&str>,
-) -> anyhow::Result<String> {
-    let digest = |path: &Path| -> anyhow::Result<String> {
-        let mut hasher = Sha256::new();
-        let mut file =
-            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-        std::io::copy(&mut file, &mut hasher)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        Ok(hex::encode(hasher.finalize()))
-    };
-    let mut parts: Vec<String> = files
-        .iter()
-        .map(|f| digest(f))
-        .collect::<anyhow::Result<_>>()?;
-    parts.sort();
-    parts.push(format!(
-        "profile:{}",
-        profile.map(digest).transpose()?.unwrap_or_default()
-    ));
-    parts.push(format!("period:{}", period.unwrap_or_default()));
-    Ok(hex::encode(Sha256::digest(parts.join("\n").as_bytes())))
-}
-
 #[derive(clap::Args)]
 pub struct IngestArgs {
     /// The return's files: CSVs and/or workbooks.
@@ -276,86 +116,38 @@ pub struct IngestArgs {
     pub json: bool,
 }
 
-/// What storing a return did.
-pub enum Ingested {
-    /// The same bytes were already stored as this return.
-    Already(i64),
-    Stored(sightline_intake::CheckReport, sightline_store::StoredReturn),
-}
-
-/// Checks a return and stores it whole or not at all; progress on stderr if asked.
-pub fn store_return(
-    context: &Context,
-    args: &IngestArgs,
-    show_progress: bool,
-) -> anyhow::Result<Ingested> {
-    let workspace = context.open()?;
-    let mut store = workspace.store()?;
-    if store.agency(&args.agency)?.is_none() {
-        bail!(
-            "agency '{}' is not in the register; add it to the register file and run `sightline agencies import FILE`",
-            args.agency
-        );
-    }
-    let options = crate::check::options(args.profile.as_deref(), args.period.as_deref())?;
-    let hash = content_hash(&args.files, args.profile.as_deref(), args.period.as_deref())?;
-    if let Some(existing) = store.find_return(&args.agency, &hash)? {
-        return Ok(Ingested::Already(existing));
-    }
-    let mut keys = workspace.keys()?;
-    let new = NewReturn {
-        agency_id: args.agency.clone(),
-        period: options
-            .period
-            .map(|p| (p.from.to_string(), p.to.to_string())),
-        // File names only: a folder path can name a person, and the store keeps it in the clear.
-        files: args
-            .files
-            .iter()
-            .map(|f| {
-                f.file_name().map_or_else(
-                    || f.display().to_string(),
-                    |n| n.to_string_lossy().to_string(),
-                )
-            })
-            .collect(),
-        content_hash: hash,
-        user: context.user(),
-    };
-    let stored = store.ingest(&new, &mut keys, &mut |sink| {
-        let mut sink = WithProgress::new(sink, show_progress);
-        let report = sightline_intake::check(&args.files, &options, &mut sink);
-        sink.finish();
-        report
-    });
-    match stored {
-        Ok((report, stored)) => Ok(Ingested::Stored(report, stored)),
-        // Another process stored the same bytes while this one was reading them.
-        Err(sightline_store::StoreError::AlreadyStored(existing)) => {
-            Ok(Ingested::Already(existing))
+impl IngestArgs {
+    /// The return to store, as the pipeline takes it.
+    pub fn options(&self) -> IngestOptions {
+        IngestOptions {
+            files: self.files.clone(),
+            agency: self.agency.clone(),
+            profile: self.profile.clone(),
+            period: self.period.clone(),
         }
-        Err(error) => Err(error.into()),
     }
 }
 
-pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
+pub fn ingest(context: &Session, args: &IngestArgs) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
-    let (report, stored) = match store_return(context, args, !args.json)? {
-        Ingested::Already(existing) => {
-            if args.json {
-                print_json(
-                    &serde_json::json!({ "already_ingested": existing, "return_id": existing }),
-                )?;
-            } else {
-                writeln!(
-                    out,
-                    "Already ingested as return {existing}; nothing changed."
-                )?;
+    let progress = ReturnBar::new(!args.json);
+    let (report, stored) =
+        match sightline_pipeline::store_return(context, &args.options(), &progress)? {
+            Ingested::Already(existing) => {
+                if args.json {
+                    print_json(
+                        &serde_json::json!({ "already_ingested": existing, "return_id": existing }),
+                    )?;
+                } else {
+                    writeln!(
+                        out,
+                        "Already ingested as return {existing}; nothing changed."
+                    )?;
+                }
+                return Ok(Outcome::Clean);
             }
-            return Ok(Outcome::Clean);
-        }
-        Ingested::Stored(report, stored) => (report, stored),
-    };
+            Ingested::Stored(report, stored) => (report, stored),
+        };
     let rejected = report.rows_rejected();
     if args.json {
         print_json(&serde_json::json!({
@@ -406,7 +198,7 @@ pub fn ingest(context: &Context, args: &IngestArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-pub fn returns(context: &Context, all: bool, json: bool) -> anyhow::Result<Outcome> {
+pub fn returns(context: &Session, all: bool, json: bool) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     let returns = context.open()?.store()?.returns(all)?;
     if json {
@@ -467,7 +259,7 @@ pub fn require_reason(reason: Option<&str>) -> anyhow::Result<&str> {
 }
 
 pub fn rejects(
-    context: &Context,
+    context: &Session,
     return_id: i64,
     reveal: bool,
     reason: Option<&str>,
@@ -518,7 +310,7 @@ pub fn rejects(
 }
 
 pub fn reveal(
-    context: &Context,
+    context: &Session,
     record_id: i64,
     reason: Option<&str>,
     json: bool,
@@ -546,7 +338,7 @@ pub fn reveal(
     Ok(Outcome::Clean)
 }
 
-pub fn backup(context: &Context, out: &Path, reason: &str) -> anyhow::Result<Outcome> {
+pub fn backup(context: &Session, out: &Path, reason: &str) -> anyhow::Result<Outcome> {
     let workspace = context.open()?;
     let head = workspace.backup(out, &context.user(), reason)?;
     let mut stdout = std::io::stdout().lock();
@@ -563,7 +355,7 @@ pub fn backup(context: &Context, out: &Path, reason: &str) -> anyhow::Result<Out
     Ok(Outcome::Clean)
 }
 
-pub fn restore(context: &Context, file: &Path, dir: &Path) -> anyhow::Result<Outcome> {
+pub fn restore(context: &Session, file: &Path, dir: &Path) -> anyhow::Result<Outcome> {
     let Some(key) = key_override() else {
         bail!(
             "restoring needs the store's key file, kept apart from the backup: give it with SIGHTLINE_KEY_FILE=PATH"
@@ -589,7 +381,7 @@ pub fn restore(context: &Context, file: &Path, dir: &Path) -> anyhow::Result<Out
     Ok(Outcome::Clean)
 }
 
-pub fn erase(context: &Context, return_id: i64, reason: Option<&str>) -> anyhow::Result<Outcome> {
+pub fn erase(context: &Session, return_id: i64, reason: Option<&str>) -> anyhow::Result<Outcome> {
     let reason = match reason.map(str::trim) {
         Some(reason) if !reason.is_empty() => reason,
         _ => bail!(
@@ -613,7 +405,7 @@ pub fn erase(context: &Context, return_id: i64, reason: Option<&str>) -> anyhow:
     Ok(Outcome::Clean)
 }
 
-pub fn keys_rotate(context: &Context, reason: Option<&str>) -> anyhow::Result<Outcome> {
+pub fn keys_rotate(context: &Session, reason: Option<&str>) -> anyhow::Result<Outcome> {
     let reason = match reason.map(str::trim) {
         Some(reason) if !reason.is_empty() => reason,
         _ => bail!("rotating the key needs --reason TEXT: it is written to the audit log"),
@@ -640,7 +432,7 @@ pub fn keys_rotate(context: &Context, reason: Option<&str>) -> anyhow::Result<Ou
     Ok(Outcome::Clean)
 }
 
-pub fn audit(context: &Context, verify: bool, json: bool) -> anyhow::Result<Outcome> {
+pub fn audit(context: &Session, verify: bool, json: bool) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     let store = context.open()?.store()?;
     if verify {
