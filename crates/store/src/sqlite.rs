@@ -4,7 +4,7 @@
 //! killed part-way leaves no trace of it, and the immediate lock makes writers (and so audit
 //! appends and record ids) one after another. Record ids of a return follow the largest stored.
 
-use crate::db::{Db, RecordIds, SqlRow, Value};
+use crate::db::{Column, Db, EncodedRows, Field, RecordIds, SqlRow, Value, column_names};
 use crate::migrations::{self, Dialect, LATEST};
 use crate::{Result, StoreError};
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -304,6 +304,40 @@ impl Db for SqliteDb {
         let mut statement = self.conn.prepare_cached(&sql)?;
         for row in rows {
             statement.execute(rusqlite::params_from_iter(&row))?;
+        }
+        Ok(())
+    }
+
+    /// The prepared insert, each row's fields bound where they lie in the encoded rows.
+    fn insert_encoded(
+        &mut self,
+        table: &str,
+        columns: &[Column],
+        rows: &EncodedRows,
+    ) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            column_names(columns),
+            placeholders.join(", ")
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut decoded = rows.decode(columns);
+        let mut fields = Vec::with_capacity(columns.len());
+        while decoded.next_into(&mut fields)? {
+            for (at, field) in fields.iter().enumerate() {
+                let value = match *field {
+                    Field::Null => ValueRef::Null,
+                    Field::Int(n) => ValueRef::Integer(n),
+                    Field::Text(text) => ValueRef::Text(text),
+                    Field::Blob(bytes) => ValueRef::Blob(bytes),
+                };
+                statement.raw_bind_parameter(at + 1, ToSqlOutput::Borrowed(value))?;
+            }
+            statement.raw_execute()?;
         }
         Ok(())
     }
