@@ -144,7 +144,9 @@ struct Pending {
 }
 
 enum Item {
-    Record(Record),
+    /// Boxed, as intake gives it: a batch's vector stays small to fill and to move.
+    Person(Box<PersonRecord>),
+    Other(Box<Record>),
     Reject(Box<RejectedCells>),
 }
 
@@ -345,12 +347,14 @@ fn encode_batches(
         return_id,
         aad: Vec::with_capacity(64),
     };
-    for mut rows in pending {
+    for rows in pending {
         let mut out = recycled.try_recv().unwrap_or_default();
-        for row in rows.drain(..) {
+        for row in &rows {
             encoder.encode(row, &mut out)?;
         }
-        // The emptied vector goes back to be filled again; dropped if the sink has enough.
+        // The rows go back to the thread that made them, to be dropped there (freeing memory
+        // on the thread that allocated it is the allocator's fast path) and the vector filled
+        // again; if the sink has enough vectors, they are dropped here.
         let _ = give_back.try_send(rows);
         if to_writer.send(out).is_err() {
             // The writer stopped; its error says why.
@@ -421,16 +425,19 @@ impl Encoder<'_> {
         self.keys.pseudonym(kind, self.agency, id)
     }
 
-    fn encode(&mut self, row: Pending, out: &mut Encoded) -> Result<()> {
+    fn encode(&mut self, row: &Pending, out: &mut Encoded) -> Result<()> {
         let Pending {
             source_row,
             record_id,
             nonce,
-            item,
-        } = row;
+            ref item,
+        } = *row;
         let source_row_int = i64::try_from(source_row).unwrap_or(i64::MAX);
         let return_id = self.return_id;
         let record = match item {
+            Item::Person(person) => {
+                return self.person(source_row_int, record_id, nonce, person, out);
+            }
             Item::Reject(cells) => {
                 let file = &cells.file;
                 let table = cells.table;
@@ -447,28 +454,23 @@ impl Encoder<'_> {
                 self.keys.seal_with(nonce, &self.aad, &mut sealed, |o| {
                     o.extend_from_slice(cells.plain.as_bytes())
                 })?;
-                let RejectedCells {
-                    table,
-                    file,
-                    rules,
-                    columns,
-                    ..
-                } = *cells;
                 out.singles.push(Single::Reject(Box::new(Reject {
                     table,
-                    file,
+                    file: file.clone(),
                     source_row,
-                    rules,
-                    columns,
+                    rules: cells.rules.clone(),
+                    columns: cells.columns.clone(),
                     sealed,
                 })));
                 return Ok(());
             }
-            Item::Record(record) => record,
+            Item::Other(record) => record,
         };
-        match record {
-            Record::Person(person) => {
-                self.person(source_row_int, record_id, nonce, &person, out)?
+        match &**record {
+            Record::Person(_) => {
+                return Err(StoreError::Corrupt(
+                    "a person record came without its record id".to_string(),
+                ));
             }
             Record::Incident(incident) => {
                 let rows = &mut out.incidents;
@@ -905,14 +907,17 @@ impl SealingSink {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let next = self
-            .spent
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(self.batch_rows));
+        let next = match self.spent.try_recv() {
+            Ok(mut spent) => {
+                spent.clear();
+                spent
+            }
+            Err(_) => Vec::with_capacity(self.batch_rows),
+        };
         let mut batch = std::mem::replace(&mut self.batch, next);
         let people = batch
             .iter()
-            .filter(|row| matches!(row.item, Item::Record(Record::Person(_))))
+            .filter(|row| matches!(row.item, Item::Person(_)))
             .count();
         let mut ids = if people > 0 {
             self.ids.take(people).map_err(sink_error)?.into_iter()
@@ -921,14 +926,15 @@ impl SealingSink {
         };
         for row in &mut batch {
             let nonces = match row.item {
-                Item::Record(Record::Person(_)) => {
+                Item::Person(_) => {
                     row.record_id = ids
                         .next()
                         .ok_or_else(|| sink_error("the store gave too few record ids"))?;
                     PERSON_NONCES
                 }
-                Item::Record(Record::GroupMember(_)) | Item::Reject(_) => 1,
-                Item::Record(_) => 0,
+                Item::Other(ref record) if matches!(**record, Record::GroupMember(_)) => 1,
+                Item::Reject(_) => 1,
+                Item::Other(_) => 0,
             };
             row.nonce = self.next_nonce;
             self.next_nonce += nonces;
@@ -944,7 +950,11 @@ impl SealingSink {
 
 impl Sink for SealingSink {
     fn accepted(&mut self, at: RowRef<'_>, record: Record) -> std::result::Result<(), IntakeError> {
-        self.push(at.row, Item::Record(record))
+        let item = match record {
+            Record::Person(person) => Item::Person(person),
+            other => Item::Other(Box::new(other)),
+        };
+        self.push(at.row, item)
     }
 
     fn rejected(
