@@ -321,11 +321,37 @@ impl dyn SqlRow + '_ {
     }
 }
 
-/// Hands out person record ids for a return. Ids are unique; on an engine that lets several
-/// returns be written at once they need not follow the previous return's.
+/// The rows whose ids a return takes before it writes them, so that rows referring to them
+/// (a person's identity, a rejected row's cells, a group member's label) can be written with
+/// them in bulk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdKind {
+    /// `people.record_id`.
+    Person,
+    /// `rejects.reject_id`.
+    Reject,
+    /// `group_members.record_id`.
+    GroupMember,
+}
+
+impl IdKind {
+    pub const ALL: [IdKind; 3] = [IdKind::Person, IdKind::Reject, IdKind::GroupMember];
+
+    /// The table and its id column.
+    pub fn column(self) -> (&'static str, &'static str) {
+        match self {
+            IdKind::Person => ("people", "record_id"),
+            IdKind::Reject => ("rejects", "reject_id"),
+            IdKind::GroupMember => ("group_members", "record_id"),
+        }
+    }
+}
+
+/// Hands out ids for a return's rows. Ids are unique; on an engine that lets several returns
+/// be written at once they need not follow the previous return's.
 pub trait RecordIds: Send {
-    /// `n` new ids, ascending.
-    fn take(&mut self, n: usize) -> Result<Vec<i64>>;
+    /// `n` new ids of a kind, ascending.
+    fn take(&mut self, kind: IdKind, n: usize) -> Result<Vec<i64>>;
 }
 
 /// A connection to one engine, as the store uses it. Contracts:
@@ -361,7 +387,7 @@ pub trait Db: Send {
     fn commit(&mut self) -> Result<()>;
     fn rollback(&mut self);
     fn lock_audit(&mut self) -> Result<()>;
-    /// Record ids for a return being written in the current transaction.
+    /// Ids for a return being written in the current transaction (see [`IdKind`]).
     fn record_ids(&mut self) -> Result<Box<dyn RecordIds>>;
     /// Rows the ingest hands to the writer at a time.
     fn batch_rows(&self) -> usize;

@@ -16,9 +16,9 @@
 //! after every row, its counts, its supersessions and its audit events are written. Nothing
 //! here names an engine.
 
-use crate::db::{Column, Db, EncodedRows, Kind, RecordIds, Value};
+use crate::db::{Column, Db, EncodedRows, IdKind, Kind, RecordIds};
 use crate::keys::{Keys, PSEUDONYM_LEN};
-use crate::sql_store::{AuditWriter, IDENTITY_COLUMNS, Sealed, append_audit};
+use crate::sql_store::{AuditWriter, IDENTITY_COLUMNS, append_audit};
 use crate::{Action, NewReturn, Result, StoreError};
 use sightline_intake::check::{RowRef, Sink};
 use sightline_intake::report::CheckReport;
@@ -133,9 +133,34 @@ pub struct StoredReturn {
     pub superseded: Vec<i64>,
 }
 
-/// A row as intake gave it, with what the calling thread decided for it: a person's record id,
-/// and the first of the nonces reserved for the row (a person's, a group member's label, a
-/// rejected row's cells).
+const MEMBER_COLUMNS: &[Column] = &[
+    ("record_id", Kind::Int),
+    ("return_id", Kind::Int),
+    ("source_row", Kind::Int),
+    ("group_key", Kind::Text),
+    ("person_key", Kind::Text),
+];
+
+const LABEL_COLUMNS: &[Column] = &[("record_id", Kind::Int), ("label", Kind::Blob)];
+
+const REJECT_COLUMNS: &[Column] = &[
+    ("reject_id", Kind::Int),
+    ("return_id", Kind::Int),
+    ("table_name", Kind::Text),
+    ("file", Kind::Text),
+    ("source_row", Kind::Int),
+    ("rules", Kind::Text),
+    ("columns", Kind::Text),
+];
+
+const REJECTED_CELL_COLUMNS: &[Column] = &[("reject_id", Kind::Int), ("sealed", Kind::Blob)];
+
+/// Group members and rejected rows held back before they are written (see `encode_batches`).
+const HELD_ROWS: usize = 8192;
+
+/// A row as intake gave it, with what the calling thread decided for it: its id (a person's
+/// record id, a rejected row's, a group member's), and the first of the nonces reserved for
+/// the row (a person's identifiers, a group member's label, a rejected row's cells).
 struct Pending {
     source_row: u64,
     record_id: i64,
@@ -160,29 +185,7 @@ struct RejectedCells {
     plain: String,
 }
 
-/// A rejected row ready to write: where, which rules, and its cells sealed.
-struct Reject {
-    table: &'static str,
-    file: String,
-    source_row: u64,
-    rules: String,
-    columns: String,
-    sealed: Vec<u8>,
-}
-
-/// A row written on its own, after the batch's bulk rows: its vault row needs the id the
-/// engine gives the first.
-enum Single {
-    Member {
-        source_row: u64,
-        group_key: String,
-        person_key: String,
-        label: Sealed,
-    },
-    Reject(Box<Reject>),
-}
-
-/// A batch encoded for the writer: each table's rows, and the rows written one by one.
+/// A batch encoded for the writer: each table's rows.
 #[derive(Default)]
 struct Encoded {
     people: EncodedRows,
@@ -191,22 +194,45 @@ struct Encoded {
     involvements: EncodedRows,
     episodes: EncodedRows,
     governance: EncodedRows,
-    singles: Vec<Single>,
+    members: EncodedRows,
+    labels: EncodedRows,
+    rejects: EncodedRows,
+    rejected_cells: EncodedRows,
 }
 
 impl Encoded {
-    fn clear(&mut self) {
-        for rows in [
+    fn tables(&mut self) -> [&mut EncodedRows; 10] {
+        [
             &mut self.people,
             &mut self.identities,
             &mut self.incidents,
             &mut self.involvements,
             &mut self.episodes,
             &mut self.governance,
-        ] {
+            &mut self.members,
+            &mut self.labels,
+            &mut self.rejects,
+            &mut self.rejected_cells,
+        ]
+    }
+
+    fn clear(&mut self) {
+        for rows in self.tables() {
             rows.clear();
         }
-        self.singles.clear();
+    }
+
+    /// The rows of the few tables held back until there are enough of them (group members,
+    /// rejected rows and their vault rows), exchanged with `held`.
+    fn swap_held(&mut self, held: &mut Encoded) {
+        std::mem::swap(&mut self.members, &mut held.members);
+        std::mem::swap(&mut self.labels, &mut held.labels);
+        std::mem::swap(&mut self.rejects, &mut held.rejects);
+        std::mem::swap(&mut self.rejected_cells, &mut held.rejected_cells);
+    }
+
+    fn held_rows(&self) -> usize {
+        self.members.rows() + self.rejects.rows()
     }
 }
 
@@ -259,7 +285,7 @@ pub(crate) fn write_return(
         let (recycle, recycled) = sync_channel::<Encoded>(BATCHES_AHEAD + 2);
         let (give_back, spent) = sync_channel::<Vec<Pending>>(BATCHES_AHEAD + 2);
         let writer_db: &mut dyn Db = &mut *db;
-        let writer = scope.spawn(move || write_batches(writer_db, return_id, batches, recycle));
+        let writer = scope.spawn(move || write_batches(writer_db, batches, recycle));
         let sealing: &Keys = keys;
         let agency = new.agency_id.as_str();
         let encoder = scope.spawn(move || {
@@ -310,7 +336,6 @@ pub(crate) fn review_date(from: &str, years: i64) -> String {
 /// or rejected row before its sealed value. Spent buffers go back to the encoder.
 fn write_batches(
     db: &mut dyn Db,
-    return_id: i64,
     batches: Receiver<Encoded>,
     recycle: SyncSender<Encoded>,
 ) -> Result<()> {
@@ -321,9 +346,14 @@ fn write_batches(
         db.insert_encoded("involvements", INVOLVEMENT_COLUMNS, &batch.involvements)?;
         db.insert_encoded("missing_episodes", EPISODE_COLUMNS, &batch.episodes)?;
         db.insert_encoded("governance", GOVERNANCE_COLUMNS, &batch.governance)?;
-        for single in &batch.singles {
-            write_single(db, return_id, single)?;
-        }
+        db.insert_encoded("group_members", MEMBER_COLUMNS, &batch.members)?;
+        db.insert_encoded("group_labels", LABEL_COLUMNS, &batch.labels)?;
+        db.insert_encoded("rejects", REJECT_COLUMNS, &batch.rejects)?;
+        db.insert_encoded(
+            "rejected_cells",
+            REJECTED_CELL_COLUMNS,
+            &batch.rejected_cells,
+        )?;
         batch.clear();
         // When the encoder has enough spare buffers, this one is dropped.
         let _ = recycle.try_send(batch);
@@ -347,10 +377,16 @@ fn encode_batches(
         return_id,
         aad: Vec::with_capacity(64),
     };
+    // Group members and rejected rows are few and each table is a statement (a round trip on
+    // a server): they are held back until there are a batch's worth, or the return ends.
+    let mut held = Encoded::default();
     for rows in pending {
         let mut out = recycled.try_recv().unwrap_or_default();
         for row in &rows {
-            encoder.encode(row, &mut out)?;
+            encoder.encode(row, &mut out, &mut held)?;
+        }
+        if held.held_rows() >= HELD_ROWS {
+            out.swap_held(&mut held);
         }
         // The rows go back to the thread that made them, to be dropped there (freeing memory
         // on the thread that allocated it is the allocator's fast path) and the vector filled
@@ -358,8 +394,14 @@ fn encode_batches(
         let _ = give_back.try_send(rows);
         if to_writer.send(out).is_err() {
             // The writer stopped; its error says why.
-            break;
+            return Ok(());
         }
+    }
+    if held.held_rows() > 0 {
+        let mut out = recycled.try_recv().unwrap_or_default();
+        out.swap_held(&mut held);
+        // A writer that stopped has its error.
+        let _ = to_writer.send(out);
     }
     Ok(())
 }
@@ -420,12 +462,9 @@ impl Encoder<'_> {
         rows.blob(&text);
     }
 
-    /// A pseudonymous key as a string (rows written one by one).
-    fn key_string(&self, kind: &str, id: &str) -> String {
-        self.keys.pseudonym(kind, self.agency, id)
-    }
-
-    fn encode(&mut self, row: &Pending, out: &mut Encoded) -> Result<()> {
+    /// Encodes a row into its table's rows: `out` for the batch's, `held` for the tables held
+    /// back (group members, rejected rows).
+    fn encode(&mut self, row: &Pending, out: &mut Encoded, held: &mut Encoded) -> Result<()> {
         let Pending {
             source_row,
             record_id,
@@ -439,30 +478,34 @@ impl Encoder<'_> {
                 return self.person(source_row_int, record_id, nonce, person, out);
             }
             Item::Reject(cells) => {
-                let file = &cells.file;
                 let table = cells.table;
+                let rows = &mut held.rejects;
+                rows.row(REJECT_COLUMNS.len());
+                rows.int(record_id);
+                rows.int(return_id);
+                rows.text(table);
+                rows.text(&cells.file);
+                rows.int(source_row_int);
+                rows.text(&cells.rules);
+                rows.text(&cells.columns);
                 self.aad.clear();
                 self.aad.extend_from_slice(b"rejects/");
                 push_decimal(&mut self.aad, return_id);
                 self.aad.push(b'/');
                 self.aad.extend_from_slice(table.as_bytes());
                 self.aad.push(b'/');
-                self.aad.extend_from_slice(file.as_bytes());
+                self.aad.extend_from_slice(cells.file.as_bytes());
                 self.aad.push(b'/');
                 push_decimal(&mut self.aad, source_row_int);
-                let mut sealed = Vec::with_capacity(cells.plain.len() + 28);
-                self.keys.seal_with(nonce, &self.aad, &mut sealed, |o| {
-                    o.extend_from_slice(cells.plain.as_bytes())
-                })?;
-                out.singles.push(Single::Reject(Box::new(Reject {
-                    table,
-                    file: file.clone(),
-                    source_row,
-                    rules: cells.rules.clone(),
-                    columns: cells.columns.clone(),
-                    sealed,
-                })));
-                return Ok(());
+                let vault = &mut held.rejected_cells;
+                vault.row(REJECTED_CELL_COLUMNS.len());
+                vault.int(record_id);
+                let (keys, aad) = (self.keys, &self.aad);
+                return vault.with(|buffer| {
+                    keys.seal_with(nonce, aad, buffer, |o| {
+                        o.extend_from_slice(cells.plain.as_bytes())
+                    })
+                });
             }
             Item::Other(record) => record,
         };
@@ -522,28 +565,30 @@ impl Encoder<'_> {
                 rows.text(board.assumes_cse_present.as_str());
             }
             Record::GroupMember(member) => {
-                let label = match member.label.as_deref().filter(|l| !l.is_empty()) {
-                    Some(label) => {
-                        self.aad.clear();
-                        self.aad.extend_from_slice(b"groups/");
-                        push_decimal(&mut self.aad, return_id);
-                        self.aad.push(b'/');
-                        push_decimal(&mut self.aad, source_row_int);
-                        self.aad.extend_from_slice(b"/label");
-                        let mut sealed = Vec::with_capacity(label.len() + 28);
-                        self.keys.seal_with(nonce, &self.aad, &mut sealed, |o| {
+                let rows = &mut held.members;
+                rows.row(MEMBER_COLUMNS.len());
+                rows.int(record_id);
+                rows.int(return_id);
+                rows.int(source_row_int);
+                self.key(rows, "group", &member.group_id);
+                self.key(rows, "person", &member.person_id);
+                if let Some(label) = member.label.as_deref().filter(|l| !l.is_empty()) {
+                    self.aad.clear();
+                    self.aad.extend_from_slice(b"groups/");
+                    push_decimal(&mut self.aad, return_id);
+                    self.aad.push(b'/');
+                    push_decimal(&mut self.aad, source_row_int);
+                    self.aad.extend_from_slice(b"/label");
+                    let vault = &mut held.labels;
+                    vault.row(LABEL_COLUMNS.len());
+                    vault.int(record_id);
+                    let (keys, aad) = (self.keys, &self.aad);
+                    vault.with(|buffer| {
+                        keys.seal_with(nonce, aad, buffer, |o| {
                             o.extend_from_slice(label.as_bytes())
-                        })?;
-                        Some(sealed)
-                    }
-                    None => None,
-                };
-                out.singles.push(Single::Member {
-                    source_row,
-                    group_key: self.key_string("group", &member.group_id),
-                    person_key: self.key_string("person", &member.person_id),
-                    label,
-                });
+                        })
+                    })?;
+                }
             }
         }
         Ok(())
@@ -708,68 +753,6 @@ pub fn identification(person: &sightline_standard::records::PersonRecord) -> &'s
     }
 }
 
-/// A group member or a rejected row: the analysis row, then its sealed value in the vault under
-/// the id the first was given.
-fn write_single(db: &mut dyn Db, return_id: i64, row: &Single) -> Result<()> {
-    let no_id = || StoreError::Corrupt("no record id was given".to_string());
-    match row {
-        Single::Member {
-            source_row,
-            group_key,
-            person_key,
-            label,
-        } => {
-            let record_id = db
-                .row(
-                    "INSERT INTO group_members (return_id, source_row, group_key, person_key) VALUES (?1, ?2, ?3, ?4) RETURNING record_id",
-                    &[
-                        Value::Int(return_id),
-                        (*source_row).into(),
-                        group_key.into(),
-                        person_key.into(),
-                    ],
-                    |row| row.i64(0),
-                )?
-                .ok_or_else(no_id)?;
-            if let Some(label) = label {
-                db.execute(
-                    "INSERT INTO group_labels (record_id, label) VALUES (?1, ?2)",
-                    &[record_id.into(), label.as_slice().into()],
-                )?;
-            }
-        }
-        Single::Reject(reject) => {
-            let Reject {
-                table,
-                file,
-                source_row,
-                rules,
-                columns,
-                sealed,
-            } = &**reject;
-            let reject_id = db
-                .row(
-                    "INSERT INTO rejects (return_id, table_name, file, source_row, rules, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING reject_id",
-                    &[
-                        Value::Int(return_id),
-                        (*table).into(),
-                        file.into(),
-                        (*source_row).into(),
-                        rules.into(),
-                        columns.into(),
-                    ],
-                    |row| row.i64(0),
-                )?
-                .ok_or_else(no_id)?;
-            db.execute(
-                "INSERT INTO rejected_cells (reject_id, sealed) VALUES (?1, ?2)",
-                &[reject_id.into(), sealed.as_slice().into()],
-            )?;
-        }
-    }
-    Ok(())
-}
-
 /// Counts, file-level notes, supersession of earlier returns of the same agency and period, and
 /// the audit events; then the commit. Supersession is decided under the audit lock, so that of
 /// two returns for the same agency and period stored at once, the later to commit supersedes
@@ -915,26 +898,37 @@ impl SealingSink {
             Err(_) => Vec::with_capacity(self.batch_rows),
         };
         let mut batch = std::mem::replace(&mut self.batch, next);
-        let people = batch
-            .iter()
-            .filter(|row| matches!(row.item, Item::Person(_)))
-            .count();
-        let mut ids = if people > 0 {
-            self.ids.take(people).map_err(sink_error)?.into_iter()
-        } else {
-            Vec::new().into_iter()
+        let kind = |item: &Item| match item {
+            Item::Person(_) => Some(IdKind::Person),
+            Item::Reject(_) => Some(IdKind::Reject),
+            Item::Other(record) if matches!(**record, Record::GroupMember(_)) => {
+                Some(IdKind::GroupMember)
+            }
+            Item::Other(_) => None,
         };
+        let mut ids = IdKind::ALL.map(|_| Vec::new().into_iter());
+        for id_kind in IdKind::ALL {
+            let n = batch
+                .iter()
+                .filter(|row| kind(&row.item) == Some(id_kind))
+                .count();
+            if n > 0 {
+                ids[id_kind as usize] = self.ids.take(id_kind, n).map_err(sink_error)?.into_iter();
+            }
+        }
         for row in &mut batch {
-            let nonces = match row.item {
-                Item::Person(_) => {
-                    row.record_id = ids
+            let nonces = match kind(&row.item) {
+                Some(id_kind) => {
+                    row.record_id = ids[id_kind as usize]
                         .next()
-                        .ok_or_else(|| sink_error("the store gave too few record ids"))?;
-                    PERSON_NONCES
+                        .ok_or_else(|| sink_error("the store gave too few ids"))?;
+                    if id_kind == IdKind::Person {
+                        PERSON_NONCES
+                    } else {
+                        1
+                    }
                 }
-                Item::Other(ref record) if matches!(**record, Record::GroupMember(_)) => 1,
-                Item::Reject(_) => 1,
-                Item::Other(_) => 0,
+                None => 0,
             };
             row.nonce = self.next_nonce;
             self.next_nonce += nonces;

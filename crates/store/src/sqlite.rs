@@ -4,7 +4,7 @@
 //! killed part-way leaves no trace of it, and the immediate lock makes writers (and so audit
 //! appends and record ids) one after another. Record ids of a return follow the largest stored.
 
-use crate::db::{Column, Db, EncodedRows, Field, RecordIds, SqlRow, Value, column_names};
+use crate::db::{Column, Db, EncodedRows, Field, IdKind, RecordIds, SqlRow, Value, column_names};
 use crate::migrations::{self, Dialect, LATEST};
 use crate::{Result, StoreError};
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -141,14 +141,16 @@ impl SqlRow for Row<'_, '_> {
     }
 }
 
-/// Ids after the largest stored: the immediate transaction keeps other writers out.
-struct Counter(i64);
+/// Ids after the largest stored, of each kind: the immediate transaction keeps other writers
+/// out.
+struct Counter([i64; IdKind::ALL.len()]);
 
 impl RecordIds for Counter {
-    fn take(&mut self, n: usize) -> Result<Vec<i64>> {
-        let start = self.0;
-        self.0 += n as i64;
-        Ok((start..self.0).collect())
+    fn take(&mut self, kind: IdKind, n: usize) -> Result<Vec<i64>> {
+        let next = &mut self.0[kind as usize];
+        let start = *next;
+        *next += n as i64;
+        Ok((start..*next).collect())
     }
 }
 
@@ -371,11 +373,15 @@ impl Db for SqliteDb {
     }
 
     fn record_ids(&mut self) -> Result<Box<dyn RecordIds>> {
-        let next: i64 = self.conn.query_row(
-            "SELECT COALESCE(MAX(record_id), 0) + 1 FROM people",
-            [],
-            |row| row.get(0),
-        )?;
+        let mut next = [0; IdKind::ALL.len()];
+        for kind in IdKind::ALL {
+            let (table, column) = kind.column();
+            next[kind as usize] = self.conn.query_row(
+                &format!("SELECT COALESCE(MAX({column}), 0) + 1 FROM {table}"),
+                [],
+                |row| row.get(0),
+            )?;
+        }
         Ok(Box::new(Counter(next)))
     }
 
