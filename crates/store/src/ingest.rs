@@ -24,7 +24,7 @@ use sightline_intake::check::{RowRef, Sink};
 use sightline_intake::report::CheckReport;
 use sightline_intake::{Diagnostic, IntakeError};
 use sightline_standard::records::PersonRecord;
-use sightline_standard::{Coded, PartialDate, Record};
+use sightline_standard::{Coded, Nationality, PartialDate, Record};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 const BATCHES_AHEAD: usize = 8;
@@ -447,6 +447,25 @@ fn coded_list(rows: &mut EncodedRows, values: &[Coded]) {
     });
 }
 
+/// A nationality as its `Display` writes it (alpha-3 codes joined by `;`), with no string
+/// made for it.
+fn nationality(rows: &mut EncodedRows, value: &Nationality) {
+    match value {
+        Nationality::Countries(codes) => {
+            let _ = rows.with(|out| {
+                for (index, code) in codes.iter().enumerate() {
+                    if index > 0 {
+                        out.push(b';');
+                    }
+                    out.extend_from_slice(code.as_bytes());
+                }
+                Ok(())
+            });
+        }
+        other => rows.display(other),
+    }
+}
+
 fn date(rows: &mut EncodedRows, value: Option<PartialDate>) {
     match value {
         Some(date) => rows.display(&date),
@@ -623,7 +642,7 @@ impl Encoder<'_> {
         rows.text(person.ethnicity_source.code());
         rows.text(&person.ethnicity_original);
         rows.text(person.ethnicity_observed.group_str());
-        rows.display(&person.nationality);
+        nationality(rows, &person.nationality);
         rows.opt_text(person.postcode.as_ref().map(|p| p.district.as_str()));
         rows.opt_text(person.local_authority.as_deref());
         rows.text(person.looked_after.as_str());
