@@ -20,7 +20,8 @@ cargo build --release --locked -q -p sightline
 mkdir -p target/bench
 file="target/bench/people-$rows.csv"
 [ -f "$file" ] || cargo run --release --locked -q -p sightline-intake --example make_people -- "$rows" "$file"
-sightline=$target/release/sightline
+# SIGHTLINE names another binary to time (an earlier build, for pairing before and after).
+sightline=${SIGHTLINE:-$target/release/sightline}
 admin=${SIGHTLINE_BENCH_POSTGRES:-postgres://127.0.0.1:5432/test}
 printf 'agency_id,name,type,area,requested\nBENCH,Bench Police,police,E23000001,yes\n' >target/bench/agencies.csv
 printf '%10s %10s %12s %10s %10s %10s %10s %12s %6s\n' rows seconds rows/s peak_MB store_MB client_cpu server_cpu machine_cpu load
