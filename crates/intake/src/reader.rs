@@ -765,31 +765,47 @@ impl CsvRows {
             }
             cells.resize_with(self.record.len(), String::new);
             cells.truncate(self.record.len());
-            for (cell, bytes) in cells.iter_mut().zip(self.record.iter()) {
+            // The record's bytes are checked as UTF-8 once, not cell by cell: a cell is then
+            // the record's text between its bounds, when both are character boundaries (a
+            // cell that ends in the middle of a character is read on its own, below).
+            let text = std::str::from_utf8(self.record.as_slice()).ok();
+            for (at, cell) in cells.iter_mut().enumerate() {
+                let Some(range) = self.record.range(at) else {
+                    break;
+                };
+                let len = range.len();
                 // A reused string keeps no more room than its value needs (rows near the row
                 // limit would otherwise keep their room in every reuse).
-                if cell.capacity() > bytes.len().saturating_mul(2).max(SPARE_CAPACITY) {
-                    *cell = String::with_capacity(bytes.len());
+                if cell.capacity() > len.saturating_mul(2).max(SPARE_CAPACITY) {
+                    *cell = String::with_capacity(len);
                 }
                 cell.clear();
-                // Each cell is UTF-8 when it can be, else Windows-1252: a file that mixes the
-                // two (Latin-1 pasted into UTF-8, or the reverse) reads right cell by cell.
-                match std::str::from_utf8(bytes) {
-                    Ok(text) => cell.push_str(text),
-                    Err(_) => {
-                        if !self.windows_1252 {
-                            self.saw_non_utf8.store(true, Ordering::Relaxed);
+                if let Some(value) = text.and_then(|text| text.get(range.clone())) {
+                    cell.push_str(value);
+                } else {
+                    let bytes = self.record.as_slice().get(range).unwrap_or_default();
+                    // Each cell is UTF-8 when it can be, else Windows-1252: a file that mixes
+                    // the two (Latin-1 pasted into UTF-8, or the reverse) reads right cell by
+                    // cell.
+                    match std::str::from_utf8(bytes) {
+                        Ok(value) => cell.push_str(value),
+                        Err(_) => {
+                            if !self.windows_1252 {
+                                self.saw_non_utf8.store(true, Ordering::Relaxed);
+                            }
+                            cell.push_str(
+                                &encoding_rs::WINDOWS_1252
+                                    .decode_without_bom_handling(bytes)
+                                    .0,
+                            );
                         }
-                        cell.push_str(
-                            &encoding_rs::WINDOWS_1252
-                                .decode_without_bom_handling(bytes)
-                                .0,
-                        );
                     }
                 }
                 // A cell Sightline (or a careful agency) neutralised against formula
                 // injection reads as its value.
-                sightline_standard::cells::restore_in_place(cell);
+                if cell.starts_with('\'') {
+                    sightline_standard::cells::restore_in_place(cell);
+                }
             }
             return Ok(Some(row));
         }
@@ -1058,6 +1074,19 @@ mod tests {
             let rows: Vec<u64> = rows_of(bytes).iter().map(|(row, _)| *row).collect();
             assert_eq!(rows, vec![4, 5, 7, 8], "{}", String::from_utf8_lossy(bytes));
         }
+    }
+
+    #[test]
+    fn each_cell_is_decoded_on_its_own() {
+        // A row whose bytes are UTF-8 only when two cells are read together ("é" is C3 A9)
+        // reads cell by cell, as Windows-1252; a UTF-8 row beside it is read as UTF-8, and
+        // a neutralised formula has its quote taken off.
+        let rows = rows_of(
+            b"person_id,given_name,family_name\nP1,\xc3,\xa9\nP2,Zo\xc3\xab,'=1+1\nP3,Ren\xe9,O'Brien\n",
+        );
+        assert_eq!(rows[1].1, ["P1", "\u{c3}", "\u{a9}"]);
+        assert_eq!(rows[2].1, ["P2", "Zoë", "=1+1"]);
+        assert_eq!(rows[3].1, ["P3", "René", "O'Brien"]);
     }
 
     #[test]

@@ -1,116 +1,128 @@
 //! How does a return get into the store fast and whole?
 //!
-//! Intake hands each row to a [`SealingSink`] on the calling thread, which makes the
-//! pseudonymous keys and, a batch at a time, takes record ids from the engine and seals the
-//! identifiers; batches of ready rows go over a channel to a writer thread that owns the
-//! connection for the length of the return and hands each batch to the engine table by table
-//! ([`Db::insert_rows`]: prepared inserts on SQLite, binary COPY on PostgreSQL). All of it
-//! happens inside one write transaction, committed only after every row, its counts, its
-//! supersessions and its audit events are written. Nothing here names an engine.
+//! Three threads and the engine work on a return at once, a batch of rows at a time:
+//! - the calling thread runs intake (read, check, normalise) into a [`SealingSink`], which
+//!   gives each batch its person record ids (from the engine) and its nonces, in row order;
+//! - an encoding thread makes the pseudonymous keys, seals the identifiers and writes each
+//!   table's rows straight into an [`EncodedRows`] buffer (no value or string is made per
+//!   field, and a sealed value is encrypted where it lies in the buffer);
+//! - a writer thread owns the connection for the length of the return and hands each table's
+//!   buffer to the engine ([`Db::insert_encoded`]: prepared inserts on SQLite, binary COPY on
+//!   PostgreSQL, whose tuples the buffer already holds).
+//!
+//! Since record ids and nonces are given on the calling thread in the order of the rows, what
+//! is stored does not depend on how the threads are scheduled. Buffers go back from the writer
+//! to the encoder to be reused. All of it happens inside one write transaction, committed only
+//! after every row, its counts, its supersessions and its audit events are written. Nothing
+//! here names an engine.
 
-use crate::db::{Db, RecordIds, Value};
-use crate::keys::Keys;
-use crate::sql_store::{AuditWriter, IDENTITY_COLUMNS, Sealed, append_audit};
+use crate::db::{Column, Db, EncodedRows, IdKind, Kind, RecordIds};
+use crate::keys::{Keys, PSEUDONYM_LEN};
+use crate::sql_store::{AuditWriter, IDENTITY_COLUMNS, append_audit};
 use crate::{Action, NewReturn, Result, StoreError};
 use sightline_intake::check::{RowRef, Sink};
 use sightline_intake::report::CheckReport;
 use sightline_intake::{Diagnostic, IntakeError};
-use sightline_standard::records::{
-    GovernanceRecord, IncidentRecord, MissingEpisodeRecord, PersonRecord,
-};
-use sightline_standard::{Coded, Record};
-use std::fmt::Write as _;
+use sightline_standard::records::PersonRecord;
+use sightline_standard::{Coded, Nationality, PartialDate, Record};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 const BATCHES_AHEAD: usize = 8;
 
-const PEOPLE_COLUMNS: &[&str] = &[
-    "record_id",
-    "return_id",
-    "source_row",
-    "person_key",
-    "roles",
-    "birth_year",
-    "birth_month",
-    "age",
-    "age_date",
-    "sex",
-    "ethnicity_group",
-    "ethnicity_code",
-    "ethnicity_precision",
-    "ethnicity_scheme",
-    "ethnicity_source",
-    "ethnicity_original",
-    "ethnicity_observed_group",
-    "nationality",
-    "postcode_district",
-    "local_authority",
-    "looked_after",
-    "legal_status",
-    "missing_history",
-    "has_nhs_number",
-    "has_upn",
-    "has_pnc_id",
-    "assessment_factors",
-    "identification",
+/// Nonces each person record reserves: one per vault column, used or not.
+const PERSON_NONCES: u128 = IDENTITY_COLUMNS.len() as u128;
+
+/// Nonces reserved for a return's rows, handed out by the sink in row order; the key's own
+/// counter goes on after them (the return's notes are sealed after its rows).
+const RETURN_NONCES: u128 = 1 << 64;
+
+const PEOPLE_COLUMNS: &[Column] = &[
+    ("record_id", Kind::Int),
+    ("return_id", Kind::Int),
+    ("source_row", Kind::Int),
+    ("person_key", Kind::Text),
+    ("roles", Kind::Text),
+    ("birth_year", Kind::Int),
+    ("birth_month", Kind::Int),
+    ("age", Kind::Int),
+    ("age_date", Kind::Text),
+    ("sex", Kind::Text),
+    ("ethnicity_group", Kind::Text),
+    ("ethnicity_code", Kind::Text),
+    ("ethnicity_precision", Kind::Text),
+    ("ethnicity_scheme", Kind::Text),
+    ("ethnicity_source", Kind::Text),
+    ("ethnicity_original", Kind::Text),
+    ("ethnicity_observed_group", Kind::Text),
+    ("nationality", Kind::Text),
+    ("postcode_district", Kind::Text),
+    ("local_authority", Kind::Text),
+    ("looked_after", Kind::Text),
+    ("legal_status", Kind::Text),
+    ("missing_history", Kind::Text),
+    ("has_nhs_number", Kind::Int),
+    ("has_upn", Kind::Int),
+    ("has_pnc_id", Kind::Int),
+    ("assessment_factors", Kind::Text),
+    ("identification", Kind::Text),
 ];
 
-const IDENTITY_TABLE_COLUMNS: &[&str] = &[
-    "record_id",
-    "person_id",
-    "given_name",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "postcode",
-    "nhs_number",
-    "upn",
-    "pnc_id",
+const IDENTITY_TABLE_COLUMNS: &[Column] = &[
+    ("record_id", Kind::Int),
+    ("person_id", Kind::Blob),
+    ("given_name", Kind::Blob),
+    ("family_name", Kind::Blob),
+    ("other_names", Kind::Blob),
+    ("date_of_birth", Kind::Blob),
+    ("postcode", Kind::Blob),
+    ("nhs_number", Kind::Blob),
+    ("upn", Kind::Blob),
+    ("pnc_id", Kind::Blob),
 ];
 
-const INCIDENT_COLUMNS: &[&str] = &[
-    "return_id",
-    "source_row",
-    "incident_key",
-    "first_date",
-    "last_date",
-    "offence",
-    "cse_flag",
-    "location_type",
-    "local_authority",
-    "outcome",
-    "outcome_date",
+const INCIDENT_COLUMNS: &[Column] = &[
+    ("return_id", Kind::Int),
+    ("source_row", Kind::Int),
+    ("incident_key", Kind::Text),
+    ("first_date", Kind::Text),
+    ("last_date", Kind::Text),
+    ("offence", Kind::Text),
+    ("cse_flag", Kind::Text),
+    ("location_type", Kind::Text),
+    ("local_authority", Kind::Text),
+    ("outcome", Kind::Text),
+    ("outcome_date", Kind::Text),
 ];
 
-const INVOLVEMENT_COLUMNS: &[&str] = &[
-    "return_id",
-    "source_row",
-    "incident_key",
-    "person_key",
-    "role",
+const INVOLVEMENT_COLUMNS: &[Column] = &[
+    ("return_id", Kind::Int),
+    ("source_row", Kind::Int),
+    ("incident_key", Kind::Text),
+    ("person_key", Kind::Text),
+    ("role", Kind::Text),
 ];
 
-const EPISODE_COLUMNS: &[&str] = &[
-    "return_id",
-    "source_row",
-    "person_key",
-    "start",
-    "\"end\"",
-    "kind",
-    "missing_from",
-    "return_interview_offered",
-    "return_interview_accepted",
+const EPISODE_COLUMNS: &[Column] = &[
+    ("return_id", Kind::Int),
+    ("source_row", Kind::Int),
+    ("person_key", Kind::Text),
+    ("start", Kind::Text),
+    ("\"end\"", Kind::Text),
+    ("kind", Kind::Text),
+    ("missing_from", Kind::Text),
+    ("return_interview_offered", Kind::Text),
+    ("return_interview_accepted", Kind::Text),
 ];
 
-const GOVERNANCE_COLUMNS: &[&str] = &[
-    "return_id",
-    "source_row",
-    "agency_id",
-    "date",
-    "cse_subgroup",
-    "cse_lead",
-    "cse_strategy",
-    "assumes_cse_present",
+const GOVERNANCE_COLUMNS: &[Column] = &[
+    ("return_id", Kind::Int),
+    ("source_row", Kind::Int),
+    ("agency_id", Kind::Text),
+    ("date", Kind::Text),
+    ("cse_subgroup", Kind::Text),
+    ("cse_lead", Kind::Text),
+    ("cse_strategy", Kind::Text),
+    ("assumes_cse_present", Kind::Text),
 ];
 
 /// What storing a return did.
@@ -121,77 +133,111 @@ pub struct StoredReturn {
     pub superseded: Vec<i64>,
 }
 
-/// A row ready to write: keys made, identifiers sealed.
-enum Row {
-    Person {
-        source_row: u64,
-        record_id: i64,
-        person_key: String,
-        person: Box<PersonRecord>,
-        sealed: Box<[Sealed; 9]>,
-    },
-    Incident {
-        source_row: u64,
-        key: String,
-        incident: Box<IncidentRecord>,
-    },
-    Involvement {
-        source_row: u64,
-        incident_key: String,
-        person_key: String,
-        role: &'static str,
-    },
-    Episode {
-        source_row: u64,
-        person_key: String,
-        episode: Box<MissingEpisodeRecord>,
-    },
-    Member {
-        source_row: u64,
-        group_key: String,
-        person_key: String,
-        label: Sealed,
-    },
-    Governance {
-        source_row: u64,
-        governance: Box<GovernanceRecord>,
-    },
-    Reject(Box<Reject>),
+const MEMBER_COLUMNS: &[Column] = &[
+    ("record_id", Kind::Int),
+    ("return_id", Kind::Int),
+    ("source_row", Kind::Int),
+    ("group_key", Kind::Text),
+    ("person_key", Kind::Text),
+];
+
+const LABEL_COLUMNS: &[Column] = &[("record_id", Kind::Int), ("label", Kind::Blob)];
+
+const REJECT_COLUMNS: &[Column] = &[
+    ("reject_id", Kind::Int),
+    ("return_id", Kind::Int),
+    ("table_name", Kind::Text),
+    ("file", Kind::Text),
+    ("source_row", Kind::Int),
+    ("rules", Kind::Text),
+    ("columns", Kind::Text),
+];
+
+const REJECTED_CELL_COLUMNS: &[Column] = &[("reject_id", Kind::Int), ("sealed", Kind::Blob)];
+
+/// Group members and rejected rows held back before they are written (see `encode_batches`).
+const HELD_ROWS: usize = 8192;
+
+/// A row as intake gave it, with what the calling thread decided for it: its id (a person's
+/// record id, a rejected row's, a group member's), and the first of the nonces reserved for
+/// the row (a person's identifiers, a group member's label, a rejected row's cells).
+struct Pending {
+    source_row: u64,
+    record_id: i64,
+    nonce: u128,
+    item: Item,
 }
 
-/// A rejected row ready to write: where, which rules, and its cells sealed.
-struct Reject {
+enum Item {
+    /// Boxed, as intake gives it: a batch's vector stays small to fill and to move.
+    Person(Box<PersonRecord>),
+    Other(Box<Record>),
+    Reject(Box<RejectedCells>),
+}
+
+/// A rejected row as the sink got it: where, which rules, and its cells and reasons in the
+/// clear, to be sealed.
+struct RejectedCells {
     table: &'static str,
     file: String,
-    source_row: u64,
     rules: String,
     columns: String,
-    sealed: Vec<u8>,
+    plain: String,
 }
 
-/// A row as intake gave it, waiting for the batch's record ids.
-enum Pending {
-    Person {
-        source_row: u64,
-        person: Box<PersonRecord>,
-    },
-    Ready(Row),
+/// A batch encoded for the writer: each table's rows.
+#[derive(Default)]
+struct Encoded {
+    people: EncodedRows,
+    identities: EncodedRows,
+    incidents: EncodedRows,
+    involvements: EncodedRows,
+    episodes: EncodedRows,
+    governance: EncodedRows,
+    members: EncodedRows,
+    labels: EncodedRows,
+    rejects: EncodedRows,
+    rejected_cells: EncodedRows,
 }
 
-fn coded_list(values: &[Coded]) -> String {
-    values
-        .iter()
-        .map(Coded::as_str)
-        .collect::<Vec<_>>()
-        .join(";")
+impl Encoded {
+    fn tables(&mut self) -> [&mut EncodedRows; 10] {
+        [
+            &mut self.people,
+            &mut self.identities,
+            &mut self.incidents,
+            &mut self.involvements,
+            &mut self.episodes,
+            &mut self.governance,
+            &mut self.members,
+            &mut self.labels,
+            &mut self.rejects,
+            &mut self.rejected_cells,
+        ]
+    }
+
+    fn clear(&mut self) {
+        for rows in self.tables() {
+            rows.clear();
+        }
+    }
+
+    /// The rows of the few tables held back until there are enough of them (group members,
+    /// rejected rows and their vault rows), exchanged with `held`.
+    fn swap_held(&mut self, held: &mut Encoded) {
+        std::mem::swap(&mut self.members, &mut held.members);
+        std::mem::swap(&mut self.labels, &mut held.labels);
+        std::mem::swap(&mut self.rejects, &mut held.rejects);
+        std::mem::swap(&mut self.rejected_cells, &mut held.rejected_cells);
+    }
+
+    fn held_rows(&self) -> usize {
+        self.members.rows() + self.rejects.rows()
+    }
 }
 
-fn date(value: Option<sightline_standard::PartialDate>) -> Value<'static> {
-    value.map(|d| d.to_string()).into()
-}
-
-/// Runs intake into a sealing sink with a writer thread, then commits. The caller has begun the
-/// write transaction and rolls it back on error.
+/// Runs intake into a sealing sink with an encoding and a writing thread, then commits. The
+/// caller has begun the write transaction and rolls it back on error.
 pub(crate) fn write_return(
     db: &mut dyn Db,
     writer: &mut AuditWriter,
@@ -229,34 +275,46 @@ pub(crate) fn write_return(
         &[return_id.into(), wrapped.as_slice().into()],
     )?;
     let keys = &mut return_keys;
+    let first_nonce = keys.reserve_nonces(RETURN_NONCES);
     let ids = db.record_ids()?;
     let batch_rows = db.batch_rows();
 
-    let (report, written) = std::thread::scope(|scope| {
-        let (sender, batches) = sync_channel::<Vec<Row>>(BATCHES_AHEAD);
+    let (report, encoded, written) = std::thread::scope(|scope| {
+        let (sender, pending) = sync_channel::<Vec<Pending>>(BATCHES_AHEAD);
+        let (to_writer, batches) = sync_channel::<Encoded>(BATCHES_AHEAD);
+        let (recycle, recycled) = sync_channel::<Encoded>(BATCHES_AHEAD + 2);
+        let (give_back, spent) = sync_channel::<Vec<Pending>>(BATCHES_AHEAD + 2);
         let writer_db: &mut dyn Db = &mut *db;
-        let writer = scope.spawn(move || write_rows(writer_db, return_id, batches));
+        let writer = scope.spawn(move || write_batches(writer_db, batches, recycle));
+        let sealing: &Keys = keys;
+        let agency = new.agency_id.as_str();
+        let encoder = scope.spawn(move || {
+            encode_batches(
+                sealing, agency, return_id, pending, give_back, to_writer, recycled,
+            )
+        });
         let mut sink = SealingSink {
-            keys: &mut *keys,
             ids,
-            agency: &new.agency_id,
-            return_id,
             batch_rows,
             batch: Vec::with_capacity(batch_rows),
+            next_nonce: first_nonce,
             sender: Some(sender),
-            aad: String::new(),
+            spent,
         };
         let report = read(&mut sink).and_then(|report| sink.flush().map(|()| report));
         sink.sender = None;
-        let written = writer.join().unwrap_or_else(|_| {
+        let stopped = || {
             Err(StoreError::Workspace(
-                "the writing thread stopped unexpectedly".to_string(),
+                "a thread of the ingest stopped unexpectedly".to_string(),
             ))
-        });
-        (report, written)
+        };
+        let encoded = encoder.join().unwrap_or_else(|_| stopped());
+        let written = writer.join().unwrap_or_else(|_| stopped());
+        (report, encoded, written)
     });
-    // A write error explains a failed send, so it is reported first.
+    // A write error explains a failed send, so it is reported first; then an encoding error.
     written?;
+    encoded?;
     let report = report?;
     let stored = finish(db, writer, keys, return_id, new, &report)?;
     Ok((report, stored))
@@ -274,159 +332,426 @@ pub(crate) fn review_date(from: &str, years: i64) -> String {
     }
 }
 
-/// Writes each batch table by table: people before their identities, a member or rejected row
-/// before its sealed value. Each table's rows are made one at a time as the engine takes them.
-fn write_rows(db: &mut dyn Db, return_id: i64, batches: Receiver<Vec<Row>>) -> Result<()> {
-    for batch in batches {
-        db.insert_rows(
-            "people",
-            PEOPLE_COLUMNS,
-            &mut batch.iter().filter_map(|row| person_values(return_id, row)),
+/// Hands each batch to the engine table by table: people before their identities, a member
+/// or rejected row before its sealed value. Spent buffers go back to the encoder.
+fn write_batches(
+    db: &mut dyn Db,
+    batches: Receiver<Encoded>,
+    recycle: SyncSender<Encoded>,
+) -> Result<()> {
+    for mut batch in batches {
+        db.insert_encoded("people", PEOPLE_COLUMNS, &batch.people)?;
+        db.insert_encoded("people_identity", IDENTITY_TABLE_COLUMNS, &batch.identities)?;
+        db.insert_encoded("incidents", INCIDENT_COLUMNS, &batch.incidents)?;
+        db.insert_encoded("involvements", INVOLVEMENT_COLUMNS, &batch.involvements)?;
+        db.insert_encoded("missing_episodes", EPISODE_COLUMNS, &batch.episodes)?;
+        db.insert_encoded("governance", GOVERNANCE_COLUMNS, &batch.governance)?;
+        db.insert_encoded("group_members", MEMBER_COLUMNS, &batch.members)?;
+        db.insert_encoded("group_labels", LABEL_COLUMNS, &batch.labels)?;
+        db.insert_encoded("rejects", REJECT_COLUMNS, &batch.rejects)?;
+        db.insert_encoded(
+            "rejected_cells",
+            REJECTED_CELL_COLUMNS,
+            &batch.rejected_cells,
         )?;
-        db.insert_rows(
-            "people_identity",
-            IDENTITY_TABLE_COLUMNS,
-            &mut batch.iter().filter_map(identity_values),
-        )?;
-        db.insert_rows(
-            "incidents",
-            INCIDENT_COLUMNS,
-            &mut batch.iter().filter_map(|row| match row {
-                Row::Incident {
-                    source_row,
-                    key,
-                    incident,
-                } => Some(vec![
-                    Value::Int(return_id),
-                    (*source_row).into(),
-                    key.into(),
-                    date(incident.first_date),
-                    date(incident.last_date),
-                    incident.offence.as_str().into(),
-                    incident.cse_flag.as_str().into(),
-                    incident.location_type.as_str().into(),
-                    incident.local_authority.as_ref().into(),
-                    incident.outcome.as_str().into(),
-                    date(incident.outcome_date),
-                ]),
-                _ => None,
-            }),
-        )?;
-        db.insert_rows(
-            "involvements",
-            INVOLVEMENT_COLUMNS,
-            &mut batch.iter().filter_map(|row| match row {
-                Row::Involvement {
-                    source_row,
-                    incident_key,
-                    person_key,
-                    role,
-                } => Some(vec![
-                    Value::Int(return_id),
-                    (*source_row).into(),
-                    incident_key.into(),
-                    person_key.into(),
-                    (*role).into(),
-                ]),
-                _ => None,
-            }),
-        )?;
-        db.insert_rows(
-            "missing_episodes",
-            EPISODE_COLUMNS,
-            &mut batch.iter().filter_map(|row| match row {
-                Row::Episode {
-                    source_row,
-                    person_key,
-                    episode,
-                } => Some(vec![
-                    Value::Int(return_id),
-                    (*source_row).into(),
-                    person_key.into(),
-                    episode.start.to_string().into(),
-                    date(episode.end),
-                    episode.kind.as_str().into(),
-                    episode.from.as_str().into(),
-                    episode.return_interview_offered.as_str().into(),
-                    episode.return_interview_accepted.as_str().into(),
-                ]),
-                _ => None,
-            }),
-        )?;
-        db.insert_rows(
-            "governance",
-            GOVERNANCE_COLUMNS,
-            &mut batch.iter().filter_map(|row| match row {
-                Row::Governance {
-                    source_row,
-                    governance: board,
-                } => Some(vec![
-                    Value::Int(return_id),
-                    (*source_row).into(),
-                    (&board.agency_id).into(),
-                    board.date.to_string().into(),
-                    board.cse_subgroup.as_str().into(),
-                    board.cse_lead.as_str().into(),
-                    board.cse_strategy.as_str().into(),
-                    board.assumes_cse_present.as_str().into(),
-                ]),
-                _ => None,
-            }),
-        )?;
-        for row in &batch {
-            if matches!(row, Row::Member { .. } | Row::Reject(_)) {
-                write_single(db, return_id, row)?;
-            }
-        }
+        batch.clear();
+        // When the encoder has enough spare buffers, this one is dropped.
+        let _ = recycle.try_send(batch);
     }
     Ok(())
 }
 
-fn person_values(return_id: i64, row: &Row) -> Option<Vec<Value<'_>>> {
-    let Row::Person {
-        source_row,
-        record_id,
-        person_key,
-        person,
-        ..
-    } = row
-    else {
-        return None;
+/// Encodes each batch of rows as it comes, in order, and sends it to the writer.
+fn encode_batches(
+    keys: &Keys,
+    agency: &str,
+    return_id: i64,
+    pending: Receiver<Vec<Pending>>,
+    give_back: SyncSender<Vec<Pending>>,
+    to_writer: SyncSender<Encoded>,
+    recycled: Receiver<Encoded>,
+) -> Result<()> {
+    let mut encoder = Encoder {
+        keys,
+        agency,
+        return_id,
+        aad: Vec::with_capacity(64),
     };
-    Some(vec![
-        (*record_id).into(),
-        Value::Int(return_id),
-        (*source_row).into(),
-        person_key.into(),
-        coded_list(&person.roles).into(),
-        person.date_of_birth.map(|d| i64::from(d.year)).into(),
-        person
-            .date_of_birth
-            .and_then(|d| d.month)
-            .map(i64::from)
-            .into(),
-        person.age.map(i64::from).into(),
-        date(person.age_date),
-        person.sex.as_str().into(),
-        person.ethnicity.group_str().into(),
-        person.ethnicity.detailed_code().into(),
-        person.ethnicity.precision().code().into(),
-        person.ethnicity_scheme.map(|s| s.code()).into(),
-        person.ethnicity_source.code().into(),
-        (&person.ethnicity_original).into(),
-        person.ethnicity_observed.group_str().into(),
-        person.nationality.to_string().into(),
-        person.postcode.as_ref().map(|p| p.district.as_str()).into(),
-        person.local_authority.as_ref().into(),
-        person.looked_after.as_str().into(),
-        person.legal_status.as_str().into(),
-        person.missing_history.as_str().into(),
-        person.nhs_number.is_some().into(),
-        person.upn.is_some().into(),
-        person.pnc_id.is_some().into(),
-        coded_list(&person.assessment_factors).into(),
-        identification(person).into(),
-    ])
+    // Group members and rejected rows are few and each table is a statement (a round trip on
+    // a server): they are held back until there are a batch's worth, or the return ends.
+    let mut held = Encoded::default();
+    for rows in pending {
+        let mut out = recycled.try_recv().unwrap_or_default();
+        for row in &rows {
+            encoder.encode(row, &mut out, &mut held)?;
+        }
+        if held.held_rows() >= HELD_ROWS {
+            out.swap_held(&mut held);
+        }
+        // The rows go back to the thread that made them, to be dropped there (freeing memory
+        // on the thread that allocated it is the allocator's fast path) and the vector filled
+        // again; if the sink has enough vectors, they are dropped here.
+        let _ = give_back.try_send(rows);
+        if to_writer.send(out).is_err() {
+            // The writer stopped; its error says why.
+            return Ok(());
+        }
+    }
+    if held.held_rows() > 0 {
+        let mut out = recycled.try_recv().unwrap_or_default();
+        out.swap_held(&mut held);
+        // A writer that stopped has its error.
+        let _ = to_writer.send(out);
+    }
+    Ok(())
+}
+
+/// Makes the keys of a batch's rows, seals their identifiers and writes them into buffers.
+struct Encoder<'a> {
+    keys: &'a Keys,
+    agency: &'a str,
+    return_id: i64,
+    /// Reused for each sealed value's associated data (its place: record and column).
+    aad: Vec<u8>,
+}
+
+/// A number's decimal digits appended to `out`.
+fn push_decimal(out: &mut Vec<u8>, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Codes joined by `;`, written into a field.
+fn coded_list(rows: &mut EncodedRows, values: &[Coded]) {
+    let _ = rows.with(|out| {
+        for (index, value) in values.iter().enumerate() {
+            if index > 0 {
+                out.push(b';');
+            }
+            out.extend_from_slice(value.as_str().as_bytes());
+        }
+        Ok(())
+    });
+}
+
+/// A nationality as its `Display` writes it (alpha-3 codes joined by `;`), with no string
+/// made for it.
+fn nationality(rows: &mut EncodedRows, value: &Nationality) {
+    match value {
+        Nationality::Countries(codes) => {
+            let _ = rows.with(|out| {
+                for (index, code) in codes.iter().enumerate() {
+                    if index > 0 {
+                        out.push(b';');
+                    }
+                    out.extend_from_slice(code.as_bytes());
+                }
+                Ok(())
+            });
+        }
+        other => rows.display(other),
+    }
+}
+
+fn date(rows: &mut EncodedRows, value: Option<PartialDate>) {
+    match value {
+        Some(date) => rows.display(&date),
+        None => rows.null(),
+    }
+}
+
+impl Encoder<'_> {
+    /// A pseudonymous key as a text field.
+    fn key(&self, rows: &mut EncodedRows, kind: &str, id: &str) {
+        let mut text = [0u8; PSEUDONYM_LEN];
+        self.keys.pseudonym_into(kind, self.agency, id, &mut text);
+        rows.blob(&text);
+    }
+
+    /// Encodes a row into its table's rows: `out` for the batch's, `held` for the tables held
+    /// back (group members, rejected rows).
+    fn encode(&mut self, row: &Pending, out: &mut Encoded, held: &mut Encoded) -> Result<()> {
+        let Pending {
+            source_row,
+            record_id,
+            nonce,
+            ref item,
+        } = *row;
+        let source_row_int = i64::try_from(source_row).unwrap_or(i64::MAX);
+        let return_id = self.return_id;
+        let record = match item {
+            Item::Person(person) => {
+                return self.person(source_row_int, record_id, nonce, person, out);
+            }
+            Item::Reject(cells) => {
+                let table = cells.table;
+                let rows = &mut held.rejects;
+                rows.row(REJECT_COLUMNS.len());
+                rows.int(record_id);
+                rows.int(return_id);
+                rows.text(table);
+                rows.text(&cells.file);
+                rows.int(source_row_int);
+                rows.text(&cells.rules);
+                rows.text(&cells.columns);
+                self.aad.clear();
+                self.aad.extend_from_slice(b"rejects/");
+                push_decimal(&mut self.aad, return_id);
+                self.aad.push(b'/');
+                self.aad.extend_from_slice(table.as_bytes());
+                self.aad.push(b'/');
+                self.aad.extend_from_slice(cells.file.as_bytes());
+                self.aad.push(b'/');
+                push_decimal(&mut self.aad, source_row_int);
+                let vault = &mut held.rejected_cells;
+                vault.row(REJECTED_CELL_COLUMNS.len());
+                vault.int(record_id);
+                let (keys, aad) = (self.keys, &self.aad);
+                return vault.with(|buffer| {
+                    keys.seal_with(nonce, aad, buffer, |o| {
+                        o.extend_from_slice(cells.plain.as_bytes())
+                    })
+                });
+            }
+            Item::Other(record) => record,
+        };
+        match &**record {
+            Record::Person(_) => {
+                return Err(StoreError::Corrupt(
+                    "a person record came without its record id".to_string(),
+                ));
+            }
+            Record::Incident(incident) => {
+                let rows = &mut out.incidents;
+                rows.row(INCIDENT_COLUMNS.len());
+                rows.int(return_id);
+                rows.int(source_row_int);
+                self.key(rows, "incident", &incident.incident_id);
+                date(rows, incident.first_date);
+                date(rows, incident.last_date);
+                rows.text(incident.offence.as_str());
+                rows.text(incident.cse_flag.as_str());
+                rows.text(incident.location_type.as_str());
+                rows.opt_text(incident.local_authority.as_deref());
+                rows.text(incident.outcome.as_str());
+                date(rows, incident.outcome_date);
+            }
+            Record::Involvement(involvement) => {
+                let rows = &mut out.involvements;
+                rows.row(INVOLVEMENT_COLUMNS.len());
+                rows.int(return_id);
+                rows.int(source_row_int);
+                self.key(rows, "incident", &involvement.incident_id);
+                self.key(rows, "person", &involvement.person_id);
+                rows.text(involvement.role.as_str());
+            }
+            Record::MissingEpisode(episode) => {
+                let rows = &mut out.episodes;
+                rows.row(EPISODE_COLUMNS.len());
+                rows.int(return_id);
+                rows.int(source_row_int);
+                self.key(rows, "person", &episode.person_id);
+                rows.display(&episode.start);
+                date(rows, episode.end);
+                rows.text(episode.kind.as_str());
+                rows.text(episode.from.as_str());
+                rows.text(episode.return_interview_offered.as_str());
+                rows.text(episode.return_interview_accepted.as_str());
+            }
+            Record::Governance(board) => {
+                let rows = &mut out.governance;
+                rows.row(GOVERNANCE_COLUMNS.len());
+                rows.int(return_id);
+                rows.int(source_row_int);
+                rows.text(&board.agency_id);
+                rows.display(&board.date);
+                rows.text(board.cse_subgroup.as_str());
+                rows.text(board.cse_lead.as_str());
+                rows.text(board.cse_strategy.as_str());
+                rows.text(board.assumes_cse_present.as_str());
+            }
+            Record::GroupMember(member) => {
+                let rows = &mut held.members;
+                rows.row(MEMBER_COLUMNS.len());
+                rows.int(record_id);
+                rows.int(return_id);
+                rows.int(source_row_int);
+                self.key(rows, "group", &member.group_id);
+                self.key(rows, "person", &member.person_id);
+                if let Some(label) = member.label.as_deref().filter(|l| !l.is_empty()) {
+                    self.aad.clear();
+                    self.aad.extend_from_slice(b"groups/");
+                    push_decimal(&mut self.aad, return_id);
+                    self.aad.push(b'/');
+                    push_decimal(&mut self.aad, source_row_int);
+                    self.aad.extend_from_slice(b"/label");
+                    let vault = &mut held.labels;
+                    vault.row(LABEL_COLUMNS.len());
+                    vault.int(record_id);
+                    let (keys, aad) = (self.keys, &self.aad);
+                    vault.with(|buffer| {
+                        keys.seal_with(nonce, aad, buffer, |o| {
+                            o.extend_from_slice(label.as_bytes())
+                        })
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A person's analysis row, and its identifiers sealed into the vault's row: each column's
+    /// value with the nonce `nonce + column`, bound to `people/RECORD/COLUMN`.
+    fn person(
+        &mut self,
+        source_row: i64,
+        record_id: i64,
+        nonce: u128,
+        person: &PersonRecord,
+        out: &mut Encoded,
+    ) -> Result<()> {
+        let rows = &mut out.people;
+        rows.row(PEOPLE_COLUMNS.len());
+        rows.int(record_id);
+        rows.int(self.return_id);
+        rows.int(source_row);
+        self.key(rows, "person", &person.person_id);
+        coded_list(rows, &person.roles);
+        rows.opt_int(person.date_of_birth.map(|d| i64::from(d.year)));
+        rows.opt_int(person.date_of_birth.and_then(|d| d.month).map(i64::from));
+        rows.opt_int(person.age.map(i64::from));
+        date(rows, person.age_date);
+        rows.text(person.sex.as_str());
+        rows.text(person.ethnicity.group_str());
+        rows.opt_text(person.ethnicity.detailed_code());
+        rows.text(person.ethnicity.precision().code());
+        rows.opt_text(person.ethnicity_scheme.map(|s| s.code()));
+        rows.text(person.ethnicity_source.code());
+        rows.text(&person.ethnicity_original);
+        rows.text(person.ethnicity_observed.group_str());
+        nationality(rows, &person.nationality);
+        rows.opt_text(person.postcode.as_ref().map(|p| p.district.as_str()));
+        rows.opt_text(person.local_authority.as_deref());
+        rows.text(person.looked_after.as_str());
+        rows.text(person.legal_status.as_str());
+        rows.text(person.missing_history.as_str());
+        rows.int(i64::from(person.nhs_number.is_some()));
+        rows.int(i64::from(person.upn.is_some()));
+        rows.int(i64::from(person.pnc_id.is_some()));
+        coded_list(rows, &person.assessment_factors);
+        rows.text(identification(person));
+
+        let vault = &mut out.identities;
+        vault.row(IDENTITY_TABLE_COLUMNS.len());
+        vault.int(record_id);
+        let mut place = std::mem::take(&mut self.aad);
+        place.clear();
+        place.extend_from_slice(b"people/");
+        push_decimal(&mut place, record_id);
+        place.push(b'/');
+        let prefix = place.len();
+        let mut sealed = 0u128;
+        let mut column = |name: &str, value: Option<Plain<'_>>| -> Result<()> {
+            let counter = nonce + sealed;
+            sealed += 1;
+            let Some(value) = value.filter(|v| !v.is_empty()) else {
+                vault.null();
+                return Ok(());
+            };
+            place.truncate(prefix);
+            place.extend_from_slice(name.as_bytes());
+            vault.with(|buffer| {
+                self.keys
+                    .seal_with(counter, &place, buffer, |o| value.write(o))
+            })
+        };
+        let [
+            person_id,
+            given,
+            family,
+            other,
+            birth,
+            postcode,
+            nhs,
+            upn,
+            pnc,
+        ] = IDENTITY_COLUMNS;
+        column(person_id, Some(Plain::Text(&person.person_id)))?;
+        column(given, person.given_name.as_deref().map(Plain::Text))?;
+        column(family, person.family_name.as_deref().map(Plain::Text))?;
+        column(other, Some(Plain::Joined(&person.other_names)))?;
+        column(birth, person.date_of_birth.map(Plain::Date))?;
+        column(postcode, person.postcode.as_ref().map(Plain::Postcode))?;
+        column(nhs, person.nhs_number.as_deref().map(Plain::Text))?;
+        column(upn, person.upn.as_deref().map(Plain::Text))?;
+        column(pnc, person.pnc_id.as_deref().map(Plain::Text))?;
+        self.aad = place;
+        Ok(())
+    }
+}
+
+/// An identifier as it is sealed, written straight into the buffer.
+#[derive(Clone, Copy)]
+enum Plain<'a> {
+    Text(&'a str),
+    /// Other names, joined by `;`.
+    Joined(&'a [String]),
+    Date(PartialDate),
+    Postcode(&'a sightline_standard::identifiers::Postcode),
+}
+
+impl Plain<'_> {
+    /// Whether the value is empty: nothing is sealed for it.
+    fn is_empty(&self) -> bool {
+        match self {
+            Plain::Text(text) => text.is_empty(),
+            Plain::Joined(names) => match names {
+                [] => true,
+                [name] => name.is_empty(),
+                _ => false,
+            },
+            Plain::Date(_) | Plain::Postcode(_) => false,
+        }
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        use std::io::Write as _;
+        match self {
+            Plain::Text(text) => out.extend_from_slice(text.as_bytes()),
+            Plain::Joined(names) => {
+                for (index, name) in names.iter().enumerate() {
+                    if index > 0 {
+                        out.push(b';');
+                    }
+                    out.extend_from_slice(name.as_bytes());
+                }
+            }
+            // Writing to a vector cannot fail.
+            Plain::Date(date) => {
+                let _ = write!(out, "{date}");
+            }
+            Plain::Postcode(postcode) => {
+                out.extend_from_slice(postcode.district.as_bytes());
+                if let Some(inward) = &postcode.inward {
+                    out.push(b' ');
+                    out.extend_from_slice(inward.as_bytes());
+                }
+            }
+        }
+    }
 }
 
 /// How well a record identifies its person: `name_and_date_of_birth`, `partial` (a name or
@@ -445,82 +770,6 @@ pub fn identification(person: &sightline_standard::records::PersonRecord) -> &'s
     } else {
         "unidentified"
     }
-}
-
-fn identity_values(row: &Row) -> Option<Vec<Value<'_>>> {
-    let Row::Person {
-        record_id, sealed, ..
-    } = row
-    else {
-        return None;
-    };
-    let mut values = Vec::with_capacity(10);
-    values.push(Value::Int(*record_id));
-    values.extend(sealed.iter().map(|v| v.as_deref().into()));
-    Some(values)
-}
-
-/// A group member or a rejected row: the analysis row, then its sealed value in the vault under
-/// the id the first was given.
-fn write_single(db: &mut dyn Db, return_id: i64, row: &Row) -> Result<()> {
-    let no_id = || StoreError::Corrupt("no record id was given".to_string());
-    match row {
-        Row::Member {
-            source_row,
-            group_key,
-            person_key,
-            label,
-        } => {
-            let record_id = db
-                .row(
-                    "INSERT INTO group_members (return_id, source_row, group_key, person_key) VALUES (?1, ?2, ?3, ?4) RETURNING record_id",
-                    &[
-                        Value::Int(return_id),
-                        (*source_row).into(),
-                        group_key.into(),
-                        person_key.into(),
-                    ],
-                    |row| row.i64(0),
-                )?
-                .ok_or_else(no_id)?;
-            if let Some(label) = label {
-                db.execute(
-                    "INSERT INTO group_labels (record_id, label) VALUES (?1, ?2)",
-                    &[record_id.into(), label.as_slice().into()],
-                )?;
-            }
-        }
-        Row::Reject(reject) => {
-            let Reject {
-                table,
-                file,
-                source_row,
-                rules,
-                columns,
-                sealed,
-            } = &**reject;
-            let reject_id = db
-                .row(
-                    "INSERT INTO rejects (return_id, table_name, file, source_row, rules, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING reject_id",
-                    &[
-                        Value::Int(return_id),
-                        (*table).into(),
-                        file.into(),
-                        (*source_row).into(),
-                        rules.into(),
-                        columns.into(),
-                    ],
-                    |row| row.i64(0),
-                )?
-                .ok_or_else(no_id)?;
-            db.execute(
-                "INSERT INTO rejected_cells (reject_id, sealed) VALUES (?1, ?2)",
-                &[reject_id.into(), sealed.as_slice().into()],
-            )?;
-        }
-        _ => {}
-    }
-    Ok(())
 }
 
 /// Counts, file-level notes, supersession of earlier returns of the same agency and period, and
@@ -623,84 +872,85 @@ fn finish(
     })
 }
 
-/// Makes keys and seals identifiers for each row, and sends rows to the writer in batches.
-struct SealingSink<'a> {
-    keys: &'a mut Keys,
+/// Gives each row its record id (people) and nonces, in row order on the calling thread, and
+/// sends rows to the encoder in batches.
+struct SealingSink {
     ids: Box<dyn RecordIds>,
-    agency: &'a str,
-    return_id: i64,
     batch_rows: usize,
     batch: Vec<Pending>,
-    sender: Option<SyncSender<Vec<Row>>>,
-    /// Reused for each value's associated data.
-    aad: String,
+    /// The next nonce to hand out, of those the return reserved.
+    next_nonce: u128,
+    sender: Option<SyncSender<Vec<Pending>>>,
+    /// Batches' vectors given back by the encoder, emptied, to be filled again.
+    spent: Receiver<Vec<Pending>>,
 }
 
 fn sink_error(error: impl std::fmt::Display) -> IntakeError {
     IntakeError::Sink(error.to_string())
 }
 
-fn seal_into(
-    keys: &mut Keys,
-    aad: &mut String,
-    value: Option<&str>,
-    place: std::fmt::Arguments<'_>,
-) -> std::result::Result<Sealed, IntakeError> {
-    let Some(value) = value.filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    aad.clear();
-    let _ = aad.write_fmt(place);
-    keys.seal(value, aad).map(Some).map_err(sink_error)
-}
-
-impl SealingSink<'_> {
-    fn key(&self, kind: &str, id: &str) -> String {
-        self.keys.pseudonym(kind, self.agency, id)
-    }
-
-    fn seal(
-        &mut self,
-        value: Option<&str>,
-        place: std::fmt::Arguments<'_>,
-    ) -> std::result::Result<Sealed, IntakeError> {
-        seal_into(self.keys, &mut self.aad, value, place)
-    }
-
-    fn push(&mut self, row: Pending) -> std::result::Result<(), IntakeError> {
-        self.batch.push(row);
+impl SealingSink {
+    fn push(&mut self, source_row: u64, item: Item) -> std::result::Result<(), IntakeError> {
+        self.batch.push(Pending {
+            source_row,
+            record_id: 0,
+            nonce: 0,
+            item,
+        });
         if self.batch.len() >= self.batch_rows {
             self.flush()?;
         }
         Ok(())
     }
 
-    /// Takes record ids for the batch's people, seals their identifiers, and sends the batch.
+    /// Takes record ids for the batch's people, gives every row that seals its nonces, and
+    /// sends the batch.
     fn flush(&mut self) -> std::result::Result<(), IntakeError> {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let pending = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_rows));
-        let people = pending
-            .iter()
-            .filter(|row| matches!(row, Pending::Person { .. }))
-            .count();
-        let mut ids = if people > 0 {
-            self.ids.take(people).map_err(sink_error)?.into_iter()
-        } else {
-            Vec::new().into_iter()
+        let next = match self.spent.try_recv() {
+            Ok(mut spent) => {
+                spent.clear();
+                spent
+            }
+            Err(_) => Vec::with_capacity(self.batch_rows),
         };
-        let mut batch = Vec::with_capacity(pending.len());
-        for row in pending {
-            batch.push(match row {
-                Pending::Ready(row) => row,
-                Pending::Person { source_row, person } => {
-                    let record_id = ids
+        let mut batch = std::mem::replace(&mut self.batch, next);
+        let kind = |item: &Item| match item {
+            Item::Person(_) => Some(IdKind::Person),
+            Item::Reject(_) => Some(IdKind::Reject),
+            Item::Other(record) if matches!(**record, Record::GroupMember(_)) => {
+                Some(IdKind::GroupMember)
+            }
+            Item::Other(_) => None,
+        };
+        let mut ids = IdKind::ALL.map(|_| Vec::new().into_iter());
+        for id_kind in IdKind::ALL {
+            let n = batch
+                .iter()
+                .filter(|row| kind(&row.item) == Some(id_kind))
+                .count();
+            if n > 0 {
+                ids[id_kind as usize] = self.ids.take(id_kind, n).map_err(sink_error)?.into_iter();
+            }
+        }
+        for row in &mut batch {
+            let nonces = match kind(&row.item) {
+                Some(id_kind) => {
+                    row.record_id = ids[id_kind as usize]
                         .next()
-                        .ok_or_else(|| sink_error("the store gave too few record ids"))?;
-                    self.person(source_row, record_id, person)?
+                        .ok_or_else(|| sink_error("the store gave too few ids"))?;
+                    if id_kind == IdKind::Person {
+                        PERSON_NONCES
+                    } else {
+                        1
+                    }
                 }
-            });
+                None => 0,
+            };
+            row.nonce = self.next_nonce;
+            self.next_nonce += nonces;
         }
         match &self.sender {
             Some(sender) => sender
@@ -709,86 +959,15 @@ impl SealingSink<'_> {
             None => Err(sink_error("the store is closed")),
         }
     }
-
-    fn person(
-        &mut self,
-        source_row: u64,
-        record_id: i64,
-        person: Box<PersonRecord>,
-    ) -> std::result::Result<Row, IntakeError> {
-        let other_names = (!person.other_names.is_empty()).then(|| person.other_names.join(";"));
-        let date_of_birth = person.date_of_birth.map(|d| d.to_string());
-        let postcode = person.postcode.as_ref().map(|p| p.normalised());
-        let values: [Option<&str>; 9] = [
-            Some(person.person_id.as_str()),
-            person.given_name.as_deref(),
-            person.family_name.as_deref(),
-            other_names.as_deref(),
-            date_of_birth.as_deref(),
-            postcode.as_deref(),
-            person.nhs_number.as_deref(),
-            person.upn.as_deref(),
-            person.pnc_id.as_deref(),
-        ];
-        let mut sealed: [Sealed; 9] = Default::default();
-        for ((slot, column), value) in sealed.iter_mut().zip(IDENTITY_COLUMNS).zip(values) {
-            *slot = seal_into(
-                self.keys,
-                &mut self.aad,
-                value,
-                format_args!("people/{record_id}/{column}"),
-            )?;
-        }
-        Ok(Row::Person {
-            source_row,
-            record_id,
-            person_key: self.key("person", &person.person_id),
-            person,
-            sealed: Box::new(sealed),
-        })
-    }
 }
 
-impl Sink for SealingSink<'_> {
+impl Sink for SealingSink {
     fn accepted(&mut self, at: RowRef<'_>, record: Record) -> std::result::Result<(), IntakeError> {
-        let source_row = at.row;
-        let row = match record {
-            Record::Person(person) => return self.push(Pending::Person { source_row, person }),
-            Record::Incident(incident) => Row::Incident {
-                source_row,
-                key: self.key("incident", &incident.incident_id),
-                incident: Box::new(incident),
-            },
-            Record::Involvement(involvement) => Row::Involvement {
-                source_row,
-                incident_key: self.key("incident", &involvement.incident_id),
-                person_key: self.key("person", &involvement.person_id),
-                role: involvement.role.as_str(),
-            },
-            Record::MissingEpisode(episode) => Row::Episode {
-                source_row,
-                person_key: self.key("person", &episode.person_id),
-                episode: Box::new(episode),
-            },
-            Record::Governance(governance) => Row::Governance {
-                source_row,
-                governance: Box::new(governance),
-            },
-            Record::GroupMember(member) => {
-                let return_id = self.return_id;
-                let label = self.seal(
-                    member.label.as_deref(),
-                    format_args!("groups/{return_id}/{source_row}/label"),
-                )?;
-                Row::Member {
-                    source_row,
-                    group_key: self.key("group", &member.group_id),
-                    person_key: self.key("person", &member.person_id),
-                    label,
-                }
-            }
+        let item = match record {
+            Record::Person(person) => Item::Person(person),
+            other => Item::Other(Box::new(other)),
         };
-        self.push(Pending::Ready(row))
+        self.push(at.row, item)
     }
 
     fn rejected(
@@ -800,8 +979,6 @@ impl Sink for SealingSink<'_> {
         let rules: Vec<&str> = reasons.iter().map(|d| d.rule.code()).collect();
         let columns: Vec<&str> = reasons.iter().filter_map(|d| d.column.as_deref()).collect();
         let plain = serde_json::json!({ "cells": cells, "reasons": reasons }).to_string();
-        let table = at.origin.table.name();
-        let return_id = self.return_id;
         // The file's name only: a folder path can name a person, and this column is in the clear.
         let file = std::path::Path::new(&at.origin.file)
             .file_name()
@@ -809,19 +986,15 @@ impl Sink for SealingSink<'_> {
                 || at.origin.file.clone(),
                 |n| n.to_string_lossy().to_string(),
             );
-        let sealed = self
-            .seal(
-                Some(&plain),
-                format_args!("rejects/{return_id}/{table}/{file}/{}", at.row),
-            )?
-            .unwrap_or_default();
-        self.push(Pending::Ready(Row::Reject(Box::new(Reject {
-            table,
-            file,
-            source_row: at.row,
-            rules: serde_json::to_string(&rules).unwrap_or_default(),
-            columns: serde_json::to_string(&columns).unwrap_or_default(),
-            sealed,
-        }))))
+        self.push(
+            at.row,
+            Item::Reject(Box::new(RejectedCells {
+                table: at.origin.table.name(),
+                file,
+                rules: serde_json::to_string(&rules).unwrap_or_default(),
+                columns: serde_json::to_string(&columns).unwrap_or_default(),
+                plain,
+            })),
+        )
     }
 }

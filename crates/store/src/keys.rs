@@ -21,6 +21,9 @@ use std::path::Path;
 
 const NONCE_LEN: usize = 12;
 
+/// The length of a pseudonymous key: 12 bytes of the HMAC, in hex.
+pub const PSEUDONYM_LEN: usize = 24;
+
 /// The workspace's keys, derived from its key file.
 pub struct Keys {
     cipher: Aes256Gcm,
@@ -198,23 +201,45 @@ impl Keys {
 
     /// Encrypts a value bound to its place (`aad`, e.g. "people/12/family_name").
     pub fn seal(&mut self, value: &str, aad: &str) -> Result<Vec<u8>, StoreError> {
-        self.nonce_counter += 1;
-        let value_nonce = self.nonce_start.wrapping_add(self.nonce_counter);
+        let counter = self.reserve_nonces(1);
+        let mut out = Vec::with_capacity(NONCE_LEN + value.len() + 16);
+        self.seal_with(counter, aad.as_bytes(), &mut out, |out| {
+            out.extend_from_slice(value.as_bytes())
+        })?;
+        Ok(out)
+    }
+
+    /// Reserves `n` nonces for [`Keys::seal_with`]: the first of them is returned, and no
+    /// later seal uses any of them. A caller that seals on several threads hands out the
+    /// reserved nonces in a fixed order, so that which value gets which never depends on timing.
+    pub fn reserve_nonces(&mut self, n: u128) -> u128 {
+        let first = self.nonce_counter + 1;
+        self.nonce_counter += n;
+        first
+    }
+
+    /// Seals the value `write` appends to `out`, in place: `out` gains the nonce, the
+    /// ciphertext and the tag — the layout of [`Keys::seal`]. `counter` is a nonce reserved by
+    /// [`Keys::reserve_nonces`] and used for this value only.
+    pub fn seal_with(
+        &self,
+        counter: u128,
+        aad: &[u8],
+        out: &mut Vec<u8>,
+        write: impl FnOnce(&mut Vec<u8>),
+    ) -> Result<(), StoreError> {
+        let value_nonce = self.nonce_start.wrapping_add(counter);
         let mut nonce = [0u8; NONCE_LEN];
         nonce.copy_from_slice(&value_nonce.to_le_bytes()[..NONCE_LEN]);
-        let mut out = Vec::with_capacity(NONCE_LEN + value.len() + 16);
         out.extend_from_slice(&nonce);
-        out.extend_from_slice(value.as_bytes());
+        let start = out.len();
+        write(out);
         let tag = self
             .cipher
-            .encrypt_in_place_detached(
-                Nonce::from_slice(&nonce),
-                aad.as_bytes(),
-                &mut out[NONCE_LEN..],
-            )
+            .encrypt_in_place_detached(Nonce::from_slice(&nonce), aad, &mut out[start..])
             .map_err(|_| StoreError::Key("encryption failed".to_string()))?;
         out.extend_from_slice(&tag);
-        Ok(out)
+        Ok(())
     }
 
     /// Decrypts a value sealed for the same place; fails if the key or the place differ.
@@ -234,12 +259,30 @@ impl Keys {
     /// A pseudonymous key for an identifier: the same input gives the same key, and the key
     /// cannot be turned back into the input without the key file.
     pub fn pseudonym(&self, kind: &str, agency: &str, id: &str) -> String {
+        let mut text = [0u8; PSEUDONYM_LEN];
+        self.pseudonym_into(kind, agency, id, &mut text);
+        text.iter().map(|&b| char::from(b)).collect()
+    }
+
+    /// [`Keys::pseudonym`] written into `text` (lower-case hex), with nothing allocated.
+    pub fn pseudonym_into(
+        &self,
+        kind: &str,
+        agency: &str,
+        id: &str,
+        text: &mut [u8; PSEUDONYM_LEN],
+    ) {
         let mut mac = self.pseudonym.clone();
         for part in [kind, agency, id] {
             mac.update(part.as_bytes());
             mac.update(&[0]);
         }
-        hex::encode(&mac.finalize().into_bytes()[..12])
+        let digest = mac.finalize().into_bytes();
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for (pair, byte) in text.chunks_exact_mut(2).zip(digest.iter()) {
+            pair[0] = HEX[usize::from(byte >> 4)];
+            pair[1] = HEX[usize::from(byte & 0x0f)];
+        }
     }
 }
 
@@ -302,6 +345,50 @@ mod tests {
             .seal("Jane Example", "people/1/given_name")
             .expect("seal");
         assert_ne!(sealed, again, "a fresh nonce per value");
+    }
+
+    #[test]
+    fn values_sealed_in_place_open_like_any_other() {
+        let (_dir, mut keys) = keys();
+        let first = keys.reserve_nonces(3);
+        let mut buffer = b"before".to_vec();
+        keys.seal_with(first + 1, b"people/7/postcode", &mut buffer, |out| {
+            out.extend_from_slice(b"ZZ1 1AA")
+        })
+        .expect("seal");
+        assert_eq!(&buffer[..6], b"before");
+        let sealed = &buffer[6..];
+        assert_eq!(
+            keys.open(sealed, "people/7/postcode").expect("open"),
+            "ZZ1 1AA"
+        );
+        assert!(keys.open(sealed, "people/8/postcode").is_err());
+        // The nonce is the reserved one; the next seal's nonce comes after the reservation.
+        let after = keys.seal("x", "people/9/upn").expect("seal");
+        let nonce = |blob: &[u8]| {
+            let mut bytes = [0u8; 16];
+            bytes[..NONCE_LEN].copy_from_slice(&blob[..NONCE_LEN]);
+            u128::from_le_bytes(bytes)
+        };
+        assert_eq!(
+            nonce(&after).wrapping_sub(nonce(sealed)) & ((1 << 96) - 1),
+            2
+        );
+    }
+
+    #[test]
+    fn pseudonyms_are_the_hmacs_hex() {
+        let (_dir, keys) = keys();
+        let mut mac = keys.pseudonym.clone();
+        for part in ["person", "A1", "P1"] {
+            mac.update(part.as_bytes());
+            mac.update(&[0]);
+        }
+        let expected = hex::encode(&mac.finalize().into_bytes()[..12]);
+        assert_eq!(keys.pseudonym("person", "A1", "P1"), expected);
+        let mut text = [0u8; PSEUDONYM_LEN];
+        keys.pseudonym_into("person", "A1", "P1", &mut text);
+        assert_eq!(text.as_slice(), expected.as_bytes());
     }
 
     #[test]

@@ -13,12 +13,18 @@
 //!   advisory lock, so concurrent writers chain their events one after another; the assessment
 //!   reads one REPEATABLE READ snapshot, so an ingest that commits meanwhile is either wholly in
 //!   it or not at all.
-//! - Bulk rows go in by binary COPY, encoded here (the store's four column types). Person record ids come in blocks from the `people`
-//!   identity's sequence, taken under an advisory lock on a second connection, so several
-//!   returns can be written at once; a return that is rolled back leaves a gap in the ids.
+//! - Bulk rows go in by binary COPY: the ingest's rows come encoded as COPY tuples already
+//!   ([`EncodedRows`]), other bulk rows are encoded here (the store's four column types). The
+//!   ids of a return's person records, rejected rows and group members come in blocks from
+//!   their tables' identity sequences, taken under an advisory lock on a second connection, so
+//!   several returns can be written at once; a return that is rolled back leaves a gap in the
+//!   ids.
 //! - A dropped connection (a killed process) rolls its transaction back on the server.
 
-use crate::db::{Db, RecordIds, SqlRow, Value, dollar_placeholders};
+use crate::db::{
+    Column, Db, EncodedRows, IdKind, Kind, RecordIds, SqlRow, Value, column_names,
+    dollar_placeholders,
+};
 use crate::migrations::{self, Dialect, LATEST, PG_SCHEMA, PG_VAULT};
 use crate::{Result, StoreError};
 use bytes::BytesMut;
@@ -316,18 +322,41 @@ impl SqlRow for Row<'_> {
     }
 }
 
-/// Blocks of person record ids from the `people` identity's sequence, taken on a connection of
-/// their own (outside the return's transaction) under an advisory lock: each block is
-/// contiguous and no two writers share an id.
+/// Blocks of ids from the identity sequences of `people`, `rejects` and `group_members`, taken
+/// on a connection of their own (outside the return's transaction) under an advisory lock:
+/// each block is contiguous and no two writers share an id.
 struct BlockIds {
     client: Client,
-    statement: Statement,
+    /// Each kind's statement, prepared when first needed.
+    statements: [Option<Statement>; IdKind::ALL.len()],
 }
 
 impl RecordIds for BlockIds {
-    fn take(&mut self, n: usize) -> Result<Vec<i64>> {
+    fn take(&mut self, kind: IdKind, n: usize) -> Result<Vec<i64>> {
+        let statement = match &self.statements[kind as usize] {
+            Some(statement) => statement.clone(),
+            None => {
+                let (table, column) = kind.column();
+                let sequence: Option<String> = self
+                    .client
+                    .query_one(
+                        "SELECT pg_get_serial_sequence($1, $2)",
+                        &[&format!("{PG_SCHEMA}.{table}"), &column],
+                    )?
+                    .get(0);
+                let sequence = sequence.ok_or_else(|| {
+                    StoreError::Corrupt(format!("{table}.{column} has no sequence"))
+                })?;
+                let statement = self.client.prepare(&format!(
+                    "WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock({RECORD_ID_LOCK}))
+                     SELECT setval('{sequence}', nextval('{sequence}') + $1 - 1) FROM locked"
+                ))?;
+                self.statements[kind as usize] = Some(statement.clone());
+                statement
+            }
+        };
         let n = n as i64;
-        let last: i64 = self.client.query_one(&self.statement, &[&n])?.get(0);
+        let last: i64 = self.client.query_one(&statement, &[&n])?.get(0);
         Ok((last - n + 1..=last).collect())
     }
 }
@@ -584,6 +613,17 @@ impl PostgresDb {
         Ok(statement)
     }
 
+    /// A table's binary COPY, prepared once per connection.
+    fn prepare_copy(&mut self, table: &str, columns: &str) -> Result<Statement> {
+        let sql = format!("COPY {table} ({columns}) FROM STDIN (FORMAT binary)");
+        if let Some(statement) = self.statements.get(&sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(&sql)?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
     fn column_types(&mut self, table: &str, columns: &str) -> Result<Vec<Type>> {
         let key = format!("{table}({columns})");
         if let Some(types) = self.copy_types.get(&key) {
@@ -656,6 +696,48 @@ impl Db for PostgresDb {
         Ok(())
     }
 
+    /// One COPY of the rows as they were encoded (they are binary COPY tuples already),
+    /// after checking once per table that each column's kind is its type here.
+    fn insert_encoded(
+        &mut self,
+        table: &str,
+        columns: &[Column],
+        rows: &EncodedRows,
+    ) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let names = column_names(columns);
+        let types = self.column_types(table, &names)?;
+        for ((name, kind), ty) in columns.iter().zip(&types) {
+            let fits = match kind {
+                Kind::Int => *ty == Type::INT8,
+                Kind::Text => *ty == Type::TEXT,
+                Kind::Blob => *ty == Type::BYTEA,
+            };
+            if !fits {
+                return Err(StoreError::Corrupt(format!(
+                    "{table}.{name} is {ty} here, not the {kind:?} the ingest writes"
+                )));
+            }
+        }
+        let statement = self.prepare_copy(table, &names)?;
+        let mut sink = self.client.copy_in(&statement)?;
+        let mut header = Vec::with_capacity(19);
+        header.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+        header.extend_from_slice(&0i32.to_be_bytes());
+        header.extend_from_slice(&0i32.to_be_bytes());
+        sink.write_all(&header).map_err(copy_error)?;
+        // In pieces: the client library copies what it is given into a buffer of its own
+        // before sending, and a piece's buffer is reused where a batch's would be fresh memory.
+        for piece in rows.bytes().chunks(COPY_CHUNK) {
+            sink.write_all(piece).map_err(copy_error)?;
+        }
+        sink.write_all(&(-1i16).to_be_bytes()).map_err(copy_error)?;
+        sink.finish()?;
+        Ok(())
+    }
+
     fn begin_write(&mut self) -> Result<()> {
         self.client.batch_execute("BEGIN")?;
         self.in_transaction = true;
@@ -707,21 +789,11 @@ impl Db for PostgresDb {
     }
 
     fn record_ids(&mut self) -> Result<Box<dyn RecordIds>> {
-        let sequence: Option<String> = self
-            .client
-            .query_one(
-                "SELECT pg_get_serial_sequence($1, 'record_id')",
-                &[&format!("{PG_SCHEMA}.people")],
-            )?
-            .get(0);
-        let sequence = sequence
-            .ok_or_else(|| StoreError::Corrupt("people.record_id has no sequence".to_string()))?;
-        let (mut client, _) = connect_config(&self.config)?;
-        let statement = client.prepare(&format!(
-            "WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock({RECORD_ID_LOCK}))
-             SELECT setval('{sequence}', nextval('{sequence}') + $1 - 1) FROM locked"
-        ))?;
-        Ok(Box::new(BlockIds { client, statement }))
+        let (client, _) = connect_config(&self.config)?;
+        Ok(Box::new(BlockIds {
+            client,
+            statements: Default::default(),
+        }))
     }
 
     fn batch_rows(&self) -> usize {

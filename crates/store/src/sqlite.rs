@@ -4,7 +4,7 @@
 //! killed part-way leaves no trace of it, and the immediate lock makes writers (and so audit
 //! appends and record ids) one after another. Record ids of a return follow the largest stored.
 
-use crate::db::{Db, RecordIds, SqlRow, Value};
+use crate::db::{Column, Db, EncodedRows, Field, IdKind, RecordIds, SqlRow, Value, column_names};
 use crate::migrations::{self, Dialect, LATEST};
 use crate::{Result, StoreError};
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -141,14 +141,16 @@ impl SqlRow for Row<'_, '_> {
     }
 }
 
-/// Ids after the largest stored: the immediate transaction keeps other writers out.
-struct Counter(i64);
+/// Ids after the largest stored, of each kind: the immediate transaction keeps other writers
+/// out.
+struct Counter([i64; IdKind::ALL.len()]);
 
 impl RecordIds for Counter {
-    fn take(&mut self, n: usize) -> Result<Vec<i64>> {
-        let start = self.0;
-        self.0 += n as i64;
-        Ok((start..self.0).collect())
+    fn take(&mut self, kind: IdKind, n: usize) -> Result<Vec<i64>> {
+        let next = &mut self.0[kind as usize];
+        let start = *next;
+        *next += n as i64;
+        Ok((start..*next).collect())
     }
 }
 
@@ -308,6 +310,40 @@ impl Db for SqliteDb {
         Ok(())
     }
 
+    /// The prepared insert, each row's fields bound where they lie in the encoded rows.
+    fn insert_encoded(
+        &mut self,
+        table: &str,
+        columns: &[Column],
+        rows: &EncodedRows,
+    ) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            column_names(columns),
+            placeholders.join(", ")
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut decoded = rows.decode(columns);
+        let mut fields = Vec::with_capacity(columns.len());
+        while decoded.next_into(&mut fields)? {
+            for (at, field) in fields.iter().enumerate() {
+                let value = match *field {
+                    Field::Null => ValueRef::Null,
+                    Field::Int(n) => ValueRef::Integer(n),
+                    Field::Text(text) => ValueRef::Text(text),
+                    Field::Blob(bytes) => ValueRef::Blob(bytes),
+                };
+                statement.raw_bind_parameter(at + 1, ToSqlOutput::Borrowed(value))?;
+            }
+            statement.raw_execute()?;
+        }
+        Ok(())
+    }
+
     fn begin_write(&mut self) -> Result<()> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(())
@@ -337,11 +373,15 @@ impl Db for SqliteDb {
     }
 
     fn record_ids(&mut self) -> Result<Box<dyn RecordIds>> {
-        let next: i64 = self.conn.query_row(
-            "SELECT COALESCE(MAX(record_id), 0) + 1 FROM people",
-            [],
-            |row| row.get(0),
-        )?;
+        let mut next = [0; IdKind::ALL.len()];
+        for kind in IdKind::ALL {
+            let (table, column) = kind.column();
+            next[kind as usize] = self.conn.query_row(
+                &format!("SELECT COALESCE(MAX({column}), 0) + 1 FROM {table}"),
+                [],
+                |row| row.get(0),
+            )?;
+        }
         Ok(Box::new(Counter(next)))
     }
 

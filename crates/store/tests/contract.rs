@@ -80,6 +80,30 @@ impl Engine {
         }
     }
 
+    /// Byte strings read directly from the database.
+    fn blobs(&self, sql: &str) -> Vec<Vec<u8>> {
+        match &self.postgres {
+            Some(database) => database
+                .connect()
+                .query(sql, &[])
+                .expect(sql)
+                .iter()
+                .map(|row| row.get(0))
+                .collect(),
+            None => {
+                let connection =
+                    rusqlite::Connection::open(self.dir.path().join("ws/store.sqlite"))
+                        .expect("open");
+                let mut statement = connection.prepare(sql).expect(sql);
+                statement
+                    .query_map([], |row| row.get(0))
+                    .expect(sql)
+                    .collect::<Result<_, _>>()
+                    .expect(sql)
+            }
+        }
+    }
+
     /// Numbers read directly from the database.
     fn ids(&self, sql: &str) -> Vec<i64> {
         match &self.postgres {
@@ -141,6 +165,7 @@ contract! {
     the_same_bytes_are_stored_once,
     a_later_return_for_the_same_period_supersedes_the_earlier,
     reveal_reads_the_vault_and_is_audited,
+    nonces_are_given_in_the_order_of_the_rows,
     linkage_runs_are_kept_with_their_evidence,
     the_analysis_reads_current_returns_and_assessment_factors,
     the_audit_chain_verifies_and_an_edit_is_found,
@@ -494,6 +519,30 @@ fn reveal_reads_the_vault_and_is_audited(engine: &Engine) {
         engine.store().audit_events().expect("audit").len(),
         before + 2
     );
+}
+
+/// Values are sealed on another thread than the one that reads the return, but each person
+/// record's nonces are reserved in row order, one per vault column: what is stored does not
+/// depend on how the threads ran.
+fn nonces_are_given_in_the_order_of_the_rows(engine: &Engine) {
+    register(engine);
+    ingest(engine, &example_return(), "LA01", PERIOD).expect("ingest");
+    let nonce = |blob: &[u8]| {
+        let mut bytes = [0u8; 16];
+        bytes[..12].copy_from_slice(&blob[..12]);
+        u128::from_le_bytes(bytes)
+    };
+    let ids = engine.blobs("SELECT person_id FROM people_identity ORDER BY record_id");
+    assert!(ids.len() > 2, "the example return has people");
+    let nonces: Vec<u128> = ids.iter().map(|blob| nonce(blob)).collect();
+    for pair in nonces.windows(2) {
+        // Nonces are 96 bits, counted on from a random start.
+        assert_eq!(pair[1].wrapping_sub(pair[0]) & ((1 << 96) - 1), 9);
+    }
+    let given = engine.blob(
+        "SELECT given_name FROM people_identity WHERE record_id = (SELECT MIN(record_id) FROM people_identity)",
+    );
+    assert_eq!(nonce(&given).wrapping_sub(nonces[0]) & ((1 << 96) - 1), 1);
 }
 
 fn linkage_runs_are_kept_with_their_evidence(engine: &Engine) {
