@@ -1,11 +1,13 @@
 //! `sightline check`: validate a return on the agency's own machine.
 
 use crate::Outcome;
-use crate::progress::WithProgress;
+use crate::progress::ReturnBar;
 use crate::render;
 use anyhow::Context as _;
 use sightline_intake::check::Discard;
 use sightline_intake::normalised::NormalisedWriter;
+use sightline_pipeline::Progress as _;
+use sightline_pipeline::ingest::Reporting;
 use std::io::Write as _;
 use std::path::PathBuf;
 
@@ -38,17 +40,24 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let report = match &args.normalised {
         Some(dir) => {
             let mut writer = NormalisedWriter::new(dir)?;
-            let mut sink = WithProgress::new(&mut writer, !args.json);
-            let report = sightline_intake::check(&args.files, &options, &mut sink)?;
-            sink.finish();
+            let bar = ReturnBar::new(!args.json);
+            let report = sightline_intake::check(
+                &args.files,
+                &options,
+                &mut Reporting::new(&mut writer, &bar),
+            )?;
+            bar.finish();
             writer.finish()?;
             report
         }
         None => {
-            let mut discard = Discard;
-            let mut sink = WithProgress::new(&mut discard, !args.json);
-            let report = sightline_intake::check(&args.files, &options, &mut sink)?;
-            sink.finish();
+            let bar = ReturnBar::new(!args.json);
+            let report = sightline_intake::check(
+                &args.files,
+                &options,
+                &mut Reporting::new(&mut Discard, &bar),
+            )?;
+            bar.finish();
             report
         }
     };

@@ -3,15 +3,7 @@
 //! report through `sightline_pipeline::Progress`, which these implement.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sightline_intake::check::{RowRef, Sink};
-use sightline_intake::{Diagnostic, IntakeError};
-use sightline_standard::{Record, Table};
-
-/// Forwards every row to `inner` and moves a bar along.
-pub struct WithProgress<'a> {
-    inner: &'a mut dyn Sink,
-    bar: ProgressBar,
-}
+use sightline_standard::Table;
 
 /// A bar of rows read, per table.
 fn rows_bar(show: bool) -> ProgressBar {
@@ -36,40 +28,7 @@ fn show_rows(bar: &ProgressBar, table: Table, rows_read: u64, rows_expected: u64
     bar.set_position(rows_read);
 }
 
-impl<'a> WithProgress<'a> {
-    pub fn new(inner: &'a mut dyn Sink, show: bool) -> WithProgress<'a> {
-        WithProgress {
-            inner,
-            bar: rows_bar(show),
-        }
-    }
-
-    pub fn finish(&self) {
-        self.bar.finish_and_clear();
-    }
-}
-
-impl Sink for WithProgress<'_> {
-    fn accepted(&mut self, at: RowRef<'_>, record: Record) -> Result<(), IntakeError> {
-        self.inner.accepted(at, record)
-    }
-
-    fn rejected(
-        &mut self,
-        at: RowRef<'_>,
-        cells: &[(String, String)],
-        reasons: &[Diagnostic],
-    ) -> Result<(), IntakeError> {
-        self.inner.rejected(at, cells, reasons)
-    }
-
-    fn progress(&mut self, table: Table, rows_read: u64, rows_expected: u64) {
-        show_rows(&self.bar, table, rows_read, rows_expected);
-        self.inner.progress(table, rows_read, rows_expected);
-    }
-}
-
-/// The bar of rows read while the pipeline stores a return.
+/// The bar of rows read while a return is checked or stored.
 pub struct ReturnBar {
     bar: ProgressBar,
 }

@@ -148,10 +148,7 @@ pub fn store_return(
         user: session.user(),
     };
     let stored = store.ingest(&new, &mut keys, &mut |sink| {
-        let mut sink = Reporting {
-            inner: sink,
-            progress,
-        };
+        let mut sink = Reporting::new(sink, progress);
         let report = sightline_intake::check(&args.files, &options, &mut sink);
         progress.finish();
         report
@@ -166,10 +163,17 @@ pub fn store_return(
     }
 }
 
-/// Forwards every row to `inner` and tells `progress` how far reading has got.
-struct Reporting<'a> {
+/// Forwards every row to `inner` and tells `progress` how far reading has got (`check` without
+/// a store uses it too).
+pub struct Reporting<'a> {
     inner: &'a mut dyn Sink,
     progress: &'a dyn Progress,
+}
+
+impl<'a> Reporting<'a> {
+    pub fn new(inner: &'a mut dyn Sink, progress: &'a dyn Progress) -> Reporting<'a> {
+        Reporting { inner, progress }
+    }
 }
 
 impl Sink for Reporting<'_> {
