@@ -4,7 +4,7 @@ use crate::Outcome;
 use crate::progress::ReturnBar;
 use crate::render;
 use anyhow::Context as _;
-use sightline_intake::check::Discard;
+use sightline_intake::check::{Discard, Sink};
 use sightline_intake::normalised::NormalisedWriter;
 use sightline_pipeline::Progress as _;
 use sightline_pipeline::ingest::Reporting;
@@ -37,30 +37,22 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let options =
         sightline_pipeline::check_options(args.profile.as_deref(), args.period.as_deref())?;
-    let report = match &args.normalised {
-        Some(dir) => {
-            let mut writer = NormalisedWriter::new(dir)?;
-            let bar = ReturnBar::new(!args.json);
-            let report = sightline_intake::check(
-                &args.files,
-                &options,
-                &mut Reporting::new(&mut writer, &bar),
-            )?;
-            bar.finish();
-            writer.finish()?;
-            report
-        }
-        None => {
-            let bar = ReturnBar::new(!args.json);
-            let report = sightline_intake::check(
-                &args.files,
-                &options,
-                &mut Reporting::new(&mut Discard, &bar),
-            )?;
-            bar.finish();
-            report
-        }
+    let mut writer = args
+        .normalised
+        .as_deref()
+        .map(NormalisedWriter::new)
+        .transpose()?;
+    let mut discard = Discard;
+    let sink: &mut dyn Sink = match &mut writer {
+        Some(writer) => writer,
+        None => &mut discard,
     };
+    let bar = ReturnBar::new(!args.json);
+    let report = sightline_intake::check(&args.files, &options, &mut Reporting::new(sink, &bar))?;
+    bar.finish();
+    if let Some(writer) = writer {
+        writer.finish()?;
+    }
     if let Some(path) = &args.problems {
         render::write_problems_csv(&report, path)
             .with_context(|| format!("cannot write {}", path.display()))?;

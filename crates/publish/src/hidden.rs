@@ -213,6 +213,16 @@ pub struct PublishedEstimate {
     pub refusal: Option<String>,
 }
 
+/// The known victims as published: the overlaps table's total under its disclosure control, or
+/// the count under the rules when there is no table.
+fn known_shown(h: &HiddenPopulation, tables: &[Published], rules: &Rules) -> Shown {
+    tables
+        .iter()
+        .find(|t| t.table.id == TABLE_ID)
+        .and_then(|t| t.protected.grand_total)
+        .unwrap_or_else(|| crate::tables::shown(h.known, rules))
+}
+
 /// A number as the report prints an estimate: to the nearest ten, never below zero.
 fn tens(x: f64) -> u64 {
     ((x / 10.0).round() * 10.0).max(0.0) as u64
@@ -224,11 +234,7 @@ pub fn published_estimate(
     rules: &Rules,
 ) -> PublishedEstimate {
     let h = &a.hidden_population;
-    let known = tables
-        .iter()
-        .find(|t| t.table.id == TABLE_ID)
-        .and_then(|t| t.protected.grand_total)
-        .unwrap_or_else(|| crate::tables::shown(h.known, rules));
+    let known = known_shown(h, tables, rules);
     let range = |r: Option<[f64; 2]>| r.map(|[low, high]| [tens(low), tens(high)]);
     PublishedEstimate {
         id: h.id.clone(),
@@ -257,9 +263,7 @@ pub fn section(a: &Assessment, tables: &[Published], rules: &Rules) -> String {
     let mut out =
         String::from("<section id=\"hidden\"><h2>Victims no agency knows: an estimate</h2>");
     let table = tables.iter().find(|t| t.table.id == TABLE_ID);
-    let known = table
-        .and_then(|t| t.protected.grand_total)
-        .unwrap_or_else(|| crate::tables::shown(h.known, rules));
+    let known = known_shown(h, tables, rules);
     let lists: Vec<String> = h.lists.iter().map(|l| l.label.clone()).collect();
     let lists_text = match lists.as_slice() {
         [] => "no kind of agency".to_string(),

@@ -80,32 +80,11 @@ impl Engine {
         }
     }
 
-    /// Byte strings read directly from the database.
-    fn blobs(&self, sql: &str) -> Vec<Vec<u8>> {
-        match &self.postgres {
-            Some(database) => database
-                .connect()
-                .query(sql, &[])
-                .expect(sql)
-                .iter()
-                .map(|row| row.get(0))
-                .collect(),
-            None => {
-                let connection =
-                    rusqlite::Connection::open(self.dir.path().join("ws/store.sqlite"))
-                        .expect("open");
-                let mut statement = connection.prepare(sql).expect(sql);
-                statement
-                    .query_map([], |row| row.get(0))
-                    .expect(sql)
-                    .collect::<Result<_, _>>()
-                    .expect(sql)
-            }
-        }
-    }
-
-    /// Numbers read directly from the database.
-    fn ids(&self, sql: &str) -> Vec<i64> {
+    /// The first column of a query's rows, read directly from the database.
+    fn column<T>(&self, sql: &str) -> Vec<T>
+    where
+        T: for<'a> ::postgres::types::FromSql<'a> + rusqlite::types::FromSql,
+    {
         match &self.postgres {
             Some(database) => database
                 .connect()
@@ -532,7 +511,7 @@ fn nonces_are_given_in_the_order_of_the_rows(engine: &Engine) {
         bytes[..12].copy_from_slice(&blob[..12]);
         u128::from_le_bytes(bytes)
     };
-    let ids = engine.blobs("SELECT person_id FROM people_identity ORDER BY record_id");
+    let ids = engine.column::<Vec<u8>>("SELECT person_id FROM people_identity ORDER BY record_id");
     assert!(ids.len() > 2, "the example return has people");
     let nonces: Vec<u128> = ids.iter().map(|blob| nonce(blob)).collect();
     for pair in nonces.windows(2) {
@@ -1012,7 +991,7 @@ fn a_return_sealed_before_return_keys_stays_readable_rotates_and_erases(engine: 
     let data = master.open_return_key(&wrapped, 1).expect("unwrap");
     let columns = ["person_id", "given_name", "family_name", "date_of_birth"];
     let mut values = 0;
-    for record_id in engine.ids("SELECT record_id FROM people WHERE return_id = 1") {
+    for record_id in engine.column::<i64>("SELECT record_id FROM people WHERE return_id = 1") {
         for column in columns {
             let place = format!("people/{record_id}/{column}");
             let sealed = engine.blob(&format!(
