@@ -9,6 +9,7 @@ mod link;
 mod progress;
 mod render;
 mod report;
+mod serve;
 mod workspace;
 
 /// mimalloc: normalising allocates and frees small strings for every row; the system allocator
@@ -162,6 +163,14 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// The collection service on this workspace: agencies submit returns on the web, the
+    /// national team runs the data call (`users invite` makes the first account).
+    Serve(serve::ServeArgs),
+    /// The collection service's users.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
     /// The audit log; `audit verify` checks its hash chain.
     Audit {
         #[command(subcommand)]
@@ -184,6 +193,13 @@ enum SynthCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Make an account and print its invitation link (it sets a password and an
+    /// authenticator app; valid once, for 7 days).
+    Invite(serve::InviteArgs),
 }
 
 #[derive(Subcommand)]
@@ -310,6 +326,10 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             json,
         } => workspace::reveal(&context, record, reason.as_deref(), json),
         Command::Audit { command, json } => workspace::audit(&context, command.is_some(), json),
+        Command::Serve(args) => serve::serve(&context, &args),
+        Command::Users {
+            command: UsersCommand::Invite(args),
+        } => serve::invite(&context, &args),
         Command::Backup { out, reason } => workspace::backup(&context, &out, &reason),
         Command::Restore { file, dir } => workspace::restore(&context, &file, &dir),
         Command::Erase { return_id, reason } => {

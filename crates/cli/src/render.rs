@@ -197,40 +197,7 @@ pub fn check_report(
 
 /// Every diagnostic as a CSV a data officer can open next to their return.
 pub fn write_problems_csv(report: &CheckReport, path: &Path) -> anyhow::Result<()> {
-    use sightline_standard::cells::neutralise;
-    let mut writer = csv::Writer::from_path(path)?;
-    writer.write_record([
-        "rule", "severity", "file", "sheet", "table", "row", "column", "field", "value",
-        "expected", "message",
-    ])?;
-    for d in &report.diagnostics {
-        let severity = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        let row = d.row.map(|r| r.to_string()).unwrap_or_default();
-        // Values, headers, file names and messages quoting them come from the return: a cell
-        // a spreadsheet would run is neutralised.
-        writer.write_record(
-            [
-                d.rule.code(),
-                severity,
-                &d.file,
-                d.sheet.as_deref().unwrap_or_default(),
-                d.table.name(),
-                &row,
-                d.column.as_deref().unwrap_or_default(),
-                d.field.unwrap_or_default(),
-                d.value.as_deref().unwrap_or_default(),
-                &d.expected,
-                &d.message,
-            ]
-            .map(neutralise)
-            .iter()
-            .map(|cell| cell.as_bytes()),
-        )?;
-    }
-    writer.flush()?;
+    report.write_problems_csv(std::fs::File::create(path)?)?;
     Ok(())
 }
 

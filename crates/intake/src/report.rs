@@ -105,6 +105,45 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
+    /// Every problem as CSV, one row per diagnostic: rule, severity, file, sheet, table, row,
+    /// column, field, value, expected, message. Cells come from the return, so any a
+    /// spreadsheet would run as a formula is neutralised.
+    pub fn write_problems_csv(&self, out: impl std::io::Write) -> Result<(), csv::Error> {
+        use sightline_standard::cells::neutralise;
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record([
+            "rule", "severity", "file", "sheet", "table", "row", "column", "field", "value",
+            "expected", "message",
+        ])?;
+        for d in &self.diagnostics {
+            let severity = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let row = d.row.map(|r| r.to_string()).unwrap_or_default();
+            writer.write_record(
+                [
+                    d.rule.code(),
+                    severity,
+                    &d.file,
+                    d.sheet.as_deref().unwrap_or_default(),
+                    d.table.name(),
+                    &row,
+                    d.column.as_deref().unwrap_or_default(),
+                    d.field.unwrap_or_default(),
+                    d.value.as_deref().unwrap_or_default(),
+                    &d.expected,
+                    &d.message,
+                ]
+                .map(neutralise)
+                .iter()
+                .map(|cell| cell.as_bytes()),
+            )?;
+        }
+        writer.flush()?;
+        Ok(())
+    }
+
     pub fn new(
         sources: Vec<SourceReport>,
         skipped_sheets: Vec<SkippedSheet>,

@@ -61,7 +61,7 @@ pub fn check_options(
 
 /// The identity of a return's content: its files' bytes (in any order), the profile's bytes
 /// and the period.
-fn content_hash(
+pub fn content_hash(
     files: &[PathBuf],
     profile: Option<&Path>,
     period: Option<&str>,

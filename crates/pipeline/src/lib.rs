@@ -13,7 +13,7 @@ pub mod session;
 
 pub use assess::assess;
 pub use demo::{DemoOptions, DemoReport, DemoStage, demo};
-pub use ingest::{IngestOptions, Ingested, check_options, store_return};
+pub use ingest::{IngestOptions, Ingested, check_options, content_hash, store_return};
 pub use link::{LinkOptions, LinkReport, link};
 pub use publish::{PublishOptions, Written, audit_head, publish, write_report};
 pub use register::read_register;

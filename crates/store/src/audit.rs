@@ -38,6 +38,9 @@ pub enum Action {
     Combination,
     /// Data was deleted.
     Erasure,
+    /// Someone signed in or out of the collection service, failed to, or had their account
+    /// changed.
+    Access,
 }
 
 impl Action {
@@ -49,6 +52,7 @@ impl Action {
             Action::Disclosure => "disclosure",
             Action::Combination => "combination",
             Action::Erasure => "erasure",
+            Action::Access => "access",
         }
     }
 }

@@ -209,6 +209,16 @@ impl Keys {
         Ok(out)
     }
 
+    /// Encrypts bytes (an uploaded file) bound to their place, as [`Keys::seal`] does text.
+    pub fn seal_bytes(&mut self, value: &[u8], aad: &str) -> Result<Vec<u8>, StoreError> {
+        let counter = self.reserve_nonces(1);
+        let mut out = Vec::with_capacity(NONCE_LEN + value.len() + 16);
+        self.seal_with(counter, aad.as_bytes(), &mut out, |out| {
+            out.extend_from_slice(value)
+        })?;
+        Ok(out)
+    }
+
     /// Reserves `n` nonces for [`Keys::seal_with`]: the first of them is returned, and no
     /// later seal uses any of them. A caller that seals on several threads hands out the
     /// reserved nonces in a fixed order, so that which value gets which never depends on timing.
@@ -254,6 +264,17 @@ impl Keys {
             .map_err(|_| StoreError::Key("a vault value cannot be decrypted with this key (wrong key file, or the value was moved or altered)".to_string()))?;
         String::from_utf8(plain)
             .map_err(|_| StoreError::Key("a vault value is damaged".to_string()))
+    }
+
+    /// Decrypts bytes sealed by [`Keys::seal_bytes`] for the same place.
+    pub fn open_bytes(&self, blob: &[u8], aad: &str) -> Result<Vec<u8>, StoreError> {
+        if blob.len() < NONCE_LEN {
+            return Err(StoreError::Key("a vault value is damaged".to_string()));
+        }
+        let (nonce, sealed) = blob.split_at(NONCE_LEN);
+        self.cipher
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: aad.as_bytes() })
+            .map_err(|_| StoreError::Key("a vault value cannot be decrypted with this key (wrong key file, or the value was moved or altered)".to_string()))
     }
 
     /// A pseudonymous key for an identifier: the same input gives the same key, and the key

@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod audit;
+pub mod collection;
 pub mod db;
 mod ingest;
 pub mod keys;
@@ -270,6 +271,16 @@ pub trait Store {
     /// The analysis tables of the current returns with the latest linkage run's people, for
     /// the assessment. Reads no identifiers.
     fn analysis(&self) -> Result<analysis::Analysis>;
+    /// Runs `work` on the collection service's tables in one write transaction, appending
+    /// `event` (action, subject, reason) to the audit log in the same transaction when given.
+    fn collection_write(
+        &mut self,
+        user: &str,
+        event: Option<(Action, &str, &str)>,
+        work: &mut dyn FnMut(&mut dyn db::Db) -> Result<()>,
+    ) -> Result<()>;
+    /// Runs `work` on the collection service's tables, reading.
+    fn collection_read(&self, work: &mut dyn FnMut(&mut dyn db::Db) -> Result<()>) -> Result<()>;
     fn audit_events(&self) -> Result<Vec<AuditEvent>>;
     /// Recomputes the keyed chain with the audit key and compares its heads with the checkpoint
     /// file outside the store. Needs the workspace's key file.

@@ -45,10 +45,15 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "identification level of person records; linkage near misses",
         sql: include_str!("migrations/0005_identification.sql"),
     },
+    Migration {
+        version: 6,
+        name: "collection service: users, sessions, data calls, submissions",
+        sql: include_str!("migrations/0006_collection_service.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.
-pub const LATEST: i64 = 5;
+pub const LATEST: i64 = 6;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {

@@ -554,7 +554,9 @@ impl PostgresDb {
             .get(0))
     }
 
-    /// What each role may do, on every table of both schemas (run after every migration).
+    /// What each role may do, on every table of both schemas (run after every migration). The
+    /// collection service's credentials (password hashes, session and recovery digests) are the
+    /// owner's alone: none of the three roles reads them.
     /// A login that may manage roles also becomes a member of the analysis role, so that its
     /// assessments run under it.
     fn grant(&mut self, roles: &Roles, manage_roles: bool) -> Result<()> {
@@ -578,7 +580,8 @@ impl PostgresDb {
              GRANT INSERT ON {s}.linkage_runs, {s}.linked_records, {s}.linkage_evidence, {s}.linkage_near_misses TO {l};
              GRANT USAGE ON SCHEMA {v} TO {i}, {l};
              GRANT INSERT ON ALL TABLES IN SCHEMA {v} TO {i};
-             GRANT SELECT ON ALL TABLES IN SCHEMA {v} TO {l};"
+             GRANT SELECT ON ALL TABLES IN SCHEMA {v} TO {l};
+             REVOKE ALL ON {s}.users, {s}.recovery_codes, {s}.invitations, {s}.sessions FROM {a}, {i}, {l};"
         ))?;
         if manage_roles {
             self.client

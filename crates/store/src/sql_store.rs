@@ -696,6 +696,25 @@ impl Store for SqlStore {
         self.audited(user, action, subject, reason, |_| Ok(()))
     }
 
+    fn collection_write(
+        &mut self,
+        user: &str,
+        event: Option<(Action, &str, &str)>,
+        work: &mut dyn FnMut(&mut dyn Db) -> Result<()>,
+    ) -> Result<()> {
+        match event {
+            Some((action, subject, reason)) => self.audited(user, action, subject, reason, work),
+            None => {
+                let db: &mut dyn Db = &mut **self.db.get_mut();
+                db.write(work)
+            }
+        }
+    }
+
+    fn collection_read(&self, work: &mut dyn FnMut(&mut dyn Db) -> Result<()>) -> Result<()> {
+        work(&mut **self.db())
+    }
+
     fn analysis(&self) -> Result<crate::analysis::Analysis> {
         let mut db = self.db();
         let db: &mut dyn Db = &mut **db;

@@ -796,6 +796,11 @@ fn a_store_of_schema_version_2_keeps_its_plain_chain_and_continues_keyed(engine:
          ALTER TABLE returns DROP COLUMN review_date;
          ALTER TABLE people DROP COLUMN identification;
          DROP TABLE linkage_near_misses;
+         DROP TABLE sign_offs; DROP TABLE explanations; DROP TABLE {vault}submission_reports;
+         DROP TABLE {vault}submission_files; DROP TABLE submissions; DROP TABLE status_events;
+         DROP TABLE call_agencies; DROP TABLE data_calls; DROP TABLE sessions;
+         DROP TABLE invitations; DROP TABLE recovery_codes; DROP TABLE user_roles; DROP TABLE users;
+         ALTER TABLE agencies DROP COLUMN region;
          DELETE FROM schema_migrations WHERE version >= 3;
          DELETE FROM meta WHERE key = 'audit_keyed_from';
          UPDATE meta SET value = '2' WHERE key = 'schema_version';"
@@ -1164,7 +1169,9 @@ fn migrations_give_sqlite_and_postgres_the_same_tables_and_columns() {
             "note_cells",
             "people_identity",
             "rejected_cells",
-            "return_keys"
+            "return_keys",
+            "submission_files",
+            "submission_reports",
         ]
     );
 }

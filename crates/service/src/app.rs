@@ -1,0 +1,79 @@
+//! What the service holds while it runs: its settings, the store's threads, and the recent
+//! failed sign-ins of each network address (the per-address limit; the per-account lockout is
+//! kept in the store).
+
+use crate::pool::Pool;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// How the service runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub workspace: PathBuf,
+    /// Served over TLS (by a proxy in front): cookies are `Secure` and `__Host-` prefixed.
+    pub secure: bool,
+    /// A session unused this long ends (ASVS 7.3.1).
+    pub idle_seconds: i64,
+    /// A session this old ends whatever its use (ASVS 7.3.2).
+    pub absolute_seconds: i64,
+    /// The most an upload may send, all files together, before any is read.
+    pub max_upload_bytes: usize,
+    /// Threads with a store connection each.
+    pub store_threads: usize,
+}
+
+impl Config {
+    pub fn new(workspace: PathBuf) -> Config {
+        Config {
+            workspace,
+            secure: false,
+            idle_seconds: 30 * 60,
+            absolute_seconds: 12 * 60 * 60,
+            max_upload_bytes: 200_000_000,
+            store_threads: 4,
+        }
+    }
+}
+
+/// Failed sign-ins an account may have before it is locked, and for how long.
+pub const LOCK_AFTER: i64 = 5;
+pub const LOCK_SECONDS: i64 = 15 * 60;
+/// Failed sign-ins one address may make in [`ADDRESS_WINDOW`] seconds, whatever the accounts.
+pub const ADDRESS_LIMIT: usize = 20;
+pub const ADDRESS_WINDOW: i64 = 15 * 60;
+
+pub struct App {
+    pub config: Config,
+    pub pool: Pool,
+    failures: Mutex<HashMap<IpAddr, Vec<i64>>>,
+}
+
+impl App {
+    pub fn new(config: Config) -> anyhow::Result<App> {
+        let pool = Pool::start(config.workspace.clone(), config.store_threads)?;
+        Ok(App {
+            config,
+            pool,
+            failures: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Whether an address has used up its failed sign-ins.
+    pub fn address_blocked(&self, address: IpAddr, now: i64) -> bool {
+        let Ok(mut failures) = self.failures.lock() else {
+            return true;
+        };
+        let recent = failures.entry(address).or_default();
+        recent.retain(|&at| now - at < ADDRESS_WINDOW);
+        recent.len() >= ADDRESS_LIMIT
+    }
+
+    /// Counts a failed sign-in against an address.
+    pub fn address_failed(&self, address: IpAddr, now: i64) {
+        if let Ok(mut failures) = self.failures.lock() {
+            failures.entry(address).or_default().push(now);
+        }
+    }
+}

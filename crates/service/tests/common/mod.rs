@@ -1,0 +1,332 @@
+//! A browser without a screen for the service's tests: requests go through the real router
+//! (gate, pages, store threads) on a real workspace with an SQLite store, with a cookie jar, so
+//! that every test signs in, sends forms and follows the service the way a browser does.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt as _;
+use sightline_service::{App, Config, secrets};
+use sightline_store::collection::{self, NewUser};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower::ServiceExt as _;
+
+/// A workspace with an agency register, and the service on it.
+pub struct Service {
+    pub dir: tempfile::TempDir,
+    pub app: Arc<App>,
+    pub router: axum::Router,
+}
+
+pub const REGISTER: &str = "agency_id,name,type,area,requested
+POL01,Police force 01,police,E23000001,yes
+LA001,Children's services 001,childrens_services,E06000001,yes
+LA002,Children's services 002,childrens_services,E06000002,yes
+";
+
+impl Service {
+    pub fn start() -> Service {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ws = dir.path().join("ws");
+        sightline_store::Workspace::init(&ws, None).expect("init");
+        let register = dir.path().join("agencies.csv");
+        std::fs::write(&register, REGISTER).expect("register");
+        let (agencies, problems) =
+            sightline_pipeline::read_register(&register).expect("read register");
+        assert!(problems.is_empty(), "{problems:?}");
+        let workspace = sightline_store::Workspace::open(&ws, None).expect("open");
+        workspace
+            .store()
+            .expect("store")
+            .import_agencies(&agencies, "test")
+            .expect("import");
+        let app = Arc::new(App::new(Config::new(ws)).expect("app"));
+        let router = sightline_service::router(Arc::clone(&app));
+        Service { dir, app, router }
+    }
+
+    pub fn workspace(&self) -> PathBuf {
+        self.dir.path().join("ws")
+    }
+
+    pub fn store(&self) -> Box<dyn sightline_store::Store> {
+        sightline_store::Workspace::open(&self.workspace(), None)
+            .expect("open")
+            .store()
+            .expect("store")
+    }
+
+    /// Makes a user and returns their invitation token.
+    pub fn invite(&self, email: &str, agency: &str, roles: &[&str]) -> String {
+        let token = secrets::token().expect("token");
+        let new = NewUser {
+            email: email.to_string(),
+            name: format!("User {email}"),
+            agency_id: agency.to_string(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        };
+        let mut store = self.store();
+        sightline_service::pages::users::invite(&mut *store, &new, "test", &token)
+            .expect("invite")
+            .expect("invited");
+        token
+    }
+
+    /// A browser already signed in as a new user with these roles, through a session made in
+    /// the store (for tests of what a role may reach, not of signing in).
+    pub fn signed_in(&self, email: &str, agency: &str, roles: &[&str]) -> Browser {
+        let _ = self.invite(email, agency, roles);
+        let token = secrets::token().expect("token");
+        let csrf = secrets::token().expect("token");
+        let mut store = self.store();
+        store
+            .collection_write("test", None, &mut |db| {
+                let user = collection::user_by_email(db, email)?.expect("user");
+                collection::create_session(
+                    db,
+                    &secrets::digest(&token),
+                    user.user_id,
+                    &csrf,
+                    "full",
+                    now(),
+                )
+            })
+            .expect("session");
+        let mut browser = self.browser();
+        browser
+            .cookies
+            .insert("sightline-session".to_string(), token);
+        browser
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser {
+            router: self.router.clone(),
+            cookies: BTreeMap::new(),
+            last: String::new(),
+        }
+    }
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64
+}
+
+/// A response as a test reads it.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub location: String,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Page {
+    /// The value of the first `<input ... name="NAME" value="...">` of the page.
+    pub fn field(&self, name: &str) -> Option<String> {
+        let at = self.body.find(&format!("name=\"{name}\" value=\""))?;
+        let rest = &self.body[at + name.len() + 15..];
+        Some(unescape(&rest[..rest.find('"')?]))
+    }
+
+    /// The text of the element with this id.
+    pub fn text_of(&self, id: &str) -> Option<String> {
+        let at = self.body.find(&format!("id=\"{id}\""))?;
+        let rest = &self.body[at..];
+        let start = rest.find('>')? + 1;
+        let end = rest[start..].find('<')?;
+        Some(unescape(rest[start..start + end].trim()))
+    }
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+pub struct Browser {
+    router: axum::Router,
+    pub cookies: BTreeMap<String, String>,
+    /// The last page's CSRF token, sent with the next form.
+    pub last: String,
+}
+
+impl Browser {
+    async fn send(&mut self, request: Request<Body>) -> Page {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        for cookie in headers.get_all(header::SET_COOKIE) {
+            let text = cookie.to_str().expect("cookie");
+            let pair = text.split(';').next().unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                if text.contains("Max-Age=0") {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_string(), value.to_string());
+                }
+            }
+        }
+        let location = headers
+            .get(header::LOCATION)
+            .map(|l| l.to_str().expect("location").to_string())
+            .unwrap_or_default();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        let body = String::from_utf8_lossy(&bytes).to_string();
+        let page = Page {
+            status,
+            location,
+            headers,
+            body,
+            bytes,
+        };
+        if let Some(csrf) = page.field("csrf") {
+            self.last = csrf;
+        }
+        page
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let request = Request::get(path)
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// Sends a form with the last page's CSRF token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.last.clone();
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        all.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&all).expect("form");
+        self.post_raw(path, body, &[]).await
+    }
+
+    /// Sends a form as it is, with extra headers.
+    pub async fn post_raw(&mut self, path: &str, body: String, headers: &[(&str, &str)]) -> Page {
+        let mut request = Request::post(path)
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(Body::from(body)).expect("request");
+        self.send(request).await
+    }
+
+    /// Uploads files as a browser's multipart form does, `csrf` first unless `csrf_last`.
+    pub async fn upload(&mut self, path: &str, files: &[(&str, &[u8])], csrf_last: bool) -> Page {
+        let boundary = "----sightline-test-boundary";
+        let mut body: Vec<u8> = Vec::new();
+        let csrf_part = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
+            self.last
+        );
+        if !csrf_last {
+            body.extend_from_slice(csrf_part.as_bytes());
+        }
+        for (name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        if csrf_last {
+            body.extend_from_slice(csrf_part.as_bytes());
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// Sets up an invited account (password and the authenticator key shown), then signs in
+    /// with a code one step ahead (the setup's own step is used). Returns the key.
+    pub async fn accept_invitation_and_sign_in(
+        &mut self,
+        token: &str,
+        email: &str,
+        password: &str,
+    ) -> String {
+        let setup = self.get(&format!("/invitation/{token}")).await;
+        assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
+        let secret = setup.field("secret").expect("secret on the page");
+        let step = now() / secrets::STEP_SECONDS;
+        let code = secrets::totp_code(&secret, step).expect("code");
+        let done = self
+            .post(
+                &format!("/invitation/{token}"),
+                &[("secret", &secret), ("password", password), ("code", &code)],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        assert!(done.body.contains("recovery-codes"), "{}", done.body);
+        self.sign_in(email, password, &secret, step + 1).await;
+        secret
+    }
+
+    pub async fn sign_in(&mut self, email: &str, password: &str, secret: &str, step: i64) {
+        self.get("/sign-in").await;
+        let after_password = self
+            .post("/sign-in", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(
+            after_password.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            after_password.body
+        );
+        assert_eq!(after_password.location, "/sign-in/code");
+        self.get("/sign-in/code").await;
+        let code = secrets::totp_code(secret, step).expect("code");
+        let signed = self.post("/sign-in/code", &[("code", &code)]).await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+        assert_eq!(signed.location, "/");
+    }
+}

@@ -1,0 +1,287 @@
+//! The data call from end to end through the service's pages: an administrator sets up a call
+//! and invites an agency's user; the user sets up their account, uploads a return with a bad
+//! row, sees the problem with its row number, fixes it, explains the query, signs off; the
+//! analyst accepts, and the return is in the store with the whole story on the audit log.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::Service;
+
+const MESSY: &str = "person_id,role,given_name,family_name,date_of_birth,sex,ethnicity,postcode
+P1,victim,Amy,Stone,2008-02-30,female,White British,ZZ1 1AA
+P2,victim,Beth,Cole,2009-05-01,female,Martian,ZZ1 1AB
+P3,suspect,Carl,Dunn,1990-01-01,male,A1,ZZ1 1AC
+";
+
+const FIXED: &str = "person_id,role,given_name,family_name,date_of_birth,sex,ethnicity,postcode
+P1,victim,Amy,Stone,2008-02-20,female,White British,ZZ1 1AA
+P2,victim,Beth,Cole,2009-05-01,female,Martian,ZZ1 1AB
+P3,suspect,Carl,Dunn,1990-01-01,male,A1,ZZ1 1AC
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_return_goes_from_invitation_to_accepted_with_every_step_audited() {
+    let service = Service::start();
+
+    // The administrator (also the analyst) sets up their account from the CLI's invitation.
+    let admin_token = service.invite("ada@national.example", "", &["admin", "analyst"]);
+    let mut admin = service.browser();
+    admin
+        .accept_invitation_and_sign_in(
+            &admin_token,
+            "ada@national.example",
+            "tidy orange kettle 47",
+        )
+        .await;
+    assert_eq!(admin.get("/").await.location, "/calls");
+
+    // A data call asking two councils.
+    admin.get("/calls").await;
+    let made = admin
+        .post(
+            "/calls",
+            &[
+                ("name", "Child sexual exploitation 2025-26"),
+                ("period_from", "2025-04-01"),
+                ("period_to", "2026-03-31"),
+                ("deadline", "2099-06-30"),
+                ("close_date", "2099-07-31"),
+                ("agency", "LA001"),
+                ("agency", "LA002"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let call = made.location.clone();
+    assert_eq!(call, "/calls/1");
+    let dashboard = admin.get(&call).await;
+    assert_eq!(
+        dashboard.text_of("received").as_deref(),
+        Some("0 of 2 agencies have returned (signed off, accepted or nil).")
+    );
+
+    // An invalid call is refused with what to fix, and nothing is made.
+    let bad = admin
+        .post(
+            "/calls",
+            &[
+                ("name", ""),
+                ("period_from", "2025-13-01"),
+                ("period_to", "2026-03-31"),
+                ("deadline", "2099-06-30"),
+                ("close_date", "2099-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("Enter the data call&#x27;s name")
+            || bad.body.contains("Enter the data call's name")
+            || bad.body.contains("Enter the data call&#39;s name"),
+        "{}",
+        bad.body
+    );
+    assert!(
+        bad.body.contains("period&#x27;s first day")
+            || bad.body.contains("period's first day")
+            || bad.body.contains("period&#39;s first day")
+    );
+
+    // The administrator invites the council's data officer, who submits and signs off.
+    admin.get("/users").await;
+    let invited = admin
+        .post(
+            "/users",
+            &[
+                ("name", "Dana Officer"),
+                ("email", "dana@la001.example"),
+                ("agency", "LA001"),
+                ("role", "submitter"),
+                ("role", "signatory"),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status, StatusCode::OK, "{}", invited.body);
+    let link = invited
+        .text_of("invitation-link")
+        .expect("the link is shown once");
+    let token = link.rsplit('/').next().expect("token").to_string();
+
+    let mut dana = service.browser();
+    dana.accept_invitation_and_sign_in(&token, "dana@la001.example", "quiet harbour lamp 9")
+        .await;
+    let returns = dana.get("/returns").await;
+    assert!(returns.body.contains("Child sexual exploitation 2025-26"));
+    assert!(returns.body.contains("Not started"));
+
+    // The template download moves the status on.
+    let template = dana.get("/returns/1/template.xlsx").await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert_eq!(&template.bytes[..2], b"PK", "an XLSX is a zip");
+    let page = dana.get("/returns/1").await;
+    assert_eq!(
+        page.text_of("status").as_deref(),
+        Some("Template downloaded")
+    );
+
+    // The messy upload: an impossible date rejects row 2; an unknown ethnicity is a query.
+    let uploaded = dana
+        .upload(
+            "/returns/1/upload",
+            &[("people.csv", MESSY.as_bytes())],
+            false,
+        )
+        .await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
+    let page = dana.get("/returns/1").await;
+    assert_eq!(page.text_of("status").as_deref(), Some("In progress"));
+    assert!(page.body.contains("E003"), "{}", page.body);
+    assert!(page.body.contains("date_of_birth"));
+    assert!(
+        page.body.contains("<td class=\"govuk-table__cell\">2</td>"),
+        "row 2 is named"
+    );
+    assert!(page.body.contains("W101"));
+    assert!(
+        !page.body.contains("/returns/1/sign-off"),
+        "no sign-off while rows are rejected"
+    );
+
+    // The problems as CSV, with the row and the value.
+    let problems_link = "/returns/1/submissions/1/problems.csv";
+    let problems = dana.get(problems_link).await;
+    assert_eq!(problems.status, StatusCode::OK);
+    assert!(
+        problems
+            .body
+            .starts_with("rule,severity,file,sheet,table,row,column")
+    );
+    assert!(
+        problems
+            .body
+            .contains("E003,error,people.csv,,people,2,date_of_birth,date_of_birth,2008-02-30"),
+        "{}",
+        problems.body
+    );
+
+    // The fix, then the explanation of the query.
+    dana.upload(
+        "/returns/1/upload",
+        &[("people.csv", FIXED.as_bytes())],
+        false,
+    )
+    .await;
+    let page = dana.get("/returns/1").await;
+    assert!(page.body.contains("Version 2"));
+    assert!(!page.body.contains("E003"));
+    assert_eq!(
+        page.text_of("status").as_deref(),
+        Some("In progress"),
+        "the query is not explained yet"
+    );
+    let explained = dana
+        .post(
+            "/returns/1/explain",
+            &[
+                ("rule", "W101"),
+                (
+                    "explanation",
+                    "Recorded as the child described it; the record system allows free text.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        explained.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        explained.body
+    );
+    let page = dana.get("/returns/1").await;
+    assert_eq!(page.text_of("status").as_deref(), Some("Ready to sign off"));
+
+    // Sign-off needs the declaration.
+    let refused = dana.post("/returns/1/sign-off", &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let signed = dana
+        .post("/returns/1/sign-off", &[("declaration", "yes")])
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let page = dana.get("/returns/1").await;
+    assert_eq!(page.text_of("status").as_deref(), Some("Submitted"));
+    assert!(page.body.contains("Signed off by dana@la001.example"));
+    // A signed-off return can no longer change.
+    let late = dana
+        .upload(
+            "/returns/1/upload",
+            &[("people.csv", MESSY.as_bytes())],
+            false,
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The analyst sees it received and accepts it: it is stored as a return.
+    let dashboard = admin.get("/calls/1").await;
+    assert_eq!(
+        dashboard.text_of("received").as_deref(),
+        Some("1 of 2 agencies have returned (signed off, accepted or nil).")
+    );
+    let agency = admin.get("/calls/1/agencies/LA001").await;
+    assert!(
+        agency.body.contains("W101"),
+        "the explanation is shown to the analyst"
+    );
+    let accepted = admin.post("/calls/1/agencies/LA001/accept", &[]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let agency = admin.get("/calls/1/agencies/LA001").await;
+    assert_eq!(agency.text_of("status").as_deref(), Some("Accepted"));
+
+    let store = service.store();
+    let stored = store.returns(false).expect("returns");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].agency_id, "LA001");
+    let la001 = store
+        .agencies()
+        .expect("agencies")
+        .into_iter()
+        .find(|a| a.agency.agency_id == "LA001")
+        .expect("LA001");
+    assert_eq!(
+        (la001.rows_accepted, la001.rows_rejected),
+        (3, 0),
+        "the fixed version was stored, all three rows"
+    );
+
+    // The non-submitters list names LA002 with its contacts (none yet).
+    let csv = admin.get("/calls/1/non-submitters.csv").await;
+    assert!(
+        csv.body.contains("LA002,Children's services 002"),
+        "{}",
+        csv.body
+    );
+    assert!(!csv.body.contains("LA001,"));
+
+    // Everything is on the audit log, and the chain verifies.
+    let events = store.audit_events().expect("events");
+    let subjects: Vec<&str> = events.iter().map(|e| e.subject.as_str()).collect();
+    for expected in [
+        "account set up: ada@national.example",
+        "signed in: ada@national.example",
+        "data call created: Child sexual exploitation 2025-26",
+        "user added: dana@la001.example",
+        "template downloaded: call 1, agency LA001",
+        "upload: call 1, agency LA001, version 1",
+        "problems downloaded: call 1, agency LA001, version 1",
+        "upload: call 1, agency LA001, version 2",
+        "query explained: call 1, agency LA001, version 2, rule W101",
+        "signed off: call 1, agency LA001, version 2",
+        "accepted: call 1, agency LA001, version 2",
+    ] {
+        assert!(
+            subjects.contains(&expected),
+            "{expected} missing from {subjects:#?}"
+        );
+    }
+    assert!(store.verify_audit().expect("verify").broken.is_none());
+}
