@@ -47,7 +47,9 @@ pub fn password_problem(password: &str, email: &str) -> Option<String> {
     }
     let lower = password.to_lowercase();
     let local = email.split('@').next().unwrap_or_default().to_lowercase();
-    if (!local.is_empty() && lower.contains(&local)) || COMMON.iter().any(|c| lower.contains(c)) {
+    if (local.chars().count() >= 3 && lower.contains(&local))
+        || COMMON.iter().any(|c| lower.contains(c))
+    {
         return Some(
             "Password must not contain your email address or a commonly used password".to_string(),
         );

@@ -75,6 +75,22 @@ impl Service {
         token
     }
 
+    /// Ages a user's sessions, past the service: made `made` seconds earlier, last used
+    /// `used` seconds earlier.
+    pub fn age_sessions(&self, email: &str, made: i64, used: i64) {
+        let mut store = self.store();
+        store
+            .collection_write("test", None, &mut |db| {
+                let user = collection::user_by_email(db, email)?.expect("user");
+                db.execute(
+                    "UPDATE sessions SET created_at = created_at - ?2, last_seen = last_seen - ?3 WHERE user_id = ?1",
+                    &[user.user_id.into(), made.into(), used.into()],
+                )?;
+                Ok(())
+            })
+            .expect("age");
+    }
+
     /// A browser already signed in as a new user with these roles, through a session made in
     /// the store (for tests of what a role may reach, not of signing in).
     pub fn signed_in(&self, email: &str, agency: &str, roles: &[&str]) -> Browser {
@@ -99,6 +115,7 @@ impl Service {
         browser
             .cookies
             .insert("sightline-session".to_string(), token);
+        browser.last = csrf;
         browser
     }
 
@@ -240,8 +257,13 @@ impl Browser {
     pub async fn post_raw(&mut self, path: &str, body: String, headers: &[(&str, &str)]) -> Page {
         let mut request = Request::post(path)
             .header(header::HOST, "localhost")
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            .header(header::COOKIE, self.cookie_header());
+        if !headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        {
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
@@ -287,13 +309,14 @@ impl Browser {
     }
 
     /// Sets up an invited account (password and the authenticator key shown), then signs in
-    /// with a code one step ahead (the setup's own step is used). Returns the key.
+    /// with a code one step ahead (the setup's own step is used). Returns the key and the time
+    /// step of the code that signed in.
     pub async fn accept_invitation_and_sign_in(
         &mut self,
         token: &str,
         email: &str,
         password: &str,
-    ) -> String {
+    ) -> (String, i64) {
         let setup = self.get(&format!("/invitation/{token}")).await;
         assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
         let secret = setup.field("secret").expect("secret on the page");
@@ -308,7 +331,7 @@ impl Browser {
         assert_eq!(done.status, StatusCode::OK, "{}", done.body);
         assert!(done.body.contains("recovery-codes"), "{}", done.body);
         self.sign_in(email, password, &secret, step + 1).await;
-        secret
+        (secret, step + 1)
     }
 
     pub async fn sign_in(&mut self, email: &str, password: &str, secret: &str, step: i64) {
