@@ -66,6 +66,13 @@ pub struct DemoArgs {
     scale: f64,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Then run the collection service on the demo's workspace, with a data call and one
+    /// account per role (printed once, with its password and authenticator key).
+    #[arg(long)]
+    serve: bool,
+    /// Where `--serve` listens.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: std::net::SocketAddr,
 }
 
 /// The demo's stages on stderr, a line each as it ends.
@@ -152,5 +159,40 @@ pub fn demo(context: &Session, args: &DemoArgs) -> anyhow::Result<Outcome> {
         thousands(done.groups as u64),
     );
     println!("Report: {}", done.report.display());
+    if args.serve {
+        serve_demo(context, args)?;
+    }
     Ok(Outcome::Clean)
+}
+
+/// The collection service on the demo's workspace, with its accounts printed once.
+fn serve_demo(context: &Session, args: &DemoArgs) -> anyhow::Result<()> {
+    let ws = args.out.join("ws");
+    let prepared = sightline_service::demo::prepare(&ws, &args.out, &context.user())?;
+    println!();
+    println!("The collection service: http://{}/sign-in", args.listen);
+    println!("One account per role (synthetic; shown only now). Add the key to an authenticator app,");
+    println!("or get a code with `oathtool --totp -b KEY`:");
+    println!();
+    println!("  {:<10} {:<28} {:<36} authenticator key", "role", "email", "password");
+    for account in &prepared.accounts {
+        println!(
+            "  {:<10} {:<28} {:<36} {}",
+            account.role, account.email, account.password, account.key
+        );
+    }
+    println!();
+    println!(
+        "As the submitter of {} (Demonstration council), upload {} to see its problems, then {} to fix them.",
+        sightline_service::demo::DEMO_AGENCY,
+        prepared.messy.display(),
+        prepared.fixed.display()
+    );
+    let mut config = sightline_service::Config::new(ws);
+    config.store_threads = 4;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    eprintln!("Serving until Ctrl-C.");
+    runtime.block_on(sightline_service::serve(config, args.listen))
 }

@@ -6,6 +6,7 @@
 //! store's own threads (`pool.rs`). What each role may reach is the table in `roles.rs`.
 
 pub mod app;
+pub mod demo;
 pub mod error;
 pub mod gate;
 pub mod pages;
