@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The project's tests on any machine, fresh or not: installs what they need and the machine
-# lacks (Debian's chromium for the report's browser test, postgresql-client for the backup
-# test's pg_dump and pg_restore), then runs them with a PostgreSQL server up (the machine's, or
+# lacks (Debian's chromium for the report's browser test, chromium-driver for the collection
+# service's journey in Chromium, postgresql-client for the backup test's pg_dump and
+# pg_restore), then runs them with a PostgreSQL server up (the machine's, or
 # a throwaway one that scripts/with-postgres.sh starts). Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""

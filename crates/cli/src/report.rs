@@ -171,10 +171,15 @@ fn serve_demo(context: &Session, args: &DemoArgs) -> anyhow::Result<()> {
     let prepared = sightline_service::demo::prepare(&ws, &args.out, &context.user())?;
     println!();
     println!("The collection service: http://{}/sign-in", args.listen);
-    println!("One account per role (synthetic; shown only now). Add the key to an authenticator app,");
+    println!(
+        "One account per role (synthetic; shown only now). Add the key to an authenticator app,"
+    );
     println!("or get a code with `oathtool --totp -b KEY`:");
     println!();
-    println!("  {:<10} {:<28} {:<36} authenticator key", "role", "email", "password");
+    println!(
+        "  {:<10} {:<28} {:<36} authenticator key",
+        "role", "email", "password"
+    );
     for account in &prepared.accounts {
         println!(
             "  {:<10} {:<28} {:<36} {}",

@@ -46,8 +46,8 @@ D3,suspect,Carl,Dunn,1990-01-01,male,A1,ZZ1 1AC
 fn password() -> anyhow::Result<String> {
     const WORDS: &[&str] = &[
         "amber", "basin", "cedar", "delta", "ember", "fjord", "grove", "harbour", "island",
-        "juniper", "kettle", "lantern", "meadow", "north", "orchard", "pebble", "quarry",
-        "river", "summit", "timber", "upland", "valley", "willow", "yarrow",
+        "juniper", "kettle", "lantern", "meadow", "north", "orchard", "pebble", "quarry", "river",
+        "summit", "timber", "upland", "valley", "willow", "yarrow",
     ];
     let mut bytes = [0u8; 6];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("random source: {e}"))?;
@@ -55,7 +55,11 @@ fn password() -> anyhow::Result<String> {
         .iter()
         .map(|b| WORDS[usize::from(*b) % WORDS.len()])
         .collect();
-    Ok(format!("{}-{:02}", words.join("-"), u16::from(bytes[4]) % 100))
+    Ok(format!(
+        "{}-{:02}",
+        words.join("-"),
+        u16::from(bytes[4]) % 100
+    ))
 }
 
 /// Prepares the demo's workspace (`ws`, beside the synthetic world in `out`) for the service.
@@ -98,16 +102,20 @@ pub fn prepare(ws: &Path, out: &Path, user: &str) -> anyhow::Result<DemoCall> {
         created_by: user.to_string(),
     };
     let subject = format!("data call created: {}", call.name);
-    store.collection_write(user, Some((Action::Collection, &subject, "demo --serve")), &mut |db| {
-        let id = collection::create_call(db, &call, &agencies, user)?;
-        for (agency, return_id) in &stored {
-            if agencies.contains(agency) {
-                let reason = format!("stored by the demo as return {return_id}");
-                collection::set_status(db, id, agency, status::ACCEPTED, &reason, user)?;
+    store.collection_write(
+        user,
+        Some((Action::Collection, &subject, "demo --serve")),
+        &mut |db| {
+            let id = collection::create_call(db, &call, &agencies, user)?;
+            for (agency, return_id) in &stored {
+                if agencies.contains(agency) {
+                    let reason = format!("stored by the demo as return {return_id}");
+                    collection::set_status(db, id, agency, status::ACCEPTED, &reason, user)?;
+                }
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     let mut accounts = Vec::new();
     for (role, agency) in [
         ("admin", ""),
@@ -118,7 +126,11 @@ pub fn prepare(ws: &Path, out: &Path, user: &str) -> anyhow::Result<DemoCall> {
         ("signatory", DEMO_AGENCY),
         ("approver", DEMO_AGENCY),
     ] {
-        let domain = if agency.is_empty() { "national" } else { "demo01" };
+        let domain = if agency.is_empty() {
+            "national"
+        } else {
+            "demo01"
+        };
         let email = format!("{role}@{domain}.invalid");
         let password = password()?;
         let key = secrets::totp_secret()?;
@@ -130,12 +142,21 @@ pub fn prepare(ws: &Path, out: &Path, user: &str) -> anyhow::Result<DemoCall> {
             roles: vec![role.to_string()],
         };
         let subject = format!("user added: {email}");
-        store.collection_write(user, Some((Action::Access, &subject, "demo --serve")), &mut |db| {
-            let id = collection::create_user(db, &new, user)?;
-            let sealed = keys.seal(&key, &totp_place(id))?;
-            collection::set_credentials(db, id, &hash, &sealed, 0, &[])
-        })?;
-        accounts.push(DemoAccount { role, email, password, key });
+        store.collection_write(
+            user,
+            Some((Action::Access, &subject, "demo --serve")),
+            &mut |db| {
+                let id = collection::create_user(db, &new, user)?;
+                let sealed = keys.seal(&key, &totp_place(id))?;
+                collection::set_credentials(db, id, &hash, &sealed, 0, &[])
+            },
+        )?;
+        accounts.push(DemoAccount {
+            role,
+            email,
+            password,
+            key,
+        });
     }
     let uploads = out.join("upload");
     std::fs::create_dir_all(uploads.join("messy"))?;
@@ -144,5 +165,9 @@ pub fn prepare(ws: &Path, out: &Path, user: &str) -> anyhow::Result<DemoCall> {
     let fixed = uploads.join("fixed").join("people.csv");
     std::fs::write(&messy, MESSY)?;
     std::fs::write(&fixed, FIXED)?;
-    Ok(DemoCall { accounts, messy, fixed })
+    Ok(DemoCall {
+        accounts,
+        messy,
+        fixed,
+    })
 }
