@@ -22,8 +22,16 @@ P3,suspect,Carl,Dunn,1990-01-01,male,A1,ZZ1 1AC
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_return_goes_from_invitation_to_accepted_with_every_step_audited() {
-    let service = Service::start();
+    journey(Service::start()).await;
+}
 
+/// The same on the shared store (needs the PostgreSQL server the tests are given).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_journey_on_postgresql() {
+    journey(Service::start_on(true)).await;
+}
+
+async fn journey(service: Service) {
     // The administrator (also the analyst) sets up their account from the CLI's invitation.
     let admin_token = service.invite("ada@national.example", "", &["admin", "analyst"]);
     let mut admin = service.browser();
@@ -237,13 +245,17 @@ async fn a_return_goes_from_invitation_to_accepted_with_every_step_audited() {
     let agency = admin.get("/calls/1/agencies/LA001").await;
     assert_eq!(agency.text_of("status").as_deref(), Some("Accepted"));
 
-    let store = service.store();
-    let stored = store.returns(false).expect("returns");
+    let (stored, agencies, events, verdict) = service.with_store(|store| {
+        (
+            store.returns(false).expect("returns"),
+            store.agencies().expect("agencies"),
+            store.audit_events().expect("events"),
+            store.verify_audit().expect("verify"),
+        )
+    });
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].agency_id, "LA001");
-    let la001 = store
-        .agencies()
-        .expect("agencies")
+    let la001 = agencies
         .into_iter()
         .find(|a| a.agency.agency_id == "LA001")
         .expect("LA001");
@@ -263,7 +275,6 @@ async fn a_return_goes_from_invitation_to_accepted_with_every_step_audited() {
     assert!(!csv.body.contains("LA001,"));
 
     // Everything is on the audit log, and the chain verifies.
-    let events = store.audit_events().expect("events");
     let subjects: Vec<&str> = events.iter().map(|e| e.subject.as_str()).collect();
     for expected in [
         "account set up: ada@national.example",
@@ -283,5 +294,5 @@ async fn a_return_goes_from_invitation_to_accepted_with_every_step_audited() {
             "{expected} missing from {subjects:#?}"
         );
     }
-    assert!(store.verify_audit().expect("verify").broken.is_none());
+    assert!(verdict.broken.is_none());
 }

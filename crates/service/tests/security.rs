@@ -221,16 +221,17 @@ async fn an_agency_never_reaches_another_agencys_return_by_guessing() {
         )
         .await;
     assert_eq!(made.status, StatusCode::OK);
-    let store = service.store();
     let mut agency = String::new();
-    store
-        .collection_read(&mut |db| {
-            agency = sightline_store::collection::user_by_email(db, "y@la002.example")?
-                .expect("made")
-                .agency_id;
-            Ok(())
-        })
-        .expect("read");
+    service.with_store(|store| {
+        store
+            .collection_read(&mut |db| {
+                agency = sightline_store::collection::user_by_email(db, "y@la002.example")?
+                    .expect("made")
+                    .agency_id;
+                Ok(())
+            })
+            .expect("read");
+    });
     assert_eq!(
         agency, "LA002",
         "an approver's new user is in the approver's agency, whatever the form says"
@@ -551,7 +552,7 @@ async fn wrong_passwords_lock_the_account_and_codes_are_used_once() {
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("locked"), "{}", page.body);
-    let events = service.store().audit_events().expect("events");
+    let events = service.with_store(|store| store.audit_events().expect("events"));
     assert!(
         events
             .iter()
@@ -575,7 +576,7 @@ async fn wrong_passwords_lock_the_account_and_codes_are_used_once() {
         page.body
             .contains("Enter a correct email address and password")
     );
-    let events = service.store().audit_events().expect("events");
+    let events = service.with_store(|store| store.audit_events().expect("events"));
     assert!(
         !events
             .iter()
@@ -655,8 +656,6 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_over_the_limit_is_refused_before_it_is_kept() {
-    let dir = tempfile::tempdir().expect("dir");
-    let _ = dir;
     let service = Service::start();
     with_a_call(&service).await;
     let mut submitter = service.signed_in("big@la001.example", "LA001", &["submitter"]);
@@ -668,6 +667,7 @@ async fn an_upload_over_the_limit_is_refused_before_it_is_kept() {
         dir: tempfile::tempdir().expect("dir"),
         router: sightline_service::router(std::sync::Arc::clone(&app)),
         app,
+        database: None,
     };
     let mut browser = small.browser();
     browser.cookies = submitter.cookies.clone();

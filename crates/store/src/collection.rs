@@ -191,7 +191,7 @@ pub fn user(db: &mut dyn Db, user_id: i64) -> Result<Option<User>> {
 pub fn users(db: &mut dyn Db, agency_id: Option<&str>) -> Result<Vec<User>> {
     let users = db.rows(
         &format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE ?1 IS NULL OR agency_id = ?1 ORDER BY email"
+            "SELECT {USER_COLUMNS} FROM users WHERE CAST(?1 AS TEXT) IS NULL OR agency_id = ?1 ORDER BY email"
         ),
         &[agency_id.into()],
         user_from,

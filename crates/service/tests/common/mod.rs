@@ -19,6 +19,8 @@ pub struct Service {
     pub dir: tempfile::TempDir,
     pub app: Arc<App>,
     pub router: axum::Router,
+    /// The PostgreSQL database the store is in, when it is not the embedded file.
+    pub database: Option<sightline_store::testing::TestDatabase>,
 }
 
 pub const REGISTER: &str = "agency_id,name,type,area,requested
@@ -28,35 +30,71 @@ LA002,Children's services 002,childrens_services,E06000002,yes
 ";
 
 impl Service {
+    /// The service on an embedded store.
     pub fn start() -> Service {
+        Service::start_on(false)
+    }
+
+    /// The service on an embedded store, or on a new PostgreSQL database.
+    pub fn start_on(postgres: bool) -> Service {
         let dir = tempfile::tempdir().expect("tempdir");
         let ws = dir.path().join("ws");
-        sightline_store::Workspace::init(&ws, None).expect("init");
+        let made = ws.clone();
+        let database = outside(move || {
+            let database = postgres.then(sightline_store::testing::TestDatabase::create);
+            match &database {
+                Some(database) => {
+                    sightline_store::Workspace::init_with(&made, None, Some(&database.url))
+                        .expect("init on PostgreSQL");
+                }
+                None => {
+                    sightline_store::Workspace::init(&made, None).expect("init");
+                }
+            }
+            database
+        });
         let register = dir.path().join("agencies.csv");
         std::fs::write(&register, REGISTER).expect("register");
         let (agencies, problems) =
             sightline_pipeline::read_register(&register).expect("read register");
         assert!(problems.is_empty(), "{problems:?}");
-        let workspace = sightline_store::Workspace::open(&ws, None).expect("open");
-        workspace
-            .store()
-            .expect("store")
-            .import_agencies(&agencies, "test")
-            .expect("import");
+        let opened = ws.clone();
+        outside(move || {
+            let workspace = sightline_store::Workspace::open(&opened, None).expect("open");
+            workspace
+                .store()
+                .expect("store")
+                .import_agencies(&agencies, "test")
+                .expect("import");
+        });
         let app = Arc::new(App::new(Config::new(ws)).expect("app"));
         let router = sightline_service::router(Arc::clone(&app));
-        Service { dir, app, router }
+        Service {
+            dir,
+            app,
+            router,
+            database,
+        }
     }
 
     pub fn workspace(&self) -> PathBuf {
         self.dir.path().join("ws")
     }
 
-    pub fn store(&self) -> Box<dyn sightline_store::Store> {
-        sightline_store::Workspace::open(&self.workspace(), None)
-            .expect("open")
-            .store()
-            .expect("store")
+    /// Runs `work` on a store of the workspace, on a thread outside the async runtime (the
+    /// PostgreSQL client must not run inside it).
+    pub fn with_store<T: Send>(
+        &self,
+        work: impl FnOnce(&mut dyn sightline_store::Store) -> T + Send,
+    ) -> T {
+        let ws = self.workspace();
+        outside(move || {
+            let mut store = sightline_store::Workspace::open(&ws, None)
+                .expect("open")
+                .store()
+                .expect("store");
+            work(&mut *store)
+        })
     }
 
     /// Makes a user and returns their invitation token.
@@ -68,17 +106,18 @@ impl Service {
             agency_id: agency.to_string(),
             roles: roles.iter().map(|r| r.to_string()).collect(),
         };
-        let mut store = self.store();
-        sightline_service::pages::users::invite(&mut *store, &new, "test", &token)
-            .expect("invite")
-            .expect("invited");
+        self.with_store(|store| {
+            sightline_service::pages::users::invite(store, &new, "test", &token)
+                .expect("invite")
+                .expect("invited")
+        });
         token
     }
 
     /// Ages a user's sessions, past the service: made `made` seconds earlier, last used
     /// `used` seconds earlier.
     pub fn age_sessions(&self, email: &str, made: i64, used: i64) {
-        let mut store = self.store();
+        self.with_store(|store| {
         store
             .collection_write("test", None, &mut |db| {
                 let user = collection::user_by_email(db, email)?.expect("user");
@@ -89,6 +128,7 @@ impl Service {
                 Ok(())
             })
             .expect("age");
+        });
     }
 
     /// A browser already signed in as a new user with these roles, through a session made in
@@ -97,20 +137,21 @@ impl Service {
         let _ = self.invite(email, agency, roles);
         let token = secrets::token().expect("token");
         let csrf = secrets::token().expect("token");
-        let mut store = self.store();
-        store
-            .collection_write("test", None, &mut |db| {
-                let user = collection::user_by_email(db, email)?.expect("user");
-                collection::create_session(
-                    db,
-                    &secrets::digest(&token),
-                    user.user_id,
-                    &csrf,
-                    "full",
-                    now(),
-                )
-            })
-            .expect("session");
+        self.with_store(|store| {
+            store
+                .collection_write("test", None, &mut |db| {
+                    let user = collection::user_by_email(db, email)?.expect("user");
+                    collection::create_session(
+                        db,
+                        &secrets::digest(&token),
+                        user.user_id,
+                        &csrf,
+                        "full",
+                        now(),
+                    )
+                })
+                .expect("session");
+        });
         let mut browser = self.browser();
         browser
             .cookies
@@ -126,6 +167,20 @@ impl Service {
             last: String::new(),
         }
     }
+}
+
+impl Drop for Service {
+    /// Drops the PostgreSQL database (if any) outside the async runtime: its client blocks.
+    fn drop(&mut self) {
+        if let Some(database) = self.database.take() {
+            outside(move || drop(database));
+        }
+    }
+}
+
+/// Runs `work` on a thread of its own, outside any async runtime.
+pub fn outside<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| scope.spawn(work).join().expect("the thread ran"))
 }
 
 pub fn now() -> i64 {
