@@ -34,6 +34,7 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 pub fn router(app: Arc<App>) -> Router {
     use pages::{account, audit, calls, returns, users};
     let upload_limit = app.config.max_upload_bytes + 64 * 1024;
+    let secure = app.config.secure;
     let routes = Router::new()
         .route("/assets/{file}", get(pages::asset))
         .route(
@@ -112,6 +113,12 @@ pub fn router(app: Arc<App>) -> Router {
         router = router.layer(SetResponseHeaderLayer::overriding(
             name,
             HeaderValue::from_static(value),
+        ));
+    }
+    if secure {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         ));
     }
     router
