@@ -22,6 +22,8 @@ pub struct Config {
     pub max_upload_bytes: usize,
     /// Threads with a store connection each.
     pub store_threads: usize,
+    /// Uploads checked at once (the rest wait).
+    pub checks_at_once: usize,
 }
 
 impl Config {
@@ -33,6 +35,7 @@ impl Config {
             absolute_seconds: 12 * 60 * 60,
             max_upload_bytes: 200_000_000,
             store_threads: 4,
+            checks_at_once: 2,
         }
     }
 }
@@ -47,15 +50,20 @@ pub const ADDRESS_WINDOW: i64 = 15 * 60;
 pub struct App {
     pub config: Config,
     pub pool: Pool,
+    /// Uploads being checked at once: more wait their turn, so pages keep their share of the
+    /// processors and checking's memory is bounded by this many files, whatever the load.
+    pub checking: tokio::sync::Semaphore,
     failures: Mutex<HashMap<IpAddr, Vec<i64>>>,
 }
 
 impl App {
     pub fn new(config: Config) -> anyhow::Result<App> {
         let pool = Pool::start(config.workspace.clone(), config.store_threads)?;
+        let checking = tokio::sync::Semaphore::new(config.checks_at_once.max(1));
         Ok(App {
             config,
             pool,
+            checking,
             failures: Mutex::new(HashMap::new()),
         })
     }

@@ -356,6 +356,11 @@ pub async fn upload(
         .await;
     }
     let period = format!("{}..{}", loaded.call.period_from, loaded.call.period_to);
+    let _turn = app
+        .checking
+        .acquire()
+        .await
+        .map_err(|e| Failure::Internal(e.into()))?;
     let checked =
         tokio::task::spawn_blocking(move || validation::check(&paths, &period).map(|c| (c, paths)))
             .await
