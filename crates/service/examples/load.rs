@@ -53,13 +53,13 @@ fn people(agency: &str, rows: usize, seed: u64) -> Vec<u8> {
         };
         out.push_str(&format!(
             "{agency}-{n:06},{},{},{},{}-{:02}-{:02},{},ZZ{} {}AA\n",
-            if r % 3 == 0 { "suspect" } else { "victim" },
+            if r.is_multiple_of(3) { "suspect" } else { "victim" },
             GIVEN[(r >> 16) as usize % GIVEN.len()],
             FAMILY[(r >> 24) as usize % FAMILY.len()],
             1990 + (r >> 32) % 20,
             month,
             day,
-            if r % 2 == 0 { "female" } else { "male" },
+            if r.is_multiple_of(2) { "female" } else { "male" },
             1 + (r >> 40) % 99,
             (r >> 48) % 10,
         ));
@@ -270,7 +270,7 @@ fn main() -> anyhow::Result<()> {
                 let mut round = 0usize;
                 while uploading.load(Ordering::Relaxed) || round < rounds {
                     let busy = uploading.load(Ordering::Relaxed);
-                    let path = if round % 2 == 0 {
+                    let path = if round.is_multiple_of(2) {
                         "/calls/1".to_string()
                     } else {
                         format!("/calls/1/agencies/LA{:03}", 1 + (n + round) % 10)
