@@ -53,13 +53,21 @@ fn people(agency: &str, rows: usize, seed: u64) -> Vec<u8> {
         };
         out.push_str(&format!(
             "{agency}-{n:06},{},{},{},{}-{:02}-{:02},{},ZZ{} {}AA\n",
-            if r.is_multiple_of(3) { "suspect" } else { "victim" },
+            if r.is_multiple_of(3) {
+                "suspect"
+            } else {
+                "victim"
+            },
             GIVEN[(r >> 16) as usize % GIVEN.len()],
             FAMILY[(r >> 24) as usize % FAMILY.len()],
             1990 + (r >> 32) % 20,
             month,
             day,
-            if r.is_multiple_of(2) { "female" } else { "male" },
+            if r.is_multiple_of(2) {
+                "female"
+            } else {
+                "male"
+            },
             1 + (r >> 40) % 99,
             (r >> 48) % 10,
         ));

@@ -32,7 +32,7 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 
 /// The service's routes behind the gate and the security headers.
 pub fn router(app: Arc<App>) -> Router {
-    use pages::{account, audit, calls, returns, users};
+    use pages::{account, analysis, audit, calls, returns, users};
     let upload_limit = app.config.max_upload_bytes + 64 * 1024;
     let secure = app.config.secure;
     let routes = Router::new()
@@ -68,6 +68,11 @@ pub fn router(app: Arc<App>) -> Router {
             post(calls::send_back),
         )
         .route("/audit", get(audit::log))
+        .route("/analysis", get(analysis::show))
+        .route("/analysis/link", post(analysis::link))
+        .route("/analysis/preview", get(analysis::preview))
+        .route("/analysis/publish", post(analysis::publish))
+        .route("/returns/{call}/feedback", get(returns::feedback))
         .route("/returns", get(returns::list))
         .route("/returns/{call}", get(returns::show))
         .route("/returns/{call}/template.xlsx", get(returns::template))
@@ -90,8 +95,7 @@ pub fn router(app: Arc<App>) -> Router {
         ))
         .layer(DefaultBodyLimit::max(gate::FORM_LIMIT))
         .with_state(app);
-    let headers: [(HeaderName, &'static str); 7] = [
-        (header::CONTENT_SECURITY_POLICY, CSP),
+    let headers: [(HeaderName, &'static str); 6] = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
@@ -115,6 +119,11 @@ pub fn router(app: Arc<App>) -> Router {
             HeaderValue::from_static(value),
         ));
     }
+    // A page may set a stricter policy of its own (the report preview: sandboxed, no script).
+    router = router.layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    ));
     if secure {
         router = router.layer(SetResponseHeaderLayer::overriding(
             header::STRICT_TRANSPORT_SECURITY,

@@ -245,6 +245,66 @@ async fn journey(service: Service) {
     let agency = admin.get("/calls/1/agencies/LA001").await;
     assert_eq!(agency.text_of("status").as_deref(), Some("Accepted"));
 
+    // The analyst links the records and previews the report; the publisher, a second person,
+    // publishes it; the analyst may not.
+    let feedback = dana.get("/returns/1/feedback").await;
+    assert_eq!(
+        feedback.text_of("linked").as_deref(),
+        Some("The national team has not linked the records since your return was accepted.")
+    );
+    admin.get("/analysis").await;
+    let linked = admin.post("/analysis/link", &[]).await;
+    assert_eq!(linked.status, StatusCode::OK, "{}", linked.body);
+    assert!(
+        linked
+            .text_of("message")
+            .is_some_and(|m| m.starts_with("Linkage run 1: 3 records linked into 3 people")),
+        "{}",
+        linked.body
+    );
+    let preview = admin.get("/analysis/preview").await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(preview.body.contains("<html"));
+    assert_eq!(
+        preview.headers["content-security-policy"],
+        sightline_service::pages::analysis::REPORT_CSP
+    );
+    let refused = admin.post("/analysis/publish", &[]).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "the analyst has no publisher role"
+    );
+    let mut publisher = service.signed_in("pat@national.example", "", &["publisher"]);
+    let published = publisher.post("/analysis/publish", &[]).await;
+    assert!(
+        published
+            .text_of("message")
+            .is_some_and(|m| m.starts_with("Published:")),
+        "{}",
+        published.body
+    );
+    // Who ran the linkage may not publish what rests on it, whatever their roles.
+    let mut both = service.signed_in("both@national.example", "", &["analyst", "publisher"]);
+    both.get("/analysis").await;
+    both.post("/analysis/link", &[]).await;
+    let own = both.post("/analysis/publish", &[]).await;
+    assert!(
+        own.text_of("message")
+            .is_some_and(|m| m.contains("another publisher must publish it")),
+        "{}",
+        own.body
+    );
+    let feedback = dana.get("/returns/1/feedback").await;
+    assert_eq!(
+        feedback.text_of("linked").as_deref(),
+        Some(
+            "0 of your 3 person records were linked to a record another agency sent. Which agency is never shown."
+        )
+    );
+    assert!(feedback.text_of("score").is_some(), "{}", feedback.body);
+    assert!(feedback.body.contains("date of birth"));
+
     let (stored, agencies, events, verdict) = service.with_store(|store| {
         (
             store.returns(false).expect("returns"),

@@ -2,6 +2,7 @@
 //! admitted. Templates are askama's, compiled with the binary and escaped by default.
 
 pub mod account;
+pub mod analysis;
 pub mod audit;
 pub mod calls;
 pub mod returns;
@@ -38,6 +39,9 @@ impl Chrome {
             }
             if visitor.has(Role::Analyst) {
                 add("/calls", "Data calls");
+            }
+            if visitor.has(Role::Analyst) || visitor.has(Role::Publisher) {
+                add("/analysis", "Analysis");
             }
             if visitor.has(Role::Admin) || visitor.has(Role::Approver) {
                 add("/users", "Users");
@@ -124,6 +128,8 @@ pub async fn home(Extension(visitor): Extension<Visitor>) -> Response {
         "/returns"
     } else if visitor.has(Role::Admin) || visitor.has(Role::Approver) {
         "/users"
+    } else if visitor.has(Role::Publisher) {
+        "/analysis"
     } else if visitor.has(Role::Auditor) {
         "/audit"
     } else {

@@ -774,3 +774,120 @@ pub async fn template(
         "sightline-return-template.xlsx",
     ))
 }
+
+pub struct FieldLine {
+    pub field: String,
+    pub completeness: String,
+    pub validity: String,
+    pub consistency: String,
+}
+
+#[derive(Template)]
+#[template(path = "feedback.html")]
+struct FeedbackPage {
+    chrome: Chrome,
+    call: DataCall,
+    accepted: bool,
+    score: Option<String>,
+    fields: Vec<FieldLine>,
+    rejected: Vec<(String, String, u64)>,
+    /// (records linked to another agency's, records in the run).
+    linked: Option<(u64, u64)>,
+    formula: String,
+}
+
+fn share(figure: &sightline_assess::figure::Figure) -> String {
+    match figure.share {
+        Some(share) => format!("{} of {} ({:.0}%)", figure.n, figure.base, share * 100.0),
+        None => "no records".to_string(),
+    }
+}
+
+/// What the national team's analysis says of the agency's own data once its return is
+/// accepted: its data quality score and fields, its rejected rows by rule, and how many of its
+/// records the latest linkage run joined to another agency's records — never whose.
+pub async fn feedback(
+    State(app): State<Arc<App>>,
+    Extension(visitor): Extension<Visitor>,
+    Path(call_id): Path<i64>,
+) -> Result<Response, Failure> {
+    let agency = own_agency(&visitor)?;
+    let loaded = load(&app, call_id, &agency).await?;
+    let accepted = loaded.asked.status == status::ACCEPTED;
+    let mut page_data = FeedbackPage {
+        chrome: Chrome::of(&visitor),
+        call: loaded.call,
+        accepted,
+        score: None,
+        fields: Vec::new(),
+        rejected: Vec::new(),
+        linked: None,
+        formula: String::new(),
+    };
+    if accepted {
+        let (quality, linked, formula) = app
+            .pool
+            .run(move |desk| {
+                let data = desk.store.analysis()?;
+                let own = data
+                    .agencies
+                    .iter()
+                    .position(|a| a.agency.agency_id == agency);
+                let elsewhere: std::collections::HashSet<i64> = data
+                    .people
+                    .iter()
+                    .filter(|r| Some(r.agency) != own)
+                    .filter_map(|r| r.person)
+                    .collect();
+                let (mut base, mut linked) = (0u64, 0u64);
+                for record in data.people.iter().filter(|r| Some(r.agency) == own) {
+                    if let Some(person) = record.person {
+                        base += 1;
+                        linked += u64::from(elsewhere.contains(&person));
+                    }
+                }
+                let assessment =
+                    sightline_assess::assess(&data, &sightline_assess::Options::default()).ok();
+                let formula = assessment
+                    .as_ref()
+                    .map(|a| a.quality.score_formula.clone())
+                    .unwrap_or_default();
+                let quality = assessment.and_then(|a| {
+                    a.quality
+                        .agencies
+                        .into_iter()
+                        .find(|q| q.agency_id == agency)
+                });
+                Ok((
+                    quality,
+                    (data.linkage_run.is_some() && base > 0).then_some((linked, base)),
+                    formula,
+                ))
+            })
+            .await?;
+        page_data.linked = linked;
+        page_data.formula = formula;
+        if let Some(quality) = quality {
+            page_data.score = Some(format!("{:.0}", quality.score));
+            page_data.fields = quality
+                .fields
+                .iter()
+                .map(|f| FieldLine {
+                    field: f.field.replace('_', " "),
+                    completeness: share(&f.completeness),
+                    validity: share(&f.validity),
+                    consistency: f
+                        .consistency
+                        .as_ref()
+                        .map_or_else(|| "no one to compare with".to_string(), share),
+                })
+                .collect();
+            page_data.rejected = quality
+                .rejected_by_rule
+                .iter()
+                .map(|r| (r.table.clone(), r.rule.clone(), r.rows))
+                .collect();
+        }
+    }
+    page(&page_data)
+}
