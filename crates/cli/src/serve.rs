@@ -16,12 +16,26 @@ pub struct ServeArgs {
     /// Secure and `__Host-` prefixed.
     #[arg(long)]
     behind_tls: bool,
+    /// The SMTP server reminders leave through: smtp://HOST:PORT (STARTTLS with
+    /// ?tls=required; implicit TLS with smtps://; a login as smtp://USER:PASSWORD@HOST). With
+    /// none, no reminder is sent.
+    #[arg(long, value_name = "URL", requires = "mail_from")]
+    smtp: Option<String>,
+    /// The sender of reminders, e.g. "Data call <datacall@example.gov.uk>".
+    #[arg(long, value_name = "ADDRESS")]
+    mail_from: Option<String>,
 }
 
 pub fn serve(context: &Session, args: &ServeArgs) -> anyhow::Result<Outcome> {
     let workspace = context.open()?;
     let mut config = sightline_service::Config::new(workspace.dir.clone());
     config.secure = args.behind_tls;
+    if let (Some(url), Some(from)) = (&args.smtp, &args.mail_from) {
+        config.mail = Some(sightline_service::reminders::MailConfig {
+            url: url.clone(),
+            from: from.clone(),
+        });
+    }
     drop(workspace);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -24,6 +24,8 @@ pub struct Config {
     pub store_threads: usize,
     /// Uploads checked at once (the rest wait).
     pub checks_at_once: usize,
+    /// Where reminders are mailed from; none, and no reminder is sent.
+    pub mail: Option<crate::reminders::MailConfig>,
 }
 
 impl Config {
@@ -36,6 +38,7 @@ impl Config {
             max_upload_bytes: 200_000_000,
             store_threads: 4,
             checks_at_once: 2,
+            mail: None,
         }
     }
 }

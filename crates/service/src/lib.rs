@@ -11,6 +11,7 @@ pub mod error;
 pub mod gate;
 pub mod pages;
 pub mod pool;
+pub mod reminders;
 pub mod roles;
 pub mod secrets;
 pub mod status;
@@ -54,6 +55,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/users/{user}/reset", post(users::reset))
         .route("/calls", get(calls::list).post(calls::create))
         .route("/calls/{call}", get(calls::dashboard))
+        .route("/calls/{call}/remind", post(calls::remind))
         .route(
             "/calls/{call}/non-submitters.csv",
             get(calls::non_submitters),
@@ -141,6 +143,9 @@ pub fn router(app: Arc<App>) -> Router {
 /// Serves the workspace on `listen` until interrupted (Ctrl-C or SIGTERM).
 pub async fn serve(config: Config, listen: SocketAddr) -> anyhow::Result<()> {
     let app = Arc::new(App::new(config)?);
+    if app.config.mail.is_some() {
+        tokio::spawn(reminders::every_hour(Arc::clone(&app)));
+    }
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         anyhow::anyhow!("cannot listen on {listen}: {e}; choose another address with --listen")
     })?;

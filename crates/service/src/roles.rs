@@ -142,6 +142,7 @@ pub const ROUTES: &[Route] = &[
     route(Method::GET, "/calls", ANALYST),
     route(Method::POST, "/calls", ANALYST),
     route(Method::GET, "/calls/{call}", ANALYST),
+    route(Method::POST, "/calls/{call}/remind", ANALYST),
     route(Method::GET, "/calls/{call}/non-submitters.csv", ANALYST),
     route(Method::GET, "/calls/{call}/agencies/{agency}", ANALYST),
     route(

@@ -798,3 +798,48 @@ pub fn sign_off_of(db: &mut dyn Db, submission_id: i64) -> Result<Option<SignOff
         },
     )
 }
+
+/// Whether a reminder of this kind was sent to an asked agency.
+pub fn reminded(db: &mut dyn Db, call_id: i64, agency_id: &str, kind: &str) -> Result<bool> {
+    Ok(db
+        .row(
+            "SELECT 1 FROM reminders WHERE call_id = ?1 AND agency_id = ?2 AND kind = ?3",
+            &[call_id.into(), agency_id.into(), kind.into()],
+            |row| row.i64(0),
+        )?
+        .is_some())
+}
+
+/// Records a reminder sent (to `recipients` addresses).
+pub fn add_reminder(
+    db: &mut dyn Db,
+    call_id: i64,
+    agency_id: &str,
+    kind: &str,
+    recipients: i64,
+) -> Result<()> {
+    db.execute(
+        "INSERT INTO reminders (call_id, agency_id, kind, sent_at, recipients) VALUES (?1, ?2, ?3, ?4, ?5)",
+        &[
+            call_id.into(),
+            agency_id.into(),
+            kind.into(),
+            crate::audit::now().into(),
+            recipients.into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// The reminders sent to an asked agency: (kind, when, recipients), oldest first.
+pub fn reminders(
+    db: &mut dyn Db,
+    call_id: i64,
+    agency_id: &str,
+) -> Result<Vec<(String, String, i64)>> {
+    db.rows(
+        "SELECT kind, sent_at, recipients FROM reminders WHERE call_id = ?1 AND agency_id = ?2 ORDER BY sent_at, kind",
+        &[call_id.into(), agency_id.into()],
+        |row| Ok((row.string(0)?, row.string(1)?, row.i64(2)?)),
+    )
+}

@@ -246,6 +246,7 @@ struct CallPage {
     received: usize,
     overdue: Vec<AgencyLine>,
     agencies: Vec<AgencyLine>,
+    message: Option<String>,
 }
 
 async fn call_and_agencies(
@@ -294,7 +295,16 @@ pub async fn dashboard(
     Extension(visitor): Extension<Visitor>,
     Path(call_id): Path<i64>,
 ) -> Result<Response, Failure> {
-    let (call, asked) = call_and_agencies(&app, call_id).await?;
+    render_dashboard(&app, &visitor, call_id, None).await
+}
+
+async fn render_dashboard(
+    app: &Arc<App>,
+    visitor: &Visitor,
+    call_id: i64,
+    message: Option<String>,
+) -> Result<Response, Failure> {
+    let (call, asked) = call_and_agencies(app, call_id).await?;
     let today = status::today();
     let agencies: Vec<AgencyLine> = asked
         .into_iter()
@@ -322,7 +332,8 @@ pub async fn dashboard(
         })
         .collect();
     page(&CallPage {
-        chrome: Chrome::of(&visitor),
+        chrome: Chrome::of(visitor),
+        message,
         by_type: counts(&agencies, |a| a.agency_type.clone()),
         by_region: counts(&agencies, |a| a.region.clone()),
         expected: agencies.len(),
@@ -335,6 +346,47 @@ pub async fn dashboard(
         agencies,
         call,
     })
+}
+
+/// Mails a reminder now to every agency of the call that has not finished.
+pub async fn remind(
+    State(app): State<Arc<App>>,
+    Extension(visitor): Extension<Visitor>,
+    Path(call_id): Path<i64>,
+) -> Result<Response, Failure> {
+    call_and_agencies(&app, call_id).await?;
+    let message = match crate::reminders::run(&app, Some(call_id), &visitor.who()).await {
+        Ok(round) => {
+            let mut text = format!("Reminders sent to {} agencies.", round.sent.len());
+            if !round.without_contacts.is_empty() {
+                text.push_str(&format!(
+                    " {} agencies have no user to send to: {}.",
+                    round.without_contacts.len(),
+                    round
+                        .without_contacts
+                        .iter()
+                        .map(|(_, a)| a.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            if !round.failed.is_empty() {
+                text.push_str(&format!(
+                    " {} could not be sent: {}.",
+                    round.failed.len(),
+                    round
+                        .failed
+                        .iter()
+                        .map(|(_, a, why)| format!("{a} ({why})"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ));
+            }
+            text
+        }
+        Err(error) => format!("No reminder was sent: {error}"),
+    };
+    render_dashboard(&app, &visitor, call_id, Some(message)).await
 }
 
 /// The agencies that have not finished, with their users' contacts (audited: it names people).

@@ -408,3 +408,78 @@ impl Browser {
         assert_eq!(signed.location, "/");
     }
 }
+
+/// A message the SMTP sink received.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub from: String,
+    pub to: Vec<String>,
+    pub data: String,
+}
+
+/// An SMTP server on loopback that keeps every message it is sent (enough of RFC 5321 for a
+/// client: greeting, EHLO, MAIL, RCPT, DATA, QUIT).
+pub async fn smtp_sink() -> (std::net::SocketAddr, Arc<std::sync::Mutex<Vec<Mail>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let kept: Arc<std::sync::Mutex<Vec<Mail>>> = Arc::default();
+    let inbox = Arc::clone(&kept);
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let inbox = Arc::clone(&inbox);
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+                let mut mail = Mail {
+                    from: String::new(),
+                    to: Vec::new(),
+                    data: String::new(),
+                };
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if upper.starts_with("MAIL FROM:") {
+                        mail.from = line[10..].trim().to_string();
+                        b"250 OK\r\n"
+                    } else if upper.starts_with("RCPT TO:") {
+                        mail.to
+                            .push(line[8..].trim().trim_matches(['<', '>']).to_string());
+                        b"250 OK\r\n"
+                    } else if upper == "DATA" {
+                        let _ = write.write_all(b"354 go on\r\n").await;
+                        while let Ok(Some(data)) = lines.next_line().await {
+                            if data == "." {
+                                break;
+                            }
+                            mail.data.push_str(&data);
+                            mail.data.push('\n');
+                        }
+                        if let Ok(mut inbox) = inbox.lock() {
+                            inbox.push(mail.clone());
+                        }
+                        mail = Mail {
+                            from: String::new(),
+                            to: Vec::new(),
+                            data: String::new(),
+                        };
+                        b"250 kept\r\n"
+                    } else if upper == "QUIT" {
+                        let _ = write.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    if write.write_all(reply).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    (address, kept)
+}

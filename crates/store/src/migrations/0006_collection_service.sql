@@ -142,3 +142,14 @@ CREATE TABLE sign_offs (
     declaration TEXT NOT NULL,
     content_hash TEXT NOT NULL
 );
+
+-- Reminders sent to an asked agency: the scheduled kinds (`before_deadline`, `overdue`) once
+-- each; those an analyst sends by hand as `manual:` and the time.
+CREATE TABLE reminders (
+    call_id INTEGER NOT NULL,
+    agency_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    recipients INTEGER NOT NULL,
+    PRIMARY KEY (call_id, agency_id, kind)
+);
