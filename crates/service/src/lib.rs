@@ -74,6 +74,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/analysis/link", post(analysis::link))
         .route("/analysis/preview", get(analysis::preview))
         .route("/analysis/publish", post(analysis::publish))
+        .route("/reveal", get(analysis::reveal_form).post(analysis::reveal))
         .route("/returns/{call}/feedback", get(returns::feedback))
         .route("/returns", get(returns::list))
         .route("/returns/{call}", get(returns::show))

@@ -169,6 +169,8 @@ pub const ROUTES: &[Route] = &[
         Access::Roles(&[Role::Publisher]),
     ),
     route(Method::GET, "/returns/{call}/feedback", AGENCY),
+    route(Method::GET, "/reveal", ANALYST),
+    route(Method::POST, "/reveal", ANALYST),
     route(Method::GET, "/returns", AGENCY),
     route(Method::GET, "/returns/{call}", AGENCY),
     route(Method::GET, "/returns/{call}/template.xlsx", SUBMITTER),

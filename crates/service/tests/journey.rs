@@ -284,6 +284,36 @@ async fn journey(service: Service) {
         "{}",
         published.body
     );
+    // An analyst reads a record's identifiers only with a reason, and it is audited.
+    admin.get("/reveal").await;
+    let short = admin
+        .post("/reveal", &[("record", "1"), ("reason", "check")])
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!short.body.contains("Stone"));
+    let shown = admin
+        .post(
+            "/reveal",
+            &[
+                ("record", "1"),
+                ("reason", "checking a doubtful link before publication"),
+            ],
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert!(
+        shown.body.contains("Stone") && shown.body.contains("2008-02-20"),
+        "{}",
+        shown.body
+    );
+    let missing = admin
+        .post(
+            "/reveal",
+            &[("record", "999"), ("reason", "checking a doubtful link")],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+
     // Who ran the linkage may not publish what rests on it, whatever their roles.
     let mut both = service.signed_in("both@national.example", "", &["analyst", "publisher"]);
     both.get("/analysis").await;
@@ -348,6 +378,7 @@ async fn journey(service: Service) {
         "query explained: call 1, agency LA001, version 2, rule W101",
         "signed off: call 1, agency LA001, version 2",
         "accepted: call 1, agency LA001, version 2",
+        "problems shown: call 1, agency LA001, version 1",
     ] {
         assert!(
             subjects.contains(&expected),
@@ -355,4 +386,10 @@ async fn journey(service: Service) {
         );
     }
     assert!(verdict.broken.is_none());
+    assert!(
+        events.iter().any(|e| e.action == "consultation"
+            && e.user == "ada@national.example"
+            && e.reason == "checking a doubtful link before publication"),
+        "the reveal is a consultation with its reason"
+    );
 }

@@ -183,3 +183,75 @@ pub async fn publish(
     };
     render(&app, &visitor, Some(message)).await
 }
+
+#[derive(Template)]
+#[template(path = "reveal.html")]
+struct RevealPage {
+    chrome: Chrome,
+    errors: Vec<(&'static str, String)>,
+    record: String,
+    identity: Option<sightline_store::Identity>,
+}
+
+pub async fn reveal_form(Extension(visitor): Extension<Visitor>) -> Result<Response, Failure> {
+    page(&RevealPage {
+        chrome: Chrome::of(&visitor),
+        errors: Vec::new(),
+        record: String::new(),
+        identity: None,
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct RevealForm {
+    #[serde(default)]
+    record: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// A person record's identifiers, read from the vault with a reason: a consultation event on
+/// the audit log, written with the read, as `sightline reveal` does.
+pub async fn reveal(
+    State(app): State<Arc<App>>,
+    Extension(visitor): Extension<Visitor>,
+    axum::Form(form): axum::Form<RevealForm>,
+) -> Result<Response, Failure> {
+    let reason: String = form.reason.trim().chars().take(500).collect();
+    let record = form.record.trim().parse::<i64>().ok();
+    let mut errors = Vec::new();
+    if record.is_none() {
+        errors.push((
+            "record",
+            "Enter the person record's number, as `explain` and the report give it".to_string(),
+        ));
+    }
+    if reason.chars().count() < 10 {
+        errors.push(("reason", "Enter why you need to see this person's identifiers (at least 10 characters): it goes on the audit log".to_string()));
+    }
+    let mut identity = None;
+    if let (Some(record), true) = (record, errors.is_empty()) {
+        let who = visitor.who();
+        let found = app
+            .pool
+            .run(move |desk| {
+                let keys = desk.keys()?;
+                Ok(desk.store.reveal_person(record, &keys, &who, &reason).ok())
+            })
+            .await?;
+        match found {
+            Some(found) => identity = Some(found),
+            None => errors.push(("record", format!("There is no person record {record} whose identifiers can be read (not stored, or erased)"))),
+        }
+    }
+    let mut response = page(&RevealPage {
+        chrome: Chrome::of(&visitor),
+        record: form.record,
+        errors: errors.clone(),
+        identity,
+    })?;
+    if !errors.is_empty() {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}

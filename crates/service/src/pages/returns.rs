@@ -248,7 +248,34 @@ pub async fn show(
     Extension(visitor): Extension<Visitor>,
     Path(call_id): Path<i64>,
 ) -> Result<Response, Failure> {
-    render(&app, &visitor, call_id, Vec::new()).await
+    let response = render(&app, &visitor, call_id, Vec::new()).await?;
+    // The problems listed quote the return's cells: showing them is a consultation.
+    let agency = own_agency(&visitor)?;
+    let user = visitor.who();
+    app.pool
+        .run(move |desk| {
+            let mut shown = None;
+            desk.store.collection_read(&mut |db| {
+                shown = collection::submissions(db, call_id, &agency)?
+                    .first()
+                    .filter(|s| s.errors + s.queries > 0)
+                    .map(|s| s.version);
+                Ok(())
+            })?;
+            if let Some(version) = shown {
+                let subject =
+                    format!("problems shown: call {call_id}, agency {agency}, version {version}");
+                desk.store.record_event(
+                    &user,
+                    Action::Consultation,
+                    &subject,
+                    "the agency's own return page",
+                )?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(response)
 }
 
 /// The status after an upload, an explanation or a fix: ready when nothing rejects a row and
