@@ -7,7 +7,10 @@
 //! label; GOV.UK Frontend's script must run under the Content-Security-Policy. Screenshots of
 //! the key pages go to `target/tmp/screenshots/`.
 //!
-//! Needs `chromium` and `chromedriver` on the PATH (scripts/test.sh installs them).
+//! Each page is also checked with axe-core (WCAG 2.1 A and AA rules), fetched from the npm
+//! registry at test time into `target/tmp/` (it is not part of Sightline).
+//!
+//! Needs `chromium` and `chromedriver` on the PATH (scripts/test.sh installs them) and `npm`.
 
 mod common;
 
@@ -32,6 +35,31 @@ P1,victim,Amy,Stone,2008-02-20,female,White British,ZZ1 1AA
 P2,victim,Beth,Cole,2009-05-01,female,Martian,ZZ1 1AB
 P3,suspect,Carl,Dunn,1990-01-01,male,A1,ZZ1 1AC
 ";
+
+/// axe-core's version, fetched with npm at test time.
+const AXE: &str = "4.14.1";
+
+/// axe-core's script, from the npm registry (kept under target/tmp after the first run).
+fn axe_source() -> String {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("axe-core-{AXE}"));
+    let script = dir.join("package/axe.min.js");
+    if !script.exists() {
+        std::fs::create_dir_all(&dir).expect("dir");
+        let packed = std::process::Command::new("npm")
+            .args(["pack", &format!("axe-core@{AXE}"), "--silent"])
+            .current_dir(&dir)
+            .status()
+            .expect("npm is needed to fetch axe-core for the accessibility check");
+        assert!(packed.success(), "npm pack axe-core@{AXE} failed");
+        let unpacked = std::process::Command::new("tar")
+            .args(["xzf", &format!("axe-core-{AXE}.tgz")])
+            .current_dir(&dir)
+            .status()
+            .expect("tar");
+        assert!(unpacked.success(), "cannot unpack axe-core");
+    }
+    std::fs::read_to_string(&script).expect("axe.min.js")
+}
 
 /// chromedriver on a free port, stopped when dropped.
 struct Driver {
@@ -92,6 +120,7 @@ async fn browser(driver: &Driver) -> Client {
 
 struct Journey {
     client: Client,
+    axe: String,
     base: String,
     shots: PathBuf,
     shot: usize,
@@ -197,6 +226,35 @@ impl Journey {
             "GOV.UK Frontend did not start on {}",
             self.path().await
         );
+        // axe-core, injected by the driver (not by the page, whose policy allows no such
+        // script), on WCAG 2.1 A and AA rules.
+        let loaded = self
+            .client
+            .execute(&format!("{}\nreturn typeof axe;", self.axe), vec![])
+            .await
+            .expect("inject axe-core");
+        assert_eq!(loaded, serde_json::json!("object"), "axe-core did not load");
+        assert_eq!(
+            self.axe_violations().await,
+            serde_json::json!([]),
+            "accessibility on {}",
+            self.path().await
+        );
+    }
+
+    /// The WCAG 2.1 A and AA rules axe-core finds broken on the page (axe-core injected).
+    async fn axe_violations(&self) -> serde_json::Value {
+        self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+                    .then(r => done(r.violations.map(v => v.id + ' (' + v.nodes.length + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+                    .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("axe-core")
     }
 
     async fn screenshot(&mut self, name: &str) {
@@ -327,6 +385,7 @@ async fn the_journey_in_chromium_with_the_keyboard_and_labelled_fields() {
     let client = browser(&driver).await;
     let mut j = Journey {
         client,
+        axe: axe_source(),
         base: format!("http://{address}"),
         shots,
         shot: 0,
@@ -344,6 +403,22 @@ async fn the_journey_in_chromium_with_the_keyboard_and_labelled_fields() {
     // Signing in with the keyboard alone: the skip link comes first.
     j.go("/sign-in").await;
     j.check_page().await;
+    // The check can fail: an image without a text alternative, put on the page, is found.
+    j.client
+        .execute(
+            "document.querySelector('main').appendChild(document.createElement('img'));",
+            vec![],
+        )
+        .await
+        .expect("script");
+    let found = j.axe_violations().await;
+    assert!(
+        found.as_array().is_some_and(|v| v
+            .iter()
+            .any(|x| x.as_str().is_some_and(|x| x.starts_with("image-alt")))),
+        "{found}"
+    );
+    j.go("/sign-in").await;
     j.screenshot("sign-in").await;
     j.client
         .active_element()
