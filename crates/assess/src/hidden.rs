@@ -774,6 +774,7 @@ mod tests {
                 agency_type: kind.to_string(),
                 area: String::new(),
                 requested: true,
+                region: String::new(),
             },
             returns: 1,
             rows_accepted: 0,

@@ -21,6 +21,7 @@ fn agency(id: &str, kind: &str) -> AgencySummary {
             agency_type: kind.to_string(),
             area: "A".to_string(),
             requested: true,
+            region: String::new(),
         },
         returns: 1,
         rows_accepted: 0,

@@ -1,5 +1,5 @@
-//! What an agency register CSV holds: `agency_id`, `name`, `type`, `area`, `requested`, and
-//! every problem with it.
+//! What an agency register CSV holds: `agency_id`, `name`, `type`, `area`, `requested`, an
+//! optional `region`, and every problem with it.
 
 use anyhow::{Context as _, bail};
 use sightline_store::Agency;
@@ -30,6 +30,8 @@ pub fn read_register(path: &Path) -> anyhow::Result<(Vec<Agency>, Vec<String>)> 
             ),
         }
     }
+    // Optional: the region an agency reports from (the collection service counts by it).
+    let region = column("region");
     let mut agencies = Vec::new();
     let mut problems = Vec::new();
     for (index, record) in reader.records().enumerate() {
@@ -86,6 +88,10 @@ pub fn read_register(path: &Path) -> anyhow::Result<(Vec<Agency>, Vec<String>)> 
             agency_type,
             area: cell(3),
             requested,
+            region: region
+                .and_then(|i| record.get(i))
+                .map(|r| sightline_standard::cells::restore(r.trim()).to_string())
+                .unwrap_or_default(),
         });
     }
     Ok((agencies, problems))

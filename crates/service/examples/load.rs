@@ -190,6 +190,7 @@ fn main() -> anyhow::Result<()> {
             agency_type: "childrens_services".to_string(),
             area: String::new(),
             requested: true,
+            region: String::new(),
         })
         .collect();
     store.import_agencies(&register, "load")?;

@@ -74,6 +74,7 @@ pub fn prepare(ws: &Path, out: &Path, user: &str) -> anyhow::Result<DemoCall> {
             agency_type: "childrens_services".to_string(),
             area: "E06000999".to_string(),
             requested: true,
+            region: String::new(),
         }],
         user,
     )?;

@@ -235,6 +235,19 @@ async fn journey(service: Service) {
         dashboard.text_of("received").as_deref(),
         Some("1 of 2 agencies have returned (signed off, accepted or nil).")
     );
+    // Received against asked, by region (from the register's optional region column).
+    let by_region: String = dashboard
+        .body
+        .split("By region")
+        .nth(1)
+        .unwrap_or_default()
+        .split("</table>")
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert!(by_region.contains("North</td><tdclass=\"govuk-table__cellgovuk-table__cell--numeric\">1</td><tdclass=\"govuk-table__cellgovuk-table__cell--numeric\">1</td>"), "{by_region}");
+    assert!(by_region.contains("South</td><tdclass=\"govuk-table__cellgovuk-table__cell--numeric\">0</td><tdclass=\"govuk-table__cellgovuk-table__cell--numeric\">1</td>"), "{by_region}");
     let agency = admin.get("/calls/1/agencies/LA001").await;
     assert!(
         agency.body.contains("W101"),

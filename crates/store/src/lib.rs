@@ -106,6 +106,10 @@ pub struct Agency {
     pub area: String,
     /// Whether a return was asked of it.
     pub requested: bool,
+    /// The region it reports from, for the collection service's dashboard; empty when the
+    /// register does not say.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub region: String,
 }
 
 /// An agency with what it has returned.

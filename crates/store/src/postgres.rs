@@ -575,7 +575,7 @@ impl PostgresDb {
              GRANT INSERT ON {s}.audit TO {a}, {i}, {l};
              GRANT INSERT ON ALL TABLES IN SCHEMA {s} TO {i};
              GRANT UPDATE (status, superseded_by) ON {s}.returns TO {i};
-             GRANT UPDATE (name, agency_type, area, requested) ON {s}.agencies TO {i};
+             GRANT UPDATE (name, agency_type, area, requested, region) ON {s}.agencies TO {i};
              GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA {s} TO {i}, {l};
              GRANT INSERT ON {s}.linkage_runs, {s}.linked_records, {s}.linkage_evidence, {s}.linkage_near_misses TO {l};
              GRANT USAGE ON SCHEMA {v} TO {i}, {l};

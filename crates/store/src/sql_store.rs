@@ -122,8 +122,8 @@ pub(crate) fn append_audit(
     Ok(())
 }
 
-/// An agency from the first five columns of a row: agency_id, name, agency_type, area,
-/// requested.
+/// An agency from the first six columns of a row: agency_id, name, agency_type, area,
+/// requested, region.
 fn agency_from(row: &dyn SqlRow) -> Result<Agency> {
     Ok(Agency {
         agency_id: row.string(0)?,
@@ -131,6 +131,7 @@ fn agency_from(row: &dyn SqlRow) -> Result<Agency> {
         agency_type: row.string(2)?,
         area: row.string(3)?,
         requested: row.i64(4)? != 0,
+        region: row.string(5)?,
     })
 }
 
@@ -142,7 +143,7 @@ fn not_found(return_id: i64) -> StoreError {
 
 pub(crate) fn agencies(db: &mut dyn Db) -> Result<Vec<AgencySummary>> {
     db.rows(
-        "SELECT a.agency_id, a.name, a.agency_type, a.area, a.requested,
+        "SELECT a.agency_id, a.name, a.agency_type, a.area, a.requested, a.region,
                 COUNT(DISTINCT r.return_id),
                 CAST(COALESCE(SUM(t.accepted), 0) AS BIGINT), CAST(COALESCE(SUM(t.rejected), 0) AS BIGINT)
          FROM agencies a
@@ -153,9 +154,9 @@ pub(crate) fn agencies(db: &mut dyn Db) -> Result<Vec<AgencySummary>> {
         |row| {
             Ok(AgencySummary {
                 agency: agency_from(row)?,
-                returns: row.i64(5)? as u64,
-                rows_accepted: row.i64(6)? as u64,
-                rows_rejected: row.i64(7)? as u64,
+                returns: row.i64(6)? as u64,
+                rows_accepted: row.i64(7)? as u64,
+                rows_rejected: row.i64(8)? as u64,
             })
         },
     )
@@ -444,14 +445,15 @@ impl Store for SqlStore {
         self.audited(user, Action::Collection, &subject, "", |db| {
             for agency in agencies {
                 db.execute(
-                    "INSERT INTO agencies (agency_id, name, agency_type, area, requested) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (agency_id) DO UPDATE SET name = excluded.name, agency_type = excluded.agency_type, area = excluded.area, requested = excluded.requested",
+                    "INSERT INTO agencies (agency_id, name, agency_type, area, requested, region) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (agency_id) DO UPDATE SET name = excluded.name, agency_type = excluded.agency_type, area = excluded.area, requested = excluded.requested, region = excluded.region",
                     &[
                         (&agency.agency_id).into(),
                         (&agency.name).into(),
                         (&agency.agency_type).into(),
                         (&agency.area).into(),
                         i64::from(agency.requested).into(),
+                        (&agency.region).into(),
                     ],
                 )?;
             }
@@ -465,7 +467,7 @@ impl Store for SqlStore {
 
     fn agency(&self, agency_id: &str) -> Result<Option<Agency>> {
         self.db().row(
-            "SELECT agency_id, name, agency_type, area, requested FROM agencies WHERE agency_id = ?1",
+            "SELECT agency_id, name, agency_type, area, requested, region FROM agencies WHERE agency_id = ?1",
             &[agency_id.into()],
             agency_from,
         )

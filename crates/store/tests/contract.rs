@@ -193,6 +193,7 @@ fn register(engine: &Engine) {
             agency_type: kind.to_string(),
             area: "E06000015".to_string(),
             requested: true,
+            region: String::new(),
         })
         .collect();
     engine

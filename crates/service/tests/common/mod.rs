@@ -23,10 +23,10 @@ pub struct Service {
     pub database: Option<sightline_store::testing::TestDatabase>,
 }
 
-pub const REGISTER: &str = "agency_id,name,type,area,requested
-POL01,Police force 01,police,E23000001,yes
-LA001,Children's services 001,childrens_services,E06000001,yes
-LA002,Children's services 002,childrens_services,E06000002,yes
+pub const REGISTER: &str = "agency_id,name,type,area,requested,region
+POL01,Police force 01,police,E23000001,yes,North
+LA001,Children's services 001,childrens_services,E06000001,yes,North
+LA002,Children's services 002,childrens_services,E06000002,yes,South
 ";
 
 impl Service {
