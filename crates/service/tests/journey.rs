@@ -406,3 +406,160 @@ async fn journey(service: Service) {
         "the reveal is a consultation with its reason"
     );
 }
+
+const CLEAN: &str = "person_id,role,given_name,family_name,date_of_birth,sex,postcode
+Q1,victim,Amy,Stone,2008-02-20,female,ZZ1 1AA
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_return_sent_back_for_amendment_is_fixed_and_signed_off_again() {
+    let service = Service::start();
+    let mut analyst = service.signed_in("analyst@national.example", "", &["analyst"]);
+    analyst
+        .post(
+            "/calls",
+            &[
+                ("name", "Call"),
+                ("period_from", "2025-04-01"),
+                ("period_to", "2026-03-31"),
+                ("deadline", "2099-06-30"),
+                ("close_date", "2099-07-31"),
+                ("agency", "LA002"),
+            ],
+        )
+        .await;
+    let mut officer = service.signed_in(
+        "officer@la002.example",
+        "LA002",
+        &["submitter", "signatory"],
+    );
+    officer
+        .upload(
+            "/returns/1/upload",
+            &[("people.csv", CLEAN.as_bytes())],
+            false,
+        )
+        .await;
+    officer.get("/returns/1").await;
+    officer
+        .post("/returns/1/sign-off", &[("declaration", "yes")])
+        .await;
+
+    // Sent back with what to change: a comment is required.
+    analyst.get("/calls/1/agencies/LA002").await;
+    let bare = analyst
+        .post("/calls/1/agencies/LA002/return", &[("comment", "  ")])
+        .await;
+    assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let sent = analyst
+        .post(
+            "/calls/1/agencies/LA002/return",
+            &[("comment", "Please add the missing episodes table.")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    // Nothing can be accepted until it is signed off again.
+    let early = analyst.post("/calls/1/agencies/LA002/accept", &[]).await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let page = officer.get("/returns/1").await;
+    assert_eq!(
+        page.text_of("status").as_deref(),
+        Some("Returned for amendment")
+    );
+    assert!(page.body.contains("Please add the missing episodes table."));
+    // A new version, signed off again, is accepted.
+    let second = CLEAN.replace("Q1,victim,Amy", "Q1,victim,Amelia");
+    officer
+        .upload(
+            "/returns/1/upload",
+            &[("people.csv", second.as_bytes())],
+            false,
+        )
+        .await;
+    officer.get("/returns/1").await;
+    officer
+        .post("/returns/1/sign-off", &[("declaration", "yes")])
+        .await;
+    assert_eq!(
+        officer.get("/returns/1").await.text_of("status").as_deref(),
+        Some("Submitted")
+    );
+    analyst.get("/calls/1/agencies/LA002").await;
+    let accepted = analyst.post("/calls/1/agencies/LA002/accept", &[]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    let history = analyst.get("/calls/1/agencies/LA002").await.body;
+    let order: Vec<usize> = [
+        "Not started",
+        "Ready to sign off",
+        "Submitted",
+        "Returned for amendment",
+        "Accepted",
+    ]
+    .iter()
+    .map(|s| {
+        history
+            .find(&format!(">{s}</strong></td>"))
+            .unwrap_or(usize::MAX)
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "the history keeps every status in order: {order:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_that_cannot_be_read_get_a_reason_and_nothing_crashes() {
+    let service = Service::start();
+    let mut analyst = service.signed_in("analyst@national.example", "", &["analyst"]);
+    analyst
+        .post(
+            "/calls",
+            &[
+                ("name", "Call"),
+                ("period_from", "2025-04-01"),
+                ("period_to", "2026-03-31"),
+                ("deadline", "2099-06-30"),
+                ("close_date", "2099-07-31"),
+                ("agency", "LA001"),
+            ],
+        )
+        .await;
+    let mut officer = service.signed_in(
+        "officer@la001.example",
+        "LA001",
+        &["submitter", "signatory"],
+    );
+    for (name, bytes) in [
+        ("return.xlsx", b"PK\x03\x04 this is not a workbook".to_vec()),
+        ("notes.csv", b"what,is,this\n1,2,3\n".to_vec()),
+        ("empty.csv", Vec::new()),
+    ] {
+        let sent = officer
+            .upload("/returns/1/upload", &[(name, &bytes)], false)
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{name}: {}", sent.body);
+        let page = officer.get("/returns/1").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("The files could not be read")
+                || page.body.contains("govuk-error-summary"),
+            "{name}: {}",
+            page.body
+        );
+        assert!(
+            !page.body.contains("/tmp/"),
+            "{name}: no server path is shown"
+        );
+        assert_eq!(
+            page.text_of("status").as_deref(),
+            Some("In progress"),
+            "{name}"
+        );
+        assert!(
+            !page.body.contains("/returns/1/sign-off"),
+            "{name}: cannot be signed off"
+        );
+    }
+}
