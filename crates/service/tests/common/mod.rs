@@ -237,6 +237,15 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A browser with no cookies on a router.
+    pub fn new(router: axum::Router) -> Browser {
+        Browser {
+            router,
+            cookies: BTreeMap::new(),
+            last: String::new(),
+        }
+    }
+
     async fn send(&mut self, request: Request<Body>) -> Page {
         let response = self
             .router
