@@ -9,7 +9,7 @@
 use crate::app::{App, LOCK_AFTER, LOCK_SECONDS};
 use crate::error::Failure;
 use crate::gate::{Visitor, now, see_other, set_cookie};
-use crate::pages::{Chrome, page};
+use crate::pages::{Chrome, form_page, page};
 use crate::secrets;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -90,13 +90,14 @@ pub async fn sign_in(
         app.address_failed(visitor.address, now);
         let locked = user.as_ref().is_some_and(|u| u.locked_until > now);
         record_failure(&app, user, "password refused").await?;
-        let mut response = page(&SignInPage {
-            chrome: Chrome::of(&visitor),
-            error: Some(if locked { LOCKED } else { WRONG }.to_string()),
-            email,
-        })?;
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
+        return form_page(
+            &SignInPage {
+                chrome: Chrome::of(&visitor),
+                error: Some(if locked { LOCKED } else { WRONG }.to_string()),
+                email,
+            },
+            true,
+        );
     }
     let Some(user) = user else {
         return Err(Failure::SignIn);
@@ -247,17 +248,18 @@ pub async fn code(
         app.address_failed(visitor.address, now);
         let locked = user.locked_until > now;
         record_failure(&app, Some(user), "security code refused").await?;
-        let mut response = page(&CodePage {
-            chrome: Chrome::of(&visitor),
-            error: Some(if locked {
-                LOCKED.to_string()
-            } else {
-                "Enter the code your authenticator app shows now, or an unused recovery code"
-                    .to_string()
-            }),
-        })?;
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
+        return form_page(
+            &CodePage {
+                chrome: Chrome::of(&visitor),
+                error: Some(if locked {
+                    LOCKED.to_string()
+                } else {
+                    "Enter the code your authenticator app shows now, or an unused recovery code"
+                        .to_string()
+                }),
+            },
+            true,
+        );
     }
     let mut response = see_other("/");
     response.headers_mut().append(
@@ -385,17 +387,18 @@ pub async fn invitation(
         ));
     }
     let Some(step) = step.filter(|_| errors.is_empty()) else {
-        let mut response = page(&InvitationPage {
-            chrome: Chrome::of(&visitor),
-            errors,
-            token,
-            uri: secrets::otpauth_uri(&form.secret, &user.email),
-            name: user.name,
-            email: user.email,
-            secret: form.secret,
-        })?;
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
+        return form_page(
+            &InvitationPage {
+                chrome: Chrome::of(&visitor),
+                errors,
+                token,
+                uri: secrets::otpauth_uri(&form.secret, &user.email),
+                name: user.name,
+                email: user.email,
+                secret: form.secret,
+            },
+            true,
+        );
     };
     let password = form.password;
     let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))

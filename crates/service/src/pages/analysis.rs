@@ -6,7 +6,7 @@
 use crate::app::App;
 use crate::error::Failure;
 use crate::gate::Visitor;
-use crate::pages::{Chrome, page};
+use crate::pages::{Chrome, form_page, page};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -244,14 +244,14 @@ pub async fn reveal(
             None => errors.push(("record", format!("There is no person record {record} whose identifiers can be read (not stored, or erased)"))),
         }
     }
-    let mut response = page(&RevealPage {
-        chrome: Chrome::of(&visitor),
-        record: form.record,
-        errors: errors.clone(),
-        identity,
-    })?;
-    if !errors.is_empty() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    let has_errors = !errors.is_empty();
+    form_page(
+        &RevealPage {
+            chrome: Chrome::of(&visitor),
+            record: form.record,
+            errors: errors.clone(),
+            identity,
+        },
+        has_errors,
+    )
 }

@@ -7,7 +7,7 @@ use crate::app::App;
 use crate::error::Failure;
 use crate::gate::{Visitor, see_other};
 use crate::pages::returns::{download, load, sealed_place};
-use crate::pages::{Chrome, page};
+use crate::pages::{Chrome, form_page, page};
 use crate::status::{self, Tag};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -80,17 +80,17 @@ async fn render_calls(
             Ok((calls, agencies))
         })
         .await?;
-    let mut response = page(&CallsPage {
-        chrome: Chrome::of(visitor),
-        calls,
-        agencies,
-        errors: errors.clone(),
-        form,
-    })?;
-    if !errors.is_empty() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    let has_errors = !errors.is_empty();
+    form_page(
+        &CallsPage {
+            chrome: Chrome::of(visitor),
+            calls,
+            agencies,
+            errors: errors.clone(),
+            form,
+        },
+        has_errors,
+    )
 }
 
 pub async fn list(
@@ -486,33 +486,33 @@ async fn render_agency(
 ) -> Result<Response, Failure> {
     let loaded = load(app, call_id, agency).await?;
     let today = status::today();
-    let mut response = page(&CallAgencyPage {
-        chrome: Chrome::of(visitor),
-        tag: Tag::of(status::shown(
-            &loaded.asked.status,
-            &loaded.call.deadline,
-            &today,
-        )),
-        can_decide: loaded.asked.status == status::SUBMITTED,
-        signed: loaded.sign_off,
-        explanations: loaded.explanations,
-        history: loaded
-            .history
-            .into_iter()
-            .map(|e| {
-                let t = Tag::of(&e.status);
-                (e, t)
-            })
-            .collect(),
-        submissions: loaded.submissions,
-        asked: loaded.asked,
-        call: loaded.call,
-        errors: errors.clone(),
-    })?;
-    if !errors.is_empty() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    let has_errors = !errors.is_empty();
+    form_page(
+        &CallAgencyPage {
+            chrome: Chrome::of(visitor),
+            tag: Tag::of(status::shown(
+                &loaded.asked.status,
+                &loaded.call.deadline,
+                &today,
+            )),
+            can_decide: loaded.asked.status == status::SUBMITTED,
+            signed: loaded.sign_off,
+            explanations: loaded.explanations,
+            history: loaded
+                .history
+                .into_iter()
+                .map(|e| {
+                    let t = Tag::of(&e.status);
+                    (e, t)
+                })
+                .collect(),
+            submissions: loaded.submissions,
+            asked: loaded.asked,
+            call: loaded.call,
+            errors: errors.clone(),
+        },
+        has_errors,
+    )
 }
 
 pub async fn agency(

@@ -95,6 +95,15 @@ pub fn page(template: &impl Template) -> Result<Response, Failure> {
     Ok(Html(template.render()?).into_response())
 }
 
+/// A rendered form page: 422 when it shows errors (the form was not accepted), else 200.
+pub fn form_page(template: &impl Template, has_errors: bool) -> Result<Response, Failure> {
+    let mut response = page(template)?;
+    if has_errors {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
 const CSS: &[u8] = include_bytes!("../../assets/govuk-frontend.min.css");
 const JS: &[u8] = include_bytes!("../../assets/govuk-frontend.min.js");
 const INIT: &[u8] = include_bytes!("../../assets/init.js");

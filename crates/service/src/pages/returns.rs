@@ -6,7 +6,7 @@
 use crate::app::App;
 use crate::error::Failure;
 use crate::gate::{Visitor, see_other};
-use crate::pages::{Chrome, page};
+use crate::pages::{Chrome, form_page, page};
 use crate::roles::Role;
 use crate::status::{self, Tag};
 use crate::validation::{self, Validation};
@@ -213,34 +213,34 @@ async fn render(
                 .collect()
         })
         .unwrap_or_default();
-    let mut response = page(&ReturnPage {
-        chrome: Chrome::of(visitor),
-        tag: Tag::of(status::shown(stored, &loaded.call.deadline, &today)),
-        reason: loaded.asked.reason.clone(),
-        latest: loaded.submissions.first().cloned(),
-        can_upload: editable && visitor.has(Role::Submitter),
-        can_explain: editable && visitor.has(Role::Submitter) && !loaded.submissions.is_empty(),
-        can_sign: open && stored == status::READY && visitor.has(Role::Signatory),
-        validation: loaded.validation,
-        queries,
-        sign_off: loaded.sign_off,
-        submissions: loaded.submissions,
-        history: loaded
-            .history
-            .into_iter()
-            .map(|e| {
-                let tag = Tag::of(&e.status);
-                (e, tag)
-            })
-            .collect(),
-        call: loaded.call,
-        errors: errors.clone(),
-        max_mb: app.config.max_upload_bytes / 1_000_000,
-    })?;
-    if !errors.is_empty() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    let has_errors = !errors.is_empty();
+    form_page(
+        &ReturnPage {
+            chrome: Chrome::of(visitor),
+            tag: Tag::of(status::shown(stored, &loaded.call.deadline, &today)),
+            reason: loaded.asked.reason.clone(),
+            latest: loaded.submissions.first().cloned(),
+            can_upload: editable && visitor.has(Role::Submitter),
+            can_explain: editable && visitor.has(Role::Submitter) && !loaded.submissions.is_empty(),
+            can_sign: open && stored == status::READY && visitor.has(Role::Signatory),
+            validation: loaded.validation,
+            queries,
+            sign_off: loaded.sign_off,
+            submissions: loaded.submissions,
+            history: loaded
+                .history
+                .into_iter()
+                .map(|e| {
+                    let tag = Tag::of(&e.status);
+                    (e, tag)
+                })
+                .collect(),
+            call: loaded.call,
+            errors: errors.clone(),
+            max_mb: app.config.max_upload_bytes / 1_000_000,
+        },
+        has_errors,
+    )
 }
 
 pub async fn show(

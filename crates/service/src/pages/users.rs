@@ -5,7 +5,7 @@
 use crate::app::App;
 use crate::error::Failure;
 use crate::gate::{Visitor, now};
-use crate::pages::{Chrome, page};
+use crate::pages::{Chrome, form_page};
 use crate::roles::Role;
 use crate::secrets;
 use askama::Template;
@@ -117,19 +117,19 @@ async fn render(
         .filter(|r| admin || !r.national())
         .map(|r| (r.code(), r.label()))
         .collect();
-    let mut response = page(&UsersPage {
-        chrome: Chrome::of(visitor),
-        rows,
-        agencies,
-        roles,
-        invited,
-        admin,
-        errors: errors.clone(),
-    })?;
-    if !errors.is_empty() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    let has_errors = !errors.is_empty();
+    form_page(
+        &UsersPage {
+            chrome: Chrome::of(visitor),
+            rows,
+            agencies,
+            roles,
+            invited,
+            admin,
+            errors: errors.clone(),
+        },
+        has_errors,
+    )
 }
 
 pub async fn list(
