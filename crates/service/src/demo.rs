@@ -1,7 +1,8 @@
 //! `sightline demo --serve`: the demo's workspace as a data call to click through — a call
-//! asking every agency of the register, those the demo stored marked accepted, a demonstration
-//! council (DEMO01) with nothing sent yet, one account per role with its password and
-//! authenticator key, and a messy return and its corrected version to upload.
+//! asking every agency of the register, those the demo stored marked accepted, each synthetic
+//! agency's profile kept for its uploads, a demonstration council (DEMO01) with nothing sent
+//! yet, one account per role with its password and authenticator key, and a messy return and
+//! its corrected version to upload.
 
 use crate::pages::account::totp_place;
 use crate::secrets;
@@ -112,6 +113,33 @@ pub fn prepare(ws: &Path, out: &Path, user: &str) -> anyhow::Result<DemoCall> {
                 if agencies.contains(agency) {
                     let reason = format!("stored by the demo as return {return_id}");
                     collection::set_status(db, id, agency, status::ACCEPTED, &reason, user)?;
+                }
+            }
+            Ok(())
+        },
+    )?;
+    // Each synthetic agency's profile, so that its own export can be sent through the service.
+    let mut profiles = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(out.join("syn").join("profiles")) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if let (Some(agency), Ok(text)) = (
+                path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+                std::fs::read_to_string(&path),
+            ) {
+                profiles.push((agency, text));
+            }
+        }
+    }
+    profiles.sort();
+    let subject = format!("profiles set: {} agencies", profiles.len());
+    store.collection_write(
+        user,
+        Some((Action::Alteration, &subject, "demo --serve")),
+        &mut |db| {
+            for (agency, text) in &profiles {
+                if agencies.contains(agency) {
+                    collection::set_profile(db, agency, text, user)?;
                 }
             }
             Ok(())

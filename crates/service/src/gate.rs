@@ -313,3 +313,21 @@ async fn visitor(app: &Arc<App>, headers: &HeaderMap) -> Result<Visitor, Failure
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
+
+/// Checks the CSRF token of a multipart form, which must be its first field, before anything
+/// else of it is read.
+pub async fn check_multipart(
+    visitor: &Visitor,
+    multipart: &mut axum::extract::Multipart,
+) -> Result<(), Failure> {
+    let first = multipart
+        .next_field()
+        .await
+        .map_err(|_| Failure::Csrf)?
+        .ok_or(Failure::Csrf)?;
+    if first.name() != Some("csrf") {
+        return Err(Failure::Csrf);
+    }
+    let token = first.text().await.map_err(|_| Failure::Csrf)?;
+    visitor.check_csrf(&token)
+}

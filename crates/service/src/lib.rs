@@ -69,6 +69,11 @@ pub fn router(app: Arc<App>) -> Router {
             "/calls/{call}/agencies/{agency}/return",
             post(calls::send_back),
         )
+        .route(
+            "/calls/{call}/agencies/{agency}/profile",
+            post(calls::set_profile),
+        )
+        .route("/returns/{call}/profile.toml", get(returns::profile))
         .route("/audit", get(audit::log))
         .route("/analysis", get(analysis::show))
         .route("/analysis/link", post(analysis::link))

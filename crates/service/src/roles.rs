@@ -155,6 +155,12 @@ pub const ROUTES: &[Route] = &[
         "/calls/{call}/agencies/{agency}/return",
         ANALYST,
     ),
+    route(
+        Method::POST,
+        "/calls/{call}/agencies/{agency}/profile",
+        ANALYST,
+    ),
+    route(Method::GET, "/returns/{call}/profile.toml", AGENCY),
     route(Method::GET, "/audit", Access::Roles(&[Role::Auditor])),
     route(
         Method::GET,

@@ -124,12 +124,17 @@ pub struct Checked {
     pub content_hash: String,
 }
 
-/// Checks files on disk for a call's period (FROM..TO). Files that cannot be read at all (no
+/// Checks files on disk for a call's period (FROM..TO), through the agency's profile if it has
+/// one, as `sightline check --profile` does. Files that cannot be read at all (no
 /// table found, a damaged workbook, over a limit) give a validation that says why, with one
 /// error, rather than a failure.
-pub fn check(paths: &[PathBuf], period: &str) -> anyhow::Result<Checked> {
-    let content_hash = sightline_pipeline::content_hash(paths, None, Some(period))?;
-    let options = sightline_pipeline::check_options(None, Some(period))?;
+pub fn check(
+    paths: &[PathBuf],
+    profile: Option<&std::path::Path>,
+    period: &str,
+) -> anyhow::Result<Checked> {
+    let content_hash = sightline_pipeline::content_hash(paths, profile, Some(period))?;
+    let options = sightline_pipeline::check_options(profile, Some(period))?;
     let mut discard = sightline_intake::check::Discard;
     match sightline_intake::check(paths, &options, &mut discard) {
         Ok(mut report) => {

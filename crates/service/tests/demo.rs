@@ -62,6 +62,28 @@ async fn the_demo_serves_a_data_call_every_printed_account_can_use() {
     let dashboard = b.get("/calls/1").await;
     assert!(dashboard.body.contains("Demonstration council"));
     assert!(dashboard.body.contains("Accepted"));
+    // The synthetic agencies' profiles are kept for their uploads.
+    let profiles = std::fs::read_dir(out.join("syn/profiles"))
+        .expect("profiles")
+        .count();
+    assert!(profiles > 0);
+    let with_profile = std::fs::read_dir(out.join("syn/profiles"))
+        .expect("profiles")
+        .flatten()
+        .map(|e| {
+            e.path()
+                .file_stem()
+                .expect("stem")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .next()
+        .expect("one");
+    let agency_page = b.get(&format!("/calls/1/agencies/{with_profile}")).await;
+    assert!(
+        agency_page.body.contains("read through its profile"),
+        "{with_profile}"
+    );
 
     // The submitter uploads the messy file and sees the impossible date on row 2.
     let submitter = prepared

@@ -563,3 +563,126 @@ async fn files_that_cannot_be_read_get_a_reason_and_nothing_crashes() {
         );
     }
 }
+
+const OWN_LAYOUT: &str = "Patient Ref|Concern|Given Name|Family Name|Date of Birth|Sex|Post Code
+X-1|victim|Amy|Stone|20080220|female|ZZ1 1AA
+X-2|victim|Beth|Cole|20090501|female|ZZ1 1AB
+";
+
+const PROFILE: &str = r#"name = "Health body 01"
+date_formats = ["yyyymmdd"]
+
+[tables.people]
+file = "patients"
+
+[tables.people.columns]
+person_id = "Patient Ref"
+role = "Concern"
+given_name = "Given Name"
+family_name = "Family Name"
+date_of_birth = "Date of Birth"
+sex = "Sex"
+postcode = "Post Code"
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agency_with_its_own_layout_submits_through_its_profile() {
+    let service = Service::start();
+    let mut analyst = service.signed_in("analyst@national.example", "", &["analyst"]);
+    analyst
+        .post(
+            "/calls",
+            &[
+                ("name", "Call"),
+                ("period_from", "2025-04-01"),
+                ("period_to", "2026-03-31"),
+                ("deadline", "2099-06-30"),
+                ("close_date", "2099-07-31"),
+                ("agency", "LA001"),
+            ],
+        )
+        .await;
+    let mut officer = service.signed_in(
+        "officer@la001.example",
+        "LA001",
+        &["submitter", "signatory"],
+    );
+    // Without a profile the export does not read.
+    officer.get("/returns/1").await;
+    assert_eq!(
+        officer.get("/returns/1/profile.toml").await.status,
+        StatusCode::NOT_FOUND
+    );
+    officer
+        .upload(
+            "/returns/1/upload",
+            &[("patients.csv", OWN_LAYOUT.as_bytes())],
+            false,
+        )
+        .await;
+    let page = officer.get("/returns/1").await;
+    assert!(!page.body.contains("2 rows accepted"), "{}", page.body);
+
+    // A profile that does not read is refused with why; a good one is kept.
+    analyst.get("/calls/1/agencies/LA001").await;
+    let bad = analyst
+        .upload_field(
+            "/calls/1/agencies/LA001/profile",
+            "profile",
+            "bad.toml",
+            b"[tables.people\n",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("The profile does not read"));
+    let mut profile_form = analyst.clone_session();
+    let kept = profile_form
+        .upload_field(
+            "/calls/1/agencies/LA001/profile",
+            "profile",
+            "LA001.toml",
+            PROFILE.as_bytes(),
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
+    assert!(
+        analyst
+            .get("/calls/1/agencies/LA001")
+            .await
+            .body
+            .contains("read through its profile")
+    );
+
+    // The officer downloads it, uploads again, and the export reads; accepted through it.
+    let downloaded = officer.get("/returns/1/profile.toml").await;
+    assert_eq!(downloaded.body, PROFILE);
+    officer.get("/returns/1").await;
+    officer
+        .upload(
+            "/returns/1/upload",
+            &[("patients.csv", OWN_LAYOUT.as_bytes())],
+            false,
+        )
+        .await;
+    let page = officer.get("/returns/1").await;
+    assert!(
+        page.body.contains("2 rows accepted, 0 rejected"),
+        "{}",
+        page.body
+    );
+    officer
+        .post("/returns/1/sign-off", &[("declaration", "yes")])
+        .await;
+    analyst.get("/calls/1/agencies/LA001").await;
+    let accepted = analyst.post("/calls/1/agencies/LA001/accept", &[]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let rows = service.with_store(|store| {
+        store
+            .agencies()
+            .expect("agencies")
+            .into_iter()
+            .find(|a| a.agency.agency_id == "LA001")
+            .map(|a| a.rows_accepted)
+    });
+    assert_eq!(rows, Some(2));
+}

@@ -105,6 +105,9 @@ pub struct Submission {
     pub rows_rejected: i64,
     pub errors: i64,
     pub queries: i64,
+    /// The agency's profile the files were read through; empty for none.
+    #[serde(skip)]
+    pub profile: String,
     /// The store's return, once accepted.
     pub return_id: Option<i64>,
 }
@@ -121,6 +124,8 @@ pub struct NewSubmission {
     pub rows_rejected: i64,
     pub errors: i64,
     pub queries: i64,
+    /// The agency's profile the files were read through; empty for none.
+    pub profile: String,
 }
 
 /// A signatory's declaration.
@@ -606,8 +611,8 @@ pub fn add_submission(
     let uploaded_at = crate::audit::now();
     let id = db
         .row(
-            "INSERT INTO submissions (call_id, agency_id, version, uploaded_at, \"user\", files, content_hash, rows_accepted, rows_rejected, errors, queries)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING submission_id",
+            "INSERT INTO submissions (call_id, agency_id, version, uploaded_at, \"user\", files, content_hash, rows_accepted, rows_rejected, errors, queries, profile)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING submission_id",
             &[
                 new.call_id.into(),
                 (&new.agency_id).into(),
@@ -620,6 +625,7 @@ pub fn add_submission(
                 new.rows_rejected.into(),
                 new.errors.into(),
                 new.queries.into(),
+                (&new.profile).into(),
             ],
             |row| row.i64(0),
         )?
@@ -649,11 +655,12 @@ pub fn add_submission(
         rows_rejected: new.rows_rejected,
         errors: new.errors,
         queries: new.queries,
+        profile: new.profile.clone(),
         return_id: None,
     })
 }
 
-const SUBMISSION_COLUMNS: &str = "submission_id, call_id, agency_id, version, uploaded_at, \"user\", files, content_hash, rows_accepted, rows_rejected, errors, queries, return_id";
+const SUBMISSION_COLUMNS: &str = "submission_id, call_id, agency_id, version, uploaded_at, \"user\", files, content_hash, rows_accepted, rows_rejected, errors, queries, return_id, profile";
 
 fn submission_from(row: &dyn SqlRow) -> Result<Submission> {
     Ok(Submission {
@@ -670,6 +677,7 @@ fn submission_from(row: &dyn SqlRow) -> Result<Submission> {
         errors: row.i64(10)?,
         queries: row.i64(11)?,
         return_id: row.int(12)?,
+        profile: row.string(13)?,
     })
 }
 
@@ -841,5 +849,29 @@ pub fn reminders(
         "SELECT kind, sent_at, recipients FROM reminders WHERE call_id = ?1 AND agency_id = ?2 ORDER BY sent_at, kind",
         &[call_id.into(), agency_id.into()],
         |row| Ok((row.string(0)?, row.string(1)?, row.i64(2)?)),
+    )
+}
+
+/// Keeps (or replaces) the profile an agency's uploads are read through.
+pub fn set_profile(db: &mut dyn Db, agency_id: &str, profile: &str, user: &str) -> Result<()> {
+    db.execute(
+        "INSERT INTO agency_profiles (agency_id, profile, updated_at, \"user\") VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (agency_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at, \"user\" = excluded.\"user\"",
+        &[
+            agency_id.into(),
+            profile.into(),
+            crate::audit::now().into(),
+            user.into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// The profile an agency's uploads are read through, if it has one.
+pub fn profile(db: &mut dyn Db, agency_id: &str) -> Result<Option<String>> {
+    db.row(
+        "SELECT profile FROM agency_profiles WHERE agency_id = ?1",
+        &[agency_id.into()],
+        |row| row.string(0),
     )
 }

@@ -797,7 +797,7 @@ fn a_store_of_schema_version_2_keeps_its_plain_chain_and_continues_keyed(engine:
          ALTER TABLE returns DROP COLUMN review_date;
          ALTER TABLE people DROP COLUMN identification;
          DROP TABLE linkage_near_misses;
-         DROP TABLE reminders; DROP TABLE sign_offs; DROP TABLE explanations; DROP TABLE {vault}submission_reports;
+         DROP TABLE agency_profiles; DROP TABLE reminders; DROP TABLE sign_offs; DROP TABLE explanations; DROP TABLE {vault}submission_reports;
          DROP TABLE {vault}submission_files; DROP TABLE submissions; DROP TABLE status_events;
          DROP TABLE call_agencies; DROP TABLE data_calls; DROP TABLE sessions;
          DROP TABLE invitations; DROP TABLE recovery_codes; DROP TABLE user_roles; DROP TABLE users;

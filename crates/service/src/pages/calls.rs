@@ -474,6 +474,7 @@ struct CallAgencyPage {
     explanations: Vec<collection::Explanation>,
     history: Vec<(StatusEvent, Tag)>,
     can_decide: bool,
+    has_profile: bool,
     errors: Vec<(&'static str, String)>,
 }
 
@@ -496,6 +497,7 @@ async fn render_agency(
                 &today,
             )),
             can_decide: loaded.asked.status == status::SUBMITTED,
+            has_profile: loaded.profile.is_some(),
             signed: loaded.sign_off,
             explanations: loaded.explanations,
             history: loaded
@@ -564,11 +566,20 @@ pub async fn accept(
             let dir = tempfile::Builder::new()
                 .prefix("sightline-accept-")
                 .tempdir()?;
+            std::fs::create_dir(dir.path().join("files"))?;
+            // The version is stored through the profile it was checked with.
+            let profile = if latest.profile.is_empty() {
+                None
+            } else {
+                let path = dir.path().join("profile.toml");
+                std::fs::write(&path, &latest.profile)?;
+                Some(path)
+            };
             let mut files = Vec::new();
             for (name, blob) in &sealed {
                 let bytes =
                     keys.open_bytes(blob, &sealed_place(call_id, &agency, latest.version, name))?;
-                let path = dir.path().join(name);
+                let path = dir.path().join("files").join(name);
                 std::fs::write(&path, bytes)?;
                 files.push(path);
             }
@@ -579,7 +590,7 @@ pub async fn accept(
             let options = sightline_pipeline::IngestOptions {
                 files,
                 agency: agency.clone(),
-                profile: None,
+                profile,
                 period: Some(period),
             };
             let return_id = match sightline_pipeline::store_return(
@@ -683,4 +694,89 @@ pub async fn send_back(
         "/calls/{call_id}/agencies/{}",
         loaded.asked.agency_id
     )))
+}
+
+/// The most a profile may hold.
+const PROFILE_LIMIT: usize = 1_000_000;
+
+/// Keeps the profile an agency's uploads are read through (TOML, as `sightline profile suggest`
+/// drafts it), after checking that it reads.
+pub async fn set_profile(
+    State(app): State<Arc<App>>,
+    Extension(visitor): Extension<Visitor>,
+    Path((call_id, agency)): Path<(i64, String)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, Failure> {
+    crate::gate::check_multipart(&visitor, &mut multipart).await?;
+    load(&app, call_id, &agency).await?;
+    let mut text = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| Failure::TooLarge(PROFILE_LIMIT as u64))?
+    {
+        if field.name() == Some("profile") {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| Failure::TooLarge(PROFILE_LIMIT as u64))?;
+            if bytes.len() > PROFILE_LIMIT {
+                return Err(Failure::TooLarge(PROFILE_LIMIT as u64));
+            }
+            text = Some(String::from_utf8(bytes.to_vec()));
+        }
+    }
+    let text = match text {
+        Some(Ok(text)) if !text.trim().is_empty() => text,
+        Some(Err(_)) => {
+            return render_agency(
+                &app,
+                &visitor,
+                call_id,
+                &agency,
+                vec![(
+                    "profile",
+                    "The profile must be a UTF-8 text file (TOML)".to_string(),
+                )],
+            )
+            .await;
+        }
+        _ => {
+            return render_agency(
+                &app,
+                &visitor,
+                call_id,
+                &agency,
+                vec![(
+                    "profile",
+                    "Choose the agency's profile file (TOML)".to_string(),
+                )],
+            )
+            .await;
+        }
+    };
+    if let Err(error) = sightline_intake::Profile::parse(&text, "the uploaded profile") {
+        return render_agency(
+            &app,
+            &visitor,
+            call_id,
+            &agency,
+            vec![("profile", format!("The profile does not read: {error}"))],
+        )
+        .await;
+    }
+    let user = visitor.who();
+    let to = agency.clone();
+    app.pool
+        .run(move |desk| {
+            let subject = format!("profile set: agency {to}");
+            desk.store.collection_write(
+                &user,
+                Some((Action::Alteration, &subject, "")),
+                &mut |db| collection::set_profile(db, &to, &text, &user),
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(see_other(&format!("/calls/{call_id}/agencies/{agency}")))
 }

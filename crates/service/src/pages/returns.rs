@@ -99,6 +99,8 @@ pub struct Loaded {
     pub explanations: Vec<Explanation>,
     pub sign_off: Option<SignOff>,
     pub history: Vec<StatusEvent>,
+    /// The profile the agency's uploads are read through, if it has one.
+    pub profile: Option<String>,
 }
 
 /// Loads a call for an agency; not found if the call did not ask it.
@@ -130,7 +132,9 @@ pub async fn load(app: &Arc<App>, call_id: i64, agency: &str) -> Result<Loaded, 
                     None => (Vec::new(), None),
                 };
                 let history = collection::status_events(db, call_id, &agency)?;
+                let profile = collection::profile(db, &agency)?;
                 loaded = Some(Loaded {
+                    profile,
                     call,
                     asked,
                     submissions,
@@ -176,6 +180,7 @@ struct ReturnPage {
     can_upload: bool,
     can_sign: bool,
     can_explain: bool,
+    has_profile: bool,
     errors: Vec<(&'static str, String)>,
     max_mb: usize,
 }
@@ -223,6 +228,7 @@ async fn render(
             can_upload: editable && visitor.has(Role::Submitter),
             can_explain: editable && visitor.has(Role::Submitter) && !loaded.submissions.is_empty(),
             can_sign: open && stored == status::READY && visitor.has(Role::Signatory),
+            has_profile: loaded.profile.is_some(),
             validation: loaded.validation,
             queries,
             sign_off: loaded.sign_off,
@@ -301,16 +307,7 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response, Failure> {
     let agency = own_agency(&visitor)?;
-    let first = multipart
-        .next_field()
-        .await
-        .map_err(|_| Failure::Csrf)?
-        .ok_or(Failure::Csrf)?;
-    if first.name() != Some("csrf") {
-        return Err(Failure::Csrf);
-    }
-    let token = first.text().await.map_err(|_| Failure::Csrf)?;
-    visitor.check_csrf(&token)?;
+    crate::gate::check_multipart(&visitor, &mut multipart).await?;
     let loaded = load(&app, call_id, &agency).await?;
     let stored = loaded.asked.status.clone();
     if matches!(stored.as_str(), status::SUBMITTED | status::ACCEPTED)
@@ -322,6 +319,15 @@ pub async fn upload(
         .prefix("sightline-upload-")
         .tempdir()
         .map_err(|e| Failure::Internal(e.into()))?;
+    std::fs::create_dir(dir.path().join("files")).map_err(|e| Failure::Internal(e.into()))?;
+    let profile_path = match &loaded.profile {
+        Some(text) => {
+            let path = dir.path().join("profile.toml");
+            std::fs::write(&path, text).map_err(|e| Failure::Internal(e.into()))?;
+            Some(path)
+        }
+        None => None,
+    };
     let mut paths = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let limit = app.config.max_upload_bytes as u64;
@@ -351,7 +357,7 @@ pub async fn upload(
         while names.contains(&name) {
             name.insert(0, '_');
         }
-        let path = dir.path().join(&name);
+        let path = dir.path().join("files").join(&name);
         let mut file = tokio::fs::File::create(&path)
             .await
             .map_err(|e| Failure::Internal(e.into()))?;
@@ -388,12 +394,14 @@ pub async fn upload(
         .acquire()
         .await
         .map_err(|e| Failure::Internal(e.into()))?;
-    let checked =
-        tokio::task::spawn_blocking(move || validation::check(&paths, &period).map(|c| (c, paths)))
-            .await
-            .map_err(|e| Failure::Internal(e.into()))??;
+    let checked = tokio::task::spawn_blocking(move || {
+        validation::check(&paths, profile_path.as_deref(), &period).map(|c| (c, paths))
+    })
+    .await
+    .map_err(|e| Failure::Internal(e.into()))??;
     let (checked, paths) = checked;
     let user = visitor.who();
+    let profile_text = loaded.profile.clone();
     app.pool
         .run(move |desk| {
             let _dir = dir;
@@ -441,6 +449,7 @@ pub async fn upload(
                 rows_rejected: rejected as i64,
                 errors: checked.validation.errors() as i64,
                 queries: checked.validation.queries().len() as i64,
+                profile: profile_text.clone().unwrap_or_default(),
             };
             let next = status_after(&checked.validation, &[]);
             let subject = format!("upload: call {call_id}, agency {agency}, version {version}");
@@ -917,4 +926,21 @@ pub async fn feedback(
         }
     }
     page(&page_data)
+}
+
+/// The agency's profile (how its own export maps onto the standard), to check a return with
+/// `sightline check --profile` before sending it.
+pub async fn profile(
+    State(app): State<Arc<App>>,
+    Extension(visitor): Extension<Visitor>,
+    Path(call_id): Path<i64>,
+) -> Result<Response, Failure> {
+    let agency = own_agency(&visitor)?;
+    let loaded = load(&app, call_id, &agency).await?;
+    let text = loaded.profile.ok_or(Failure::NotFound)?;
+    Ok(download(
+        text.into_bytes(),
+        "application/toml; charset=utf-8",
+        &format!("{agency}.toml"),
+    ))
 }

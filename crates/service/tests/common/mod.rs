@@ -335,6 +335,43 @@ impl Browser {
         self.send(request).await
     }
 
+    /// Uploads one file in a field of this name, the `csrf` field first.
+    pub async fn upload_field(
+        &mut self,
+        path: &str,
+        field: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Page {
+        let boundary = "----sightline-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\r\n",
+            self.last
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// Another browser with this one's cookies and token.
+    pub fn clone_session(&self) -> Browser {
+        Browser {
+            router: self.router.clone(),
+            cookies: self.cookies.clone(),
+            last: self.last.clone(),
+        }
+    }
+
     /// Uploads files as a browser's multipart form does, `csrf` first unless `csrf_last`.
     pub async fn upload(&mut self, path: &str, files: &[(&str, &[u8])], csrf_last: bool) -> Page {
         let boundary = "----sightline-test-boundary";

@@ -104,6 +104,9 @@ CREATE TABLE submissions (
     rows_rejected INTEGER NOT NULL,
     errors INTEGER NOT NULL,
     queries INTEGER NOT NULL,
+    -- The agency's profile the files were read through ('' for none): the same is used to
+    -- store the version when it is accepted.
+    profile TEXT NOT NULL DEFAULT '',
     return_id INTEGER,
     UNIQUE (call_id, agency_id, version)
 );
@@ -152,4 +155,13 @@ CREATE TABLE reminders (
     sent_at TEXT NOT NULL,
     recipients INTEGER NOT NULL,
     PRIMARY KEY (call_id, agency_id, kind)
+);
+
+-- How an agency's own export maps onto the standard (a profile, TOML), kept for the service:
+-- its uploads are checked and stored through it, and its users download it. No identifiers.
+CREATE TABLE agency_profiles (
+    agency_id TEXT PRIMARY KEY,
+    profile TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    "user" TEXT NOT NULL
 );
