@@ -451,6 +451,10 @@ async fn wrong_passwords_lock_the_account_and_codes_are_used_once() {
     let (secret, used) = browser
         .accept_invitation_and_sign_in(&token, "lock@example.org", "tidy orange kettle 47")
         .await;
+    // The invitation worked once: the link is now refused.
+    let again = browser.get(&format!("/invitation/{token}")).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert!(again.body.contains("expired or has been used"));
     // The code just used (step + 1) is refused a second time: sign out, in again with it.
     browser.post("/sign-out", &[]).await;
     browser.get("/sign-in").await;

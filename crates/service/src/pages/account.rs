@@ -415,7 +415,7 @@ pub async fn invitation(
             let sealed = keys.seal(&secret, &totp_place(user.user_id))?;
             let subject = format!("account set up: {}", user.email);
             let mut used = false;
-            desk.store.collection_write(
+            let written = desk.store.collection_write(
                 &user.email,
                 Some((
                     Action::Access,
@@ -425,17 +425,22 @@ pub async fn invitation(
                 &mut |db| {
                     used = collection::use_invitation(db, &token_digest, now)?;
                     if !used {
+                        // Rolls the transaction back: the link was used (or expired) meanwhile.
                         return Err(sightline_store::StoreError::Conflict(
                             "invitation already used".to_string(),
                         ));
                     }
                     collection::set_credentials(db, user.user_id, &hash, &sealed, step, &digests)
                 },
-            )?;
-            Ok(used)
+            );
+            match written {
+                Ok(()) => Ok(true),
+                Err(sightline_store::StoreError::Conflict(_)) if !used => Ok(false),
+                Err(error) => Err(error.into()),
+            }
         })
-        .await;
-    if set.is_err() {
+        .await?;
+    if !set {
         return Err(Failure::BadRequest(
             "This link has expired or has been used. Ask your administrator for a new one."
                 .to_string(),
