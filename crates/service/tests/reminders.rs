@@ -138,6 +138,30 @@ async fn agencies_that_have_not_returned_are_reminded_by_mail_once_per_kind() {
     assert_eq!(sent.len(), 3, "{sent:?}");
     assert!(sent.contains(&"reminder sent: call 2, agency LA001, overdue"));
 
+    // With an SMTP server, an invitation is also mailed to the new user.
+    admin.get("/users").await;
+    let made = admin
+        .post(
+            "/users",
+            &[
+                ("name", "New Officer"),
+                ("email", "new@la002.example"),
+                ("agency", "LA002"),
+                ("role", "submitter"),
+            ],
+        )
+        .await;
+    let link = made.text_of("invitation-link").expect("link shown");
+    let mailed = inbox
+        .lock()
+        .expect("inbox")
+        .iter()
+        .find(|m| m.to == ["new@la002.example"])
+        .cloned()
+        .expect("mailed");
+    // (quoted-printable: long lines are broken with "=" at their ends)
+    assert!(mailed.data.replace("=\n", "").contains(&link), "{}", mailed.data);
+
     // Without an SMTP server, the dashboard says so and nothing is recorded.
     let plain = Service::start();
     let mut analyst = plain.signed_in("a@national.example", "", &["analyst"]);

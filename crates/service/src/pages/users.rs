@@ -224,7 +224,8 @@ pub async fn add(
     match added {
         Ok(()) => {
             let link = invitation_link(&headers, &app, &token);
-            render(&app, &visitor, Vec::new(), Some((email, link))).await
+            let shown = mail_invitation(&app, &email, &link).await;
+            render(&app, &visitor, Vec::new(), Some((shown, link))).await
         }
         Err("agency") => {
             render(
@@ -378,5 +379,30 @@ pub async fn reset(
         })
         .await?;
     let link = invitation_link(&headers, &app, &token);
-    render(&app, &visitor, Vec::new(), Some((email, link))).await
+    let shown = mail_invitation(&app, &email, &link).await;
+    render(&app, &visitor, Vec::new(), Some((shown, link))).await
+}
+
+/// Mails an invitation link when the service has an SMTP server; says to whom the link went
+/// (or must be sent) for the page.
+async fn mail_invitation(app: &App, email: &str, link: &str) -> String {
+    let Some(mail) = &app.config.mail else {
+        return email.to_string();
+    };
+    let body = format!(
+        "You have been given an account on the data call service.\n\n\
+         Open this link to choose a password and add the service to an authenticator app. It works once, within 7 days:\n\n{link}\n\n\
+         If you did not expect this, tell the national team and do not open the link.\n"
+    );
+    match crate::reminders::send(
+        mail,
+        &[email.to_string()],
+        "Your account on the data call service",
+        &body,
+    )
+    .await
+    {
+        Ok(()) => format!("{email} (it was also emailed to them)"),
+        Err(error) => format!("{email} (emailing it failed: {error})"),
+    }
 }
