@@ -160,7 +160,11 @@ async fn agencies_that_have_not_returned_are_reminded_by_mail_once_per_kind() {
         .cloned()
         .expect("mailed");
     // (quoted-printable: long lines are broken with "=" at their ends)
-    assert!(mailed.data.replace("=\n", "").contains(&link), "{}", mailed.data);
+    assert!(
+        mailed.data.replace("=\n", "").contains(&link),
+        "{}",
+        mailed.data
+    );
 
     // Without an SMTP server, the dashboard says so and nothing is recorded.
     let plain = Service::start();
