@@ -410,6 +410,109 @@ fn fold_identifier(text: &str) -> String {
         .collect()
 }
 
+/// A record's values folded and parsed, ready to be interned: all of [`Dataset::push`] that
+/// needs nothing from the records before, so that a reader of many records can prepare them on
+/// other threads while the dataset interns the ones before ([`Dataset::push_prepared`]).
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    id: Box<str>,
+    source: u32,
+    local_key: u64,
+    given: String,
+    family: String,
+    /// (first word, last word) of each alias, folded as names.
+    aliases: Vec<(String, String)>,
+    birth: Birth,
+    sex: u8,
+    postcode: PreparedPostcode,
+    town: String,
+    local_authority: String,
+    incident_las: Vec<String>,
+    nhs_number: String,
+    upn: String,
+    pnc_id: String,
+    extras: Vec<String>,
+}
+
+/// A postcode as it will be interned: a UK postcode's parts, or plain text.
+#[derive(Debug, Clone)]
+enum PreparedPostcode {
+    Uk {
+        full: Option<String>,
+        sector: Option<String>,
+        district: String,
+        area: String,
+    },
+    Text(String),
+}
+
+impl Default for PreparedPostcode {
+    fn default() -> Self {
+        PreparedPostcode::Text(String::new())
+    }
+}
+
+impl Prepared {
+    pub fn new(input: &PersonInput) -> Prepared {
+        let aliases = input
+            .other_names
+            .split([';', ',', '/', '|'])
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|alias| {
+                let mut words = alias.split_whitespace();
+                let first = words.next().unwrap_or("");
+                let last = words.last().unwrap_or("");
+                (fold_name(first), fold_name(last))
+            })
+            .collect();
+        let sex = match fold_text(input.sex).as_str() {
+            "" => 0,
+            "M" | "MALE" | "1" => 1,
+            "F" | "FEMALE" | "2" => 2,
+            "NOT KNOWN" | "NOT RECORDED" | "NOT STATED" | "UNKNOWN" | "U" | "0" | "9" => 0,
+            _ => 3,
+        };
+        let postcode = match parse_postcode(input.postcode) {
+            Some(parsed) => PreparedPostcode::Uk {
+                full: parsed
+                    .inward
+                    .as_ref()
+                    .map(|inward| format!("{} {inward}", parsed.district)),
+                sector: parsed
+                    .inward
+                    .as_ref()
+                    .map(|inward| format!("{} {}", parsed.district, &inward[..1])),
+                area: format!("{}#", parsed.area()),
+                district: parsed.district,
+            },
+            None => PreparedPostcode::Text(fold_text(input.postcode)),
+        };
+        Prepared {
+            id: input.id.into(),
+            source: input.source.unwrap_or(NONE),
+            local_key: input.local_key.unwrap_or(u64::MAX),
+            given: fold_name(input.given_name),
+            family: fold_name(input.family_name),
+            aliases,
+            birth: Birth::from_input(input.birth, input.age),
+            sex,
+            postcode,
+            town: fold_text(input.town),
+            local_authority: fold_text(input.local_authority),
+            incident_las: input
+                .incident_local_authorities
+                .iter()
+                .map(|text| fold_text(text))
+                .collect(),
+            nhs_number: fold_identifier(input.nhs_number),
+            upn: fold_identifier(input.upn),
+            pnc_id: fold_identifier(input.pnc_id),
+            extras: input.extras.iter().map(|text| fold_text(text)).collect(),
+        }
+    }
+}
+
 impl Dataset {
     pub fn new(extra_names: Vec<String>) -> Dataset {
         Dataset {
@@ -428,19 +531,23 @@ impl Dataset {
         self.ids.is_empty()
     }
 
-    fn name(&mut self, text: &str) -> u32 {
-        let folded = fold_name(text);
-        let id = self.names.intern(&folded);
+    /// Interns a folded name ([`fold_name`]).
+    fn name(&mut self, folded: &str) -> u32 {
+        let id = self.names.intern(folded);
         if id != NONE && id as usize == self.name_phonetic.len() {
             // A new name: its code, once. Folding made it ASCII, which the encoder needs.
-            let code = self.encoder.double_metaphone(&folded).primary();
-            let whole = self.whole_encoder.double_metaphone(&folded).primary();
+            let code = self.encoder.double_metaphone(folded).primary();
+            let whole = self.whole_encoder.double_metaphone(folded).primary();
             let code = if code.is_empty() {
-                folded.clone()
+                folded.to_string()
             } else {
                 code
             };
-            let whole = if whole.is_empty() { folded } else { whole };
+            let whole = if whole.is_empty() {
+                folded.to_string()
+            } else {
+                whole
+            };
             let phonetic = self.phonetics.intern(&code);
             self.name_phonetic.push(phonetic);
             let sound = self.phonetics.intern(&whole);
@@ -494,62 +601,54 @@ impl Dataset {
 
     /// Adds one record.
     pub fn push(&mut self, input: &PersonInput) {
-        self.ids.push(input.id.into());
-        self.source.push(input.source.unwrap_or(NONE));
-        self.local_key.push(input.local_key.unwrap_or(u64::MAX));
-        let given = self.name(input.given_name);
-        let family = self.name(input.family_name);
+        self.push_prepared(Prepared::new(input));
+    }
+
+    /// Adds one record already folded and parsed ([`Prepared::new`]): what is left is
+    /// interning, in record order, so that ids do not depend on who prepared the records.
+    pub fn push_prepared(&mut self, input: Prepared) {
+        self.ids.push(input.id);
+        self.source.push(input.source);
+        self.local_key.push(input.local_key);
+        let given = self.name(&input.given);
+        let family = self.name(&input.family);
         self.given_tf.add(given);
         self.family_tf.add(family);
         self.present.given_name |= given != NONE;
         self.present.family_name |= family != NONE;
 
-        let mut aliases = Vec::new();
-        for alias in input
-            .other_names
-            .split([';', ',', '/', '|'])
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-        {
-            let mut words = alias.split_whitespace();
-            let first = words.next().unwrap_or("");
-            let last = words.last().unwrap_or("");
-            let pair = (self.name(first), self.name(last));
-            aliases.push(pair);
-        }
+        let aliases = input
+            .aliases
+            .iter()
+            .map(|(first, last)| (self.name(first), self.name(last)))
+            .collect();
         let aliases = self.aliases.push(aliases);
         self.present.other_names |= aliases != NONE;
 
-        let birth = Birth::from_input(input.birth, input.age);
+        let birth = input.birth;
         self.present.birth |= birth.is_known();
-
-        let sex = match fold_text(input.sex).as_str() {
-            "" => 0,
-            "M" | "MALE" | "1" => 1,
-            "F" | "FEMALE" | "2" => 2,
-            "NOT KNOWN" | "NOT RECORDED" | "NOT STATED" | "UNKNOWN" | "U" | "0" | "9" => 0,
-            _ => 3,
-        };
+        let sex = input.sex;
         self.present.sex |= sex != 0;
 
-        let (postcode, sector, district, area) = match parse_postcode(input.postcode) {
-            Some(parsed) => {
-                let full = parsed.inward.as_ref().map_or(NONE, |inward| {
-                    self.places.intern(&format!("{} {inward}", parsed.district))
-                });
-                let sector = parsed.inward.as_ref().map_or(NONE, |inward| {
-                    self.places
-                        .intern(&format!("{} {}", parsed.district, &inward[..1]))
-                });
-                let area = self.places.intern(&format!("{}#", parsed.area()));
-                let district = self.places.intern(&parsed.district);
+        let (postcode, sector, district, area) = match &input.postcode {
+            PreparedPostcode::Uk {
+                full,
+                sector,
+                district,
+                area,
+            } => {
+                let full = full
+                    .as_deref()
+                    .map_or(NONE, |full| self.places.intern(full));
+                let sector = sector
+                    .as_deref()
+                    .map_or(NONE, |sector| self.places.intern(sector));
+                let area = self.places.intern(area);
+                let district = self.places.intern(district);
                 (full, sector, district, area)
             }
-            None => {
-                // Not UK-shaped: compared as plain text.
-                let text = fold_text(input.postcode);
-                (self.places.intern(&text), NONE, NONE, NONE)
-            }
+            // Not UK-shaped: compared as plain text.
+            PreparedPostcode::Text(text) => (self.places.intern(text), NONE, NONE, NONE),
         };
         self.present.postcode |= postcode != NONE || district != NONE;
         self.postcode_tf.add(postcode);
@@ -559,14 +658,14 @@ impl Dataset {
         };
         self.shared.add(given, family, birth.year, postcode, member);
 
-        let town = self.places.intern(&fold_text(input.town));
+        let town = self.places.intern(&input.town);
         self.present.town |= town != NONE;
-        let la = self.places.intern(&fold_text(input.local_authority));
+        let la = self.places.intern(&input.local_authority);
         self.present.local_authority |= la != NONE;
         let mut incident_las: Vec<u32> = input
-            .incident_local_authorities
+            .incident_las
             .iter()
-            .map(|text| self.places.intern(&fold_text(text)))
+            .map(|text| self.places.intern(text))
             .filter(|&id| id != NONE)
             .collect();
         incident_las.sort_unstable();
@@ -574,9 +673,9 @@ impl Dataset {
         let incident_las = self.incident_las.push(incident_las);
         self.present.incident_local_authority |= incident_las != NONE;
 
-        let nhs = self.identifiers.intern(&fold_identifier(input.nhs_number));
-        let upn = self.identifiers.intern(&fold_identifier(input.upn));
-        let pnc = self.identifiers.intern(&fold_identifier(input.pnc_id));
+        let nhs = self.identifiers.intern(&input.nhs_number);
+        let upn = self.identifiers.intern(&input.upn);
+        let pnc = self.identifiers.intern(&input.pnc_id);
         self.present.nhs_number |= nhs != NONE;
         self.present.upn |= upn != NONE;
         self.present.pnc_id |= pnc != NONE;
@@ -599,8 +698,8 @@ impl Dataset {
         });
 
         for at in 0..self.extra_names.len() {
-            let value = input.extras.get(at).copied().unwrap_or("");
-            let id = self.places.intern(&fold_text(value));
+            let value = input.extras.get(at).map_or("", String::as_str);
+            let id = self.places.intern(value);
             self.extras.push(id);
         }
     }
