@@ -724,26 +724,33 @@ impl Tally for () {
 /// per rule from far apart in memory. Two different keys share a digest once in about four
 /// billion comparisons; such a pair is taken for held and skipped, as if no rule had found it.
 pub struct Earlier {
+    /// Digests per record: the rules' count rounded up to a multiple of [`LANES`], so that a
+    /// record's row is whole vectors (the unused columns hold [`NO_DIGEST`]).
     width: usize,
     rules: usize,
     digests: Vec<u32>,
-    /// Per rule so far, whether it pairs only probes.
-    probe_rules: Vec<bool>,
+    /// Per column, [`PROBE_DIGEST`] when its rule pairs any two records, 0 when it pairs only
+    /// where one is a probe (so that `x | y | open` has the probe mark exactly when the pair
+    /// may be the rule's).
+    open: Vec<u32>,
 }
 
 /// No key.
 const NO_DIGEST: u32 = 0;
 /// The probe mark in a digest.
 const PROBE_DIGEST: u32 = 1;
+/// Digests compared at once by [`Earlier::holds`].
+const LANES: usize = 8;
 
 impl Earlier {
     /// Room for `width` rules' keys of `records` records.
     pub fn new(records: usize, width: usize) -> Earlier {
+        let width = width.div_ceil(LANES).max(1) * LANES;
         Earlier {
             width,
             rules: 0,
             digests: vec![NO_DIGEST; records * width],
-            probe_rules: Vec::new(),
+            open: vec![0; width],
         }
     }
 
@@ -767,26 +774,32 @@ impl Earlier {
                 key => Earlier::digest(key),
             };
         }
+        self.open[self.rules] = if probe_rule { 0 } else { PROBE_DIGEST };
         self.rules += 1;
-        self.probe_rules.push(probe_rule);
     }
 
     /// Whether an earlier rule holds the pair: both records have its key, it is the same, and
     /// (for a probe rule) one of them is a probe.
+    ///
+    /// Every column is compared, without branches, a vector at a time: most pairs asked about
+    /// are new, so every earlier rule must be asked anyway.
     pub fn holds(&self, a: u32, b: u32) -> bool {
-        let row = |r: u32| {
-            let start = r as usize * self.width;
-            &self.digests[start..start + self.rules]
-        };
-        row(a)
-            .iter()
-            .zip(row(b))
-            .zip(&self.probe_rules)
-            .any(|((&x, &y), &probe_rule)| {
-                x != NO_DIGEST
-                    && x | PROBE_DIGEST == y | PROBE_DIGEST
-                    && (!probe_rule || (x | y) & PROBE_DIGEST != 0)
-            })
+        let row = |r: u32| &self.digests[r as usize * self.width..][..self.width];
+        let mut hit = 0u32;
+        for ((x, y), open) in row(a)
+            .chunks_exact(LANES)
+            .zip(row(b).chunks_exact(LANES))
+            .zip(self.open.chunks_exact(LANES))
+        {
+            for lane in 0..LANES {
+                let (x, y) = (x[lane], y[lane]);
+                // The same key (probe marks aside), a key at all, and a probe if the rule
+                // needs one.
+                let same = u32::from(x != NO_DIGEST) & u32::from(x ^ y <= PROBE_DIGEST);
+                hit |= same & (x | y | open[lane]);
+            }
+        }
+        hit != 0
     }
 }
 

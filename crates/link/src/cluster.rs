@@ -11,7 +11,7 @@
 
 use crate::compare::gamma;
 use crate::dataset::{Dataset, NONE};
-use crate::model::{Model, probability};
+use crate::model::{Model, Scorer, probability};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -116,6 +116,17 @@ pub fn cluster(
     links: &[(u32, u32, f64)],
     options: &ClusterOptions,
 ) -> Clustering {
+    cluster_scored(&model.scorer(data), model, links, options)
+}
+
+/// [`cluster`] with the model already laid out for the dataset.
+pub fn cluster_scored(
+    scorer: &Scorer,
+    model: &Model,
+    links: &[(u32, u32, f64)],
+    options: &ClusterOptions,
+) -> Clustering {
+    let data = scorer.data();
     let n = data.len();
     let mut clusters = Clusters {
         parent: (0..n as u32).collect(),
@@ -179,7 +190,7 @@ pub fn cluster(
             for &x in ma {
                 for &y in mb {
                     let g = gamma(data, &fields, x as usize, y as usize);
-                    total += probability(model.weight(data, x as usize, g));
+                    total += probability(scorer.weight(x as usize, g));
                 }
             }
             total / (ma.len() * mb.len()) as f64
