@@ -531,7 +531,8 @@ pub struct YieldGuard<'a> {
     pub seed: u64,
 }
 
-/// Pairs handled by one unit of parallel work (a block, or a slice of a large one).
+/// Pairs handled by one unit of parallel work (small blocks together, or a slice of a large
+/// one).
 const WORK_PAIRS: u64 = 1 << 16;
 
 /// One rule's blocks: each record's key, the keyed records sorted by key, and the runs of two
@@ -557,7 +558,7 @@ pub const PROBE_BIT: u64 = 1 << 63;
 
 /// A slice of one block: the pairs whose first member is at positions `first..first_end`.
 #[derive(Clone, Copy)]
-struct Work {
+struct Slice {
     start: u32,
     end: u32,
     first: u32,
@@ -612,11 +613,15 @@ impl RuleBlocks {
         }
     }
 
-    /// The blocks cut into pieces of about [`WORK_PAIRS`] pairs, in order.
-    fn work(&self) -> Vec<Work> {
-        let mut work = Vec::new();
+    /// The blocks in slices of at most about [`WORK_PAIRS`] pairs, in order, and the slices
+    /// gathered into pieces of work of about that many pairs (a large block's slice alone,
+    /// many small blocks together), as ranges of the slices.
+    fn work(&self) -> (Vec<Slice>, Vec<std::ops::Range<usize>>) {
+        let mut slices = Vec::new();
+        let mut pieces = Vec::new();
+        let (mut piece_start, mut piece_pairs) = (0, 0u64);
         for &(start, end, probes_end) in &self.blocks {
-            // Rows whose pairs are this piece's: the probes, and never the last member.
+            // Rows whose pairs are this slice's: the probes, and never the last member.
             let rows_end = probes_end.min(end - 1);
             let mut first = start;
             while first < rows_end {
@@ -626,60 +631,91 @@ impl RuleBlocks {
                     pairs += u64::from(end - first_end - 1);
                     first_end += 1;
                 }
-                work.push(Work {
+                slices.push(Slice {
                     start,
                     end,
                     first,
                     first_end,
                 });
                 first = first_end;
+                piece_pairs += pairs;
+                if piece_pairs >= WORK_PAIRS {
+                    pieces.push(piece_start..slices.len());
+                    (piece_start, piece_pairs) = (slices.len(), 0);
+                }
             }
         }
-        work
+        if piece_start < slices.len() {
+            pieces.push(piece_start..slices.len());
+        }
+        (slices, pieces)
     }
 
-    /// Visits every pair of every block (as `(a, b)` with `a < b`) for which `wanted` holds,
-    /// in parallel, and keeps what `visit` returns, in block order: the result does not
-    /// depend on the number of threads. `visit` may also add to a tally of its own kind, one
-    /// per piece of work, summed in order at the end (so tallies should be integers, whose
-    /// sum does not depend on the order). Returns the kept values, the tally and the number of
-    /// pairs visited; `progress` advances by the pairs looked at, wanted or not.
+    /// Visits every pair of every block (as `(a, b)` with `a < b`) for which `wanted` holds
+    /// and which no rule in `earlier` holds, in parallel, and keeps what `visit` returns, in
+    /// block order: the result does not depend on the number of threads. `visit` may also add
+    /// to a tally of its own kind, one per piece of work, summed in order at the end (so
+    /// tallies should be integers, whose sum does not depend on the order). Returns the kept
+    /// values, the tally and the number of pairs visited; `progress` advances by the pairs
+    /// looked at, wanted or not.
     pub fn scan<T: Send, S: Tally>(
         &self,
         data: &Dataset,
+        earlier: Option<&Earlier>,
         wanted: impl Fn(u32, u32) -> bool + Sync,
         visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
         progress: &dyn Progress,
     ) -> (Vec<T>, S, u64) {
-        let parts: Vec<(Vec<T>, S, u64)> = self
-            .work()
+        let width = earlier.map_or(0, Earlier::local_width);
+        let open = earlier.map_or(&[][..], |e| &e.open[..width]);
+        let (slices, pieces) = self.work();
+        let parts: Vec<(Vec<T>, S, u64)> = pieces
             .into_par_iter()
-            .map(|work| {
-                // Read every member's row once, all at the same time, so that comparing the
-                // piece's pairs (each row many times) finds them in cache rather than waiting
-                // on memory pair by pair.
-                let members = &self.order[work.first as usize..work.end as usize];
-                let warm = members
-                    .iter()
-                    .fold(0u32, |acc, &r| acc ^ data.rows[r as usize].given);
-                std::hint::black_box(warm);
+            .map_init(Vec::new, |local, piece| {
                 let mut kept = Vec::new();
                 let mut tally = S::default();
                 let (mut visited, mut looked) = (0u64, 0u64);
-                for i in work.first..work.first_end {
-                    let x = self.order[i as usize];
-                    for &y in &self.order[i as usize + 1..work.end as usize] {
-                        looked += 1;
-                        let (a, b) = (x.min(y), x.max(y));
-                        if wanted(a, b) {
+                for slice in &slices[piece] {
+                    // Read every member's row once, all at the same time, so that comparing
+                    // the slice's pairs (each row many times) finds them in cache rather than
+                    // waiting on memory pair by pair; and copy the members' digests of earlier
+                    // rules side by side, for the same reason.
+                    let members = &self.order[slice.first as usize..slice.end as usize];
+                    let warm = members
+                        .iter()
+                        .fold(0u32, |acc, &r| acc ^ data.rows[r as usize].given);
+                    std::hint::black_box(warm);
+                    local.clear();
+                    if let Some(earlier) = earlier.filter(|_| width > 0) {
+                        for &r in members {
+                            local.extend_from_slice(&earlier.row(r)[..width]);
+                        }
+                    }
+                    for i in slice.first..slice.first_end {
+                        let x = self.order[i as usize];
+                        let at = (i - slice.first) as usize;
+                        let own = &local[at * width..(at + 1) * width];
+                        let others = &self.order[i as usize + 1..slice.end as usize];
+                        for (k, &y) in others.iter().enumerate() {
+                            looked += 1;
+                            let (a, b) = (x.min(y), x.max(y));
+                            if !wanted(a, b) {
+                                continue;
+                            }
+                            if width > 0 {
+                                let other = (at + 1 + k) * width;
+                                if Earlier::holds_rows(own, &local[other..other + width], open) {
+                                    continue;
+                                }
+                            }
                             visited += 1;
                             if let Some(value) = visit(a, b, &mut tally) {
                                 kept.push(value);
                             }
                         }
                     }
+                    debug_assert!(slice.start <= slice.first);
                 }
-                debug_assert!(work.start <= work.first);
                 progress.advance(looked);
                 (kept, tally, visited)
             })
@@ -780,26 +816,43 @@ impl Earlier {
 
     /// Whether an earlier rule holds the pair: both records have its key, it is the same, and
     /// (for a probe rule) one of them is a probe.
-    ///
-    /// Every column is compared, without branches, a vector at a time: most pairs asked about
-    /// are new, so every earlier rule must be asked anyway.
     pub fn holds(&self, a: u32, b: u32) -> bool {
-        let row = |r: u32| &self.digests[r as usize * self.width..][..self.width];
-        let mut hit = 0u32;
-        for ((x, y), open) in row(a)
+        let width = self.local_width();
+        Earlier::holds_rows(
+            &self.row(a)[..width],
+            &self.row(b)[..width],
+            &self.open[..width],
+        )
+    }
+
+    /// The columns in use, rounded up to whole vectors.
+    fn local_width(&self) -> usize {
+        self.rules.div_ceil(LANES) * LANES
+    }
+
+    fn row(&self, record: u32) -> &[u32] {
+        &self.digests[record as usize * self.width..][..self.width]
+    }
+
+    /// [`Earlier::holds`] on two records' rows of digests (as many columns as `open`, a
+    /// multiple of [`LANES`]). Every column is compared, without branches, a vector at a time:
+    /// most pairs asked about are new, so every column is read anyway.
+    fn holds_rows(x: &[u32], y: &[u32], open: &[u32]) -> bool {
+        let mut hit = [0u32; LANES];
+        for ((x, y), open) in x
             .chunks_exact(LANES)
-            .zip(row(b).chunks_exact(LANES))
-            .zip(self.open.chunks_exact(LANES))
+            .zip(y.chunks_exact(LANES))
+            .zip(open.chunks_exact(LANES))
         {
             for lane in 0..LANES {
                 let (x, y) = (x[lane], y[lane]);
                 // The same key (probe marks aside), a key at all, and a probe if the rule
                 // needs one.
                 let same = u32::from(x != NO_DIGEST) & u32::from(x ^ y <= PROBE_DIGEST);
-                hit |= same & (x | y | open[lane]);
+                hit[lane] |= same & (x | y | open[lane]);
             }
         }
-        hit != 0
+        hit.iter().fold(0, |all, &lane| all | lane) != 0
     }
 }
 
@@ -831,7 +884,8 @@ pub fn scan_union<T: Send, S: Tally>(
             let seed = guard.seed ^ rule.name().len() as u64;
             let (_, sample, sampled_pairs) = blocks.scan(
                 data,
-                |a, b| crate::train::sampled(a, b, seed, rate) && !earlier.holds(a, b),
+                Some(&earlier),
+                |a, b| crate::train::sampled(a, b, seed, rate),
                 |a, b, units: &mut ProbabilityUnits| {
                     units.0 += ((guard.probability)(a, b) * PROBABILITY_UNIT) as u64;
                     None::<()>
@@ -851,7 +905,7 @@ pub fn scan_union<T: Send, S: Tally>(
         let mut new_pairs = 0;
         if !refused {
             let (found, rule_tally, visited) =
-                blocks.scan(data, |a, b| !earlier.holds(a, b), &visit, progress);
+                blocks.scan(data, Some(&earlier), |_, _| true, &visit, progress);
             kept.extend(found);
             tally.add(&rule_tally);
             new_pairs = visited;

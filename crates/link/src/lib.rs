@@ -128,6 +128,8 @@ struct ScoringTally {
     namesakes: u64,
     /// Links refused by the household guard.
     household: u64,
+    /// Name comparisons remembered for the rest of the piece of work (not a count: not added).
+    names: compare::NameMemo,
 }
 
 impl block::Tally for ScoringTally {
@@ -230,7 +232,7 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
         Some(&guard),
         progress,
         |a, b, tally: &mut ScoringTally| {
-            let g = gamma(data, &fields, a as usize, b as usize);
+            let g = compare::gamma_memo(data, &fields, a as usize, b as usize, &mut tally.names);
             let weight = scorer.weight(a as usize, g);
             tally.probability_units += (probability(weight) * PROBABILITY_UNIT) as u64;
             // (a, b, weight, whether it may link): pairs below the threshold, or refused by a
