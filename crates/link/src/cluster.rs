@@ -9,7 +9,8 @@
 //! that one source gave the same id are merged first. Merges refused, and clusters that look
 //! wrong (large, or held together by a weak cut), are counted and reported.
 
-use crate::compare::gamma;
+use crate::compare::{NameMemo, gamma_memo};
+use rayon::prelude::*;
 use crate::dataset::{Dataset, NONE};
 use crate::model::{Model, Scorer, probability};
 use serde::Serialize;
@@ -162,7 +163,10 @@ pub fn cluster_scored(
         .iter()
         .filter(|(_, _, w)| *w >= threshold_weight)
         .collect();
-    order.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
+    // Links are distinct pairs, so no two are equal under this order: an unstable sort gives
+    // the one order there is.
+    order.par_sort_unstable_by(|x, y| y.2.total_cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
+    let mut names = NameMemo::default();
     let fields = model.fields();
     let mut refusals = Refusals::default();
     let mut merges = Vec::new();
@@ -189,7 +193,7 @@ pub fn cluster_scored(
             let mut total = 0.0;
             for &x in ma {
                 for &y in mb {
-                    let g = gamma(data, &fields, x as usize, y as usize);
+                    let g = gamma_memo(data, &fields, x as usize, y as usize, &mut names);
                     total += probability(scorer.weight(x as usize, g));
                 }
             }
