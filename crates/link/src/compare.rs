@@ -600,10 +600,19 @@ fn one_edit_apart(x: &[u8], y: &[u8]) -> bool {
     if x.len() != y.len() {
         return false;
     }
-    let differ: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).take(3).collect();
-    match differ.as_slice() {
-        [_] => true,
-        [i, j] => *j == i + 1 && x[*i] == y[*j] && x[*j] == y[*i],
+    // The first two places they differ, and whether there is a third.
+    let mut differ = [0usize; 2];
+    let mut count = 0;
+    for i in (0..x.len()).filter(|&i| x[i] != y[i]) {
+        if count == 2 {
+            return false;
+        }
+        differ[count] = i;
+        count += 1;
+    }
+    match (count, differ) {
+        (1, _) => true,
+        (2, [i, j]) => j == i + 1 && x[i] == y[j] && x[j] == y[i],
         _ => false,
     }
 }
