@@ -392,10 +392,20 @@ impl Rule {
             }
             // Transposed letters ("Logn", "Thompsno") change the sound, not the letters.
             Rule::GivenSoundFamilyLetters => (given != NONE && family != NONE).then(|| {
-                let mut letters = data.names.get(family).as_bytes().to_vec();
-                letters.sort_unstable();
+                let name = data.names.get(family).as_bytes();
                 let mut hasher = rustc_hash::FxHasher::default();
-                letters.hash(&mut hasher);
+                // The letters sorted, on the stack when the name is not unusually long (a
+                // slice hashes as the vector of it would).
+                let mut short = [0u8; 48];
+                if let Some(letters) = short.get_mut(..name.len()) {
+                    letters.copy_from_slice(name);
+                    letters.sort_unstable();
+                    (*letters).hash(&mut hasher);
+                } else {
+                    let mut letters = name.to_vec();
+                    letters.sort_unstable();
+                    letters.hash(&mut hasher);
+                }
                 [data.phonetic(given), hasher.finish() as u32]
             }),
             Rule::GivenSoundPostcode => (given != NONE && data.rows[record].postcode != NONE)
@@ -578,24 +588,28 @@ impl RuleBlocks {
                 key => key & !PROBE_BIT,
             })
             .collect();
-        // Sorted by key without the probe mark, probes first within a key.
-        let mut keyed: Vec<(u64, bool, u32)> = keys
-            .iter()
+        // Sorted by key without the probe mark, probes first within a key, then by record: one
+        // number per keyed record, (key without the mark, not a probe, record) from the high
+        // bits down, so that sorting numbers sorts by all three.
+        let mut keyed: Vec<u128> = keys
+            .par_iter()
             .enumerate()
             .filter(|&(_, &k)| k != u64::MAX)
             .map(|(r, &k)| {
                 let probe = !probes_only || k & PROBE_BIT != 0;
-                (k & !PROBE_BIT, !probe, r as u32)
+                u128::from((k & !PROBE_BIT) << 1 | u64::from(!probe)) << 32 | r as u128
             })
             .collect();
         keyed.par_sort_unstable();
+        let key_of = |entry: u128| (entry >> 33) as u64;
+        let is_probe = |entry: u128| (entry >> 32) & 1 == 0;
         let mut blocks = Vec::new();
         let mut pairs = 0u64;
         let mut start = 0;
         for at in 1..=keyed.len() {
-            if at == keyed.len() || keyed[at].0 != keyed[start].0 {
+            if at == keyed.len() || key_of(keyed[at]) != key_of(keyed[start]) {
                 let size = (at - start) as u64;
-                let probes = keyed[start..at].iter().filter(|e| !e.1).count() as u64;
+                let probes = keyed[start..at].iter().filter(|&&e| is_probe(e)).count() as u64;
                 let block_pairs = probes * probes.saturating_sub(1) / 2 + probes * (size - probes);
                 if block_pairs > 0 {
                     pairs += block_pairs;
@@ -607,7 +621,7 @@ impl RuleBlocks {
         RuleBlocks {
             rule,
             keys,
-            order: keyed.into_iter().map(|(_, _, r)| r).collect(),
+            order: keyed.par_iter().map(|&entry| entry as u32).collect(),
             blocks,
             pairs,
         }
@@ -804,12 +818,16 @@ impl Earlier {
         if self.rules == self.width {
             return;
         }
-        for (record, &key) in keys.iter().enumerate() {
-            self.digests[record * self.width + self.rules] = match key {
-                u64::MAX => NO_DIGEST,
-                key => Earlier::digest(key),
-            };
-        }
+        let column = self.rules;
+        self.digests
+            .par_chunks_mut(self.width)
+            .zip(keys.par_iter())
+            .for_each(|(row, &key)| {
+                row[column] = match key {
+                    u64::MAX => NO_DIGEST,
+                    key => Earlier::digest(key),
+                };
+            });
         self.open[self.rules] = if probe_rule { 0 } else { PROBE_DIGEST };
         self.rules += 1;
     }
@@ -1051,6 +1069,29 @@ mod tests {
             block(&data, &rules, 1_000, &crate::Quiet).pairs,
             vec![(2, 3)]
         );
+    }
+
+    #[test]
+    fn family_letters_are_hashed_as_a_sorted_vector_of_them() {
+        let mut data = Dataset::new(vec![]);
+        let long = "Abcdefghijklmnopqrstuvwxyz-Abcdefghijklmnopqrstuvwxyz";
+        for family in ["Logn", long] {
+            data.push(&PersonInput {
+                id: "x",
+                given_name: "Sarah",
+                family_name: family,
+                ..PersonInput::default()
+            });
+        }
+        for record in 0..2 {
+            let mut letters = data.names.get(data.rows[record].family).as_bytes().to_vec();
+            letters.sort_unstable();
+            let mut hasher = rustc_hash::FxHasher::default();
+            letters.hash(&mut hasher);
+            let want = u64::from(data.phonetic(data.rows[record].given)) << 32
+                | u64::from(hasher.finish() as u32);
+            assert_eq!(Rule::GivenSoundFamilyLetters.key(&data, record), want);
+        }
     }
 
     #[test]

@@ -10,9 +10,9 @@
 //! wrong (large, or held together by a weak cut), are counted and reported.
 
 use crate::compare::{NameMemo, gamma_memo};
-use rayon::prelude::*;
 use crate::dataset::{Dataset, NONE};
 use crate::model::{Model, Scorer, probability};
+use rayon::prelude::*;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, Serialize)]
