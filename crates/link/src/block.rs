@@ -680,6 +680,21 @@ impl RuleBlocks {
         visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
         progress: &dyn Progress,
     ) -> (Vec<T>, S, u64) {
+        self.scan_warming(data, earlier, &|_| 0, wanted, visit, progress)
+    }
+
+    /// [`RuleBlocks::scan`], reading `warm(record)` for each member of a block before its
+    /// pairs are visited, with the member's row: whatever else `visit` reads of a record by
+    /// its number is then in cache too.
+    pub fn scan_warming<T: Send, S: Tally>(
+        &self,
+        data: &Dataset,
+        earlier: Option<&Earlier>,
+        warm: &(dyn Fn(u32) -> u64 + Sync),
+        wanted: impl Fn(u32, u32) -> bool + Sync,
+        visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
+        progress: &dyn Progress,
+    ) -> (Vec<T>, S, u64) {
         let width = earlier.map_or(0, Earlier::local_width);
         let open = earlier.map_or(&[][..], |e| &e.open[..width]);
         let (slices, pieces) = self.work();
@@ -695,10 +710,10 @@ impl RuleBlocks {
                     // waiting on memory pair by pair; and copy the members' digests of earlier
                     // rules side by side, for the same reason.
                     let members = &self.order[slice.first as usize..slice.end as usize];
-                    let warm = members
-                        .iter()
-                        .fold(0u32, |acc, &r| acc ^ data.rows[r as usize].given);
-                    std::hint::black_box(warm);
+                    let warmed = members.iter().fold(0u64, |acc, &r| {
+                        acc ^ u64::from(data.rows[r as usize].given) ^ warm(r)
+                    });
+                    std::hint::black_box(warmed);
                     local.clear();
                     if let Some(earlier) = earlier.filter(|_| width > 0) {
                         for &r in members {
@@ -886,6 +901,20 @@ pub fn scan_union<T: Send, S: Tally>(
     progress: &dyn Progress,
     visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
 ) -> (Vec<T>, S, Vec<RuleReport>) {
+    scan_union_warming(data, rules, max_pairs, guard, progress, &|_| 0, visit)
+}
+
+/// [`scan_union`], with `warm` read for each member of a block before its pairs are visited
+/// ([`RuleBlocks::scan_warming`]).
+pub fn scan_union_warming<T: Send, S: Tally>(
+    data: &Dataset,
+    rules: &[Rule],
+    max_pairs: u64,
+    guard: Option<&YieldGuard>,
+    progress: &dyn Progress,
+    warm: &(dyn Fn(u32) -> u64 + Sync),
+    visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
+) -> (Vec<T>, S, Vec<RuleReport>) {
     let mut earlier = Earlier::new(data.len(), rules.len());
     let mut kept = Vec::new();
     let mut tally = S::default();
@@ -923,7 +952,7 @@ pub fn scan_union<T: Send, S: Tally>(
         let mut new_pairs = 0;
         if !refused {
             let (found, rule_tally, visited) =
-                blocks.scan(data, Some(&earlier), |_, _| true, &visit, progress);
+                blocks.scan_warming(data, Some(&earlier), warm, |_, _| true, &visit, progress);
             kept.extend(found);
             tally.add(&rule_tally);
             new_pairs = visited;

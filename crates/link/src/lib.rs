@@ -225,12 +225,13 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
         sample: 200_000,
         seed: options.seed,
     };
-    let (links, tally, blocking) = block::scan_union(
+    let (links, tally, blocking) = block::scan_union_warming(
         data,
         &options.rules,
         max_pairs,
         Some(&guard),
         progress,
+        &|r| scorer.warm(r as usize),
         |a, b, tally: &mut ScoringTally| {
             let g = compare::gamma_memo(data, &fields, a as usize, b as usize, &mut tally.names);
             let weight = scorer.weight(a as usize, g);

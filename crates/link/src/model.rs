@@ -436,6 +436,14 @@ impl Scorer<'_> {
         total
     }
 
+    /// Reads what [`Scorer::weight`] reads of record `a` (so that it is in cache when many
+    /// pairs of `a` are scored); the value means nothing.
+    pub fn warm(&self, a: usize) -> u64 {
+        self.shares
+            .get(a)
+            .map_or(0, |shares| shares.given.to_bits())
+    }
+
     /// The dataset the scorer was laid out for.
     pub fn data(&self) -> &Dataset {
         self.data
