@@ -580,6 +580,10 @@ pub fn birth_level(a: Birth, b: Birth) -> u8 {
 
 /// Whether the eight digits of `yyyymmdd` differ in one place, or by one adjacent swap.
 fn one_digit_apart(a: Birth, b: Birth) -> bool {
+    // Year, month and day all different is at least three digits.
+    if a.year != b.year && a.month != b.month && a.day != b.day {
+        return false;
+    }
     let digits = |birth: Birth| {
         let value =
             u32::from(birth.year) * 10_000 + u32::from(birth.month) * 100 + u32::from(birth.day);
@@ -641,8 +645,15 @@ fn postcode_level(data: &Dataset, a: usize, b: usize) -> u8 {
     if full_a != NONE && full_a == full_b {
         return 1;
     }
+    // One character apart: one substitution changes at most two byte classes, a swap none,
+    // one insertion one class and the length by one; postcodes whose shapes differ more are
+    // not read.
+    let (row_a, row_b) = (&data.rows[a], &data.rows[b]);
+    let may_be_one_apart = row_a.postcode_len.abs_diff(row_b.postcode_len) <= 1
+        && (row_a.postcode_letters ^ row_b.postcode_letters).count_ones() <= 2;
     if full_a != NONE
         && full_b != NONE
+        && may_be_one_apart
         && one_character_apart(data.places.get(full_a), data.places.get(full_b))
     {
         return 2;
@@ -834,6 +845,51 @@ mod tests {
         assert_eq!(levels(a.clone(), b.clone())[5], 2);
         a.family_name = "Smith";
         assert_eq!(levels(a, b)[2], 1, "the alias is the other's name");
+    }
+
+    #[test]
+    fn postcodes_one_character_apart_always_pass_the_shape_filter() {
+        use crate::dataset::postcode_shape;
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ";
+        let mut pick =
+            |rng: &mut rand_chacha::ChaCha8Rng| alphabet[rng.random_range(0..alphabet.len())];
+        let (mut apart, mut rejected) = (0, 0);
+        for _ in 0..50_000 {
+            let len = rng.random_range(1..9);
+            let x: Vec<u8> = (0..len).map(|_| pick(&mut rng)).collect();
+            let mut y = x.clone();
+            match rng.random_range(0..5) {
+                0 => y[rng.random_range(0..len)] = pick(&mut rng),
+                1 if len > 1 => {
+                    let at = rng.random_range(0..len - 1);
+                    y.swap(at, at + 1);
+                }
+                2 => y.insert(rng.random_range(0..=len), pick(&mut rng)),
+                3 => {
+                    y.remove(rng.random_range(0..len));
+                }
+                _ => {
+                    y = (0..rng.random_range(1..9))
+                        .map(|_| pick(&mut rng))
+                        .collect()
+                }
+            }
+            let (x, y) = (String::from_utf8(x).unwrap(), String::from_utf8(y).unwrap());
+            let ((lx, sx), (ly, sy)) = (postcode_shape(&x), postcode_shape(&y));
+            let passes = lx.abs_diff(ly) <= 1 && (sx ^ sy).count_ones() <= 2;
+            if one_character_apart(&x, &y) {
+                apart += 1;
+                assert!(passes, "{x:?} and {y:?} are one character apart");
+            } else if !passes {
+                rejected += 1;
+            }
+        }
+        assert!(
+            apart > 20_000 && rejected > 5_000,
+            "{apart} apart, {rejected} rejected"
+        );
     }
 
     #[test]

@@ -344,6 +344,19 @@ pub struct Row {
     pub incident_las: u32,
     pub birth: Birth,
     pub sex: u8,
+    /// The postcode's length (at most 255) and which byte classes (byte % 16) it holds
+    /// ([`postcode_shape`]): two postcodes one character apart differ in at most two classes
+    /// and one in length, so most pairs of postcodes are told apart without reading either.
+    pub postcode_len: u8,
+    pub postcode_letters: u16,
+}
+
+const _: () = assert!(std::mem::size_of::<Row>() == 64, "a row is one cache line");
+
+/// A postcode's length (at most 255) and the set of its bytes' classes, byte % 16.
+pub fn postcode_shape(text: &str) -> (u8, u16) {
+    let letters = text.bytes().fold(0u16, |set, byte| set | 1 << (byte % 16));
+    (text.len().min(255) as u8, letters)
 }
 
 /// Every record: the compared fields row by row, the rest column by column.
@@ -652,6 +665,7 @@ impl Dataset {
         };
         self.present.postcode |= postcode != NONE || district != NONE;
         self.postcode_tf.add(postcode);
+        let (postcode_len, postcode_letters) = postcode_shape(self.places.get(postcode));
         let member = match self.name_groups.get(given as usize).copied().unwrap_or(0) {
             0 => self.phonetic(given),
             groups => groups.trailing_zeros(),
@@ -695,6 +709,8 @@ impl Dataset {
             incident_las,
             birth,
             sex,
+            postcode_len,
+            postcode_letters,
         });
 
         for at in 0..self.extra_names.len() {
