@@ -397,6 +397,10 @@ pub struct Dataset {
     /// on first use, when the set is complete.
     log_shares: std::sync::OnceLock<LogShares>,
     pub present: Present,
+    /// Sector, district and area of each full UK postcode interned (by its id in `places`;
+    /// NONE where the id is not one), so that a postcode seen before is interned once rather
+    /// than four times.
+    postcode_parts: Vec<[u32; 3]>,
     encoder: DoubleMetaphone,
     whole_encoder: DoubleMetaphone,
 }
@@ -653,12 +657,26 @@ impl Dataset {
                 let full = full
                     .as_deref()
                     .map_or(NONE, |full| self.places.intern(full));
-                let sector = sector
-                    .as_deref()
-                    .map_or(NONE, |sector| self.places.intern(sector));
-                let area = self.places.intern(area);
-                let district = self.places.intern(district);
-                (full, sector, district, area)
+                // A full postcode seen before gives its parts as they were interned then.
+                match self.postcode_parts.get(full as usize) {
+                    Some(&[sector, district, area]) if full != NONE && sector != NONE => {
+                        (full, sector, district, area)
+                    }
+                    _ => {
+                        let sector = sector
+                            .as_deref()
+                            .map_or(NONE, |sector| self.places.intern(sector));
+                        let area = self.places.intern(area);
+                        let district = self.places.intern(district);
+                        if full != NONE {
+                            if self.postcode_parts.len() <= full as usize {
+                                self.postcode_parts.resize(full as usize + 1, [NONE; 3]);
+                            }
+                            self.postcode_parts[full as usize] = [sector, district, area];
+                        }
+                        (full, sector, district, area)
+                    }
+                }
             }
             // Not UK-shaped: compared as plain text.
             PreparedPostcode::Text(text) => (self.places.intern(text), NONE, NONE, NONE),
