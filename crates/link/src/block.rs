@@ -717,7 +717,7 @@ impl RuleBlocks {
                     local.clear();
                     if let Some(earlier) = earlier.filter(|_| width > 0) {
                         for &r in members {
-                            local.extend_from_slice(&earlier.row(r)[..width]);
+                            earlier.copy_row(r, local);
                         }
                     }
                     for i in slice.first..slice.first_end {
@@ -789,8 +789,7 @@ impl Tally for () {
 /// per rule from far apart in memory. Two different keys share a digest once in about four
 /// billion comparisons; such a pair is taken for held and skipped, as if no rule had found it.
 pub struct Earlier {
-    /// Digests per record: the rules' count rounded up to a multiple of [`LANES`], so that a
-    /// record's row is whole vectors (the unused columns hold [`NO_DIGEST`]).
+    /// Digests per record: one per rule.
     width: usize,
     rules: usize,
     digests: Vec<u32>,
@@ -810,12 +809,11 @@ const LANES: usize = 8;
 impl Earlier {
     /// Room for `width` rules' keys of `records` records.
     pub fn new(records: usize, width: usize) -> Earlier {
-        let width = width.div_ceil(LANES).max(1) * LANES;
         Earlier {
             width,
             rules: 0,
             digests: vec![NO_DIGEST; records * width],
-            open: vec![0; width],
+            open: vec![0; width.div_ceil(LANES) * LANES],
         }
     }
 
@@ -851,14 +849,20 @@ impl Earlier {
     /// (for a probe rule) one of them is a probe.
     pub fn holds(&self, a: u32, b: u32) -> bool {
         let width = self.local_width();
-        Earlier::holds_rows(
-            &self.row(a)[..width],
-            &self.row(b)[..width],
-            &self.open[..width],
-        )
+        let (mut x, mut y) = (Vec::with_capacity(width), Vec::with_capacity(width));
+        self.copy_row(a, &mut x);
+        self.copy_row(b, &mut y);
+        Earlier::holds_rows(&x, &y, &self.open[..width])
     }
 
-    /// The columns in use, rounded up to whole vectors.
+    /// Appends the record's digests of the rules so far, padded with [`NO_DIGEST`] to
+    /// [`Earlier::local_width`].
+    fn copy_row(&self, record: u32, out: &mut Vec<u32>) {
+        out.extend_from_slice(&self.row(record)[..self.rules]);
+        out.resize(out.len() + self.local_width() - self.rules, NO_DIGEST);
+    }
+
+    /// The columns in use, rounded up to whole vectors (the width of a copied row).
     fn local_width(&self) -> usize {
         self.rules.div_ceil(LANES) * LANES
     }

@@ -579,6 +579,14 @@ impl Dataset {
     /// set: what an exact match on a value that common is worth against chance; None when no
     /// record has it in that field. The set must be complete (computed once, on first use).
     pub fn log_share(&self, field: Shares, id: u32) -> Option<f64> {
+        self.log_shares(field)
+            .get(id as usize)
+            .copied()
+            .filter(|v| !v.is_nan())
+    }
+
+    /// [`Dataset::log_share`] of every value of a field, by id (NaN where no record has it).
+    pub fn log_shares(&self, field: Shares) -> &[f64] {
         let shares = self.log_shares.get_or_init(|| {
             let floor = 1.0 / (self.len().max(2) as f64);
             let table = |tf: &Frequencies, values: usize| -> Vec<f64> {
@@ -595,12 +603,11 @@ impl Dataset {
                 postcode: table(&self.postcode_tf, self.places.len()),
             }
         });
-        let table = match field {
+        match field {
             Shares::Given => &shares.given,
             Shares::Family => &shares.family,
             Shares::Postcode => &shares.postcode,
-        };
-        table.get(id as usize).copied().filter(|v| !v.is_nan())
+        }
     }
 
     /// The four-letter sound of a name, for blocking.

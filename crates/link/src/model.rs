@@ -284,20 +284,15 @@ enum ShareKind {
     None,
 }
 
-/// One record's term-frequency shares (log2; NaN where the record has no such value), as
-/// [`Model::level_weight`] finds them pair by pair.
+/// One record's term-frequency shares that depend on two of its values (log2; NaN where the
+/// record has no such value), as [`Model::level_weight`] finds them pair by pair with hash
+/// maps; shares of one value are read from the dataset's tables ([`Dataset::log_shares`]).
 #[derive(Debug, Clone, Copy)]
 struct RecordShares {
-    /// The given name among given names, and among family names (swapped).
-    given: f64,
-    given_as_family: f64,
-    /// The family name among family names; the same when the given names are the same too
-    /// (within the given name, never below its own share); among given names (swapped).
-    family: f64,
+    /// The family name when the given names are the same too: within the given name, never
+    /// below its own share.
     family_given_exact: f64,
-    family_as_given: f64,
-    /// The postcode, alone and when the family names are the same too.
-    postcode: f64,
+    /// The postcode when the family names are the same too.
     postcode_family_exact: f64,
 }
 
@@ -318,6 +313,11 @@ pub struct Scorer<'a> {
     kinds: Vec<ShareKind>,
     given_at: Option<usize>,
     family_at: Option<usize>,
+    /// log2 of each value's share among given names, family names and postcodes, by id (NaN
+    /// for none).
+    given_shares: &'a [f64],
+    family_shares: &'a [f64],
+    postcode_shares: &'a [f64],
     /// Per record (empty when no level takes a term frequency).
     shares: Vec<RecordShares>,
 }
@@ -355,32 +355,21 @@ impl Model {
                 .into_par_iter()
                 .map(|r| {
                     let row = &data.rows[r];
-                    let nan = |share: Option<f64>| share.unwrap_or(f64::NAN);
-                    let family = data.log_share(Shares::Family, row.family);
-                    let family_given_exact = family.map(|own| {
-                        match data.shared.family_share_within_given(row.given, row.family) {
-                            share if share > 0.0 => own.max(share.log2()),
-                            _ => own,
-                        }
-                    });
-                    let postcode = data.log_share(Shares::Postcode, row.postcode);
-                    let postcode_family_exact = postcode.map(|own| {
-                        match data
-                            .shared
-                            .postcode_share_within_family(row.family, row.postcode)
-                        {
-                            share if share > 0.0 => own.max(share.log2()),
-                            _ => own,
-                        }
-                    });
+                    let conditional = |own: Option<f64>, share: f64| match own {
+                        Some(own) if share > 0.0 => own.max(share.log2()),
+                        Some(own) => own,
+                        None => f64::NAN,
+                    };
                     RecordShares {
-                        given: nan(data.log_share(Shares::Given, row.given)),
-                        given_as_family: nan(data.log_share(Shares::Family, row.given)),
-                        family: nan(family),
-                        family_given_exact: nan(family_given_exact),
-                        family_as_given: nan(data.log_share(Shares::Given, row.family)),
-                        postcode: nan(postcode),
-                        postcode_family_exact: nan(postcode_family_exact),
+                        family_given_exact: conditional(
+                            data.log_share(Shares::Family, row.family),
+                            data.shared.family_share_within_given(row.given, row.family),
+                        ),
+                        postcode_family_exact: conditional(
+                            data.log_share(Shares::Postcode, row.postcode),
+                            data.shared
+                                .postcode_share_within_family(row.family, row.postcode),
+                        ),
                     }
                 })
                 .collect()
@@ -389,6 +378,9 @@ impl Model {
         };
         Scorer {
             data,
+            given_shares: data.log_shares(Shares::Given),
+            family_shares: data.log_shares(Shares::Family),
+            postcode_shares: data.log_shares(Shares::Postcode),
             prior_weight: self.prior_weight(),
             weights,
             log_m,
@@ -410,17 +402,21 @@ impl Scorer<'_> {
             let level = level_of(gamma, at) as usize;
             let weight = if self.term_frequency[at] >> level & 1 != 0 {
                 let exact = |at: Option<usize>| at.is_some_and(|at| level_of(gamma, at) == 1);
-                let shares = &self.shares[a];
+                let row = &self.data.rows[a];
+                let of =
+                    |table: &[f64], id: u32| table.get(id as usize).copied().unwrap_or(f64::NAN);
                 let share = match (self.kinds[at], level) {
-                    (ShareKind::Given, 1) => shares.given,
-                    (ShareKind::Given, _) => shares.given_as_family,
-                    (ShareKind::Family, 1) if exact(self.given_at) => shares.family_given_exact,
-                    (ShareKind::Family, 1) => shares.family,
-                    (ShareKind::Family, _) => shares.family_as_given,
-                    (ShareKind::Postcode, _) if exact(self.family_at) => {
-                        shares.postcode_family_exact
+                    (ShareKind::Given, 1) => of(self.given_shares, row.given),
+                    (ShareKind::Given, _) => of(self.family_shares, row.given),
+                    (ShareKind::Family, 1) if exact(self.given_at) => {
+                        self.shares[a].family_given_exact
                     }
-                    (ShareKind::Postcode, _) => shares.postcode,
+                    (ShareKind::Family, 1) => of(self.family_shares, row.family),
+                    (ShareKind::Family, _) => of(self.given_shares, row.family),
+                    (ShareKind::Postcode, _) if exact(self.family_at) => {
+                        self.shares[a].postcode_family_exact
+                    }
+                    (ShareKind::Postcode, _) => of(self.postcode_shares, row.postcode),
                     (ShareKind::None, _) => f64::NAN,
                 };
                 if share.is_nan() {
@@ -441,7 +437,7 @@ impl Scorer<'_> {
     pub fn warm(&self, a: usize) -> u64 {
         self.shares
             .get(a)
-            .map_or(0, |shares| shares.given.to_bits())
+            .map_or(0, |shares| shares.family_given_exact.to_bits())
     }
 
     /// The dataset the scorer was laid out for.
