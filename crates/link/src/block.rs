@@ -858,8 +858,9 @@ impl Earlier {
     /// Appends the record's digests of the rules so far, padded with [`NO_DIGEST`] to
     /// [`Earlier::local_width`].
     fn copy_row(&self, record: u32, out: &mut Vec<u32>) {
+        const PADDING: [u32; LANES] = [NO_DIGEST; LANES];
         out.extend_from_slice(&self.row(record)[..self.rules]);
-        out.resize(out.len() + self.local_width() - self.rules, NO_DIGEST);
+        out.extend_from_slice(&PADDING[..self.local_width() - self.rules]);
     }
 
     /// The columns in use, rounded up to whole vectors (the width of a copied row).

@@ -284,11 +284,15 @@ enum ShareKind {
     None,
 }
 
-/// One record's term-frequency shares that depend on two of its values (log2; NaN where the
-/// record has no such value), as [`Model::level_weight`] finds them pair by pair with hash
-/// maps; shares of one value are read from the dataset's tables ([`Dataset::log_shares`]).
+/// One record's term-frequency shares that most pairs need, or that depend on two of its
+/// values (log2; NaN where the record has no such value), as [`Model::level_weight`] finds them
+/// pair by pair with hash maps; the rarer shares of one value (swapped names, a postcode alone)
+/// are read from the dataset's tables ([`Dataset::log_shares`]).
 #[derive(Debug, Clone, Copy)]
 struct RecordShares {
+    /// The given name and the family name among their own (the shares most pairs need).
+    given: f64,
+    family: f64,
     /// The family name when the given names are the same too: within the given name, never
     /// below its own share.
     family_given_exact: f64,
@@ -360,7 +364,10 @@ impl Model {
                         Some(own) => own,
                         None => f64::NAN,
                     };
+                    let nan = |share: Option<f64>| share.unwrap_or(f64::NAN);
                     RecordShares {
+                        given: nan(data.log_share(Shares::Given, row.given)),
+                        family: nan(data.log_share(Shares::Family, row.family)),
                         family_given_exact: conditional(
                             data.log_share(Shares::Family, row.family),
                             data.shared.family_share_within_given(row.given, row.family),
@@ -406,12 +413,12 @@ impl Scorer<'_> {
                 let of =
                     |table: &[f64], id: u32| table.get(id as usize).copied().unwrap_or(f64::NAN);
                 let share = match (self.kinds[at], level) {
-                    (ShareKind::Given, 1) => of(self.given_shares, row.given),
+                    (ShareKind::Given, 1) => self.shares[a].given,
                     (ShareKind::Given, _) => of(self.family_shares, row.given),
                     (ShareKind::Family, 1) if exact(self.given_at) => {
                         self.shares[a].family_given_exact
                     }
-                    (ShareKind::Family, 1) => of(self.family_shares, row.family),
+                    (ShareKind::Family, 1) => self.shares[a].family,
                     (ShareKind::Family, _) => of(self.given_shares, row.family),
                     (ShareKind::Postcode, _) if exact(self.family_at) => {
                         self.shares[a].postcode_family_exact
