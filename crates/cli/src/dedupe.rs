@@ -4,7 +4,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use serde::Serialize;
 use sightline_link::cluster::ClusterOptions;
-use sightline_link::dataset::{Dataset, PersonInput};
+use sightline_link::dataset::{Dataset, PersonInput, Prepared};
 use sightline_link::evaluate::{Metrics, evaluate};
 use sightline_link::{Linked, Options, Phase};
 use sightline_standard::dates::{DateFormat, parse_with};
@@ -171,7 +171,25 @@ fn text(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// Records are handed from the reading thread to the dataset this many at a time.
+const BATCH: usize = 4096;
+
+/// What the reading thread found besides the records it sent.
+struct ReadOutcome {
+    /// Each record's truth label, numbered in order of first appearance.
+    truth: Vec<u32>,
+    /// (record, row) of records whose id's hash an earlier record had: each is checked
+    /// against the ids themselves once all are read.
+    repeated: Vec<(usize, u64)>,
+    /// The error that stopped the reading, if one did.
+    error: Option<anyhow::Error>,
+}
+
 /// Reads the file into a dataset, with each record's truth label if asked.
+///
+/// One thread reads the CSV and folds and parses each record ([`Prepared::new`]); this one
+/// interns them, in file order, as they come: the dataset is the same as when one thread does
+/// both.
 fn read(path: &Path, args: &DedupeArgs) -> anyhow::Result<(Dataset, Vec<u32>)> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -185,31 +203,90 @@ fn read(path: &Path, args: &DedupeArgs) -> anyhow::Result<(Dataset, Vec<u32>)> {
         .collect();
     let layout = layout(&headers, args)?;
     let mut data = Dataset::new(layout.extras.iter().map(|(n, _)| n.clone()).collect());
+    let (batches, received) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(16);
+    let outcome = std::thread::scope(|scope| {
+        let reading = scope.spawn(|| prepare_records(reader, &layout, path, args, batches));
+        for batch in received {
+            for record in batch {
+                data.push_prepared(record);
+            }
+        }
+        reading.join()
+    });
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    // A repeated id is reported before whatever stopped the reading, as it came first.
+    if !outcome.repeated.is_empty() {
+        let mut first: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        for (record, id) in data.ids.iter().enumerate() {
+            first.entry(id).or_insert(record);
+        }
+        for &(record, line) in &outcome.repeated {
+            let id = &data.ids[record];
+            if first.get(&**id).is_some_and(|&at| at < record) {
+                bail!(
+                    "{} row {line}: id {:?} appears twice; ids must be unique",
+                    path.display(),
+                    &**id
+                );
+            }
+        }
+    }
+    if let Some(error) = outcome.error {
+        return Err(error);
+    }
+    Ok((data, outcome.truth))
+}
+
+/// Reads every row of `reader` (after the header), sending the records prepared in batches.
+fn prepare_records(
+    mut reader: csv::Reader<std::fs::File>,
+    layout: &Layout,
+    path: &Path,
+    args: &DedupeArgs,
+    batches: std::sync::mpsc::SyncSender<Vec<Prepared>>,
+) -> ReadOutcome {
+    let mut outcome = ReadOutcome {
+        truth: Vec::new(),
+        repeated: Vec::new(),
+        error: None,
+    };
     let mut truth_ids: rustc_hash::FxHashMap<String, u32> = Default::default();
-    let mut truth = Vec::new();
     let mut row = csv::ByteRecord::new();
-    let mut seen_ids: rustc_hash::FxHashSet<String> = Default::default();
+    let mut seen_ids: rustc_hash::FxHashSet<u64> = Default::default();
     let mut sources: rustc_hash::FxHashMap<String, u32> = Default::default();
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut records = 0usize;
     let mut line = 1u64;
-    while reader
-        .read_byte_record(&mut row)
-        .with_context(|| format!("cannot read {} after line {line}", path.display()))?
-    {
+    loop {
+        match reader.read_byte_record(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(error) => {
+                outcome.error = Some(
+                    anyhow::Error::new(error)
+                        .context(format!("cannot read {} after line {line}", path.display())),
+                );
+                break;
+            }
+        }
         line += 1;
         let cell = |at: usize| text(row.get(at).unwrap_or(b""));
         let id = cell(layout.id);
         if id.is_empty() {
-            bail!(
+            outcome.error = Some(anyhow::anyhow!(
                 "{} row {line}: the id column {:?} is empty; every record needs an id",
                 path.display(),
                 args.id
-            );
+            ));
+            break;
         }
-        if !seen_ids.insert(id.to_string()) {
-            bail!(
-                "{} row {line}: id {id:?} appears twice; ids must be unique",
-                path.display()
-            );
+        let mut hasher = rustc_hash::FxHasher::default();
+        std::hash::Hash::hash(id.as_ref(), &mut hasher);
+        if !seen_ids.insert(std::hash::Hasher::finish(&hasher)) {
+            outcome.repeated.push((records, line));
         }
         let values: [Cow<str>; FIELDS.len()] =
             std::array::from_fn(|slot| layout.fields[slot].map_or(Cow::Borrowed(""), cell));
@@ -263,14 +340,26 @@ fn read(path: &Path, args: &DedupeArgs) -> anyhow::Result<(Dataset, Vec<u32>)> {
             local_key,
             ..PersonInput::default()
         };
-        data.push(&input);
+        batch.push(Prepared::new(&input));
+        records += 1;
+        if batch.len() == BATCH
+            && batches
+                .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                .is_err()
+        {
+            break;
+        }
         if let Some(at) = layout.truth {
             let label = cell(at).to_string();
             let next = truth_ids.len() as u32;
-            truth.push(*truth_ids.entry(label).or_insert(next));
+            outcome.truth.push(*truth_ids.entry(label).or_insert(next));
         }
     }
-    Ok((data, truth))
+    if !batch.is_empty() {
+        // The receiver only stops listening when this thread is done.
+        let _ = batches.send(batch);
+    }
+    outcome
 }
 
 #[derive(Serialize)]

@@ -392,10 +392,20 @@ impl Rule {
             }
             // Transposed letters ("Logn", "Thompsno") change the sound, not the letters.
             Rule::GivenSoundFamilyLetters => (given != NONE && family != NONE).then(|| {
-                let mut letters = data.names.get(family).as_bytes().to_vec();
-                letters.sort_unstable();
+                let name = data.names.get(family).as_bytes();
                 let mut hasher = rustc_hash::FxHasher::default();
-                letters.hash(&mut hasher);
+                // The letters sorted, on the stack when the name is not unusually long (a
+                // slice hashes as the vector of it would).
+                let mut short = [0u8; 48];
+                if let Some(letters) = short.get_mut(..name.len()) {
+                    letters.copy_from_slice(name);
+                    letters.sort_unstable();
+                    (*letters).hash(&mut hasher);
+                } else {
+                    let mut letters = name.to_vec();
+                    letters.sort_unstable();
+                    letters.hash(&mut hasher);
+                }
                 [data.phonetic(given), hasher.finish() as u32]
             }),
             Rule::GivenSoundPostcode => (given != NONE && data.rows[record].postcode != NONE)
@@ -531,7 +541,8 @@ pub struct YieldGuard<'a> {
     pub seed: u64,
 }
 
-/// Pairs handled by one unit of parallel work (a block, or a slice of a large one).
+/// Pairs handled by one unit of parallel work (small blocks together, or a slice of a large
+/// one).
 const WORK_PAIRS: u64 = 1 << 16;
 
 /// One rule's blocks: each record's key, the keyed records sorted by key, and the runs of two
@@ -557,7 +568,7 @@ pub const PROBE_BIT: u64 = 1 << 63;
 
 /// A slice of one block: the pairs whose first member is at positions `first..first_end`.
 #[derive(Clone, Copy)]
-struct Work {
+struct Slice {
     start: u32,
     end: u32,
     first: u32,
@@ -577,24 +588,28 @@ impl RuleBlocks {
                 key => key & !PROBE_BIT,
             })
             .collect();
-        // Sorted by key without the probe mark, probes first within a key.
-        let mut keyed: Vec<(u64, bool, u32)> = keys
-            .iter()
+        // Sorted by key without the probe mark, probes first within a key, then by record: one
+        // number per keyed record, (key without the mark, not a probe, record) from the high
+        // bits down, so that sorting numbers sorts by all three.
+        let mut keyed: Vec<u128> = keys
+            .par_iter()
             .enumerate()
             .filter(|&(_, &k)| k != u64::MAX)
             .map(|(r, &k)| {
                 let probe = !probes_only || k & PROBE_BIT != 0;
-                (k & !PROBE_BIT, !probe, r as u32)
+                u128::from((k & !PROBE_BIT) << 1 | u64::from(!probe)) << 32 | r as u128
             })
             .collect();
         keyed.par_sort_unstable();
+        let key_of = |entry: u128| (entry >> 33) as u64;
+        let is_probe = |entry: u128| (entry >> 32) & 1 == 0;
         let mut blocks = Vec::new();
         let mut pairs = 0u64;
         let mut start = 0;
         for at in 1..=keyed.len() {
-            if at == keyed.len() || keyed[at].0 != keyed[start].0 {
+            if at == keyed.len() || key_of(keyed[at]) != key_of(keyed[start]) {
                 let size = (at - start) as u64;
-                let probes = keyed[start..at].iter().filter(|e| !e.1).count() as u64;
+                let probes = keyed[start..at].iter().filter(|&&e| is_probe(e)).count() as u64;
                 let block_pairs = probes * probes.saturating_sub(1) / 2 + probes * (size - probes);
                 if block_pairs > 0 {
                     pairs += block_pairs;
@@ -606,17 +621,21 @@ impl RuleBlocks {
         RuleBlocks {
             rule,
             keys,
-            order: keyed.into_iter().map(|(_, _, r)| r).collect(),
+            order: keyed.par_iter().map(|&entry| entry as u32).collect(),
             blocks,
             pairs,
         }
     }
 
-    /// The blocks cut into pieces of about [`WORK_PAIRS`] pairs, in order.
-    fn work(&self) -> Vec<Work> {
-        let mut work = Vec::new();
+    /// The blocks in slices of at most about [`WORK_PAIRS`] pairs, in order, and the slices
+    /// gathered into pieces of work of about that many pairs (a large block's slice alone,
+    /// many small blocks together), as ranges of the slices.
+    fn work(&self) -> (Vec<Slice>, Vec<std::ops::Range<usize>>) {
+        let mut slices = Vec::new();
+        let mut pieces = Vec::new();
+        let (mut piece_start, mut piece_pairs) = (0, 0u64);
         for &(start, end, probes_end) in &self.blocks {
-            // Rows whose pairs are this piece's: the probes, and never the last member.
+            // Rows whose pairs are this slice's: the probes, and never the last member.
             let rows_end = probes_end.min(end - 1);
             let mut first = start;
             while first < rows_end {
@@ -626,60 +645,106 @@ impl RuleBlocks {
                     pairs += u64::from(end - first_end - 1);
                     first_end += 1;
                 }
-                work.push(Work {
+                slices.push(Slice {
                     start,
                     end,
                     first,
                     first_end,
                 });
                 first = first_end;
+                piece_pairs += pairs;
+                if piece_pairs >= WORK_PAIRS {
+                    pieces.push(piece_start..slices.len());
+                    (piece_start, piece_pairs) = (slices.len(), 0);
+                }
             }
         }
-        work
+        if piece_start < slices.len() {
+            pieces.push(piece_start..slices.len());
+        }
+        (slices, pieces)
     }
 
-    /// Visits every pair of every block (as `(a, b)` with `a < b`) for which `wanted` holds,
-    /// in parallel, and keeps what `visit` returns, in block order: the result does not
-    /// depend on the number of threads. `visit` may also add to a tally of its own kind, one
-    /// per piece of work, summed in order at the end (so tallies should be integers, whose
-    /// sum does not depend on the order). Returns the kept values, the tally and the number of
-    /// pairs visited; `progress` advances by the pairs looked at, wanted or not.
+    /// Visits every pair of every block (as `(a, b)` with `a < b`) for which `wanted` holds
+    /// and which no rule in `earlier` holds, in parallel, and keeps what `visit` returns, in
+    /// block order: the result does not depend on the number of threads. `visit` may also add
+    /// to a tally of its own kind, one per piece of work, summed in order at the end (so
+    /// tallies should be integers, whose sum does not depend on the order). Returns the kept
+    /// values, the tally and the number of pairs visited; `progress` advances by the pairs
+    /// looked at, wanted or not.
     pub fn scan<T: Send, S: Tally>(
         &self,
         data: &Dataset,
+        earlier: Option<&Earlier>,
         wanted: impl Fn(u32, u32) -> bool + Sync,
         visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
         progress: &dyn Progress,
     ) -> (Vec<T>, S, u64) {
-        let parts: Vec<(Vec<T>, S, u64)> = self
-            .work()
+        self.scan_warming(data, earlier, &|_| 0, wanted, visit, progress)
+    }
+
+    /// [`RuleBlocks::scan`], reading `warm(record)` for each member of a block before its
+    /// pairs are visited, with the member's row: whatever else `visit` reads of a record by
+    /// its number is then in cache too.
+    pub fn scan_warming<T: Send, S: Tally>(
+        &self,
+        data: &Dataset,
+        earlier: Option<&Earlier>,
+        warm: &(dyn Fn(u32) -> u64 + Sync),
+        wanted: impl Fn(u32, u32) -> bool + Sync,
+        visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
+        progress: &dyn Progress,
+    ) -> (Vec<T>, S, u64) {
+        let width = earlier.map_or(0, Earlier::local_width);
+        let open = earlier.map_or(&[][..], |e| &e.open[..width]);
+        let (slices, pieces) = self.work();
+        let parts: Vec<(Vec<T>, S, u64)> = pieces
             .into_par_iter()
-            .map(|work| {
-                // Read every member's row once, all at the same time, so that comparing the
-                // piece's pairs (each row many times) finds them in cache rather than waiting
-                // on memory pair by pair.
-                let members = &self.order[work.first as usize..work.end as usize];
-                let warm = members
-                    .iter()
-                    .fold(0u32, |acc, &r| acc ^ data.rows[r as usize].given);
-                std::hint::black_box(warm);
+            .map_init(Vec::new, |local, piece| {
                 let mut kept = Vec::new();
                 let mut tally = S::default();
                 let (mut visited, mut looked) = (0u64, 0u64);
-                for i in work.first..work.first_end {
-                    let x = self.order[i as usize];
-                    for &y in &self.order[i as usize + 1..work.end as usize] {
-                        looked += 1;
-                        let (a, b) = (x.min(y), x.max(y));
-                        if wanted(a, b) {
+                for slice in &slices[piece] {
+                    // Read every member's row once, all at the same time, so that comparing
+                    // the slice's pairs (each row many times) finds them in cache rather than
+                    // waiting on memory pair by pair; and copy the members' digests of earlier
+                    // rules side by side, for the same reason.
+                    let members = &self.order[slice.first as usize..slice.end as usize];
+                    let warmed = members.iter().fold(0u64, |acc, &r| {
+                        acc ^ u64::from(data.rows[r as usize].given) ^ warm(r)
+                    });
+                    std::hint::black_box(warmed);
+                    local.clear();
+                    if let Some(earlier) = earlier.filter(|_| width > 0) {
+                        for &r in members {
+                            earlier.copy_row(r, local);
+                        }
+                    }
+                    for i in slice.first..slice.first_end {
+                        let x = self.order[i as usize];
+                        let at = (i - slice.first) as usize;
+                        let own = &local[at * width..(at + 1) * width];
+                        let others = &self.order[i as usize + 1..slice.end as usize];
+                        for (k, &y) in others.iter().enumerate() {
+                            looked += 1;
+                            let (a, b) = (x.min(y), x.max(y));
+                            if !wanted(a, b) {
+                                continue;
+                            }
+                            if width > 0 {
+                                let other = (at + 1 + k) * width;
+                                if Earlier::holds_rows(own, &local[other..other + width], open) {
+                                    continue;
+                                }
+                            }
                             visited += 1;
                             if let Some(value) = visit(a, b, &mut tally) {
                                 kept.push(value);
                             }
                         }
                     }
+                    debug_assert!(slice.start <= slice.first);
                 }
-                debug_assert!(work.start <= work.first);
                 progress.advance(looked);
                 (kept, tally, visited)
             })
@@ -724,17 +789,22 @@ impl Tally for () {
 /// per rule from far apart in memory. Two different keys share a digest once in about four
 /// billion comparisons; such a pair is taken for held and skipped, as if no rule had found it.
 pub struct Earlier {
+    /// Digests per record: one per rule.
     width: usize,
     rules: usize,
     digests: Vec<u32>,
-    /// Per rule so far, whether it pairs only probes.
-    probe_rules: Vec<bool>,
+    /// Per column, [`PROBE_DIGEST`] when its rule pairs any two records, 0 when it pairs only
+    /// where one is a probe (so that `x | y | open` has the probe mark exactly when the pair
+    /// may be the rule's).
+    open: Vec<u32>,
 }
 
 /// No key.
 const NO_DIGEST: u32 = 0;
 /// The probe mark in a digest.
 const PROBE_DIGEST: u32 = 1;
+/// Digests compared at once by [`Earlier::holds`].
+const LANES: usize = 8;
 
 impl Earlier {
     /// Room for `width` rules' keys of `records` records.
@@ -743,7 +813,7 @@ impl Earlier {
             width,
             rules: 0,
             digests: vec![NO_DIGEST; records * width],
-            probe_rules: Vec::new(),
+            open: vec![0; width.div_ceil(LANES) * LANES],
         }
     }
 
@@ -761,32 +831,66 @@ impl Earlier {
         if self.rules == self.width {
             return;
         }
-        for (record, &key) in keys.iter().enumerate() {
-            self.digests[record * self.width + self.rules] = match key {
-                u64::MAX => NO_DIGEST,
-                key => Earlier::digest(key),
-            };
-        }
+        let column = self.rules;
+        self.digests
+            .par_chunks_mut(self.width)
+            .zip(keys.par_iter())
+            .for_each(|(row, &key)| {
+                row[column] = match key {
+                    u64::MAX => NO_DIGEST,
+                    key => Earlier::digest(key),
+                };
+            });
+        self.open[self.rules] = if probe_rule { 0 } else { PROBE_DIGEST };
         self.rules += 1;
-        self.probe_rules.push(probe_rule);
     }
 
     /// Whether an earlier rule holds the pair: both records have its key, it is the same, and
     /// (for a probe rule) one of them is a probe.
     pub fn holds(&self, a: u32, b: u32) -> bool {
-        let row = |r: u32| {
-            let start = r as usize * self.width;
-            &self.digests[start..start + self.rules]
-        };
-        row(a)
-            .iter()
-            .zip(row(b))
-            .zip(&self.probe_rules)
-            .any(|((&x, &y), &probe_rule)| {
-                x != NO_DIGEST
-                    && x | PROBE_DIGEST == y | PROBE_DIGEST
-                    && (!probe_rule || (x | y) & PROBE_DIGEST != 0)
-            })
+        let width = self.local_width();
+        let (mut x, mut y) = (Vec::with_capacity(width), Vec::with_capacity(width));
+        self.copy_row(a, &mut x);
+        self.copy_row(b, &mut y);
+        Earlier::holds_rows(&x, &y, &self.open[..width])
+    }
+
+    /// Appends the record's digests of the rules so far, padded with [`NO_DIGEST`] to
+    /// [`Earlier::local_width`].
+    fn copy_row(&self, record: u32, out: &mut Vec<u32>) {
+        const PADDING: [u32; LANES] = [NO_DIGEST; LANES];
+        out.extend_from_slice(&self.row(record)[..self.rules]);
+        out.extend_from_slice(&PADDING[..self.local_width() - self.rules]);
+    }
+
+    /// The columns in use, rounded up to whole vectors (the width of a copied row).
+    fn local_width(&self) -> usize {
+        self.rules.div_ceil(LANES) * LANES
+    }
+
+    fn row(&self, record: u32) -> &[u32] {
+        &self.digests[record as usize * self.width..][..self.width]
+    }
+
+    /// [`Earlier::holds`] on two records' rows of digests (as many columns as `open`, a
+    /// multiple of [`LANES`]). Every column is compared, without branches, a vector at a time:
+    /// most pairs asked about are new, so every column is read anyway.
+    fn holds_rows(x: &[u32], y: &[u32], open: &[u32]) -> bool {
+        let mut hit = [0u32; LANES];
+        for ((x, y), open) in x
+            .chunks_exact(LANES)
+            .zip(y.chunks_exact(LANES))
+            .zip(open.chunks_exact(LANES))
+        {
+            for lane in 0..LANES {
+                let (x, y) = (x[lane], y[lane]);
+                // The same key (probe marks aside), a key at all, and a probe if the rule
+                // needs one.
+                let same = u32::from(x != NO_DIGEST) & u32::from(x ^ y <= PROBE_DIGEST);
+                hit[lane] |= same & (x | y | open[lane]);
+            }
+        }
+        hit.iter().fold(0, |all, &lane| all | lane) != 0
     }
 }
 
@@ -800,6 +904,20 @@ pub fn scan_union<T: Send, S: Tally>(
     max_pairs: u64,
     guard: Option<&YieldGuard>,
     progress: &dyn Progress,
+    visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
+) -> (Vec<T>, S, Vec<RuleReport>) {
+    scan_union_warming(data, rules, max_pairs, guard, progress, &|_| 0, visit)
+}
+
+/// [`scan_union`], with `warm` read for each member of a block before its pairs are visited
+/// ([`RuleBlocks::scan_warming`]).
+pub fn scan_union_warming<T: Send, S: Tally>(
+    data: &Dataset,
+    rules: &[Rule],
+    max_pairs: u64,
+    guard: Option<&YieldGuard>,
+    progress: &dyn Progress,
+    warm: &(dyn Fn(u32) -> u64 + Sync),
     visit: impl Fn(u32, u32, &mut S) -> Option<T> + Sync,
 ) -> (Vec<T>, S, Vec<RuleReport>) {
     let mut earlier = Earlier::new(data.len(), rules.len());
@@ -818,7 +936,8 @@ pub fn scan_union<T: Send, S: Tally>(
             let seed = guard.seed ^ rule.name().len() as u64;
             let (_, sample, sampled_pairs) = blocks.scan(
                 data,
-                |a, b| crate::train::sampled(a, b, seed, rate) && !earlier.holds(a, b),
+                Some(&earlier),
+                |a, b| crate::train::sampled(a, b, seed, rate),
                 |a, b, units: &mut ProbabilityUnits| {
                     units.0 += ((guard.probability)(a, b) * PROBABILITY_UNIT) as u64;
                     None::<()>
@@ -838,7 +957,7 @@ pub fn scan_union<T: Send, S: Tally>(
         let mut new_pairs = 0;
         if !refused {
             let (found, rule_tally, visited) =
-                blocks.scan(data, |a, b| !earlier.holds(a, b), &visit, progress);
+                blocks.scan_warming(data, Some(&earlier), warm, |_, _| true, &visit, progress);
             kept.extend(found);
             tally.add(&rule_tally);
             new_pairs = visited;
@@ -984,6 +1103,29 @@ mod tests {
             block(&data, &rules, 1_000, &crate::Quiet).pairs,
             vec![(2, 3)]
         );
+    }
+
+    #[test]
+    fn family_letters_are_hashed_as_a_sorted_vector_of_them() {
+        let mut data = Dataset::new(vec![]);
+        let long = "Abcdefghijklmnopqrstuvwxyz-Abcdefghijklmnopqrstuvwxyz";
+        for family in ["Logn", long] {
+            data.push(&PersonInput {
+                id: "x",
+                given_name: "Sarah",
+                family_name: family,
+                ..PersonInput::default()
+            });
+        }
+        for record in 0..2 {
+            let mut letters = data.names.get(data.rows[record].family).as_bytes().to_vec();
+            letters.sort_unstable();
+            let mut hasher = rustc_hash::FxHasher::default();
+            letters.hash(&mut hasher);
+            let want = u64::from(data.phonetic(data.rows[record].given)) << 32
+                | u64::from(hasher.finish() as u32);
+            assert_eq!(Rule::GivenSoundFamilyLetters.key(&data, record), want);
+        }
     }
 
     #[test]

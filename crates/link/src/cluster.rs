@@ -9,9 +9,10 @@
 //! that one source gave the same id are merged first. Merges refused, and clusters that look
 //! wrong (large, or held together by a weak cut), are counted and reported.
 
-use crate::compare::gamma;
+use crate::compare::{NameMemo, gamma_memo};
 use crate::dataset::{Dataset, NONE};
-use crate::model::{Model, probability};
+use crate::model::{Model, Scorer, probability};
+use rayon::prelude::*;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -116,6 +117,17 @@ pub fn cluster(
     links: &[(u32, u32, f64)],
     options: &ClusterOptions,
 ) -> Clustering {
+    cluster_scored(&model.scorer(data), model, links, options)
+}
+
+/// [`cluster`] with the model already laid out for the dataset.
+pub fn cluster_scored(
+    scorer: &Scorer,
+    model: &Model,
+    links: &[(u32, u32, f64)],
+    options: &ClusterOptions,
+) -> Clustering {
+    let data = scorer.data();
     let n = data.len();
     let mut clusters = Clusters {
         parent: (0..n as u32).collect(),
@@ -151,7 +163,10 @@ pub fn cluster(
         .iter()
         .filter(|(_, _, w)| *w >= threshold_weight)
         .collect();
-    order.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
+    // Links are distinct pairs, so no two are equal under this order: an unstable sort gives
+    // the one order there is.
+    order.par_sort_unstable_by(|x, y| y.2.total_cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
+    let mut names = NameMemo::default();
     let fields = model.fields();
     let mut refusals = Refusals::default();
     let mut merges = Vec::new();
@@ -178,8 +193,8 @@ pub fn cluster(
             let mut total = 0.0;
             for &x in ma {
                 for &y in mb {
-                    let g = gamma(data, &fields, x as usize, y as usize);
-                    total += probability(model.weight(data, x as usize, g));
+                    let g = gamma_memo(data, &fields, x as usize, y as usize, &mut names);
+                    total += probability(scorer.weight(x as usize, g));
                 }
             }
             total / (ma.len() * mb.len()) as f64

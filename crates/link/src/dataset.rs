@@ -344,6 +344,19 @@ pub struct Row {
     pub incident_las: u32,
     pub birth: Birth,
     pub sex: u8,
+    /// The postcode's length (at most 255) and which byte classes (byte % 16) it holds
+    /// ([`postcode_shape`]): two postcodes one character apart differ in at most two classes
+    /// and one in length, so most pairs of postcodes are told apart without reading either.
+    pub postcode_len: u8,
+    pub postcode_letters: u16,
+}
+
+const _: () = assert!(std::mem::size_of::<Row>() == 64, "a row is one cache line");
+
+/// A postcode's length (at most 255) and the set of its bytes' classes, byte % 16.
+pub fn postcode_shape(text: &str) -> (u8, u16) {
+    let letters = text.bytes().fold(0u16, |set, byte| set | 1 << (byte % 16));
+    (text.len().min(255) as u8, letters)
 }
 
 /// Every record: the compared fields row by row, the rest column by column.
@@ -384,6 +397,10 @@ pub struct Dataset {
     /// on first use, when the set is complete.
     log_shares: std::sync::OnceLock<LogShares>,
     pub present: Present,
+    /// Sector, district and area of each full UK postcode interned (by its id in `places`;
+    /// NONE where the id is not one), so that a postcode seen before is interned once rather
+    /// than four times.
+    postcode_parts: Vec<[u32; 3]>,
     encoder: DoubleMetaphone,
     whole_encoder: DoubleMetaphone,
 }
@@ -410,6 +427,109 @@ fn fold_identifier(text: &str) -> String {
         .collect()
 }
 
+/// A record's values folded and parsed, ready to be interned: all of [`Dataset::push`] that
+/// needs nothing from the records before, so that a reader of many records can prepare them on
+/// other threads while the dataset interns the ones before ([`Dataset::push_prepared`]).
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    id: Box<str>,
+    source: u32,
+    local_key: u64,
+    given: String,
+    family: String,
+    /// (first word, last word) of each alias, folded as names.
+    aliases: Vec<(String, String)>,
+    birth: Birth,
+    sex: u8,
+    postcode: PreparedPostcode,
+    town: String,
+    local_authority: String,
+    incident_las: Vec<String>,
+    nhs_number: String,
+    upn: String,
+    pnc_id: String,
+    extras: Vec<String>,
+}
+
+/// A postcode as it will be interned: a UK postcode's parts, or plain text.
+#[derive(Debug, Clone)]
+enum PreparedPostcode {
+    Uk {
+        full: Option<String>,
+        sector: Option<String>,
+        district: String,
+        area: String,
+    },
+    Text(String),
+}
+
+impl Default for PreparedPostcode {
+    fn default() -> Self {
+        PreparedPostcode::Text(String::new())
+    }
+}
+
+impl Prepared {
+    pub fn new(input: &PersonInput) -> Prepared {
+        let aliases = input
+            .other_names
+            .split([';', ',', '/', '|'])
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|alias| {
+                let mut words = alias.split_whitespace();
+                let first = words.next().unwrap_or("");
+                let last = words.last().unwrap_or("");
+                (fold_name(first), fold_name(last))
+            })
+            .collect();
+        let sex = match fold_text(input.sex).as_str() {
+            "" => 0,
+            "M" | "MALE" | "1" => 1,
+            "F" | "FEMALE" | "2" => 2,
+            "NOT KNOWN" | "NOT RECORDED" | "NOT STATED" | "UNKNOWN" | "U" | "0" | "9" => 0,
+            _ => 3,
+        };
+        let postcode = match parse_postcode(input.postcode) {
+            Some(parsed) => PreparedPostcode::Uk {
+                full: parsed
+                    .inward
+                    .as_ref()
+                    .map(|inward| format!("{} {inward}", parsed.district)),
+                sector: parsed
+                    .inward
+                    .as_ref()
+                    .map(|inward| format!("{} {}", parsed.district, &inward[..1])),
+                area: format!("{}#", parsed.area()),
+                district: parsed.district,
+            },
+            None => PreparedPostcode::Text(fold_text(input.postcode)),
+        };
+        Prepared {
+            id: input.id.into(),
+            source: input.source.unwrap_or(NONE),
+            local_key: input.local_key.unwrap_or(u64::MAX),
+            given: fold_name(input.given_name),
+            family: fold_name(input.family_name),
+            aliases,
+            birth: Birth::from_input(input.birth, input.age),
+            sex,
+            postcode,
+            town: fold_text(input.town),
+            local_authority: fold_text(input.local_authority),
+            incident_las: input
+                .incident_local_authorities
+                .iter()
+                .map(|text| fold_text(text))
+                .collect(),
+            nhs_number: fold_identifier(input.nhs_number),
+            upn: fold_identifier(input.upn),
+            pnc_id: fold_identifier(input.pnc_id),
+            extras: input.extras.iter().map(|text| fold_text(text)).collect(),
+        }
+    }
+}
+
 impl Dataset {
     pub fn new(extra_names: Vec<String>) -> Dataset {
         Dataset {
@@ -428,19 +548,23 @@ impl Dataset {
         self.ids.is_empty()
     }
 
-    fn name(&mut self, text: &str) -> u32 {
-        let folded = fold_name(text);
-        let id = self.names.intern(&folded);
+    /// Interns a folded name ([`fold_name`]).
+    fn name(&mut self, folded: &str) -> u32 {
+        let id = self.names.intern(folded);
         if id != NONE && id as usize == self.name_phonetic.len() {
             // A new name: its code, once. Folding made it ASCII, which the encoder needs.
-            let code = self.encoder.double_metaphone(&folded).primary();
-            let whole = self.whole_encoder.double_metaphone(&folded).primary();
+            let code = self.encoder.double_metaphone(folded).primary();
+            let whole = self.whole_encoder.double_metaphone(folded).primary();
             let code = if code.is_empty() {
-                folded.clone()
+                folded.to_string()
             } else {
                 code
             };
-            let whole = if whole.is_empty() { folded } else { whole };
+            let whole = if whole.is_empty() {
+                folded.to_string()
+            } else {
+                whole
+            };
             let phonetic = self.phonetics.intern(&code);
             self.name_phonetic.push(phonetic);
             let sound = self.phonetics.intern(&whole);
@@ -455,6 +579,14 @@ impl Dataset {
     /// set: what an exact match on a value that common is worth against chance; None when no
     /// record has it in that field. The set must be complete (computed once, on first use).
     pub fn log_share(&self, field: Shares, id: u32) -> Option<f64> {
+        self.log_shares(field)
+            .get(id as usize)
+            .copied()
+            .filter(|v| !v.is_nan())
+    }
+
+    /// [`Dataset::log_share`] of every value of a field, by id (NaN where no record has it).
+    pub fn log_shares(&self, field: Shares) -> &[f64] {
         let shares = self.log_shares.get_or_init(|| {
             let floor = 1.0 / (self.len().max(2) as f64);
             let table = |tf: &Frequencies, values: usize| -> Vec<f64> {
@@ -471,12 +603,11 @@ impl Dataset {
                 postcode: table(&self.postcode_tf, self.places.len()),
             }
         });
-        let table = match field {
+        match field {
             Shares::Given => &shares.given,
             Shares::Family => &shares.family,
             Shares::Postcode => &shares.postcode,
-        };
-        table.get(id as usize).copied().filter(|v| !v.is_nan())
+        }
     }
 
     /// The four-letter sound of a name, for blocking.
@@ -494,79 +625,86 @@ impl Dataset {
 
     /// Adds one record.
     pub fn push(&mut self, input: &PersonInput) {
-        self.ids.push(input.id.into());
-        self.source.push(input.source.unwrap_or(NONE));
-        self.local_key.push(input.local_key.unwrap_or(u64::MAX));
-        let given = self.name(input.given_name);
-        let family = self.name(input.family_name);
+        self.push_prepared(Prepared::new(input));
+    }
+
+    /// Adds one record already folded and parsed ([`Prepared::new`]): what is left is
+    /// interning, in record order, so that ids do not depend on who prepared the records.
+    pub fn push_prepared(&mut self, input: Prepared) {
+        self.ids.push(input.id);
+        self.source.push(input.source);
+        self.local_key.push(input.local_key);
+        let given = self.name(&input.given);
+        let family = self.name(&input.family);
         self.given_tf.add(given);
         self.family_tf.add(family);
         self.present.given_name |= given != NONE;
         self.present.family_name |= family != NONE;
 
-        let mut aliases = Vec::new();
-        for alias in input
-            .other_names
-            .split([';', ',', '/', '|'])
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-        {
-            let mut words = alias.split_whitespace();
-            let first = words.next().unwrap_or("");
-            let last = words.last().unwrap_or("");
-            let pair = (self.name(first), self.name(last));
-            aliases.push(pair);
-        }
+        let aliases = input
+            .aliases
+            .iter()
+            .map(|(first, last)| (self.name(first), self.name(last)))
+            .collect();
         let aliases = self.aliases.push(aliases);
         self.present.other_names |= aliases != NONE;
 
-        let birth = Birth::from_input(input.birth, input.age);
+        let birth = input.birth;
         self.present.birth |= birth.is_known();
-
-        let sex = match fold_text(input.sex).as_str() {
-            "" => 0,
-            "M" | "MALE" | "1" => 1,
-            "F" | "FEMALE" | "2" => 2,
-            "NOT KNOWN" | "NOT RECORDED" | "NOT STATED" | "UNKNOWN" | "U" | "0" | "9" => 0,
-            _ => 3,
-        };
+        let sex = input.sex;
         self.present.sex |= sex != 0;
 
-        let (postcode, sector, district, area) = match parse_postcode(input.postcode) {
-            Some(parsed) => {
-                let full = parsed.inward.as_ref().map_or(NONE, |inward| {
-                    self.places.intern(&format!("{} {inward}", parsed.district))
-                });
-                let sector = parsed.inward.as_ref().map_or(NONE, |inward| {
-                    self.places
-                        .intern(&format!("{} {}", parsed.district, &inward[..1]))
-                });
-                let area = self.places.intern(&format!("{}#", parsed.area()));
-                let district = self.places.intern(&parsed.district);
-                (full, sector, district, area)
+        let (postcode, sector, district, area) = match &input.postcode {
+            PreparedPostcode::Uk {
+                full,
+                sector,
+                district,
+                area,
+            } => {
+                let full = full
+                    .as_deref()
+                    .map_or(NONE, |full| self.places.intern(full));
+                // A full postcode seen before gives its parts as they were interned then.
+                match self.postcode_parts.get(full as usize) {
+                    Some(&[sector, district, area]) if full != NONE && sector != NONE => {
+                        (full, sector, district, area)
+                    }
+                    _ => {
+                        let sector = sector
+                            .as_deref()
+                            .map_or(NONE, |sector| self.places.intern(sector));
+                        let area = self.places.intern(area);
+                        let district = self.places.intern(district);
+                        if full != NONE {
+                            if self.postcode_parts.len() <= full as usize {
+                                self.postcode_parts.resize(full as usize + 1, [NONE; 3]);
+                            }
+                            self.postcode_parts[full as usize] = [sector, district, area];
+                        }
+                        (full, sector, district, area)
+                    }
+                }
             }
-            None => {
-                // Not UK-shaped: compared as plain text.
-                let text = fold_text(input.postcode);
-                (self.places.intern(&text), NONE, NONE, NONE)
-            }
+            // Not UK-shaped: compared as plain text.
+            PreparedPostcode::Text(text) => (self.places.intern(text), NONE, NONE, NONE),
         };
         self.present.postcode |= postcode != NONE || district != NONE;
         self.postcode_tf.add(postcode);
+        let (postcode_len, postcode_letters) = postcode_shape(self.places.get(postcode));
         let member = match self.name_groups.get(given as usize).copied().unwrap_or(0) {
             0 => self.phonetic(given),
             groups => groups.trailing_zeros(),
         };
         self.shared.add(given, family, birth.year, postcode, member);
 
-        let town = self.places.intern(&fold_text(input.town));
+        let town = self.places.intern(&input.town);
         self.present.town |= town != NONE;
-        let la = self.places.intern(&fold_text(input.local_authority));
+        let la = self.places.intern(&input.local_authority);
         self.present.local_authority |= la != NONE;
         let mut incident_las: Vec<u32> = input
-            .incident_local_authorities
+            .incident_las
             .iter()
-            .map(|text| self.places.intern(&fold_text(text)))
+            .map(|text| self.places.intern(text))
             .filter(|&id| id != NONE)
             .collect();
         incident_las.sort_unstable();
@@ -574,9 +712,9 @@ impl Dataset {
         let incident_las = self.incident_las.push(incident_las);
         self.present.incident_local_authority |= incident_las != NONE;
 
-        let nhs = self.identifiers.intern(&fold_identifier(input.nhs_number));
-        let upn = self.identifiers.intern(&fold_identifier(input.upn));
-        let pnc = self.identifiers.intern(&fold_identifier(input.pnc_id));
+        let nhs = self.identifiers.intern(&input.nhs_number);
+        let upn = self.identifiers.intern(&input.upn);
+        let pnc = self.identifiers.intern(&input.pnc_id);
         self.present.nhs_number |= nhs != NONE;
         self.present.upn |= upn != NONE;
         self.present.pnc_id |= pnc != NONE;
@@ -596,11 +734,13 @@ impl Dataset {
             incident_las,
             birth,
             sex,
+            postcode_len,
+            postcode_letters,
         });
 
         for at in 0..self.extra_names.len() {
-            let value = input.extras.get(at).copied().unwrap_or("");
-            let id = self.places.intern(&fold_text(value));
+            let value = input.extras.get(at).map_or("", String::as_str);
+            let id = self.places.intern(value);
             self.extras.push(id);
         }
     }

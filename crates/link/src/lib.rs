@@ -128,6 +128,8 @@ struct ScoringTally {
     namesakes: u64,
     /// Links refused by the household guard.
     household: u64,
+    /// Name comparisons remembered for the rest of the piece of work (not a count: not added).
+    names: compare::NameMemo,
 }
 
 impl block::Tally for ScoringTally {
@@ -211,9 +213,10 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
     let threshold = options.cluster.threshold;
     let threshold_weight = (threshold / (1.0 - threshold)).log2();
     let near_weight = (NEAR_MISS / (1.0 - NEAR_MISS)).log2().min(threshold_weight);
+    let scorer = model.scorer(data);
     let probability_of = |a: u32, b: u32| {
         let g = gamma(data, &fields, a as usize, b as usize);
-        probability(model.weight(data, a as usize, g))
+        probability(scorer.weight(a as usize, g))
     };
     let guard = block::YieldGuard {
         probability: &probability_of,
@@ -222,15 +225,16 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
         sample: 200_000,
         seed: options.seed,
     };
-    let (links, tally, blocking) = block::scan_union(
+    let (links, tally, blocking) = block::scan_union_warming(
         data,
         &options.rules,
         max_pairs,
         Some(&guard),
         progress,
+        &|r| scorer.warm(r as usize),
         |a, b, tally: &mut ScoringTally| {
-            let g = gamma(data, &fields, a as usize, b as usize);
-            let weight = model.weight(data, a as usize, g);
+            let g = compare::gamma_memo(data, &fields, a as usize, b as usize, &mut tally.names);
+            let weight = scorer.weight(a as usize, g);
             tally.probability_units += (probability(weight) * PROBABILITY_UNIT) as u64;
             // (a, b, weight, whether it may link): pairs below the threshold, or refused by a
             // guard, are kept as possible missed links.
@@ -264,7 +268,7 @@ pub fn link(data: &Dataset, options: &Options, progress: &dyn Progress) -> Linke
     done("comparing and scoring", &mut phases, &mut clock);
 
     progress.phase("clustering", 0);
-    let clustering = cluster::cluster(data, &model, &links, &options.cluster);
+    let clustering = cluster::cluster_scored(&scorer, &model, &links, &options.cluster);
     // Links clustering refused (ids an agency kept apart, a weak cut) are likewise its
     // judgement, not misses: only pairs below the threshold count.
     let near_misses = near_misses(

@@ -275,6 +275,184 @@ impl Model {
     }
 }
 
+/// Which term-frequency share a comparison's levels take ([`Model::level_weight`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ShareKind {
+    Given,
+    Family,
+    Postcode,
+    None,
+}
+
+/// One record's term-frequency shares that most pairs need, or that depend on two of its
+/// values (log2; NaN where the record has no such value), as [`Model::level_weight`] finds them
+/// pair by pair with hash maps; the rarer shares of one value (swapped names, a postcode alone)
+/// are read from the dataset's tables ([`Dataset::log_shares`]).
+#[derive(Debug, Clone, Copy)]
+struct RecordShares {
+    /// The given name and the family name among their own (the shares most pairs need).
+    given: f64,
+    family: f64,
+    /// The family name when the given names are the same too: within the given name, never
+    /// below its own share.
+    family_given_exact: f64,
+    /// The postcode when the family names are the same too.
+    postcode_family_exact: f64,
+}
+
+/// A model laid out for scoring many pairs of one dataset: every level's weight in one table
+/// and every record's term-frequency shares found once, where [`Model::weight`] looks them up
+/// (hash maps, logarithms) pair by pair. [`Scorer::weight`] is [`Model::weight`] bit for bit:
+/// the same terms, added in the same order.
+pub struct Scorer<'a> {
+    data: &'a Dataset,
+    prior_weight: f64,
+    /// Per comparison, the weight of each level (level 0, missing, and levels past the
+    /// comparison's last weigh nothing).
+    weights: Vec<[f64; 16]>,
+    /// Per comparison, log2 of each level's m, for the levels that take a term frequency.
+    log_m: Vec<[f64; 16]>,
+    /// Per comparison, bit L set when level L takes a term-frequency share.
+    term_frequency: Vec<u16>,
+    kinds: Vec<ShareKind>,
+    given_at: Option<usize>,
+    family_at: Option<usize>,
+    /// log2 of each value's share among given names, family names and postcodes, by id (NaN
+    /// for none).
+    given_shares: &'a [f64],
+    family_shares: &'a [f64],
+    postcode_shares: &'a [f64],
+    /// Per record (empty when no level takes a term frequency).
+    shares: Vec<RecordShares>,
+}
+
+impl Model {
+    /// The model laid out for scoring pairs of `data` ([`Scorer`]).
+    pub fn scorer<'a>(&self, data: &'a Dataset) -> Scorer<'a> {
+        use rayon::prelude::*;
+        let (given_at, family_at) = self.name_comparisons();
+        let mut weights = Vec::new();
+        let mut log_m = Vec::new();
+        let mut term_frequency = Vec::new();
+        let mut kinds = Vec::new();
+        for comparison in &self.comparisons {
+            let (mut w, mut lm, mut tf) = ([0.0; 16], [0.0; 16], 0u16);
+            for (at, entry) in comparison.levels.iter().enumerate().take(15) {
+                w[at + 1] = entry.weight;
+                if entry.term_frequency {
+                    tf |= 1 << (at + 1);
+                    lm[at + 1] = entry.m.log2();
+                }
+            }
+            weights.push(w);
+            log_m.push(lm);
+            term_frequency.push(tf);
+            kinds.push(match comparison.field {
+                Field::GivenName => ShareKind::Given,
+                Field::FamilyName => ShareKind::Family,
+                Field::Postcode => ShareKind::Postcode,
+                _ => ShareKind::None,
+            });
+        }
+        let shares = if term_frequency.iter().any(|&tf| tf != 0) {
+            (0..data.len())
+                .into_par_iter()
+                .map(|r| {
+                    let row = &data.rows[r];
+                    let conditional = |own: Option<f64>, share: f64| match own {
+                        Some(own) if share > 0.0 => own.max(share.log2()),
+                        Some(own) => own,
+                        None => f64::NAN,
+                    };
+                    let nan = |share: Option<f64>| share.unwrap_or(f64::NAN);
+                    RecordShares {
+                        given: nan(data.log_share(Shares::Given, row.given)),
+                        family: nan(data.log_share(Shares::Family, row.family)),
+                        family_given_exact: conditional(
+                            data.log_share(Shares::Family, row.family),
+                            data.shared.family_share_within_given(row.given, row.family),
+                        ),
+                        postcode_family_exact: conditional(
+                            data.log_share(Shares::Postcode, row.postcode),
+                            data.shared
+                                .postcode_share_within_family(row.family, row.postcode),
+                        ),
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Scorer {
+            data,
+            given_shares: data.log_shares(Shares::Given),
+            family_shares: data.log_shares(Shares::Family),
+            postcode_shares: data.log_shares(Shares::Postcode),
+            prior_weight: self.prior_weight(),
+            weights,
+            log_m,
+            term_frequency,
+            kinds,
+            given_at,
+            family_at,
+            shares,
+        }
+    }
+}
+
+impl Scorer<'_> {
+    /// [`Model::weight`] of the pair whose first record is `a` and whose comparison vector is
+    /// `gamma`.
+    pub fn weight(&self, a: usize, gamma: Gamma) -> f64 {
+        let mut total = self.prior_weight;
+        for (at, weights) in self.weights.iter().enumerate() {
+            let level = level_of(gamma, at) as usize;
+            let weight = if self.term_frequency[at] >> level & 1 != 0 {
+                let exact = |at: Option<usize>| at.is_some_and(|at| level_of(gamma, at) == 1);
+                let row = &self.data.rows[a];
+                let of =
+                    |table: &[f64], id: u32| table.get(id as usize).copied().unwrap_or(f64::NAN);
+                let share = match (self.kinds[at], level) {
+                    (ShareKind::Given, 1) => self.shares[a].given,
+                    (ShareKind::Given, _) => of(self.family_shares, row.given),
+                    (ShareKind::Family, 1) if exact(self.given_at) => {
+                        self.shares[a].family_given_exact
+                    }
+                    (ShareKind::Family, 1) => self.shares[a].family,
+                    (ShareKind::Family, _) => of(self.given_shares, row.family),
+                    (ShareKind::Postcode, _) if exact(self.family_at) => {
+                        self.shares[a].postcode_family_exact
+                    }
+                    (ShareKind::Postcode, _) => of(self.postcode_shares, row.postcode),
+                    (ShareKind::None, _) => f64::NAN,
+                };
+                if share.is_nan() {
+                    weights[level]
+                } else {
+                    self.log_m[at][level] - share
+                }
+            } else {
+                weights[level]
+            };
+            total += weight;
+        }
+        total
+    }
+
+    /// Reads what [`Scorer::weight`] reads of record `a` (so that it is in cache when many
+    /// pairs of `a` are scored); the value means nothing.
+    pub fn warm(&self, a: usize) -> u64 {
+        self.shares
+            .get(a)
+            .map_or(0, |shares| shares.family_given_exact.to_bits())
+    }
+
+    /// The dataset the scorer was laid out for.
+    pub fn data(&self) -> &Dataset {
+        self.data
+    }
+}
+
 /// A match weight as a probability.
 pub fn probability(weight: f64) -> f64 {
     1.0 / (1.0 + (-weight).exp2())

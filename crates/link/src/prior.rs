@@ -24,9 +24,9 @@
 
 use crate::compare::Field;
 use crate::dataset::{Dataset, NONE};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::hash::Hash;
 
 /// A rule whose recall is below this says too little about matches for its count to be used
 /// (an identifier few records have).
@@ -59,13 +59,43 @@ pub struct PriorEstimate {
     pub matches: Option<f64>,
 }
 
-/// Pairs within groups of equal keys (records without a key left out).
-fn agreeing_pairs<K: Hash + Eq>(keys: impl Iterator<Item = Option<K>>) -> u64 {
-    let mut counts: FxHashMap<K, u64> = FxHashMap::default();
-    for key in keys.flatten() {
-        *counts.entry(key).or_insert(0) += 1;
+/// Pairs within groups of equal keys (records without a key left out), counted by sorting
+/// the keys (in parallel) and summing each run's pairs.
+fn agreeing_pairs<K: Ord + Send>(keys: impl Iterator<Item = Option<K>>) -> u64 {
+    let mut keys: Vec<K> = keys.flatten().collect();
+    keys.par_sort_unstable();
+    let mut pairs = 0u64;
+    let mut run = 0u64;
+    for (at, key) in keys.iter().enumerate() {
+        run = if at > 0 && keys[at - 1] == *key {
+            run + 1
+        } else {
+            1
+        };
+        // The run's k-th member pairs with the k - 1 before it.
+        pairs += run - 1;
     }
-    counts.values().map(|&c| c * (c - 1) / 2).sum()
+    pairs
+}
+
+/// The most parts a deterministic rule has.
+const MAX_PARTS: usize = 2;
+
+/// A record's values of `parts` but the one at `left_out` (none when it is past the end), as
+/// one key; None when a part is missing.
+fn parts_key(
+    data: &Dataset,
+    parts: &[Part],
+    left_out: usize,
+    r: usize,
+) -> Option<[u64; MAX_PARTS]> {
+    let mut key = [0; MAX_PARTS];
+    for (at, part) in parts.iter().enumerate() {
+        if at != left_out {
+            key[at] = part.key(data, r)?;
+        }
+    }
+    Some(key)
 }
 
 /// The parts a deterministic rule is made of.
@@ -125,26 +155,31 @@ const RULES: [(&str, &[Part]); 5] = [
 /// Among pairs of records that agree on full name and date of birth (mostly one person), the
 /// share in which both records have every field of `parts` (None without such pairs).
 fn present_among_reference(data: &Dataset, parts: &[Part]) -> Option<f64> {
-    let mut groups: FxHashMap<(u64, u64), (u64, u64)> = FxHashMap::default();
-    for r in 0..data.len() {
-        let (Some(name), Some(date)) = (Part::FullName.key(data, r), Part::BirthDate.key(data, r))
-        else {
-            continue;
-        };
-        let entry = groups.entry((name, date)).or_insert((0, 0));
-        entry.0 += 1;
-        if parts.iter().all(|p| p.key(data, r).is_some()) {
-            entry.1 += 1;
-        }
+    // (full name, date of birth, whether the record has every part), sorted: each run of
+    // one name and date is a group.
+    let mut records: Vec<(u64, u64, bool)> = (0..data.len())
+        .filter_map(|r| {
+            let name = Part::FullName.key(data, r)?;
+            let date = Part::BirthDate.key(data, r)?;
+            Some((name, date, parts.iter().all(|p| p.key(data, r).is_some())))
+        })
+        .collect();
+    records.par_sort_unstable();
+    let (mut all, mut both) = (0u64, 0u64);
+    let mut start = 0;
+    while start < records.len() {
+        let group = (records[start].0, records[start].1);
+        let end = start
+            + records[start..]
+                .iter()
+                .take_while(|x| (x.0, x.1) == group)
+                .count();
+        let k = (end - start) as u64;
+        let with = records[start..end].iter().filter(|x| x.2).count() as u64;
+        all += k * (k - 1) / 2;
+        both += with * with.saturating_sub(1) / 2;
+        start = end;
     }
-    let (all, both) = groups
-        .values()
-        .fold((0u64, 0u64), |(all, both), &(k, with)| {
-            (
-                all + k * (k - 1) / 2,
-                both + with * with.saturating_sub(1) / 2,
-            )
-        });
     (all > 0).then(|| both as f64 / all as f64)
 }
 
@@ -175,12 +210,8 @@ pub fn estimate(data: &Dataset, fields: &[Field], m: &[Vec<f64>]) -> PriorEstima
         else {
             continue;
         };
-        let keys = |r: usize| -> Option<Vec<u64>> {
-            parts
-                .iter()
-                .map(|p| p.key(data, r))
-                .collect::<Option<Vec<u64>>>()
-        };
+        debug_assert!(parts.len() <= MAX_PARTS);
+        let keys = |r: usize| parts_key(data, parts, MAX_PARTS, r);
         let with_all = (0..n).filter(|&r| keys(r).is_some()).count();
         if with_all < 2 {
             continue;
@@ -193,14 +224,8 @@ pub fn estimate(data: &Dataset, fields: &[Field], m: &[Vec<f64>]) -> PriorEstima
         } else {
             (0..parts.len())
                 .map(|left_out| {
-                    let others = agreeing_pairs((0..n).map(|r| {
-                        parts
-                            .iter()
-                            .enumerate()
-                            .filter(|&(at, _)| at != left_out)
-                            .map(|(_, p)| p.key(data, r))
-                            .collect::<Option<Vec<u64>>>()
-                    }));
+                    let others =
+                        agreeing_pairs((0..n).map(|r| parts_key(data, parts, left_out, r)));
                     others as f64 * single_pairs(parts[left_out]) as f64 / all_pairs
                 })
                 .fold(f64::INFINITY, f64::min)
@@ -255,6 +280,11 @@ mod tests {
     use super::*;
     use crate::dataset::PersonInput;
     use sightline_standard::dates::PartialDate;
+
+    #[test]
+    fn every_rule_fits_a_key() {
+        assert!(RULES.iter().all(|(_, parts)| parts.len() <= MAX_PARTS));
+    }
 
     #[test]
     fn pairs_are_counted_from_group_sizes() {

@@ -262,6 +262,7 @@ pub fn train(
         let seed = options.seed ^ rule.name().len() as u64;
         let (gammas, (), compared) = blocks.scan(
             data,
+            None,
             |a, b| sampled(a, b, seed, rate),
             |a, b, _: &mut ()| Some(gamma(data, fields, a as usize, b as usize)),
             progress,

@@ -4,9 +4,11 @@
 //! The people sets are the project's realistic-name populations: many different people share
 //! a common full name, so these are the conditions in which estimation can collapse.
 
-use sightline_link::compare::{gamma, level_of};
+use sightline_link::block::{self, Rule};
+use sightline_link::compare::{NameMemo, gamma, gamma_memo, level_of};
 use sightline_link::dataset::{Dataset, PersonInput};
 use sightline_link::evaluate::evaluate;
+use sightline_link::model::probability;
 use sightline_link::{Options, Quiet, link};
 use sightline_standard::dates::{DateFormat, parse_with};
 use sightline_synth::people::{PeopleOptions, write_people};
@@ -108,6 +110,85 @@ fn true_m(
             out
         })
         .collect()
+}
+
+/// The scan's fast paths (name comparisons remembered, weights from the scorer's tables,
+/// earlier rules' digests copied side by side) find exactly what comparing and weighing each
+/// pair from scratch finds: the same comparison vector and the same weight, bit for bit, for
+/// every blocked pair, and the same union of blocked pairs as asking every rule of every pair.
+#[test]
+fn fast_scoring_gives_what_scoring_from_scratch_gives() {
+    let (data, _) = people(40_000, 5, false);
+    let linked = link(&data, &Options::default(), &Quiet);
+    let model = &linked.model;
+    let fields = model.fields();
+    let scorer = model.scorer(&data);
+    let blocked = block::block(&data, &linked.rules_used, u64::MAX, &Quiet);
+    assert!(
+        blocked.pairs.len() > 50_000,
+        "{} pairs",
+        blocked.pairs.len()
+    );
+    let mut memo = NameMemo::default();
+    let mut links = Vec::new();
+    for &(a, b) in &blocked.pairs {
+        let (a, b) = (a as usize, b as usize);
+        let g = gamma(&data, &fields, a, b);
+        // The memo answers from what it remembers of earlier pairs, and in either order.
+        assert_eq!(
+            gamma_memo(&data, &fields, a, b, &mut memo),
+            g,
+            "pair {a} {b}"
+        );
+        assert_eq!(
+            gamma_memo(&data, &fields, b, a, &mut memo),
+            gamma(&data, &fields, b, a)
+        );
+        let weight = model.weight(&data, a, g);
+        assert_eq!(
+            scorer.weight(a, g).to_bits(),
+            weight.to_bits(),
+            "pair {a} {b}"
+        );
+        if probability(weight) >= sightline_link::NEAR_MISS {
+            links.push((a, b));
+        }
+    }
+    assert_eq!(
+        blocked.pairs.len() as u64,
+        linked.pairs_scored,
+        "the scan scores the union's pairs"
+    );
+    assert!(links.len() as u64 >= linked.links_above_threshold);
+}
+
+/// The union of the blocking rules, each pair once, is what asking every rule of every pair of
+/// records gives.
+#[test]
+fn the_scanned_union_is_every_pair_some_rule_holds() {
+    let (data, _) = people(1_500, 9, false);
+    let rules = Rule::DEFAULT;
+    let blocked = block::block(&data, &rules, u64::MAX, &Quiet);
+    let key = |rule: Rule, r: usize| match rule.key(&data, r) {
+        u64::MAX => None,
+        key => Some(key & !block::PROBE_BIT),
+    };
+    let mut want = Vec::new();
+    for a in 0..data.len() {
+        for b in a + 1..data.len() {
+            let held = rules.iter().any(|&rule| {
+                key(rule, a).is_some_and(|k| key(rule, b) == Some(k))
+                    && (!rule.probes_only() || rule.is_probe(&data, a) || rule.is_probe(&data, b))
+            });
+            if held {
+                want.push((a as u32, b as u32));
+            }
+        }
+    }
+    let mut got = blocked.pairs.clone();
+    got.sort_unstable();
+    assert!(want.len() > 1_000, "{} pairs", want.len());
+    assert_eq!(got, want);
 }
 
 #[test]
