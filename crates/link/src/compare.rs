@@ -853,7 +853,7 @@ mod tests {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ";
-        let mut pick =
+        let pick =
             |rng: &mut rand_chacha::ChaCha8Rng| alphabet[rng.random_range(0..alphabet.len())];
         let (mut apart, mut rejected) = (0, 0);
         for _ in 0..50_000 {
