@@ -3,6 +3,8 @@
 //! kept in the store).
 
 use crate::pool::Pool;
+use sightline_store::Action;
+use sightline_store::db::Db;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -69,6 +71,28 @@ impl App {
             checking,
             failures: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Changes the service's tables in one transaction on a store thread, with its audit event:
+    /// `user` did `action` on `subject`, for `reason`. `work` is given the store and `user`.
+    pub async fn change(
+        &self,
+        user: String,
+        action: Action,
+        subject: String,
+        reason: String,
+        mut work: impl FnMut(&mut dyn Db, &str) -> sightline_store::Result<()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        self.pool
+            .run(move |desk| {
+                desk.store.collection_write(
+                    &user,
+                    Some((action, &subject, &reason)),
+                    &mut |db| work(db, &user),
+                )?;
+                Ok(())
+            })
+            .await
     }
 
     /// Whether an address has used up its failed sign-ins.

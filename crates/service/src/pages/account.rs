@@ -275,17 +275,14 @@ pub async fn sign_out(
 ) -> Result<Response, Failure> {
     if let Some(session) = visitor.session.clone() {
         let who = visitor.who();
-        app.pool
-            .run(move |desk| {
-                let subject = format!("signed out: {who}");
-                desk.store.collection_write(
-                    &who,
-                    Some((Action::Access, &subject, "")),
-                    &mut |db| collection::delete_session(db, &session),
-                )?;
-                Ok(())
-            })
-            .await?;
+        app.change(
+            who,
+            Action::Access,
+            format!("signed out: {}", visitor.who()),
+            "".to_string(),
+            move |db, _| collection::delete_session(db, &session),
+        )
+        .await?;
     }
     let mut response = see_other("/sign-in");
     response

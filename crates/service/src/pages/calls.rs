@@ -677,19 +677,16 @@ pub async fn send_back(
         .await;
     }
     let user = visitor.who();
-    app.pool
-        .run(move |desk| {
-            let subject = format!("returned for amendment: call {call_id}, agency {agency}");
-            desk.store.collection_write(
-                &user,
-                Some((Action::Collection, &subject, &comment)),
-                &mut |db| {
-                    collection::set_status(db, call_id, &agency, status::RETURNED, &comment, &user)
-                },
-            )?;
-            Ok(())
-        })
-        .await?;
+    app.change(
+        user,
+        Action::Collection,
+        format!("returned for amendment: call {call_id}, agency {agency}"),
+        comment.to_string(),
+        move |db, user| {
+            collection::set_status(db, call_id, &agency, status::RETURNED, &comment, user)
+        },
+    )
+    .await?;
     Ok(see_other(&format!(
         "/calls/{call_id}/agencies/{}",
         loaded.asked.agency_id
@@ -767,16 +764,13 @@ pub async fn set_profile(
     }
     let user = visitor.who();
     let to = agency.clone();
-    app.pool
-        .run(move |desk| {
-            let subject = format!("profile set: agency {to}");
-            desk.store.collection_write(
-                &user,
-                Some((Action::Alteration, &subject, "")),
-                &mut |db| collection::set_profile(db, &to, &text, &user),
-            )?;
-            Ok(())
-        })
-        .await?;
+    app.change(
+        user,
+        Action::Alteration,
+        format!("profile set: agency {to}"),
+        "".to_string(),
+        move |db, user| collection::set_profile(db, &to, &text, user),
+    )
+    .await?;
     Ok(see_other(&format!("/calls/{call_id}/agencies/{agency}")))
 }

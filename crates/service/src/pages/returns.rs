@@ -103,6 +103,19 @@ pub struct Loaded {
     pub profile: Option<String>,
 }
 
+/// Why a return may no longer change.
+const LOCKED: &str = "This return can no longer be changed: it has been signed off or accepted, or the data call has closed";
+
+impl Loaded {
+    /// The agency's return may still change: not signed off or accepted, and the call not closed.
+    pub fn changeable(&self) -> bool {
+        !matches!(
+            self.asked.status.as_str(),
+            status::SUBMITTED | status::ACCEPTED
+        ) && status::today() <= self.call.close_date
+    }
+}
+
 /// Loads a call for an agency; not found if the call did not ask it.
 pub async fn load(app: &Arc<App>, call_id: i64, agency: &str) -> Result<Loaded, Failure> {
     let agency = agency.to_string();
@@ -193,10 +206,19 @@ async fn render(
 ) -> Result<Response, Failure> {
     let agency = own_agency(visitor)?;
     let loaded = load(app, call_id, &agency).await?;
+    render_loaded(app, visitor, loaded, errors)
+}
+
+fn render_loaded(
+    app: &Arc<App>,
+    visitor: &Visitor,
+    loaded: Loaded,
+    errors: Vec<(&'static str, String)>,
+) -> Result<Response, Failure> {
     let today = status::today();
     let stored = loaded.asked.status.as_str();
     let open = today.as_str() <= loaded.call.close_date.as_str();
-    let editable = open && !matches!(stored, status::SUBMITTED | status::ACCEPTED);
+    let editable = loaded.changeable();
     let queries = loaded
         .validation
         .as_ref()
@@ -254,21 +276,18 @@ pub async fn show(
     Extension(visitor): Extension<Visitor>,
     Path(call_id): Path<i64>,
 ) -> Result<Response, Failure> {
-    let response = render(&app, &visitor, call_id, Vec::new()).await?;
-    // The problems listed quote the return's cells: showing them is a consultation.
     let agency = own_agency(&visitor)?;
-    let user = visitor.who();
-    app.pool
-        .run(move |desk| {
-            let mut shown = None;
-            desk.store.collection_read(&mut |db| {
-                shown = collection::submissions(db, call_id, &agency)?
-                    .first()
-                    .filter(|s| s.errors + s.queries > 0)
-                    .map(|s| s.version);
-                Ok(())
-            })?;
-            if let Some(version) = shown {
+    let loaded = load(&app, call_id, &agency).await?;
+    // The problems listed quote the return's cells: showing them is a consultation.
+    if let Some(version) = loaded
+        .submissions
+        .first()
+        .filter(|s| s.errors + s.queries > 0)
+        .map(|s| s.version)
+    {
+        let user = visitor.who();
+        app.pool
+            .run(move |desk| {
                 let subject =
                     format!("problems shown: call {call_id}, agency {agency}, version {version}");
                 desk.store.record_event(
@@ -277,11 +296,11 @@ pub async fn show(
                     &subject,
                     "the agency's own return page",
                 )?;
-            }
-            Ok(())
-        })
-        .await?;
-    Ok(response)
+                Ok(())
+            })
+            .await?;
+    }
+    render_loaded(&app, &visitor, loaded, Vec::new())
 }
 
 /// The status after an upload, an explanation or a fix: ready when nothing rejects a row and
@@ -309,11 +328,8 @@ pub async fn upload(
     let agency = own_agency(&visitor)?;
     crate::gate::check_multipart(&visitor, &mut multipart).await?;
     let loaded = load(&app, call_id, &agency).await?;
-    let stored = loaded.asked.status.clone();
-    if matches!(stored.as_str(), status::SUBMITTED | status::ACCEPTED)
-        || status::today() > loaded.call.close_date
-    {
-        return render(&app, &visitor, call_id, vec![("files", "This return can no longer be changed: it has been signed off or accepted, or the data call has closed".to_string())]).await;
+    if !loaded.changeable() {
+        return render(&app, &visitor, call_id, vec![("files", LOCKED.to_string())]).await;
     }
     let dir = tempfile::Builder::new()
         .prefix("sightline-upload-")
@@ -485,14 +501,8 @@ async fn latest_open(
         .first()
         .cloned()
         .ok_or_else(|| Failure::BadRequest("Upload the return first".to_string()))?;
-    if matches!(
-        loaded.asked.status.as_str(),
-        status::SUBMITTED | status::ACCEPTED
-    ) || status::today() > loaded.call.close_date
-    {
-        return Err(Failure::BadRequest(
-            "This return can no longer be changed: it has been signed off or accepted, or the data call has closed".to_string(),
-        ));
+    if !loaded.changeable() {
+        return Err(Failure::BadRequest(LOCKED.to_string()));
     }
     Ok((loaded, latest))
 }
@@ -551,26 +561,23 @@ pub async fn explain(
     let next = status_after(&validation, &explained);
     let user = visitor.who();
     let rule = form.rule;
-    app.pool
-        .run(move |desk| {
-            let subject = format!(
-                "query explained: call {call_id}, agency {agency}, version {}, rule {rule}",
-                latest.version
-            );
-            desk.store.collection_write(
-                &user,
-                Some((Action::Collection, &subject, "")),
-                &mut |db| {
-                    collection::explain(db, latest.submission_id, &rule, &explanation, &user)?;
-                    if loaded.asked.status != next {
-                        collection::set_status(db, call_id, &agency, next, "", &user)?;
-                    }
-                    Ok(())
-                },
-            )?;
+    app.change(
+        user,
+        Action::Collection,
+        format!(
+            "query explained: call {call_id}, agency {agency}, version {}, rule {rule}",
+            latest.version
+        ),
+        "".to_string(),
+        move |db, user| {
+            collection::explain(db, latest.submission_id, &rule, &explanation, user)?;
+            if loaded.asked.status != next {
+                collection::set_status(db, call_id, &agency, next, "", user)?;
+            }
             Ok(())
-        })
-        .await?;
+        },
+    )
+    .await?;
     Ok(see_other(&format!("/returns/{call_id}#queries")))
 }
 
@@ -607,29 +614,26 @@ pub async fn sign_off(
         .await;
     }
     let user = visitor.who();
-    app.pool
-        .run(move |desk| {
-            let subject = format!(
-                "signed off: call {call_id}, agency {agency}, version {}",
-                latest.version
-            );
-            desk.store.collection_write(
-                &user,
-                Some((Action::Collection, &subject, &latest.content_hash)),
-                &mut |db| {
-                    collection::sign_off(
-                        db,
-                        latest.submission_id,
-                        &user,
-                        DECLARATION,
-                        &latest.content_hash,
-                    )?;
-                    collection::set_status(db, call_id, &agency, status::SUBMITTED, "", &user)
-                },
+    app.change(
+        user,
+        Action::Collection,
+        format!(
+            "signed off: call {call_id}, agency {agency}, version {}",
+            latest.version
+        ),
+        latest.content_hash.to_string(),
+        move |db, user| {
+            collection::sign_off(
+                db,
+                latest.submission_id,
+                user,
+                DECLARATION,
+                &latest.content_hash,
             )?;
-            Ok(())
-        })
-        .await?;
+            collection::set_status(db, call_id, &agency, status::SUBMITTED, "", user)
+        },
+    )
+    .await?;
     Ok(see_other(&format!("/returns/{call_id}")))
 }
 
@@ -648,25 +652,18 @@ async fn finish_without_data(
 ) -> Result<Response, Failure> {
     let agency = own_agency(visitor)?;
     let loaded = load(app, call_id, &agency).await?;
-    if matches!(
-        loaded.asked.status.as_str(),
-        status::SUBMITTED | status::ACCEPTED
-    ) || status::today() > loaded.call.close_date
-    {
-        return Err(Failure::BadRequest("This return can no longer be changed: it has been signed off or accepted, or the data call has closed".to_string()));
+    if !loaded.changeable() {
+        return Err(Failure::BadRequest(LOCKED.to_string()));
     }
     let user = visitor.who();
-    app.pool
-        .run(move |desk| {
-            let subject = format!("{}: call {call_id}, agency {agency}", status::label(next));
-            desk.store.collection_write(
-                &user,
-                Some((Action::Collection, &subject, &reason)),
-                &mut |db| collection::set_status(db, call_id, &agency, next, &reason, &user),
-            )?;
-            Ok(())
-        })
-        .await?;
+    app.change(
+        user,
+        Action::Collection,
+        format!("{}: call {call_id}, agency {agency}", status::label(next)),
+        reason.to_string(),
+        move |db, user| collection::set_status(db, call_id, &agency, next, &reason, user),
+    )
+    .await?;
     Ok(see_other(&format!("/returns/{call_id}")))
 }
 
@@ -783,26 +780,16 @@ pub async fn template(
     .map_err(|e| Failure::Internal(e.into()))??;
     if loaded.asked.status == status::NOT_STARTED {
         let user = visitor.who();
-        app.pool
-            .run(move |desk| {
-                let subject = format!("template downloaded: call {call_id}, agency {agency}");
-                desk.store.collection_write(
-                    &user,
-                    Some((Action::Disclosure, &subject, "")),
-                    &mut |db| {
-                        collection::set_status(
-                            db,
-                            call_id,
-                            &agency,
-                            status::TEMPLATE_DOWNLOADED,
-                            "",
-                            &user,
-                        )
-                    },
-                )?;
-                Ok(())
-            })
-            .await?;
+        app.change(
+            user,
+            Action::Disclosure,
+            format!("template downloaded: call {call_id}, agency {agency}"),
+            "".to_string(),
+            move |db, user| {
+                collection::set_status(db, call_id, &agency, status::TEMPLATE_DOWNLOADED, "", user)
+            },
+        )
+        .await?;
     }
     Ok(download(
         bytes,

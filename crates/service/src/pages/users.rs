@@ -327,17 +327,17 @@ pub async fn deactivate(
         .await;
     }
     let by = visitor.who();
-    app.pool
-        .run(move |desk| {
-            let subject = format!("user deactivated: {}", user.email);
-            desk.store
-                .collection_write(&by, Some((Action::Access, &subject, "")), &mut |db| {
-                    collection::set_active(db, user.user_id, false)?;
-                    collection::delete_user_sessions(db, user.user_id)
-                })?;
-            Ok(())
-        })
-        .await?;
+    app.change(
+        by,
+        Action::Access,
+        format!("user deactivated: {}", user.email),
+        "".to_string(),
+        move |db, _| {
+            collection::set_active(db, user.user_id, false)?;
+            collection::delete_user_sessions(db, user.user_id)
+        },
+    )
+    .await?;
     render(&app, &visitor, Vec::new(), None).await
 }
 
@@ -354,30 +354,18 @@ pub async fn reset(
     let digest = secrets::digest(&token);
     let by = visitor.who();
     let email = user.email.clone();
-    app.pool
-        .run(move |desk| {
-            let subject = format!("sign-in reset: {}", user.email);
-            desk.store.collection_write(
-                &by,
-                Some((
-                    Action::Access,
-                    &subject,
-                    "password and second factor cleared; new invitation",
-                )),
-                &mut |db| {
-                    collection::clear_credentials(db, user.user_id)?;
-                    collection::set_active(db, user.user_id, true)?;
-                    collection::create_invitation(
-                        db,
-                        &digest,
-                        user.user_id,
-                        now() + INVITATION_SECONDS,
-                    )
-                },
-            )?;
-            Ok(())
-        })
-        .await?;
+    app.change(
+        by,
+        Action::Access,
+        format!("sign-in reset: {}", user.email),
+        ("password and second factor cleared; new invitation").to_string(),
+        move |db, _| {
+            collection::clear_credentials(db, user.user_id)?;
+            collection::set_active(db, user.user_id, true)?;
+            collection::create_invitation(db, &digest, user.user_id, now() + INVITATION_SECONDS)
+        },
+    )
+    .await?;
     let link = invitation_link(&headers, &app, &token);
     let shown = mail_invitation(&app, &email, &link).await;
     render(&app, &visitor, Vec::new(), Some((shown, link))).await

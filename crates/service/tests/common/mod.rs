@@ -343,24 +343,7 @@ impl Browser {
         name: &str,
         bytes: &[u8],
     ) -> Page {
-        let boundary = "----sightline-test-boundary";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\r\n",
-            self.last
-        )
-        .into_bytes();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let request = Request::post(path)
-            .header(header::HOST, "localhost")
-            .header(header::COOKIE, self.cookie_header())
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(Body::from(body))
-            .expect("request");
-        self.send(request).await
+        self.multipart(path, field, &[(name, bytes)], false).await
     }
 
     /// Another browser with this one's cookies and token.
@@ -374,6 +357,17 @@ impl Browser {
 
     /// Uploads files as a browser's multipart form does, `csrf` first unless `csrf_last`.
     pub async fn upload(&mut self, path: &str, files: &[(&str, &[u8])], csrf_last: bool) -> Page {
+        self.multipart(path, "files", files, csrf_last).await
+    }
+
+    /// Sends files in a multipart form's field `field`, with the `csrf` field first or last.
+    async fn multipart(
+        &mut self,
+        path: &str,
+        field: &str,
+        files: &[(&str, &[u8])],
+        csrf_last: bool,
+    ) -> Page {
         let boundary = "----sightline-test-boundary";
         let mut body: Vec<u8> = Vec::new();
         let csrf_part = format!(
@@ -386,7 +380,7 @@ impl Browser {
         for (name, bytes) in files {
             body.extend_from_slice(
                 format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
                 )
                 .as_bytes(),
             );
