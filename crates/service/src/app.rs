@@ -1,14 +1,15 @@
-//! What the service holds while it runs: its settings, the store's threads, and the recent
-//! failed sign-ins of each network address (the per-address limit; the per-account lockout is
-//! kept in the store).
+//! What the service holds while it runs: its settings, the store's threads, the analysis job,
+//! and the recent failed sign-ins of each network address (the per-address limit; the
+//! per-account lockout is kept in the store).
 
+use crate::jobs::Jobs;
 use crate::pool::Pool;
 use sightline_store::Action;
 use sightline_store::db::Db;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// How the service runs.
 #[derive(Clone, Debug)]
@@ -58,6 +59,8 @@ pub struct App {
     /// Uploads being checked at once: more wait their turn, so pages keep their share of the
     /// processors and checking's memory is bounded by this many files, whatever the load.
     pub checking: tokio::sync::Semaphore,
+    /// Linkage, previews and publication, one at a time on a thread of their own.
+    pub jobs: Arc<Jobs>,
     failures: Mutex<HashMap<IpAddr, Vec<i64>>>,
 }
 
@@ -69,6 +72,7 @@ impl App {
             config,
             pool,
             checking,
+            jobs: Arc::new(Jobs::default()),
             failures: Mutex::new(HashMap::new()),
         })
     }

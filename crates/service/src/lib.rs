@@ -9,6 +9,7 @@ pub mod app;
 pub mod demo;
 pub mod error;
 pub mod gate;
+pub mod jobs;
 pub mod pages;
 pub mod pool;
 pub mod reminders;
@@ -77,7 +78,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/audit", get(audit::log))
         .route("/analysis", get(analysis::show))
         .route("/analysis/link", post(analysis::link))
-        .route("/analysis/preview", get(analysis::preview))
+        .route(
+            "/analysis/preview",
+            get(analysis::preview).post(analysis::make_preview),
+        )
         .route("/analysis/publish", post(analysis::publish))
         .route("/reveal", get(analysis::reveal_form).post(analysis::reveal))
         .route("/returns/{call}/feedback", get(returns::feedback))

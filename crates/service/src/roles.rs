@@ -169,6 +169,7 @@ pub const ROUTES: &[Route] = &[
     ),
     route(Method::POST, "/analysis/link", ANALYST),
     route(Method::GET, "/analysis/preview", ANALYST),
+    route(Method::POST, "/analysis/preview", ANALYST),
     route(
         Method::POST,
         "/analysis/publish",

@@ -567,6 +567,33 @@ async fn the_journey_in_chromium_with_the_keyboard_and_labelled_fields() {
         .await;
     assert_eq!(j.text("#status").await, "Accepted", "{}", j.body().await);
 
+    // Linkage runs as a job; the analysis page says when it has finished.
+    j.go("/analysis").await;
+    j.submit("form[action='/analysis/link'] button[type=submit]")
+        .await;
+    assert_eq!(j.path().await, "/analysis");
+    let mut finished = false;
+    for _ in 0..600 {
+        if j.client.find(Locator::Id("job-outcome")).await.is_ok() {
+            finished = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        j.go("/analysis").await;
+    }
+    assert!(
+        finished,
+        "the linkage job did not finish: {}",
+        j.body().await
+    );
+    assert!(
+        j.text("#job-outcome").await.starts_with("Linkage run 1: "),
+        "{}",
+        j.body().await
+    );
+    j.check_page().await;
+    j.screenshot("analysis").await;
+
     // The audit log shows it all, and verifies.
     j.go("/audit").await;
     let log = j.body().await;

@@ -266,21 +266,58 @@ async fn journey(service: Service) {
         Some("The national team has not linked the records since your return was accepted.")
     );
     admin.get("/analysis").await;
-    let linked = admin.post("/analysis/link", &[]).await;
-    assert_eq!(linked.status, StatusCode::OK, "{}", linked.body);
+    let started = admin.post("/analysis/link", &[]).await;
+    assert_eq!(
+        (started.status, started.location.as_str()),
+        (StatusCode::SEE_OTHER, "/analysis"),
+        "linkage runs as a job: {}",
+        started.body
+    );
+    service.wait_for_jobs();
+    let linked = admin.get("/analysis").await;
     assert!(
         linked
-            .text_of("message")
+            .text_of("job-outcome")
             .is_some_and(|m| m.starts_with("Linkage run 1: 3 records linked into 3 people")),
         "{}",
         linked.body
     );
+    assert!(
+        linked
+            .text_of("job-finished")
+            .is_some_and(|m| m.starts_with("Linkage, started by ")),
+        "{}",
+        linked.body
+    );
+    assert!(linked.text_of("job-running").is_none());
+    // A preview is made as a job and kept for the analyst who asked for it.
+    let none_yet = admin.get("/analysis/preview").await;
+    assert!(
+        none_yet
+            .text_of("message")
+            .is_some_and(|m| m.starts_with("You have no preview yet")),
+        "{}",
+        none_yet.body
+    );
+    let asked = admin.post("/analysis/preview", &[]).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    service.wait_for_jobs();
+    let ready = admin.get("/analysis").await;
+    assert!(ready.text_of("preview-link").is_some(), "{}", ready.body);
     let preview = admin.get("/analysis/preview").await;
     assert_eq!(preview.status, StatusCode::OK);
-    assert!(preview.body.contains("<html"));
+    assert!(preview.body.contains("the national picture</title>"));
     assert_eq!(
         preview.headers["content-security-policy"],
         sightline_service::pages::analysis::REPORT_CSP
+    );
+    let mut other_analyst = service.signed_in("ola@national.example", "", &["analyst"]);
+    let theirs = other_analyst.get("/analysis/preview").await;
+    assert!(
+        !theirs.body.contains("the national picture</title>")
+            && theirs.text_of("message").is_some(),
+        "a preview is shown only to whoever made it: {}",
+        theirs.body
     );
     let refused = admin.post("/analysis/publish", &[]).await;
     assert_eq!(
@@ -289,10 +326,19 @@ async fn journey(service: Service) {
         "the analyst has no publisher role"
     );
     let mut publisher = service.signed_in("pat@national.example", "", &["publisher"]);
-    let published = publisher.post("/analysis/publish", &[]).await;
+    publisher.get("/analysis").await;
+    let publishing = publisher.post("/analysis/publish", &[]).await;
+    assert_eq!(
+        publishing.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        publishing.body
+    );
+    service.wait_for_jobs();
+    let published = publisher.get("/analysis").await;
     assert!(
         published
-            .text_of("message")
+            .text_of("job-outcome")
             .is_some_and(|m| m.starts_with("Published:")),
         "{}",
         published.body
@@ -331,6 +377,7 @@ async fn journey(service: Service) {
     let mut both = service.signed_in("both@national.example", "", &["analyst", "publisher"]);
     both.get("/analysis").await;
     both.post("/analysis/link", &[]).await;
+    service.wait_for_jobs();
     let own = both.post("/analysis/publish", &[]).await;
     assert!(
         own.text_of("message")

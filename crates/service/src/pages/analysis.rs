@@ -1,11 +1,13 @@
 //! The national team's analysis from the service, on the same workspace as the command line:
 //! an analyst links the records of the accepted returns and previews the disclosure-controlled
 //! report; a publisher — not the analyst who ran the linkage it rests on — publishes it into
-//! the workspace's `published/` folder. Each step is the pipeline's, and on the audit log.
+//! the workspace's `published/` folder. Each step is the pipeline's, and on the audit log; the
+//! three long ones run as jobs (`jobs.rs`) and this page says how they are going.
 
 use crate::app::App;
 use crate::error::Failure;
-use crate::gate::Visitor;
+use crate::gate::{Visitor, see_other};
+use crate::jobs::{Done, Kind};
 use crate::pages::{Chrome, form_page, page};
 use askama::Template;
 use axum::Extension;
@@ -13,6 +15,8 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use sightline_pipeline::{LinkOptions, PublishOptions, Session, Silent};
+use sightline_store::Store;
+use sightline_store::linkage::LinkageRun;
 use std::sync::Arc;
 
 /// The report's own policy: it is one self-contained file with inline styles and SVG, and no
@@ -26,7 +30,13 @@ struct AnalysisPage {
     chrome: Chrome,
     run: Option<(i64, String, String, i64, i64)>,
     published: Vec<String>,
+    /// Why what was asked did not start.
     message: Option<String>,
+    running: Option<String>,
+    /// The last job: who and when, and its outcome.
+    last: Option<(String, Result<String, String>)>,
+    /// When this user's latest preview was made.
+    preview: Option<String>,
     can_link: bool,
     can_publish: bool,
 }
@@ -61,6 +71,12 @@ async fn render(
         run,
         published,
         message,
+        running: app.jobs.running().map(|job| job.describe()),
+        last: app
+            .jobs
+            .last()
+            .map(|job| (job.describe(), job.outcome.clone())),
+        preview: app.jobs.preview(&visitor.who()).map(|p| p.made),
         can_link: visitor.has(crate::roles::Role::Analyst),
         can_publish: visitor.has(crate::roles::Role::Publisher),
     })
@@ -80,108 +96,149 @@ fn session(app: &App, visitor: &Visitor) -> Session {
     }
 }
 
-/// Links every person record of the current returns (the store audits the read and the run).
+/// Starts a job and sends the browser to the analysis page, which says how it is going; or,
+/// when another job is running, shows the page with what to wait for.
+async fn start(
+    app: &Arc<App>,
+    visitor: &Visitor,
+    kind: Kind,
+    work: impl FnOnce() -> anyhow::Result<Done> + Send + 'static,
+) -> Result<Response, Failure> {
+    match app.jobs.start(kind, &visitor.who(), work) {
+        Ok(()) => Ok(see_other("/analysis")),
+        Err(running) => {
+            let message = format!(
+                "{} did not start: {} Wait for it to finish, then try again.",
+                kind.label(),
+                running.describe()
+            );
+            render(app, visitor, Some(message)).await
+        }
+    }
+}
+
+/// Links every person record of the current returns (the store audits the read and the run),
+/// as a job.
 pub async fn link(
     State(app): State<Arc<App>>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, Failure> {
     let session = session(&app, &visitor);
-    let outcome = app
-        .pool
-        .run(move |_| sightline_pipeline::link(&session, &LinkOptions::default(), &Silent))
-        .await;
-    let message = match outcome {
-        Ok(report) => format!(
+    start(&app, &visitor, Kind::Link, move || {
+        let report = sightline_pipeline::link(&session, &LinkOptions::default(), &Silent)?;
+        Ok(Done::Message(format!(
             "Linkage run {}: {} records linked into {} people in {:.1} s.",
             report.run_id, report.records, report.people, report.seconds
-        ),
-        Err(error) => format!("Linkage could not run: {error}"),
-    };
-    render(&app, &visitor, Some(message)).await
+        )))
+    })
+    .await
 }
 
-/// The disclosure-controlled report as it would be published, written to a private temporary
-/// folder and shown; nothing is kept (the store audits it as a disclosure to the analyst).
+/// Makes the disclosure-controlled report as it would be published, as a job, in a private
+/// temporary folder removed after; the HTML is kept for this analyst only, until they make
+/// another (the store audits it as a disclosure to the analyst).
+pub async fn make_preview(
+    State(app): State<Arc<App>>,
+    Extension(visitor): Extension<Visitor>,
+) -> Result<Response, Failure> {
+    let session = session(&app, &visitor);
+    start(&app, &visitor, Kind::Preview, move || {
+        let dir = tempfile::Builder::new()
+            .prefix("sightline-preview-")
+            .tempdir()?;
+        let written = sightline_pipeline::write_report(
+            &session,
+            &PublishOptions::new(
+                dir.path().to_path_buf(),
+                "preview in the collection service",
+            ),
+        )?;
+        Ok(Done::Preview(std::fs::read_to_string(written.report)?))
+    })
+    .await
+}
+
+/// This analyst's latest preview, sandboxed: it may not run script or act as the service.
 pub async fn preview(
     State(app): State<Arc<App>>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, Failure> {
-    let session = session(&app, &visitor);
-    let html = app
-        .pool
-        .run(move |_| {
-            let dir = tempfile::Builder::new()
-                .prefix("sightline-preview-")
-                .tempdir()?;
-            let written = sightline_pipeline::write_report(
-                &session,
-                &PublishOptions::new(
-                    dir.path().to_path_buf(),
-                    "preview in the collection service",
-                ),
-            )?;
-            Ok(std::fs::read_to_string(written.report)?)
-        })
-        .await;
-    match html {
-        Ok(html) => {
-            let mut response = Html(html).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(REPORT_CSP),
-            );
-            Ok(response)
-        }
-        Err(error) => {
-            render(
-                &app,
-                &visitor,
-                Some(format!("The report could not be made: {error}")),
-            )
-            .await
-        }
-    }
+    let Some(preview) = app.jobs.preview(&visitor.who()) else {
+        let message = "You have no preview yet: make one with the button below; it is kept for you until you make another.";
+        return render(&app, &visitor, Some(message.to_string())).await;
+    };
+    let mut response = Html(preview.html.as_str().to_owned()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(REPORT_CSP),
+    );
+    Ok(response)
 }
 
-/// Publishes the report into `published/REPORT-TIME/` of the workspace. Refused to the user
-/// who ran the latest linkage run: a second person publishes.
+/// Why `who` may not publish now: no linkage run, or they ran the one the report rests on (a
+/// second person publishes). `None` when they may, with the run.
+fn may_publish(store: &dyn Store, who: &str) -> anyhow::Result<Result<LinkageRun, String>> {
+    let Some(run) = store.linkage_run()? else {
+        return Ok(Err(
+            "Run linkage before publishing: the report rests on it.".to_string(),
+        ));
+    };
+    if run.user == who {
+        return Ok(Err(format!(
+            "You ran linkage run {}, which the report rests on: another publisher must publish it.",
+            run.run_id
+        )));
+    }
+    Ok(Ok(run))
+}
+
+/// Publishes the report into `published/REPORT-TIME/` of the workspace, as a job. Refused to
+/// the user who ran the latest linkage run, at once and again when the job starts (a linkage
+/// run may have finished in between).
 pub async fn publish(
     State(app): State<Arc<App>>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, Failure> {
-    let session = session(&app, &visitor);
     let who = visitor.who();
-    let outcome = app
+    let checked = app
         .pool
-        .run(move |desk| {
-            let Some(run) = desk.store.linkage_run()? else {
-                return Ok(Err("Run linkage before publishing: the report rests on it.".to_string()));
-            };
-            if run.user == who {
-                return Ok(Err(format!(
-                    "You ran linkage run {}, which the report rests on: another publisher must publish it.",
-                    run.run_id
-                )));
-            }
-            let stamp = sightline_store::audit::now().replace([':', '-'], "");
-            let out = desk.dir.join("published").join(format!("report-{stamp}"));
-            let written = sightline_pipeline::write_report(
-                &session,
-                &PublishOptions::new(out, &format!("published from the collection service; linkage run {} by {}", run.run_id, run.user)),
-            )?;
-            Ok(Ok(format!(
-                "Published: {} files, {} cells hidden, in {}.",
-                written.files,
-                written.hidden,
-                written.report.parent().map(|p| p.display().to_string()).unwrap_or_default()
-            )))
-        })
+        .run(move |desk| may_publish(desk.store.as_ref(), &who))
         .await?;
-    let message = match outcome {
-        Ok(done) => done,
-        Err(refused) => refused,
-    };
-    render(&app, &visitor, Some(message)).await
+    if let Err(refused) = checked {
+        return render(&app, &visitor, Some(refused)).await;
+    }
+    let session = session(&app, &visitor);
+    let dir = app.config.workspace.clone();
+    start(&app, &visitor, Kind::Publish, move || {
+        let workspace = session.open()?;
+        let store = workspace.store()?;
+        let who = session.user.clone().unwrap_or_default();
+        let run = may_publish(store.as_ref(), &who)?.map_err(anyhow::Error::msg)?;
+        drop(store);
+        let stamp = sightline_store::audit::now().replace([':', '-'], "");
+        let out = dir.join("published").join(format!("report-{stamp}"));
+        let written = sightline_pipeline::write_report(
+            &session,
+            &PublishOptions::new(
+                out,
+                &format!(
+                    "published from the collection service; linkage run {} by {}",
+                    run.run_id, run.user
+                ),
+            ),
+        )?;
+        Ok(Done::Message(format!(
+            "Published: {} files, {} cells hidden, in {}.",
+            written.files,
+            written.hidden,
+            written
+                .report
+                .parent()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        )))
+    })
+    .await
 }
 
 #[derive(Template)]

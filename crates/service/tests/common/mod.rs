@@ -97,6 +97,12 @@ impl Service {
         })
     }
 
+    /// Waits for the analysis job that is running, if any, to end.
+    pub fn wait_for_jobs(&self) {
+        let jobs = std::sync::Arc::clone(&self.app.jobs);
+        outside(move || jobs.wait_until_idle());
+    }
+
     /// Makes a user and returns their invitation token.
     pub fn invite(&self, email: &str, agency: &str, roles: &[&str]) -> String {
         let token = secrets::token().expect("token");
