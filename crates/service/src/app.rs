@@ -61,6 +61,8 @@ pub struct App {
     pub checking: tokio::sync::Semaphore,
     /// Linkage, previews and publication, one at a time on a thread of their own.
     pub jobs: Arc<Jobs>,
+    /// Every agency's feedback, for the store as it was when last worked out.
+    pub feedback: crate::feedback::Kept,
     failures: Mutex<HashMap<IpAddr, Vec<i64>>>,
 }
 
@@ -73,6 +75,7 @@ impl App {
             pool,
             checking,
             jobs: Arc::new(Jobs::default()),
+            feedback: crate::feedback::Kept::default(),
             failures: Mutex::new(HashMap::new()),
         })
     }

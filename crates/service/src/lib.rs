@@ -8,6 +8,7 @@
 pub mod app;
 pub mod demo;
 pub mod error;
+pub mod feedback;
 pub mod gate;
 pub mod jobs;
 pub mod pages;

@@ -733,3 +733,120 @@ async fn an_agency_with_its_own_layout_submits_through_its_profile() {
     });
     assert_eq!(rows, Some(2));
 }
+
+/// An agency's return goes from upload to accepted (one version, signed off).
+async fn accepted(service: &Service, analyst: &mut common::Browser, agency: &str, csv: &str) {
+    let mut officer = service.signed_in(
+        &format!("officer@{}.example", agency.to_lowercase()),
+        agency,
+        &["submitter", "signatory"],
+    );
+    officer.get("/returns/1").await;
+    let sent = officer
+        .upload(
+            "/returns/1/upload",
+            &[("people.csv", csv.as_bytes())],
+            false,
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    officer.get("/returns/1").await;
+    officer
+        .post("/returns/1/sign-off", &[("declaration", "yes")])
+        .await;
+    analyst.get(&format!("/calls/1/agencies/{agency}")).await;
+    let done = analyst
+        .post(&format!("/calls/1/agencies/{agency}/accept"), &[])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feedback_is_kept_while_the_store_stays_and_follows_it_when_it_moves() {
+    let service = Service::start();
+    let mut analyst = service.signed_in("analyst@national.example", "", &["analyst"]);
+    analyst
+        .post(
+            "/calls",
+            &[
+                ("name", "Call"),
+                ("period_from", "2025-04-01"),
+                ("period_to", "2026-03-31"),
+                ("deadline", "2099-06-30"),
+                ("close_date", "2099-07-31"),
+                ("agency", "LA001"),
+                ("agency", "LA002"),
+            ],
+        )
+        .await;
+    let first = "person_id,role,given_name,family_name,date_of_birth,sex,postcode
+Q1,victim,Amy,Stone,2008-02-20,female,ZZ1 1AA
+Q2,victim,Bella,Marsh,2009-07-11,female,ZZ2 2BB
+Q3,suspect,Carl,Dune,1990-01-05,male,ZZ3 3CC
+";
+    accepted(&service, &mut analyst, "LA001", first).await;
+    analyst.get("/analysis").await;
+    analyst.post("/analysis/link", &[]).await;
+    service.wait_for_jobs();
+    let mut officer = service.signed_in("reader@la001.example", "LA001", &["submitter"]);
+    let before = officer.get("/returns/1/feedback").await;
+    assert_eq!(
+        before.text_of("linked").as_deref(),
+        Some(
+            "0 of your 3 person records were linked to a record another agency sent. Which agency is never shown."
+        ),
+        "{}",
+        before.body
+    );
+    // Kept: asked again with nothing changed, the same feedback, not worked out again.
+    let kept = service
+        .app
+        .feedback
+        .current(&service.app)
+        .await
+        .expect("feedback");
+    let again = service
+        .app
+        .feedback
+        .current(&service.app)
+        .await
+        .expect("feedback");
+    assert!(std::sync::Arc::ptr_eq(&kept, &again));
+
+    // Another agency sends two of the same people; once accepted and linked, LA001's feedback
+    // says so.
+    let second = "person_id,role,given_name,family_name,date_of_birth,sex,postcode
+R1,victim,Amy,Stone,2008-02-20,female,ZZ1 1AA
+R2,suspect,Carl,Dune,1990-01-05,male,ZZ3 3CC
+R3,victim,Dora,Pike,2010-03-30,female,ZZ4 4DD
+";
+    accepted(&service, &mut analyst, "LA002", second).await;
+    analyst.get("/analysis").await;
+    analyst.post("/analysis/link", &[]).await;
+    service.wait_for_jobs();
+    let moved = service
+        .app
+        .feedback
+        .current(&service.app)
+        .await
+        .expect("feedback");
+    assert!(!std::sync::Arc::ptr_eq(&kept, &moved));
+    let after = officer.get("/returns/1/feedback").await;
+    assert_eq!(
+        after.text_of("linked").as_deref(),
+        Some(
+            "2 of your 3 person records were linked to a record another agency sent. Which agency is never shown."
+        ),
+        "{}",
+        after.body
+    );
+    let mut other = service.signed_in("reader@la002.example", "LA002", &["submitter"]);
+    let theirs = other.get("/returns/1/feedback").await;
+    assert!(
+        theirs
+            .text_of("linked")
+            .is_some_and(|t| t.starts_with("2 of your 3 ")),
+        "{}",
+        theirs.body
+    );
+}

@@ -848,46 +848,9 @@ pub async fn feedback(
         formula: String::new(),
     };
     if accepted {
-        let (quality, linked, formula) = app
-            .pool
-            .run(move |desk| {
-                let data = desk.store.analysis()?;
-                let own = data
-                    .agencies
-                    .iter()
-                    .position(|a| a.agency.agency_id == agency);
-                let elsewhere: std::collections::HashSet<i64> = data
-                    .people
-                    .iter()
-                    .filter(|r| Some(r.agency) != own)
-                    .filter_map(|r| r.person)
-                    .collect();
-                let (mut base, mut linked) = (0u64, 0u64);
-                for record in data.people.iter().filter(|r| Some(r.agency) == own) {
-                    if let Some(person) = record.person {
-                        base += 1;
-                        linked += u64::from(elsewhere.contains(&person));
-                    }
-                }
-                let assessment =
-                    sightline_assess::assess(&data, &sightline_assess::Options::default()).ok();
-                let formula = assessment
-                    .as_ref()
-                    .map(|a| a.quality.score_formula.clone())
-                    .unwrap_or_default();
-                let quality = assessment.and_then(|a| {
-                    a.quality
-                        .agencies
-                        .into_iter()
-                        .find(|q| q.agency_id == agency)
-                });
-                Ok((
-                    quality,
-                    (data.linkage_run.is_some() && base > 0).then_some((linked, base)),
-                    formula,
-                ))
-            })
-            .await?;
+        let all = app.feedback.current(&app).await?;
+        let own = all.of(&agency);
+        let (quality, linked, formula) = (own.quality, own.linked, all.formula.clone());
         page_data.linked = linked;
         page_data.formula = formula;
         if let Some(quality) = quality {

@@ -1,0 +1,140 @@
+//! What does the feedback of each agency say, and when must it be worked out again? The
+//! feedback is the assessment's data quality of the agency and how many of its records were
+//! linked to another agency's: the whole assessment of every current return, minutes at a
+//! national scale. It is worked out once for every agency while the store stays as it was —
+//! the same linkage run, the same current returns, the same register — and kept; the agencies
+//! that look after that share it, and whoever asks while it is being worked out waits for it.
+
+use crate::app::App;
+use sightline_assess::AgencyQuality;
+use sightline_store::Store;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The feedback of one agency.
+#[derive(Clone, Debug)]
+pub struct AgencyFeedback {
+    /// Its data quality, when the assessment has its records.
+    pub quality: Option<AgencyQuality>,
+    /// (its records linked to another agency's, its records in the linkage run); none before
+    /// a linkage run or without records.
+    pub linked: Option<(u64, u64)>,
+}
+
+/// The feedback of every agency for one state of the store.
+#[derive(Debug, Default)]
+pub struct Feedback {
+    pub formula: String,
+    agencies: HashMap<String, AgencyFeedback>,
+}
+
+impl Feedback {
+    /// An agency's feedback (empty when it has nothing in the current returns).
+    pub fn of(&self, agency_id: &str) -> AgencyFeedback {
+        self.agencies
+            .get(agency_id)
+            .cloned()
+            .unwrap_or(AgencyFeedback {
+                quality: None,
+                linked: None,
+            })
+    }
+}
+
+/// The feedback kept, and the state of the store it was worked out for.
+#[derive(Default)]
+pub struct Kept {
+    state: tokio::sync::Mutex<Option<(String, Arc<Feedback>)>>,
+}
+
+/// What the feedback depends on: the latest linkage run, the current returns and the register
+/// with each agency's counts. Cheap to read; any store change that moves the figures moves it.
+fn state_of(store: &dyn Store) -> anyhow::Result<String> {
+    let run = store.linkage_run()?.map(|run| run.run_id);
+    let returns: Vec<i64> = store
+        .returns(false)
+        .map(|all| all.iter().map(|r| r.return_id).collect())?;
+    let agencies = store.agencies()?;
+    Ok(format!("{run:?}|{returns:?}|{agencies:?}"))
+}
+
+/// Works out every agency's feedback from the store.
+fn work_out(store: &dyn Store) -> anyhow::Result<Feedback> {
+    let data = store.analysis()?;
+    // Each person of the run: the agency of its first record, and whether another agency
+    // has a record in it too.
+    let mut people: HashMap<i64, (usize, bool)> = HashMap::new();
+    for record in &data.people {
+        if let Some(person) = record.person {
+            people
+                .entry(person)
+                .and_modify(|(first, shared)| *shared |= *first != record.agency)
+                .or_insert((record.agency, false));
+        }
+    }
+    let mut linked: HashMap<usize, (u64, u64)> = HashMap::new();
+    for record in &data.people {
+        if let Some((_, shared)) = record.person.and_then(|person| people.get(&person)) {
+            let counts = linked.entry(record.agency).or_default();
+            counts.0 += u64::from(*shared);
+            counts.1 += 1;
+        }
+    }
+    let assessment = sightline_assess::assess(&data, &sightline_assess::Options::default()).ok();
+    let formula = assessment
+        .as_ref()
+        .map(|a| a.quality.score_formula.clone())
+        .unwrap_or_default();
+    let mut quality: HashMap<String, AgencyQuality> = assessment
+        .map(|a| {
+            a.quality
+                .agencies
+                .into_iter()
+                .map(|q| (q.agency_id.clone(), q))
+                .collect()
+        })
+        .unwrap_or_default();
+    let agencies = data
+        .agencies
+        .iter()
+        .enumerate()
+        .map(|(at, agency)| {
+            let id = agency.agency.agency_id.clone();
+            let feedback = AgencyFeedback {
+                quality: quality.remove(&id),
+                linked: data
+                    .linkage_run
+                    .as_ref()
+                    .and_then(|_| linked.get(&at).copied()),
+            };
+            (id, feedback)
+        })
+        .collect();
+    Ok(Feedback { formula, agencies })
+}
+
+impl Kept {
+    /// The feedback for the store as it is now: the kept one if the store has not moved since,
+    /// else worked out again (once, however many ask at the same time).
+    pub async fn current(&self, app: &App) -> anyhow::Result<Arc<Feedback>> {
+        let state = app.pool.run(|desk| state_of(desk.store.as_ref())).await?;
+        let mut kept = self.state.lock().await;
+        if let Some((kept_state, feedback)) = kept.as_ref()
+            && *kept_state == state
+        {
+            return Ok(Arc::clone(feedback));
+        }
+        let (state, feedback) = app
+            .pool
+            .run(|desk| {
+                // Read the state again with the data, on the same thread: a return stored
+                // between the two reads is then worked out again at the next view.
+                let state = state_of(desk.store.as_ref())?;
+                Ok((state, work_out(desk.store.as_ref())?))
+            })
+            .await?;
+        let feedback = Arc::new(feedback);
+        *kept = Some((state, Arc::clone(&feedback)));
+        Ok(feedback)
+    }
+}
