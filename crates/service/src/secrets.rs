@@ -54,6 +54,25 @@ pub fn password_problem(password: &str, email: &str) -> Option<String> {
             "Password must not contain your email address or a commonly used password".to_string(),
         );
     }
+    // zxcvbn estimates the guesses an attacker needs, from the 30,000 commonest breached
+    // passwords, common words and names, keyboard patterns, dates and repeats, and the
+    // user's own email: fewer than 10^10 (its score below 3) is too few for this data.
+    let estimate = zxcvbn::zxcvbn(password, &[email, &local, "sightline"]);
+    if estimate.score() < zxcvbn::Score::Three {
+        let mut why = vec!["Password is too easy to guess".to_string()];
+        if let Some(feedback) = estimate.feedback() {
+            why.extend(feedback.warning().map(|w| w.to_string()));
+            why.extend(feedback.suggestions().iter().map(|s| s.to_string()));
+        }
+        why.push("A few unrelated words make a strong password".to_string());
+        return Some(
+            why.iter()
+                .map(|s| s.trim_end_matches('.'))
+                .collect::<Vec<_>>()
+                .join(". ")
+                + ".",
+        );
+    }
     None
 }
 
@@ -269,6 +288,23 @@ mod tests {
         assert!(password_problem("jane.smith-winter-9", "jane.smith@x.org").is_some());
         assert!(password_problem(&"x".repeat(129), "a@b.org").is_some());
         assert_eq!(password_problem("tidy orange kettle 47", "a@b.org"), None);
+        // Long enough, but among the commonest breached passwords or made of them.
+        for weak in [
+            "qwerty123456",
+            "1q2w3e4r5t6y",
+            "dragonmonkey12",
+            "baseball1234",
+            "abcdefghijkl",
+        ] {
+            let problem = password_problem(weak, "a@b.org");
+            assert!(
+                problem
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("Password is too easy to guess")),
+                "{weak}: {problem:?}"
+            );
+        }
+        assert_eq!(password_problem("quiet harbour lamp 9", "a@b.org"), None);
     }
 
     #[test]

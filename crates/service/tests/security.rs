@@ -694,3 +694,33 @@ async fn an_upload_over_the_limit_is_refused_before_it_is_kept() {
     let own = submitter.get("/returns/1").await;
     assert!(own.body.contains("Version 1") && !own.body.contains("Version 2"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guessable_password_is_refused_when_an_account_is_set_up() {
+    let service = Service::start();
+    let token = service.invite("new@la001.example", "LA001", &["submitter"]);
+    let mut browser = service.browser();
+    let setup = browser.get(&format!("/invitation/{token}")).await;
+    let secret = setup.field("secret").expect("secret on the page");
+    let code = secrets::totp_code(&secret, now() / secrets::STEP_SECONDS).expect("code");
+    // Twelve characters and more, but among the commonest breached passwords or a keyboard
+    // walk: refused with a reason, and the invitation still stands.
+    for weak in ["1q2w3e4r5t6y", "dragonmonkey12"] {
+        let refused = browser
+            .post(
+                &format!("/invitation/{token}"),
+                &[("secret", &secret), ("password", weak), ("code", &code)],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
+        assert!(
+            refused.body.contains("Password is too easy to guess"),
+            "{weak}: {}",
+            refused.body
+        );
+        assert!(!refused.body.contains("recovery-codes"));
+    }
+    browser
+        .accept_invitation_and_sign_in(&token, "new@la001.example", "tidy orange kettle 47")
+        .await;
+}
