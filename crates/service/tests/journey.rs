@@ -47,18 +47,7 @@ async fn journey(service: Service) {
     // A data call asking two councils.
     admin.get("/calls").await;
     let made = admin
-        .post(
-            "/calls",
-            &[
-                ("name", "Child sexual exploitation 2025-26"),
-                ("period_from", "2025-04-01"),
-                ("period_to", "2026-03-31"),
-                ("deadline", "2099-06-30"),
-                ("close_date", "2099-07-31"),
-                ("agency", "LA001"),
-                ("agency", "LA002"),
-            ],
-        )
+        .make_call("Child sexual exploitation 2025-26", &["LA001", "LA002"])
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let call = made.location.clone();
@@ -462,19 +451,7 @@ Q1,victim,Amy,Stone,2008-02-20,female,ZZ1 1AA
 async fn a_return_sent_back_for_amendment_is_fixed_and_signed_off_again() {
     let service = Service::start();
     let mut analyst = service.signed_in("analyst@national.example", "", &["analyst"]);
-    analyst
-        .post(
-            "/calls",
-            &[
-                ("name", "Call"),
-                ("period_from", "2025-04-01"),
-                ("period_to", "2026-03-31"),
-                ("deadline", "2099-06-30"),
-                ("close_date", "2099-07-31"),
-                ("agency", "LA002"),
-            ],
-        )
-        .await;
+    analyst.make_call("Call", &["LA002"]).await;
     let mut officer = service.signed_in(
         "officer@la002.example",
         "LA002",
@@ -560,19 +537,7 @@ async fn a_return_sent_back_for_amendment_is_fixed_and_signed_off_again() {
 async fn files_that_cannot_be_read_get_a_reason_and_nothing_crashes() {
     let service = Service::start();
     let mut analyst = service.signed_in("analyst@national.example", "", &["analyst"]);
-    analyst
-        .post(
-            "/calls",
-            &[
-                ("name", "Call"),
-                ("period_from", "2025-04-01"),
-                ("period_to", "2026-03-31"),
-                ("deadline", "2099-06-30"),
-                ("close_date", "2099-07-31"),
-                ("agency", "LA001"),
-            ],
-        )
-        .await;
+    analyst.make_call("Call", &["LA001"]).await;
     let mut officer = service.signed_in(
         "officer@la001.example",
         "LA001",
@@ -636,19 +601,7 @@ postcode = "Post Code"
 async fn an_agency_with_its_own_layout_submits_through_its_profile() {
     let service = Service::start();
     let mut analyst = service.signed_in("analyst@national.example", "", &["analyst"]);
-    analyst
-        .post(
-            "/calls",
-            &[
-                ("name", "Call"),
-                ("period_from", "2025-04-01"),
-                ("period_to", "2026-03-31"),
-                ("deadline", "2099-06-30"),
-                ("close_date", "2099-07-31"),
-                ("agency", "LA001"),
-            ],
-        )
-        .await;
+    analyst.make_call("Call", &["LA001"]).await;
     let mut officer = service.signed_in(
         "officer@la001.example",
         "LA001",
@@ -765,20 +718,7 @@ async fn accepted(service: &Service, analyst: &mut common::Browser, agency: &str
 async fn feedback_is_kept_while_the_store_stays_and_follows_it_when_it_moves() {
     let service = Service::start();
     let mut analyst = service.signed_in("analyst@national.example", "", &["analyst"]);
-    analyst
-        .post(
-            "/calls",
-            &[
-                ("name", "Call"),
-                ("period_from", "2025-04-01"),
-                ("period_to", "2026-03-31"),
-                ("deadline", "2099-06-30"),
-                ("close_date", "2099-07-31"),
-                ("agency", "LA001"),
-                ("agency", "LA002"),
-            ],
-        )
-        .await;
+    analyst.make_call("Call", &["LA001", "LA002"]).await;
     let first = "person_id,role,given_name,family_name,date_of_birth,sex,postcode
 Q1,victim,Amy,Stone,2008-02-20,female,ZZ1 1AA
 Q2,victim,Bella,Marsh,2009-07-11,female,ZZ2 2BB

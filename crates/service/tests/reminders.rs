@@ -169,19 +169,7 @@ async fn agencies_that_have_not_returned_are_reminded_by_mail_once_per_kind() {
     // Without an SMTP server, the dashboard says so and nothing is recorded.
     let plain = Service::start();
     let mut analyst = plain.signed_in("a@national.example", "", &["analyst"]);
-    analyst
-        .post(
-            "/calls",
-            &[
-                ("name", "X"),
-                ("period_from", "2025-04-01"),
-                ("period_to", "2026-03-31"),
-                ("deadline", "2099-01-01"),
-                ("close_date", "2099-02-01"),
-                ("agency", "LA001"),
-            ],
-        )
-        .await;
+    analyst.make_call("X", &["LA001"]).await;
     let page = analyst.post("/calls/1/remind", &[]).await;
     assert!(
         page.text_of("message")

@@ -16,20 +16,7 @@ P1,victim,Amy,Stone,2008-02-20,female,ZZ1 1AA
 /// Call 1 asks LA001 and LA002; LA001 has uploaded version 1 (submission 1).
 async fn with_a_call(service: &Service) -> Browser {
     let mut analyst = service.signed_in("setup-analyst@national.example", "", &["analyst"]);
-    let made = analyst
-        .post(
-            "/calls",
-            &[
-                ("name", "Call"),
-                ("period_from", "2025-04-01"),
-                ("period_to", "2026-03-31"),
-                ("deadline", "2099-06-30"),
-                ("close_date", "2099-07-31"),
-                ("agency", "LA001"),
-                ("agency", "LA002"),
-            ],
-        )
-        .await;
+    let made = analyst.make_call("Call", &["LA001", "LA002"]).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let mut submitter = service.signed_in("setup-submitter@la001.example", "LA001", &["submitter"]);
     let sent = submitter
@@ -145,19 +132,7 @@ async fn an_agency_never_reaches_another_agencys_return_by_guessing() {
     let service = Service::start();
     let mut analyst = with_a_call(&service).await;
     // A second call asks LA001 only.
-    analyst
-        .post(
-            "/calls",
-            &[
-                ("name", "Only LA001"),
-                ("period_from", "2025-04-01"),
-                ("period_to", "2026-03-31"),
-                ("deadline", "2099-06-30"),
-                ("close_date", "2099-07-31"),
-                ("agency", "LA001"),
-            ],
-        )
-        .await;
+    analyst.make_call("Only LA001", &["LA001"]).await;
     let mut other = service.signed_in(
         "officer@la002.example",
         "LA002",

@@ -314,6 +314,19 @@ impl Browser {
         self.send(request).await
     }
 
+    /// Makes a data call for 2025-26, due in 2099, asking these agencies (as an analyst).
+    pub async fn make_call(&mut self, name: &str, agencies: &[&str]) -> Page {
+        let mut fields = vec![
+            ("name", name),
+            ("period_from", "2025-04-01"),
+            ("period_to", "2026-03-31"),
+            ("deadline", "2099-06-30"),
+            ("close_date", "2099-07-31"),
+        ];
+        fields.extend(agencies.iter().map(|agency| ("agency", *agency)));
+        self.post("/calls", &fields).await
+    }
+
     /// Sends a form with the last page's CSRF token added.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let csrf = self.last.clone();
