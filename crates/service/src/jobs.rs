@@ -36,6 +36,8 @@ pub struct Running {
     pub by: String,
     /// When, UTC, to the second.
     pub started: String,
+    /// The step it is on, when it says (linkage does).
+    pub step: Option<String>,
     since: Instant,
 }
 
@@ -47,8 +49,13 @@ impl Running {
 
     /// What the page says of it.
     pub fn describe(&self) -> String {
+        let step = self
+            .step
+            .as_ref()
+            .map(|step| format!(", now {step}"))
+            .unwrap_or_default();
         format!(
-            "{}, started by {} at {}, is running ({} s so far).",
+            "{}, started by {} at {}, is running ({} s so far{step}).",
             self.kind.label(),
             self.by,
             self.started,
@@ -123,12 +130,13 @@ impl Jobs {
     }
 
     /// Starts `work` on a thread of its own, unless a job is running: then nothing starts and
-    /// the running job is given back, to say what to wait for.
+    /// the running job is given back, to say what to wait for. `work` may tell its steps to
+    /// the [`Steps`] it is given.
     pub fn start(
         self: &Arc<Self>,
         kind: Kind,
         by: &str,
-        work: impl FnOnce() -> anyhow::Result<Done> + Send + 'static,
+        work: impl FnOnce(&Steps) -> anyhow::Result<Done> + Send + 'static,
     ) -> Result<(), Running> {
         let running = {
             let mut state = self.state();
@@ -139,6 +147,7 @@ impl Jobs {
                 kind,
                 by: by.to_string(),
                 started: sightline_store::audit::now(),
+                step: None,
                 since: Instant::now(),
             };
             state.running = Some(running.clone());
@@ -149,8 +158,12 @@ impl Jobs {
         let spawned = std::thread::Builder::new()
             .name("analysis-job".to_string())
             .spawn(move || {
-                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("the job stopped unexpectedly")));
+                let steps = Steps {
+                    jobs: Arc::clone(&jobs),
+                };
+                let outcome =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&steps)))
+                        .unwrap_or_else(|_| Err(anyhow::anyhow!("the job stopped unexpectedly")));
                 jobs.finish(job, outcome);
             });
         if let Err(error) = spawned {
@@ -217,6 +230,23 @@ impl Jobs {
     }
 }
 
+/// The running job's steps, as the pipeline tells them (its linkage phases).
+pub struct Steps {
+    jobs: Arc<Jobs>,
+}
+
+impl sightline_link::Progress for Steps {
+    fn phase(&self, name: &str, _total: u64) {
+        if let Some(running) = self.jobs.state().running.as_mut() {
+            running.step = Some(name.to_string());
+        }
+    }
+
+    fn advance(&self, _done: u64) {}
+}
+
+impl sightline_pipeline::Progress for Steps {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,25 +256,35 @@ mod tests {
     fn one_job_at_a_time_and_the_last_outcome_is_kept() {
         let jobs = Arc::new(Jobs::default());
         let (release, released) = mpsc::channel::<()>();
-        jobs.start(Kind::Link, "ana", move || {
+        jobs.start(Kind::Link, "ana", move |steps| {
+            sightline_link::Progress::phase(steps, "comparing", 0);
             released.recv()?;
             Ok(Done::Message("linked".to_string()))
         })
         .expect("nothing was running");
         let refused = jobs
-            .start(Kind::Publish, "pat", || {
+            .start(Kind::Publish, "pat", |_| {
                 Ok(Done::Message("published".into()))
             })
             .expect_err("linkage is running");
         assert_eq!((refused.kind, refused.by.as_str()), (Kind::Link, "ana"));
-        assert!(jobs.running().is_some());
+        // The step may not be told yet; once told, the page says it.
+        while jobs.running().is_some_and(|r| r.step.is_none()) {
+            std::thread::yield_now();
+        }
+        let running = jobs.running().expect("still running");
+        assert!(
+            running.describe().ends_with("s so far, now comparing)."),
+            "{}",
+            running.describe()
+        );
         assert!(jobs.last().is_none());
         release.send(()).expect("the job waits");
         jobs.wait_until_idle();
         assert!(jobs.running().is_none());
         let last = jobs.last().expect("finished");
         assert_eq!((last.kind, last.outcome), (Kind::Link, Ok("linked".into())));
-        jobs.start(Kind::Publish, "pat", || {
+        jobs.start(Kind::Publish, "pat", |_| {
             Ok(Done::Message("published".into()))
         })
         .expect("the first has finished");
@@ -255,7 +295,7 @@ mod tests {
     #[test]
     fn a_failed_or_panicking_job_ends_with_its_reason_and_frees_the_slot() {
         let jobs = Arc::new(Jobs::default());
-        jobs.start(Kind::Link, "ana", || {
+        jobs.start(Kind::Link, "ana", |_| {
             Err(anyhow::anyhow!("no current returns to link"))
         })
         .expect("started");
@@ -263,7 +303,7 @@ mod tests {
         let last = jobs.last().expect("finished");
         assert_eq!(last.outcome, Err("no current returns to link".into()));
         assert!(last.describe().contains("failed at"));
-        jobs.start(Kind::Link, "ana", || panic!("a bug"))
+        jobs.start(Kind::Link, "ana", |_| panic!("a bug"))
             .expect("started");
         jobs.wait_until_idle();
         assert_eq!(
@@ -276,7 +316,7 @@ mod tests {
     #[test]
     fn a_preview_is_kept_for_whoever_asked_for_it_only() {
         let jobs = Arc::new(Jobs::default());
-        jobs.start(Kind::Preview, "ana", || {
+        jobs.start(Kind::Preview, "ana", |_| {
             Ok(Done::Preview("<html>report</html>".into()))
         })
         .expect("started");

@@ -7,14 +7,14 @@
 use crate::app::App;
 use crate::error::Failure;
 use crate::gate::{Visitor, see_other};
-use crate::jobs::{Done, Kind};
+use crate::jobs::{Done, Kind, Steps};
 use crate::pages::{Chrome, form_page, page};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
-use sightline_pipeline::{LinkOptions, PublishOptions, Session, Silent};
+use sightline_pipeline::{LinkOptions, PublishOptions, Session};
 use sightline_store::Store;
 use sightline_store::linkage::LinkageRun;
 use std::sync::Arc;
@@ -102,7 +102,7 @@ async fn start(
     app: &Arc<App>,
     visitor: &Visitor,
     kind: Kind,
-    work: impl FnOnce() -> anyhow::Result<Done> + Send + 'static,
+    work: impl FnOnce(&Steps) -> anyhow::Result<Done> + Send + 'static,
 ) -> Result<Response, Failure> {
     match app.jobs.start(kind, &visitor.who(), work) {
         Ok(()) => Ok(see_other("/analysis")),
@@ -124,8 +124,8 @@ pub async fn link(
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, Failure> {
     let session = session(&app, &visitor);
-    start(&app, &visitor, Kind::Link, move || {
-        let report = sightline_pipeline::link(&session, &LinkOptions::default(), &Silent)?;
+    start(&app, &visitor, Kind::Link, move |steps| {
+        let report = sightline_pipeline::link(&session, &LinkOptions::default(), steps)?;
         Ok(Done::Message(format!(
             "Linkage run {}: {} records linked into {} people in {:.1} s.",
             report.run_id, report.records, report.people, report.seconds
@@ -142,7 +142,7 @@ pub async fn make_preview(
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, Failure> {
     let session = session(&app, &visitor);
-    start(&app, &visitor, Kind::Preview, move || {
+    start(&app, &visitor, Kind::Preview, move |_| {
         let dir = tempfile::Builder::new()
             .prefix("sightline-preview-")
             .tempdir()?;
@@ -209,7 +209,7 @@ pub async fn publish(
     }
     let session = session(&app, &visitor);
     let dir = app.config.workspace.clone();
-    start(&app, &visitor, Kind::Publish, move || {
+    start(&app, &visitor, Kind::Publish, move |_| {
         let workspace = session.open()?;
         let store = workspace.store()?;
         let who = session.user.clone().unwrap_or_default();
