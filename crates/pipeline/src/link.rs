@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use sightline_link::Options;
-use sightline_link::dataset::{Dataset, PersonInput};
+use sightline_link::dataset::{Dataset, PersonInput, Prepared};
 use sightline_link::evaluate::{Metrics, evaluate};
 use sightline_link::model::Model;
 use sightline_standard::dates::DateFormat;
@@ -85,20 +85,11 @@ pub fn link(
     let mut store = workspace.store()?;
     let keys = workspace.keys()?;
     progress.phase("reading person records from the vault", 0);
-    let mut data = Dataset::new(vec![]);
-    let mut record_ids: Vec<i64> = Vec::new();
-    let mut origin: Vec<(String, String)> = Vec::new();
-    let mut agencies: FxHashMap<String, u32> = FxHashMap::default();
-    let want_origin = args.truth.is_some();
-    store.linkage_records(&keys, &session.user(), &mut |record: LinkageRecord| {
-        let next = agencies.len() as u32;
-        let source = *agencies.entry(record.agency_id.clone()).or_insert(next);
-        data.push(&input(&record, source));
-        record_ids.push(record.record_id);
-        if want_origin {
-            origin.push((record.agency_id, record.person_id));
-        }
-    })?;
+    let Read {
+        data,
+        record_ids,
+        origin,
+    } = read(store.as_mut(), &keys, &session.user(), args)?;
     if data.is_empty() {
         anyhow::bail!(
             "there are no person records to link: ingest returns first (sightline ingest FILE --agency ID)"
@@ -194,6 +185,82 @@ pub fn link(
     progress.finish();
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Records handed to the interning thread at a time.
+const BATCH: usize = 4096;
+
+/// The person records of the current returns, as linkage takes them.
+struct Read {
+    data: Dataset,
+    /// Each record's id in the store, in dataset order.
+    record_ids: Vec<i64>,
+    /// Each record's agency and person id, when a truth file is to be compared.
+    origin: Vec<(String, String)>,
+}
+
+/// Reads every person record of the current returns from the vault into a dataset, with each
+/// record's id and (for `--truth`) its agency and person id, in the store's order.
+///
+/// This thread reads and opens the records and folds and parses each ([`Prepared::new`]);
+/// another interns them in the same order as they come, so the dataset is the same as when one
+/// thread does both.
+fn read(
+    store: &mut dyn sightline_store::Store,
+    keys: &sightline_store::Keys,
+    user: &str,
+    args: &LinkOptions,
+) -> anyhow::Result<Read> {
+    type Batch = Vec<(i64, Prepared, Option<(String, String)>)>;
+    let want_origin = args.truth.is_some();
+    let mut agencies: FxHashMap<String, u32> = FxHashMap::default();
+    let (batches, received) = std::sync::mpsc::sync_channel::<Batch>(16);
+    std::thread::scope(|scope| {
+        let interning = scope.spawn(move || {
+            let mut data = Dataset::new(vec![]);
+            let mut record_ids: Vec<i64> = Vec::new();
+            let mut origin: Vec<(String, String)> = Vec::new();
+            for batch in received {
+                for (record_id, prepared, from) in batch {
+                    data.push_prepared(prepared);
+                    record_ids.push(record_id);
+                    origin.extend(from);
+                }
+            }
+            Read {
+                data,
+                record_ids,
+                origin,
+            }
+        });
+        let mut batch: Batch = Vec::with_capacity(BATCH);
+        let mut stopped = false;
+        let outcome = store.linkage_records(keys, user, &mut |record: LinkageRecord| {
+            if stopped {
+                return;
+            }
+            let next = agencies.len() as u32;
+            let source = *agencies.entry(record.agency_id.clone()).or_insert(next);
+            let prepared = Prepared::new(&input(&record, source));
+            let from = want_origin.then_some((record.agency_id, record.person_id));
+            batch.push((record.record_id, prepared, from));
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                // The interning thread only stops listening if it failed: its join says why.
+                stopped = batches.send(full).is_err();
+            }
+        });
+        if !batch.is_empty() {
+            let _ = batches.send(batch);
+        }
+        drop(batches);
+        let read = match interning.join() {
+            Ok(read) => read,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        outcome?;
+        Ok(read)
+    })
 }
 
 fn input<'a>(record: &'a LinkageRecord, source: u32) -> PersonInput<'a> {
