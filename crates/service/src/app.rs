@@ -2,6 +2,7 @@
 //! and the recent failed sign-ins of each network address (the per-address limit; the
 //! per-account lockout is kept in the store).
 
+use crate::feedback::{Feedback, Kept};
 use crate::jobs::Jobs;
 use crate::pool::Pool;
 use sightline_store::Action;
@@ -62,7 +63,9 @@ pub struct App {
     /// Linkage, previews and publication, one at a time on a thread of their own.
     pub jobs: Arc<Jobs>,
     /// Every agency's feedback, for the store as it was when last worked out.
-    pub feedback: crate::feedback::Kept,
+    pub feedback: Kept<Feedback>,
+    /// Person records of the current returns that the latest linkage run does not hold.
+    pub waiting_for_linkage: Kept<u64>,
     failures: Mutex<HashMap<IpAddr, Vec<i64>>>,
 }
 
@@ -75,7 +78,8 @@ impl App {
             pool,
             checking,
             jobs: Arc::new(Jobs::default()),
-            feedback: crate::feedback::Kept::default(),
+            feedback: Kept::default(),
+            waiting_for_linkage: Kept::default(),
             failures: Mutex::new(HashMap::new()),
         })
     }

@@ -2,8 +2,9 @@
 //! feedback is the assessment's data quality of the agency and how many of its records were
 //! linked to another agency's: the whole assessment of every current return, minutes at a
 //! national scale. It is worked out once for every agency while the store stays as it was —
-//! the same linkage run, the same current returns, the same register — and kept; the agencies
-//! that look after that share it, and whoever asks while it is being worked out waits for it.
+//! the same linkage run, the same current returns, the same register — and kept ([`Kept`]);
+//! the agencies that look after that share it, and whoever asks while it is being worked out
+//! waits for it. The analysis page keeps the records waiting for linkage the same way.
 
 use crate::app::App;
 use sightline_assess::AgencyQuality;
@@ -41,14 +42,23 @@ impl Feedback {
     }
 }
 
-/// The feedback kept, and the state of the store it was worked out for.
-#[derive(Default)]
-pub struct Kept {
-    state: tokio::sync::Mutex<Option<(String, Arc<Feedback>)>>,
+/// A figure worked out from the store (every agency's feedback; the records waiting for
+/// linkage), kept with the state of the store it was worked out for.
+pub struct Kept<T> {
+    state: tokio::sync::Mutex<Option<(String, Arc<T>)>>,
 }
 
-/// What the feedback depends on: the latest linkage run, the current returns and the register
-/// with each agency's counts. Cheap to read; any store change that moves the figures moves it.
+impl<T> Default for Kept<T> {
+    fn default() -> Kept<T> {
+        Kept {
+            state: tokio::sync::Mutex::new(None),
+        }
+    }
+}
+
+/// What the kept figures depend on: the latest linkage run, the current returns and the
+/// register with each agency's counts. Cheap to read; any store change that moves the figures
+/// moves it.
 fn state_of(store: &dyn Store) -> anyhow::Result<String> {
     let run = store.linkage_run()?.map(|run| run.run_id);
     let returns: Vec<i64> = store
@@ -59,7 +69,7 @@ fn state_of(store: &dyn Store) -> anyhow::Result<String> {
 }
 
 /// Works out every agency's feedback from the store.
-fn work_out(store: &dyn Store) -> anyhow::Result<Feedback> {
+pub fn work_out(store: &dyn Store) -> anyhow::Result<Feedback> {
     let data = store.analysis()?;
     // Each person of the run: the agency of its first record, and whether another agency
     // has a record in it too.
@@ -113,28 +123,32 @@ fn work_out(store: &dyn Store) -> anyhow::Result<Feedback> {
     Ok(Feedback { formula, agencies })
 }
 
-impl Kept {
-    /// The feedback for the store as it is now: the kept one if the store has not moved since,
-    /// else worked out again (once, however many ask at the same time).
-    pub async fn current(&self, app: &App) -> anyhow::Result<Arc<Feedback>> {
+impl<T: Send + Sync + 'static> Kept<T> {
+    /// The figure for the store as it is now: the kept one if the store has not moved since,
+    /// else worked out again by `work` (once, however many ask at the same time).
+    pub async fn current(
+        &self,
+        app: &App,
+        work: fn(&dyn Store) -> anyhow::Result<T>,
+    ) -> anyhow::Result<Arc<T>> {
         let state = app.pool.run(|desk| state_of(desk.store.as_ref())).await?;
         let mut kept = self.state.lock().await;
-        if let Some((kept_state, feedback)) = kept.as_ref()
+        if let Some((kept_state, figure)) = kept.as_ref()
             && *kept_state == state
         {
-            return Ok(Arc::clone(feedback));
+            return Ok(Arc::clone(figure));
         }
-        let (state, feedback) = app
+        let (state, figure) = app
             .pool
-            .run(|desk| {
+            .run(move |desk| {
                 // Read the state again with the data, on the same thread: a return stored
                 // between the two reads is then worked out again at the next view.
                 let state = state_of(desk.store.as_ref())?;
-                Ok((state, work_out(desk.store.as_ref())?))
+                Ok((state, work(desk.store.as_ref())?))
             })
             .await?;
-        let feedback = Arc::new(feedback);
-        *kept = Some((state, Arc::clone(&feedback)));
-        Ok(feedback)
+        let figure = Arc::new(figure);
+        *kept = Some((state, Arc::clone(&figure)));
+        Ok(figure)
     }
 }

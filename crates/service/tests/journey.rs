@@ -742,13 +742,13 @@ Q3,suspect,Carl,Dune,1990-01-05,male,ZZ3 3CC
     let kept = service
         .app
         .feedback
-        .current(&service.app)
+        .current(&service.app, sightline_service::feedback::work_out)
         .await
         .expect("feedback");
     let again = service
         .app
         .feedback
-        .current(&service.app)
+        .current(&service.app, sightline_service::feedback::work_out)
         .await
         .expect("feedback");
     assert!(std::sync::Arc::ptr_eq(&kept, &again));
@@ -761,13 +761,22 @@ R2,suspect,Carl,Dune,1990-01-05,male,ZZ3 3CC
 R3,victim,Dora,Pike,2010-03-30,female,ZZ4 4DD
 ";
     accepted(&service, &mut analyst, "LA002", second).await;
-    analyst.get("/analysis").await;
+    // The analysis page says what the latest run does not hold yet.
+    let waiting = analyst.get("/analysis").await;
+    assert!(
+        waiting.text_of("waiting").is_some_and(|w| w
+            .starts_with("3 person records of the current returns came in after linkage run 1")),
+        "{}",
+        waiting.body
+    );
     analyst.post("/analysis/link", &[]).await;
     service.wait_for_jobs();
+    let linked = analyst.get("/analysis").await;
+    assert!(linked.text_of("waiting").is_none(), "{}", linked.body);
     let moved = service
         .app
         .feedback
-        .current(&service.app)
+        .current(&service.app, sightline_service::feedback::work_out)
         .await
         .expect("feedback");
     assert!(!std::sync::Arc::ptr_eq(&kept, &moved));

@@ -252,6 +252,10 @@ pub trait Store {
     ) -> Result<i64>;
     /// The current (latest) linkage run.
     fn linkage_run(&self) -> Result<Option<linkage::LinkageRun>>;
+    /// Person records of the current returns that the latest linkage run does not hold (all
+    /// of them before any run): they came in after it, and each counts as a person of its own
+    /// until linkage runs again.
+    fn records_after_linkage(&self) -> Result<u64>;
     /// The person a record is in, in a run.
     fn person_of(&self, run_id: i64, record_id: i64) -> Result<Option<i64>>;
     /// A person's records and the links that joined them.

@@ -280,6 +280,20 @@ pub(crate) fn latest_run(db: &mut dyn Db) -> Result<Option<LinkageRun>> {
     }))
 }
 
+pub(crate) fn records_after_latest_run(db: &mut dyn Db) -> Result<u64> {
+    let count = db
+        .row(
+            "SELECT count(*) FROM people p JOIN returns r ON r.return_id = p.return_id
+             WHERE r.status = 'current' AND NOT EXISTS (
+                 SELECT 1 FROM linked_records l
+                 WHERE l.run_id = (SELECT max(run_id) FROM linkage_runs) AND l.record_id = p.record_id)",
+            &[],
+            |row| row.i64(0),
+        )?
+        .unwrap_or(0);
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
 pub(crate) fn person_of(db: &mut dyn Db, run_id: i64, record_id: i64) -> Result<Option<i64>> {
     db.row(
         "SELECT person FROM linked_records WHERE run_id = ?1 AND record_id = ?2",

@@ -737,6 +737,10 @@ impl Store for SqlStore {
         crate::linkage::latest_run(&mut **self.db())
     }
 
+    fn records_after_linkage(&self) -> Result<u64> {
+        crate::linkage::records_after_latest_run(&mut **self.db())
+    }
+
     fn person_of(&self, run_id: i64, record_id: i64) -> Result<Option<i64>> {
         crate::linkage::person_of(&mut **self.db(), run_id, record_id)
     }

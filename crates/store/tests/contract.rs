@@ -550,6 +550,11 @@ fn linkage_runs_are_kept_with_their_evidence(engine: &Engine) {
         levels: vec![3, 0, 2],
         weights: vec![4.5, 0.0, 2.75],
     }];
+    assert_eq!(
+        engine.store().records_after_linkage().expect("count"),
+        count as u64,
+        "before any run, every record is waiting for linkage"
+    );
     let model = serde_json::json!({"threshold": 0.7});
     let report = serde_json::json!({"people": count - 1});
     let run_id = engine
@@ -608,6 +613,20 @@ fn linkage_runs_are_kept_with_their_evidence(engine: &Engine) {
     assert_eq!(
         &actions[actions.len() - 2..],
         ["consultation".to_string(), "combination".to_string()]
+    );
+    drop(store);
+    assert_eq!(engine.store().records_after_linkage().expect("count"), 0);
+    // Another agency's return after the run: its records wait for the next one.
+    let (later, _) = ingest(engine, &example_return(), "LA02", PERIOD).expect("ingest");
+    let people_rows = later
+        .tables
+        .iter()
+        .find(|t| t.table.name() == "people")
+        .map_or(0, |t| t.accepted);
+    assert!(people_rows > 0);
+    assert_eq!(
+        engine.store().records_after_linkage().expect("count"),
+        people_rows
     );
 }
 

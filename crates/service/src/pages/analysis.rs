@@ -37,6 +37,8 @@ struct AnalysisPage {
     last: Option<(String, Result<String, String>)>,
     /// When this user's latest preview was made.
     preview: Option<String>,
+    /// Person records of the current returns that the latest linkage run does not hold.
+    waiting: u64,
     can_link: bool,
     can_publish: bool,
 }
@@ -77,6 +79,10 @@ async fn render(
             .last()
             .map(|job| (job.describe(), job.outcome.clone())),
         preview: app.jobs.preview(&visitor.who()).map(|p| p.made),
+        waiting: *app
+            .waiting_for_linkage
+            .current(app, |store| Ok(store.records_after_linkage()?))
+            .await?,
         can_link: visitor.has(crate::roles::Role::Analyst),
         can_publish: visitor.has(crate::roles::Role::Publisher),
     })

@@ -848,7 +848,10 @@ pub async fn feedback(
         formula: String::new(),
     };
     if accepted {
-        let all = app.feedback.current(&app).await?;
+        let all = app
+            .feedback
+            .current(&app, crate::feedback::work_out)
+            .await?;
         let own = all.of(&agency);
         let (quality, linked, formula) = (own.quality, own.linked, all.formula.clone());
         page_data.linked = linked;
