@@ -36,6 +36,14 @@ pub fn serve(context: &Session, args: &ServeArgs) -> anyhow::Result<Outcome> {
             from: from.clone(),
         });
     }
+    let store = workspace.store()?;
+    if !has_administrator(store.as_ref())? {
+        eprintln!(
+            "sightline serve: nobody can sign in yet. Make the first administrator with\n  sightline users invite EMAIL --name NAME --role admin --role analyst --base-url http://{}\nand open the link it prints; they invite everyone else from the service.",
+            args.listen
+        );
+    }
+    drop(store);
     drop(workspace);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -46,6 +54,19 @@ pub fn serve(context: &Session, args: &ServeArgs) -> anyhow::Result<Outcome> {
     );
     runtime.block_on(sightline_service::serve(config, args.listen))?;
     Ok(Outcome::Clean)
+}
+
+/// Whether the service has an administrator (invited or signed up, not deactivated): without
+/// one nobody can make the accounts the service needs.
+fn has_administrator(store: &dyn sightline_store::Store) -> anyhow::Result<bool> {
+    let mut found = false;
+    store.collection_read(&mut |db| {
+        found = sightline_store::collection::users(db, Some(""))?
+            .iter()
+            .any(|user| user.active && user.roles.iter().any(|role| role == Role::Admin.code()));
+        Ok(())
+    })?;
+    Ok(found)
 }
 
 #[derive(clap::Args)]

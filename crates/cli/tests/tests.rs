@@ -28,6 +28,8 @@ mod normalised;
 mod postgres;
 // `sightline report` and `sightline demo`: disclosure control, bases, no identifiers, a browser.
 mod report;
+// `sightline serve` and `users invite`: the first administrator of the collection service.
+mod serve;
 // The workspace: init, agencies, ingest, returns, rejects, reveal, audit; what is kept and how.
 mod store;
 // `sightline profile suggest` on a messy agency file, then `check --profile` with the draft.
