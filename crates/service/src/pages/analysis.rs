@@ -182,7 +182,7 @@ pub async fn preview(
 }
 
 /// Why `who` may not publish now: no linkage run, or they ran the one the report rests on (a
-/// second person publishes). `None` when they may, with the run.
+/// second person publishes); the run the report rests on when they may.
 fn may_publish(store: &dyn Store, who: &str) -> anyhow::Result<Result<LinkageRun, String>> {
     let Some(run) = store.linkage_run()? else {
         return Ok(Err(
