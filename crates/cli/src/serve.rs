@@ -59,14 +59,12 @@ pub fn serve(context: &Session, args: &ServeArgs) -> anyhow::Result<Outcome> {
 /// Whether the service has an administrator (invited or signed up, not deactivated): without
 /// one nobody can make the accounts the service needs.
 fn has_administrator(store: &dyn sightline_store::Store) -> anyhow::Result<bool> {
-    let mut found = false;
-    store.collection_read(&mut |db| {
-        found = sightline_store::collection::users(db, Some(""))?
-            .iter()
-            .any(|user| user.active && user.roles.iter().any(|role| role == Role::Admin.code()));
-        Ok(())
+    let national = sightline_store::collection::read(store, |db| {
+        sightline_store::collection::users(db, Some(""))
     })?;
-    Ok(found)
+    Ok(national
+        .iter()
+        .any(|user| user.active && user.roles.iter().any(|role| role == Role::Admin.code())))
 }
 
 #[derive(clap::Args)]

@@ -469,6 +469,18 @@ impl NamePair {
     }
 }
 
+/// The level of two names one of which is an initial ("Smith" and "S.": some agencies record a
+/// name by its initial), the same for given and family names: 7 when the initials agree, else 8.
+fn initial_level(x: &str, y: &str) -> Option<u8> {
+    (x.len() == 1 || y.len() == 1).then(|| {
+        if x.as_bytes()[0] == y.as_bytes()[0] {
+            7
+        } else {
+            8
+        }
+    })
+}
+
 /// The given-name level of two different given names (neither missing, not swapped).
 fn given_names_level(data: &Dataset, a: u32, b: u32) -> u8 {
     let groups = |id: u32| data.name_groups.get(id as usize).copied().unwrap_or(0);
@@ -476,12 +488,8 @@ fn given_names_level(data: &Dataset, a: u32, b: u32) -> u8 {
         return 3;
     }
     let (x, y) = (data.names.get(a), data.names.get(b));
-    if x.len() == 1 || y.len() == 1 {
-        return if x.as_bytes()[0] == y.as_bytes()[0] {
-            7
-        } else {
-            8
-        };
+    if let Some(level) = initial_level(x, y) {
+        return level;
     }
     match jaro_winkler_from(x, y, 0.80) {
         Some(similarity) if similarity >= 0.92 => 4,
@@ -494,13 +502,8 @@ fn given_names_level(data: &Dataset, a: u32, b: u32) -> u8 {
 /// The family-name level of two different family names (neither missing, not swapped).
 fn family_names_level(data: &Dataset, a: u32, b: u32) -> u8 {
     let (x, y) = (data.names.get(a), data.names.get(b));
-    if x.len() == 1 || y.len() == 1 {
-        // "Smith" and "S.": some agencies record a family name by its initial.
-        return if x.as_bytes()[0] == y.as_bytes()[0] {
-            7
-        } else {
-            8
-        };
+    if let Some(level) = initial_level(x, y) {
+        return level;
     }
     match jaro_winkler_from(x, y, 0.80) {
         Some(similarity) if similarity >= 0.92 => 3,

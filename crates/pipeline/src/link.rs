@@ -89,7 +89,7 @@ pub fn link(
         data,
         record_ids,
         origin,
-    } = read(store.as_mut(), &keys, &session.user(), args)?;
+    } = read(store.as_mut(), &keys, &session.user(), args.truth.is_some())?;
     if data.is_empty() {
         anyhow::bail!(
             "there are no person records to link: ingest returns first (sightline ingest FILE --agency ID)"
@@ -200,7 +200,8 @@ struct Read {
 }
 
 /// Reads every person record of the current returns from the vault into a dataset, with each
-/// record's id and (for `--truth`) its agency and person id, in the store's order.
+/// record's id and (`want_origin`, for `--truth`) its agency and person id, in the store's
+/// order.
 ///
 /// This thread reads and opens the records and folds and parses each ([`Prepared::new`]);
 /// another interns them in the same order as they come, so the dataset is the same as when one
@@ -209,10 +210,9 @@ fn read(
     store: &mut dyn sightline_store::Store,
     keys: &sightline_store::Keys,
     user: &str,
-    args: &LinkOptions,
+    want_origin: bool,
 ) -> anyhow::Result<Read> {
     type Batch = Vec<(i64, Prepared, Option<(String, String)>)>;
-    let want_origin = args.truth.is_some();
     let mut agencies: FxHashMap<String, u32> = FxHashMap::default();
     let (batches, received) = std::sync::mpsc::sync_channel::<Batch>(16);
     std::thread::scope(|scope| {
@@ -239,8 +239,14 @@ fn read(
             if stopped {
                 return;
             }
-            let next = agencies.len() as u32;
-            let source = *agencies.entry(record.agency_id.clone()).or_insert(next);
+            let source = match agencies.get(&record.agency_id) {
+                Some(&source) => source,
+                None => {
+                    let next = agencies.len() as u32;
+                    agencies.insert(record.agency_id.clone(), next);
+                    next
+                }
+            };
             let prepared = Prepared::new(&input(&record, source));
             let from = want_origin.then_some((record.agency_id, record.person_id));
             batch.push((record.record_id, prepared, from));

@@ -2,10 +2,12 @@
 //! and the recent failed sign-ins of each network address (the per-address limit; the
 //! per-account lockout is kept in the store).
 
-use crate::feedback::{Feedback, Kept};
+use crate::feedback::Feedback;
 use crate::jobs::Jobs;
+use crate::kept::Kept;
 use crate::pool::Pool;
 use sightline_store::Action;
+use sightline_store::collection;
 use sightline_store::db::Db;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -103,6 +105,16 @@ impl App {
                 )?;
                 Ok(())
             })
+            .await
+    }
+
+    /// Reads the service's tables on a store thread; `work` gives back what the page needs.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut dyn Db) -> sightline_store::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        self.pool
+            .run(move |desk| Ok(collection::read(desk.store.as_ref(), work)?))
             .await
     }
 

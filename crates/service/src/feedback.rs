@@ -2,18 +2,15 @@
 //! feedback is the assessment's data quality of the agency and how many of its records were
 //! linked to another agency's: the whole assessment of every current return, minutes at a
 //! national scale. It is worked out once for every agency while the store stays as it was —
-//! the same linkage run, the same current returns, the same register — and kept ([`Kept`]);
-//! the agencies that look after that share it, and whoever asks while it is being worked out
-//! waits for it. The analysis page keeps the records waiting for linkage the same way.
+//! the same linkage run, the same current returns, the same register — and kept
+//! ([`crate::kept::Kept`]); the agencies that look after that share it.
 
-use crate::app::App;
 use sightline_assess::AgencyQuality;
 use sightline_store::Store;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// The feedback of one agency.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct AgencyFeedback {
     /// Its data quality, when the assessment has its records.
     pub quality: Option<AgencyQuality>,
@@ -30,42 +27,10 @@ pub struct Feedback {
 }
 
 impl Feedback {
-    /// An agency's feedback (empty when it has nothing in the current returns).
-    pub fn of(&self, agency_id: &str) -> AgencyFeedback {
-        self.agencies
-            .get(agency_id)
-            .cloned()
-            .unwrap_or(AgencyFeedback {
-                quality: None,
-                linked: None,
-            })
+    /// An agency's feedback; none when it has nothing in the current returns.
+    pub fn of(&self, agency_id: &str) -> Option<&AgencyFeedback> {
+        self.agencies.get(agency_id)
     }
-}
-
-/// A figure worked out from the store (every agency's feedback; the records waiting for
-/// linkage), kept with the state of the store it was worked out for.
-pub struct Kept<T> {
-    state: tokio::sync::Mutex<Option<(String, Arc<T>)>>,
-}
-
-impl<T> Default for Kept<T> {
-    fn default() -> Kept<T> {
-        Kept {
-            state: tokio::sync::Mutex::new(None),
-        }
-    }
-}
-
-/// What the kept figures depend on: the latest linkage run, the current returns and the
-/// register with each agency's counts. Cheap to read; any store change that moves the figures
-/// moves it.
-fn state_of(store: &dyn Store) -> anyhow::Result<String> {
-    let run = store.linkage_run()?.map(|run| run.run_id);
-    let returns: Vec<i64> = store
-        .returns(false)
-        .map(|all| all.iter().map(|r| r.return_id).collect())?;
-    let agencies = store.agencies()?;
-    Ok(format!("{run:?}|{returns:?}|{agencies:?}"))
 }
 
 /// Works out every agency's feedback from the store.
@@ -121,34 +86,4 @@ pub fn work_out(store: &dyn Store) -> anyhow::Result<Feedback> {
         })
         .collect();
     Ok(Feedback { formula, agencies })
-}
-
-impl<T: Send + Sync + 'static> Kept<T> {
-    /// The figure for the store as it is now: the kept one if the store has not moved since,
-    /// else worked out again by `work` (once, however many ask at the same time).
-    pub async fn current(
-        &self,
-        app: &App,
-        work: fn(&dyn Store) -> anyhow::Result<T>,
-    ) -> anyhow::Result<Arc<T>> {
-        let state = app.pool.run(|desk| state_of(desk.store.as_ref())).await?;
-        let mut kept = self.state.lock().await;
-        if let Some((kept_state, figure)) = kept.as_ref()
-            && *kept_state == state
-        {
-            return Ok(Arc::clone(figure));
-        }
-        let (state, figure) = app
-            .pool
-            .run(move |desk| {
-                // Read the state again with the data, on the same thread: a return stored
-                // between the two reads is then worked out again at the next view.
-                let state = state_of(desk.store.as_ref())?;
-                Ok((state, work(desk.store.as_ref())?))
-            })
-            .await?;
-        let figure = Arc::new(figure);
-        *kept = Some((state, Arc::clone(&figure)));
-        Ok(figure)
-    }
 }

@@ -6,6 +6,7 @@
 //! the command line does (one transaction, on the audit log), so a service stopped mid-job
 //! leaves nothing half-written; only the job's message is lost.
 
+use axum::body::Bytes;
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
@@ -104,7 +105,8 @@ pub enum Done {
 #[derive(Clone, Debug)]
 pub struct Preview {
     pub made: String,
-    pub html: Arc<String>,
+    /// The report's HTML (shared, not copied, each time it is shown).
+    pub html: Bytes,
 }
 
 #[derive(Default)]
@@ -138,23 +140,20 @@ impl Jobs {
         by: &str,
         work: impl FnOnce(&Steps) -> anyhow::Result<Done> + Send + 'static,
     ) -> Result<(), Running> {
-        let running = {
+        {
             let mut state = self.state();
             if let Some(running) = &state.running {
                 return Err(running.clone());
             }
-            let running = Running {
+            state.running = Some(Running {
                 kind,
                 by: by.to_string(),
                 started: sightline_store::audit::now(),
                 step: None,
                 since: Instant::now(),
-            };
-            state.running = Some(running.clone());
-            running
-        };
+            });
+        }
         let jobs = Arc::clone(self);
-        let job = running.clone();
         let spawned = std::thread::Builder::new()
             .name("analysis-job".to_string())
             .spawn(move || {
@@ -164,20 +163,21 @@ impl Jobs {
                 let outcome =
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&steps)))
                         .unwrap_or_else(|_| Err(anyhow::anyhow!("the job stopped unexpectedly")));
-                jobs.finish(job, outcome);
+                jobs.finish(outcome);
             });
         if let Err(error) = spawned {
-            self.finish(
-                running,
-                Err(anyhow::anyhow!("the job could not start: {error}")),
-            );
+            self.finish(Err(anyhow::anyhow!("the job could not start: {error}")));
         }
         Ok(())
     }
 
-    fn finish(&self, job: Running, outcome: anyhow::Result<Done>) {
+    /// Ends the running job with its outcome.
+    fn finish(&self, outcome: anyhow::Result<Done>) {
         let ended = sightline_store::audit::now();
         let mut state = self.state();
+        let Some(job) = state.running.take() else {
+            return;
+        };
         let outcome = match outcome {
             Ok(Done::Message(message)) => Ok(message),
             Ok(Done::Preview(html)) => {
@@ -185,7 +185,7 @@ impl Jobs {
                     job.by.clone(),
                     Preview {
                         made: ended.clone(),
-                        html: Arc::new(html),
+                        html: Bytes::from(html),
                     },
                 );
                 Ok("The preview is ready: open it from this page.".to_string())
@@ -199,7 +199,6 @@ impl Jobs {
             ended,
             outcome,
         });
-        state.running = None;
         self.idle.notify_all();
     }
 
@@ -322,7 +321,7 @@ mod tests {
         .expect("started");
         jobs.wait_until_idle();
         assert_eq!(
-            jobs.preview("ana").expect("made").html.as_str(),
+            jobs.preview("ana").expect("made").html,
             "<html>report</html>"
         );
         assert!(jobs.preview("bea").is_none());

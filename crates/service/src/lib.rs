@@ -11,6 +11,7 @@ pub mod error;
 pub mod feedback;
 pub mod gate;
 pub mod jobs;
+pub mod kept;
 pub mod pages;
 pub mod pool;
 pub mod reminders;

@@ -120,46 +120,41 @@ pub async fn run(app: &Arc<App>, manual: Option<i64>, user: &str) -> anyhow::Res
     let today = status::today();
     let stamp = sightline_store::audit::now();
     let plan = app
-        .pool
-        .run(move |desk| {
+        .read(move |db| {
             let mut plan = Vec::new();
-            desk.store.collection_read(&mut |db| {
-                plan.clear();
-                let calls = match manual {
-                    Some(id) => collection::call(db, id)?.into_iter().collect(),
-                    None => collection::calls(db)?,
-                };
-                for call in calls {
-                    for asked in collection::call_agencies(db, call.call_id)? {
-                        let kind = match manual {
-                            Some(_) if !status::finished(&asked.status) => {
-                                format!("manual:{stamp}")
+            let calls = match manual {
+                Some(id) => collection::call(db, id)?.into_iter().collect(),
+                None => collection::calls(db)?,
+            };
+            for call in calls {
+                for asked in collection::call_agencies(db, call.call_id)? {
+                    let kind = match manual {
+                        Some(_) if !status::finished(&asked.status) => {
+                            format!("manual:{stamp}")
+                        }
+                        Some(_) => continue,
+                        None => match due(&call, &asked, &today) {
+                            Some(kind)
+                                if !collection::reminded(
+                                    db,
+                                    call.call_id,
+                                    &asked.agency_id,
+                                    kind,
+                                )? =>
+                            {
+                                kind.to_string()
                             }
-                            Some(_) => continue,
-                            None => match due(&call, &asked, &today) {
-                                Some(kind)
-                                    if !collection::reminded(
-                                        db,
-                                        call.call_id,
-                                        &asked.agency_id,
-                                        kind,
-                                    )? =>
-                                {
-                                    kind.to_string()
-                                }
-                                _ => continue,
-                            },
-                        };
-                        let contacts: Vec<String> = collection::users(db, Some(&asked.agency_id))?
-                            .into_iter()
-                            .filter(|u| u.active)
-                            .map(|u| u.email)
-                            .collect();
-                        plan.push((call.clone(), asked, kind, contacts));
-                    }
+                            _ => continue,
+                        },
+                    };
+                    let contacts: Vec<String> = collection::users(db, Some(&asked.agency_id))?
+                        .into_iter()
+                        .filter(|u| u.active)
+                        .map(|u| u.email)
+                        .collect();
+                    plan.push((call.clone(), asked, kind, contacts));
                 }
-                Ok(())
-            })?;
+            }
             Ok(plan)
         })
         .await?;

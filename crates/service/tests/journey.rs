@@ -254,16 +254,7 @@ async fn journey(service: Service) {
         feedback.text_of("linked").as_deref(),
         Some("The national team has not linked the records since your return was accepted.")
     );
-    admin.get("/analysis").await;
-    let started = admin.post("/analysis/link", &[]).await;
-    assert_eq!(
-        (started.status, started.location.as_str()),
-        (StatusCode::SEE_OTHER, "/analysis"),
-        "linkage runs as a job: {}",
-        started.body
-    );
-    service.wait_for_jobs();
-    let linked = admin.get("/analysis").await;
+    let linked = service.run_job(&mut admin, "/analysis/link").await;
     assert!(
         linked
             .text_of("job-outcome")
@@ -288,10 +279,7 @@ async fn journey(service: Service) {
         "{}",
         none_yet.body
     );
-    let asked = admin.post("/analysis/preview", &[]).await;
-    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
-    service.wait_for_jobs();
-    let ready = admin.get("/analysis").await;
+    let ready = service.run_job(&mut admin, "/analysis/preview").await;
     assert!(ready.text_of("preview-link").is_some(), "{}", ready.body);
     let preview = admin.get("/analysis/preview").await;
     assert_eq!(preview.status, StatusCode::OK);
@@ -315,16 +303,7 @@ async fn journey(service: Service) {
         "the analyst has no publisher role"
     );
     let mut publisher = service.signed_in("pat@national.example", "", &["publisher"]);
-    publisher.get("/analysis").await;
-    let publishing = publisher.post("/analysis/publish", &[]).await;
-    assert_eq!(
-        publishing.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        publishing.body
-    );
-    service.wait_for_jobs();
-    let published = publisher.get("/analysis").await;
+    let published = service.run_job(&mut publisher, "/analysis/publish").await;
     assert!(
         published
             .text_of("job-outcome")
@@ -364,9 +343,7 @@ async fn journey(service: Service) {
 
     // Who ran the linkage may not publish what rests on it, whatever their roles.
     let mut both = service.signed_in("both@national.example", "", &["analyst", "publisher"]);
-    both.get("/analysis").await;
-    both.post("/analysis/link", &[]).await;
-    service.wait_for_jobs();
+    service.run_job(&mut both, "/analysis/link").await;
     let own = both.post("/analysis/publish", &[]).await;
     assert!(
         own.text_of("message")
@@ -725,9 +702,7 @@ Q2,victim,Bella,Marsh,2009-07-11,female,ZZ2 2BB
 Q3,suspect,Carl,Dune,1990-01-05,male,ZZ3 3CC
 ";
     accepted(&service, &mut analyst, "LA001", first).await;
-    analyst.get("/analysis").await;
-    analyst.post("/analysis/link", &[]).await;
-    service.wait_for_jobs();
+    service.run_job(&mut analyst, "/analysis/link").await;
     let mut officer = service.signed_in("reader@la001.example", "LA001", &["submitter"]);
     let before = officer.get("/returns/1/feedback").await;
     assert_eq!(
@@ -769,9 +744,7 @@ R3,victim,Dora,Pike,2010-03-30,female,ZZ4 4DD
         "{}",
         waiting.body
     );
-    analyst.post("/analysis/link", &[]).await;
-    service.wait_for_jobs();
-    let linked = analyst.get("/analysis").await;
+    let linked = service.run_job(&mut analyst, "/analysis/link").await;
     assert!(linked.text_of("waiting").is_none(), "{}", linked.body);
     let moved = service
         .app

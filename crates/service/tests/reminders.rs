@@ -58,16 +58,12 @@ async fn agencies_that_have_not_returned_are_reminded_by_mail_once_per_kind() {
     let gone = service.invite("gone@la001.example", "LA001", &["submitter"]);
     let _ = gone;
     let id = service.with_store(|store| {
-        let mut id = 0;
-        store
-            .collection_read(&mut |db| {
-                id = sightline_store::collection::user_by_email(db, "gone@la001.example")?
-                    .expect("user")
-                    .user_id;
-                Ok(())
-            })
-            .expect("read");
-        id
+        sightline_store::collection::read(store, |db| {
+            sightline_store::collection::user_by_email(db, "gone@la001.example")
+        })
+        .expect("read")
+        .expect("user")
+        .user_id
     });
     admin.post(&format!("/users/{id}/deactivate"), &[]).await;
 

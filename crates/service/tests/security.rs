@@ -196,16 +196,13 @@ async fn an_agency_never_reaches_another_agencys_return_by_guessing() {
         )
         .await;
     assert_eq!(made.status, StatusCode::OK);
-    let mut agency = String::new();
-    service.with_store(|store| {
-        store
-            .collection_read(&mut |db| {
-                agency = sightline_store::collection::user_by_email(db, "y@la002.example")?
-                    .expect("made")
-                    .agency_id;
-                Ok(())
-            })
-            .expect("read");
+    let agency = service.with_store(|store| {
+        sightline_store::collection::read(store, |db| {
+            sightline_store::collection::user_by_email(db, "y@la002.example")
+        })
+        .expect("read")
+        .expect("made")
+        .agency_id
     });
     assert_eq!(
         agency, "LA002",

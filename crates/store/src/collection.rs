@@ -362,6 +362,20 @@ pub fn use_invitation(db: &mut dyn Db, token_hash: &str, now: i64) -> Result<boo
     )? == 1)
 }
 
+/// Runs `work` on the service's tables, reading ([`crate::Store::collection_read`]), and gives
+/// back what it found.
+pub fn read<T>(store: &dyn crate::Store, work: impl FnOnce(&mut dyn Db) -> Result<T>) -> Result<T> {
+    let mut work = Some(work);
+    let mut found = None;
+    store.collection_read(&mut |db| {
+        if let Some(work) = work.take() {
+            found = Some(work(db)?);
+        }
+        Ok(())
+    })?;
+    found.ok_or_else(|| crate::StoreError::Database("the read did not run".to_string()))
+}
+
 pub fn create_session(
     db: &mut dyn Db,
     token_hash: &str,

@@ -64,15 +64,7 @@ pub async fn sign_in(
     let email = form.email.trim().to_lowercase();
     let lookup = email.clone();
     let user: Option<User> = app
-        .pool
-        .run(move |desk| {
-            let mut user = None;
-            desk.store.collection_read(&mut |db| {
-                user = collection::user_by_email(db, &lookup)?;
-                Ok(())
-            })?;
-            Ok(user)
-        })
+        .read(move |db| collection::user_by_email(db, &lookup))
         .await?;
     let hash = user
         .as_ref()
@@ -314,18 +306,12 @@ struct RecoveryPage {
 async fn invited(app: &Arc<App>, token: &str) -> Result<User, Failure> {
     let digest = secrets::digest(token);
     let user = app
-        .pool
-        .run(move |desk| {
-            let mut user = None;
-            desk.store.collection_read(&mut |db| {
-                user = match collection::invitation(db, &digest, now())? {
-                    Some(id) => collection::user(db, id)?,
-                    None => None,
-                };
-                Ok(())
-            })?;
-            Ok(user)
-        })
+        .read(
+            move |db| match collection::invitation(db, &digest, now())? {
+                Some(id) => collection::user(db, id),
+                None => Ok(None),
+            },
+        )
         .await?;
     user.filter(|u| u.active).ok_or_else(|| {
         Failure::BadRequest(

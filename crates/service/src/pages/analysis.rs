@@ -173,7 +173,7 @@ pub async fn preview(
         let message = "You have no preview yet: make one with the button below; it is kept for you until you make another.";
         return render(&app, &visitor, Some(message.to_string())).await;
     };
-    let mut response = Html(preview.html.as_str().to_owned()).into_response();
+    let mut response = Html(preview.html).into_response();
     response.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(REPORT_CSP),

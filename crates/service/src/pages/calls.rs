@@ -57,9 +57,8 @@ async fn render_calls(
     let (calls, agencies) = app
         .pool
         .run(|desk| {
-            let mut calls = Vec::new();
-            desk.store.collection_read(&mut |db| {
-                calls.clear();
+            let calls = collection::read(desk.store.as_ref(), |db| {
+                let mut calls = Vec::new();
                 for call in collection::calls(db)? {
                     let asked = collection::call_agencies(db, call.call_id)?;
                     calls.push(CallRow {
@@ -68,7 +67,7 @@ async fn render_calls(
                         call,
                     });
                 }
-                Ok(())
+                Ok(calls)
             })?;
             let agencies = desk
                 .store
@@ -254,17 +253,9 @@ async fn call_and_agencies(
     call_id: i64,
 ) -> Result<(DataCall, Vec<CallAgency>), Failure> {
     let found = app
-        .pool
-        .run(move |desk| {
-            let mut found = None;
-            desk.store.collection_read(&mut |db| {
-                found = match collection::call(db, call_id)? {
-                    Some(call) => Some((call, collection::call_agencies(db, call_id)?)),
-                    None => None,
-                };
-                Ok(())
-            })?;
-            Ok(found)
+        .read(move |db| match collection::call(db, call_id)? {
+            Some(call) => Ok(Some((call, collection::call_agencies(db, call_id)?))),
+            None => Ok(None),
         })
         .await?;
     found.ok_or(Failure::NotFound)
@@ -401,9 +392,8 @@ pub async fn non_submitters(
     let rows = app
         .pool
         .run(move |desk| {
-            let mut rows = Vec::new();
-            desk.store.collection_read(&mut |db| {
-                rows.clear();
+            let rows = collection::read(desk.store.as_ref(), |db| {
+                let mut rows = Vec::new();
                 for a in asked.iter().filter(|a| !status::finished(&a.status)) {
                     let contacts = collection::users(db, Some(&a.agency_id))?
                         .into_iter()
@@ -420,7 +410,7 @@ pub async fn non_submitters(
                         contacts,
                     ]);
                 }
-                Ok(())
+                Ok(rows)
             })?;
             let subject = format!("non-submitters downloaded: call {call_id}");
             desk.store.record_event(
@@ -557,10 +547,8 @@ pub async fn accept(
     let outcome = app
         .pool
         .run(move |desk| {
-            let mut sealed = Vec::new();
-            desk.store.collection_read(&mut |db| {
-                sealed = collection::submission_files(db, latest.submission_id)?;
-                Ok(())
+            let sealed = collection::read(desk.store.as_ref(), |db| {
+                collection::submission_files(db, latest.submission_id)
             })?;
             let keys = desk.keys()?;
             let dir = tempfile::Builder::new()

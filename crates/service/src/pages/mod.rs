@@ -165,15 +165,7 @@ pub async fn account(
     let user = visitor.user()?.clone();
     let user_id = user.user_id;
     let codes_left = app
-        .pool
-        .run(move |desk| {
-            let mut left = 0;
-            desk.store.collection_read(&mut |db| {
-                left = sightline_store::collection::recovery_codes_left(db, user_id)?;
-                Ok(())
-            })?;
-            Ok(left)
-        })
+        .read(move |db| sightline_store::collection::recovery_codes_left(db, user_id))
         .await?;
     page(&AccountPage {
         chrome: Chrome::of(&visitor),

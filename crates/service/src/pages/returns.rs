@@ -59,17 +59,12 @@ pub async fn list(
     let agency = own_agency(&visitor)?;
     let of = agency.clone();
     let calls = app
-        .pool
-        .run(move |desk| {
+        .read(move |db| {
             let mut out = Vec::new();
-            desk.store.collection_read(&mut |db| {
-                out.clear();
-                for call in collection::calls_of_agency(db, &of)? {
-                    let asked = collection::call_agency(db, call.call_id, &of)?;
-                    out.push((call, asked));
-                }
-                Ok(())
-            })?;
+            for call in collection::calls_of_agency(db, &of)? {
+                let asked = collection::call_agency(db, call.call_id, &of)?;
+                out.push((call, asked));
+            }
             Ok(out)
         })
         .await?;
@@ -122,15 +117,14 @@ pub async fn load(app: &Arc<App>, call_id: i64, agency: &str) -> Result<Loaded, 
     let loaded = app
         .pool
         .run(move |desk| {
-            let mut loaded = None;
-            let mut sealed = None;
-            desk.store.collection_read(&mut |db| {
+            let read = collection::read(desk.store.as_ref(), |db| {
                 let (Some(call), Some(asked)) = (
                     collection::call(db, call_id)?,
                     collection::call_agency(db, call_id, &agency)?,
                 ) else {
-                    return Ok(());
+                    return Ok(None);
                 };
+                let mut sealed = None;
                 let submissions = collection::submissions(db, call_id, &agency)?;
                 let (explanations, sign_off) = match submissions.first() {
                     Some(latest) => {
@@ -146,7 +140,7 @@ pub async fn load(app: &Arc<App>, call_id: i64, agency: &str) -> Result<Loaded, 
                 };
                 let history = collection::status_events(db, call_id, &agency)?;
                 let profile = collection::profile(db, &agency)?;
-                loaded = Some(Loaded {
+                let loaded = Loaded {
                     profile,
                     call,
                     asked,
@@ -155,16 +149,19 @@ pub async fn load(app: &Arc<App>, call_id: i64, agency: &str) -> Result<Loaded, 
                     explanations,
                     sign_off,
                     history,
-                });
-                Ok(())
+                };
+                Ok(Some((loaded, sealed)))
             })?;
-            if let (Some(loaded), Some((sealed, version))) = (&mut loaded, sealed) {
+            let Some((mut loaded, sealed)) = read else {
+                return Ok(None);
+            };
+            if let Some((sealed, version)) = sealed {
                 let keys = desk.keys()?;
                 let place = sealed_place(call_id, &loaded.asked.agency_id, version, "report.json");
                 let json = keys.open_bytes(&sealed, &place)?;
                 loaded.validation = serde_json::from_slice(&json).ok();
             }
-            Ok(loaded)
+            Ok(Some(loaded))
         })
         .await?;
     loaded.ok_or(Failure::NotFound)
@@ -422,12 +419,10 @@ pub async fn upload(
         .run(move |desk| {
             let _dir = dir;
             let mut keys = desk.keys()?;
-            let mut version = 1;
-            desk.store.collection_read(&mut |db| {
-                version = collection::submissions(db, call_id, &agency)?
+            let version = collection::read(desk.store.as_ref(), |db| {
+                Ok(collection::submissions(db, call_id, &agency)?
                     .first()
-                    .map_or(1, |s| s.version + 1);
-                Ok(())
+                    .map_or(1, |s| s.version + 1))
             })?;
             let mut files = Vec::new();
             for (name, path) in names.iter().zip(&paths) {
@@ -712,16 +707,14 @@ pub async fn problems(
     let csv = app
         .pool
         .run(move |desk| {
-            let mut found = None;
-            desk.store.collection_read(&mut |db| {
-                found = match collection::submission(db, submission_id)? {
+            let found = collection::read(desk.store.as_ref(), |db| {
+                Ok(match collection::submission(db, submission_id)? {
                     Some(s) if s.call_id == call_id && s.agency_id == agency => {
                         collection::submission_report(db, submission_id, "problems.csv")?
                             .map(|sealed| (s, sealed))
                     }
                     _ => None,
-                };
-                Ok(())
+                })
             })?;
             let Some((submission, sealed)) = found else {
                 return Ok(None);
@@ -852,11 +845,10 @@ pub async fn feedback(
             .feedback
             .current(&app, crate::feedback::work_out)
             .await?;
+        page_data.formula = all.formula.clone();
         let own = all.of(&agency);
-        let (quality, linked, formula) = (own.quality, own.linked, all.formula.clone());
-        page_data.linked = linked;
-        page_data.formula = formula;
-        if let Some(quality) = quality {
+        page_data.linked = own.and_then(|own| own.linked);
+        if let Some(quality) = own.and_then(|own| own.quality.as_ref()) {
             page_data.score = Some(format!("{:.0}", quality.score));
             page_data.fields = quality
                 .fields

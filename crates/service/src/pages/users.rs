@@ -64,10 +64,8 @@ async fn render(
     let (users, agencies) = app
         .pool
         .run(move |desk| {
-            let mut users = Vec::new();
-            desk.store.collection_read(&mut |db| {
-                users = collection::users(db, scope.as_deref())?;
-                Ok(())
+            let users = collection::read(desk.store.as_ref(), |db| {
+                collection::users(db, scope.as_deref())
             })?;
             let agencies = if admin {
                 desk.store
@@ -262,12 +260,7 @@ pub fn invite(
     if !new.agency_id.is_empty() && store.agency(&new.agency_id)?.is_none() {
         return Ok(Err("agency"));
     }
-    let mut exists = false;
-    store.collection_read(&mut |db| {
-        exists = collection::user_by_email(db, &new.email)?.is_some();
-        Ok(())
-    })?;
-    if exists {
+    if collection::read(store, |db| collection::user_by_email(db, &new.email))?.is_some() {
         return Ok(Err("email"));
     }
     let subject = format!("user added: {}", new.email);
@@ -293,17 +286,7 @@ pub fn invite(
 /// look like no users).
 async fn managed(app: &Arc<App>, visitor: &Visitor, user_id: i64) -> Result<User, Failure> {
     let scope = scope(visitor)?;
-    let user = app
-        .pool
-        .run(move |desk| {
-            let mut user = None;
-            desk.store.collection_read(&mut |db| {
-                user = collection::user(db, user_id)?;
-                Ok(())
-            })?;
-            Ok(user)
-        })
-        .await?;
+    let user = app.read(move |db| collection::user(db, user_id)).await?;
     user.filter(|u| scope.as_ref().is_none_or(|own| *own == u.agency_id))
         .ok_or(Failure::NotFound)
 }

@@ -103,6 +103,21 @@ impl Service {
         outside(move || jobs.wait_until_idle());
     }
 
+    /// Starts an analysis job (`path`: link, preview or publish) from the analysis page as
+    /// `browser`, waits for it to end, and gives the analysis page after it.
+    pub async fn run_job(&self, browser: &mut Browser, path: &str) -> Page {
+        browser.get("/analysis").await;
+        let started = browser.post(path, &[]).await;
+        assert_eq!(
+            (started.status, started.location.as_str()),
+            (StatusCode::SEE_OTHER, "/analysis"),
+            "{path} runs as a job: {}",
+            started.body
+        );
+        self.wait_for_jobs();
+        browser.get("/analysis").await
+    }
+
     /// Makes a user and returns their invitation token.
     pub fn invite(&self, email: &str, agency: &str, roles: &[&str]) -> String {
         let token = secrets::token().expect("token");
